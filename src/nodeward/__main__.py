@@ -1,0 +1,3 @@
+from nodeward.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,114 @@
+"""The command line: the only module that parses argv, prints, or picks an exit code.
+
+Subcommands live in `nodeward.commands`, one module each, listed explicitly.
+`main(argv)` is callable in-process, which is how the tests drive it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+from nodeward import __version__
+from nodeward.commands import COMMANDS
+from nodeward.errors import (
+    AdvisoryConnectionError,
+    AdvisorySourceError,
+    BaselineError,
+    ConfigError,
+    ExitCode,
+    NodewardError,
+    ProbeError,
+    UsageError,
+)
+
+__all__ = ["build_parser", "main"]
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but usage errors are one clear line (and exit 2) instead of a usage dump."""
+
+    def error(self, message: str) -> NoReturn:
+        sys.stderr.write(f"nodeward: error: {message} (see `{self.prog} --help`)\n")
+        raise SystemExit(ExitCode.USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="nodeward",
+        description="Security auditor for Node.js applications: code, routes, dependencies, secrets and live servers.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"nodeward {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for module in COMMANDS:
+        p = sub.add_parser(
+            module.NAME,
+            help=module.HELP,
+            description=module.HELP,
+            formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        )
+        module.add_arguments(p)
+        p.set_defaults(func=module.run)
+    return parser
+
+
+def _configure_logging(args: argparse.Namespace) -> None:
+    level = logging.WARNING
+    if getattr(args, "quiet", False):
+        level = logging.ERROR
+    if getattr(args, "verbose", False):
+        level = logging.INFO
+    if getattr(args, "debug", False):
+        level = logging.DEBUG
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("nodeward: %(levelname)s: %(message)s"))
+    log = logging.getLogger("nodeward")
+    log.handlers[:] = [handler]
+    log.setLevel(level)
+    log.propagate = False
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as e:
+        return int(e.code) if isinstance(e.code, int) else ExitCode.USAGE
+    if getattr(args, "func", None) is None:
+        parser.print_help(sys.stderr)
+        return ExitCode.USAGE
+    _configure_logging(args)
+    debug = bool(getattr(args, "debug", False))
+    try:
+        return int(args.func(args))
+    except (ConfigError, UsageError, BaselineError) as e:
+        if debug:
+            raise
+        sys.stderr.write(f"nodeward: error: {e}\n")
+        return ExitCode.USAGE
+    except (AdvisoryConnectionError, AdvisorySourceError, ProbeError) as e:
+        if debug:
+            raise
+        sys.stderr.write(f"nodeward: error: {e}\n")
+        return ExitCode.INCOMPLETE
+    except NodewardError as e:
+        if debug:
+            raise
+        sys.stderr.write(f"nodeward: error: {e}\n")
+        return ExitCode.USAGE
+    except KeyboardInterrupt:
+        sys.stderr.write("nodeward: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        return ExitCode.OK
+    except Exception as e:
+        if debug:
+            raise
+        sys.stderr.write(
+            f"nodeward: internal error: {type(e).__name__}: {e} (run with --debug for the traceback)\n"
+        )
+        return ExitCode.INCOMPLETE

@@ -1,0 +1,18 @@
+"""`nodeward probe` (placeholder until its analyzer lands)."""
+
+from __future__ import annotations
+
+import argparse
+
+from nodeward.errors import UsageError
+
+NAME = "probe"
+HELP = "probe (not available yet)"
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("args", nargs="*")
+
+
+def run(args: argparse.Namespace) -> int:
+    raise UsageError("`nodeward probe` is not available in this build")

@@ -1,0 +1,88 @@
+"""`nodeward scan PATH`: every static analyzer in one run."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from nodeward.commands.common import add_common_options, add_output_options, config_from_args, emit
+from nodeward.errors import UsageError
+from nodeward.project import discover
+from nodeward.scanner import scan_project
+
+NAME = "scan"
+HELP = "scan a Node.js project: code, routes, dependencies and secrets"
+
+
+def add_scan_options(p: argparse.ArgumentParser) -> None:
+    """Discovery and engine flags, shared with `routes`, `deps` and `secrets`."""
+    g = p.add_argument_group("scan")
+    g.add_argument("--exclude", action="append", metavar="GLOB", help="skip paths matching this gitignore-style glob (repeatable)")
+    g.add_argument("--jobs", "-j", type=int, metavar="N", help="worker processes (default: all cores)")
+    g.add_argument("--no-cache", action="store_true", help="do not read or write the per-file cache")
+    g.add_argument("--include-node-modules", action="store_true", help="also scan node_modules/ and bower_components/")
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("path", help="project folder or file to scan")
+    add_scan_options(p)
+    p.add_argument("--history", action="store_true", help="also scan every commit of the git history for secrets")
+    add_output_options(p)
+    add_common_options(p)
+
+
+class _Progress:
+    """A rich progress bar on stderr, shown only on a TTY and only once a scan runs over ~1 s."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.start = time.perf_counter()
+        self.bar: object | None = None
+        self.task: object | None = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        if self.bar is None:
+            if time.perf_counter() - self.start < 1.0:
+                return
+            from rich.console import Console
+            from rich.progress import Progress
+
+            bar = Progress(console=Console(stderr=True), transient=True)
+            bar.start()
+            self.bar = bar
+            self.task = bar.add_task("scanning", total=total)
+        from rich.progress import Progress, TaskID
+
+        assert isinstance(self.bar, Progress)
+        assert self.task is not None
+        self.bar.update(TaskID(self.task), completed=done)  # type: ignore[call-overload]
+
+    def close(self) -> None:
+        from rich.progress import Progress
+
+        if isinstance(self.bar, Progress):
+            self.bar.stop()
+
+
+def run(args: argparse.Namespace) -> int:
+    root = Path(args.path)
+    if not root.exists():
+        raise UsageError(f"{args.path}: no such file or directory")
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    config = config_from_args(root, args)
+    if args.history:
+        from dataclasses import replace
+
+        config = replace(config, secrets=replace(config.secrets, history=True))
+    project = discover(root, config)
+    progress = _Progress(sys.stderr.isatty() and not args.quiet)
+    try:
+        result = scan_project(project, progress)
+    finally:
+        progress.close()
+    return emit(result, config, args)

@@ -1,0 +1,9 @@
+"""Rules of the probe analyzer, registered explicitly in `nodeward.registry`."""
+
+from __future__ import annotations
+
+from nodeward.model import Rule
+
+__all__ = ["RULES"]
+
+RULES: tuple[Rule, ...] = ()

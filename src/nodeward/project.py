@@ -1,0 +1,182 @@
+"""Which files a scan looks at, and why it skipped the others.
+
+The walk honours every `.gitignore` on the way down (a real gitignore matcher,
+`pathspec`), skips dependency and VCS folders, never leaves the scan root
+through a symlink, and survives symlink loops.  Every skip is reported with its
+reason so "clean" never silently means "not looked at".
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pathspec
+
+from nodeward.config import Config
+from nodeward.model import Skipped
+from nodeward.sast.parse import Lang, language_for
+
+__all__ = ["Project", "ProjectFile", "discover", "content_skip_reason"]
+
+SKIP_DIRS = {"node_modules": "dependency folder", "bower_components": "dependency folder", ".git": "version control data", ".hg": "version control data", ".svn": "version control data"}
+MINIFIED_AVG_LINE = 500
+_SNIFF = 8192
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectFile:
+    path: str
+    """POSIX path relative to the scan root."""
+    abspath: str
+    size: int
+    lang: Lang | None
+    """Grammar when the file is JS/TS source, else None (still scanned for secrets)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    root: Path
+    files: tuple[ProjectFile, ...]
+    skipped: tuple[Skipped, ...]
+    config: Config
+
+    @property
+    def sources(self) -> tuple[ProjectFile, ...]:
+        return tuple(f for f in self.files if f.lang is not None)
+
+
+def content_skip_reason(path: str, data: bytes) -> str | None:
+    """Why a file's bytes should not be analysed as text source, or None.
+
+    Shared by every analyzer that reads contents so they skip the same files
+    for the same reasons.
+    """
+    if b"\x00" in data[:_SNIFF]:
+        return "binary file"
+    name = path.rsplit("/", 1)[-1].lower()
+    if name.endswith((".min.js", ".min.mjs", ".min.cjs")):
+        return "minified bundle (*.min.js)"
+    if name.endswith(".map"):
+        return "source map"
+    if len(data) > 4096:
+        lines = data.count(b"\n") + 1
+        if len(data) / lines > MINIFIED_AVG_LINE:
+            return f"minified bundle (average line length over {MINIFIED_AVG_LINE} characters)"
+    return None
+
+
+def _load_gitignore(directory: Path) -> pathspec.PathSpec | None:
+    path = directory / ".gitignore"
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    return pathspec.PathSpec.from_lines("gitwildmatch", text.splitlines())
+
+
+def discover(root: Path, config: Config) -> Project:
+    """Walk `root` (a directory or a single file) and classify every file."""
+    root = root.resolve()
+    files: list[ProjectFile] = []
+    skipped: list[Skipped] = []
+    excludes = pathspec.PathSpec.from_lines("gitwildmatch", config.exclude)
+    if root.is_file():
+        st = root.stat()
+        files.append(ProjectFile(root.name, str(root), st.st_size, language_for(root.name)))
+        return Project(root.parent, tuple(files), (), config)
+
+    for rel, abspath, st in _walk(root, config, excludes, skipped):
+        if st.st_size > config.max_file_size:
+            skipped.append(Skipped(rel, f"larger than {config.max_file_size // (1024 * 1024)} MB"))
+            continue
+        lang = language_for(rel)
+        if lang is not None and rel.lower().endswith((".min.js", ".min.mjs", ".min.cjs")):
+            skipped.append(Skipped(rel, "minified bundle (*.min.js)"))
+            continue
+        files.append(ProjectFile(rel, abspath, st.st_size, lang))
+    files.sort(key=lambda f: f.path)
+    skipped.sort(key=lambda s: s.path)
+    return Project(root, tuple(files), tuple(skipped), config)
+
+
+def _walk(
+    root: Path,
+    config: Config,
+    excludes: pathspec.PathSpec,
+    skipped: list[Skipped],
+) -> Iterator[tuple[str, str, os.stat_result]]:
+    """Depth-first walk yielding (relative posix path, absolute path, stat) of regular files."""
+    seen_dirs: set[tuple[int, int]] = set()
+    root_real = os.path.realpath(root)
+    # Each stack entry: directory path, its relative prefix, and the gitignore specs in force
+    # with the relative directory each one is anchored at.
+    stack: list[tuple[str, str, tuple[tuple[str, pathspec.PathSpec], ...]]] = [(str(root), "", ())]
+    while stack:
+        directory, prefix, specs = stack.pop()
+        try:
+            st_dir = os.stat(directory)
+        except OSError as e:
+            skipped.append(Skipped(prefix or ".", f"unreadable directory: {e.strerror}"))
+            continue
+        key = (st_dir.st_dev, st_dir.st_ino)
+        if key in seen_dirs:
+            skipped.append(Skipped(prefix, "symlink loop"))
+            continue
+        seen_dirs.add(key)
+        spec = _load_gitignore(Path(directory))
+        if spec is not None:
+            specs = (*specs, (prefix, spec))
+        try:
+            entries = sorted(os.scandir(directory), key=lambda e: e.name, reverse=True)
+        except OSError as e:
+            skipped.append(Skipped(prefix or ".", f"unreadable directory: {e.strerror}"))
+            continue
+        for entry in entries:
+            rel = f"{prefix}{entry.name}"
+            try:
+                is_link = entry.is_symlink()
+                st = entry.stat(follow_symlinks=True)
+            except OSError:
+                skipped.append(Skipped(rel, "broken symlink" if is_link else "unreadable"))
+                continue
+            is_dir = stat.S_ISDIR(st.st_mode)
+            if is_link:
+                real = os.path.realpath(entry.path)
+                if real != root_real and not real.startswith(root_real + os.sep):
+                    skipped.append(Skipped(rel, "symlink pointing outside the scan root"))
+                    continue
+            if is_dir:
+                reason = SKIP_DIRS.get(entry.name)
+                if reason == "dependency folder" and config.include_node_modules:
+                    reason = None
+                if reason is not None:
+                    if entry.name != ".git":
+                        skipped.append(Skipped(rel + "/", f"{reason} (use --include-node-modules)" if "dependency" in reason else reason))
+                    continue
+                if _ignored(rel + "/", specs) or excludes.match_file(rel + "/"):
+                    continue
+                stack.append((entry.path, rel + "/", specs))
+                continue
+            if not stat.S_ISREG(st.st_mode):
+                continue
+            if _ignored(rel, specs):
+                continue
+            if excludes.match_file(rel):
+                skipped.append(Skipped(rel, "excluded by configuration"))
+                continue
+            yield rel, entry.path, st
+
+
+def _ignored(rel: str, specs: tuple[tuple[str, pathspec.PathSpec], ...]) -> bool:
+    """Git semantics: the deepest .gitignore that has an opinion wins (negation included)."""
+    verdict = False
+    for anchor, spec in specs:
+        sub = rel[len(anchor):]
+        result = spec.check_file(sub)
+        if result.include is not None:
+            verdict = bool(result.include)
+    return verdict

@@ -1,0 +1,106 @@
+"""Human report grouped by file, like ESLint's stylish; colour through rich on a TTY."""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+
+from rich.console import Console
+from rich.markup import escape
+
+from nodeward.model import Finding, ScanResult, Severity, SourceSpan, UrlRef
+from nodeward.report import RenderOptions
+
+__all__ = ["render"]
+
+_STYLE = {
+    Severity.CRITICAL: "bold red",
+    Severity.HIGH: "red",
+    Severity.MEDIUM: "yellow",
+    Severity.LOW: "cyan",
+    Severity.INFO: "dim",
+}
+
+
+def _group_key(f: Finding) -> str:
+    loc = f.location
+    return loc.path if isinstance(loc, SourceSpan) else loc.url
+
+
+def _lines(result: ScanResult, options: RenderOptions) -> list[str]:
+    """Lines with rich markup; escaped so code and messages never turn into markup."""
+    out: list[str] = []
+    groups: dict[str, list[Finding]] = {}
+    for f in result.findings:
+        if f.suppression is not None and not options.verbose:
+            continue
+        groups.setdefault(_group_key(f), []).append(f)
+    for key, items in groups.items():
+        out.append(f"[underline]{escape(key)}[/underline]")
+        for f in items:
+            loc = f.location
+            where = f"{loc.start_line}:{loc.start_col}" if isinstance(loc, SourceSpan) else (loc.method if isinstance(loc, UrlRef) else "")
+            sev = str(f.severity)
+            style = _STYLE[f.severity]
+            supp = " [dim](suppressed)[/dim]" if f.suppression is not None else ""
+            out.append(
+                f"  {where:>8}  [{style}]{sev:<8}[/{style}] [bold]{f.rule_id}[/bold] "
+                f"[dim]{escape(f.rule_name)}[/dim]  {escape(f.message)}{supp}"
+            )
+            if isinstance(loc, SourceSpan) and loc.snippet:
+                first = loc.snippet.strip().splitlines()[0] if loc.snippet.strip() else ""
+                if first:
+                    out.append(f"            [dim]│ {escape(first[:160])}[/dim]")
+            for step in f.trace:
+                out.append(f"            [dim]↳ {escape(step.path)}:{step.line} {escape(step.message)}[/dim]")
+            if f.detail is not None:
+                out.extend(f"            {escape(t)}" for t in f.detail.text_lines())
+            if f.fix:
+                out.append(f"            [green]fix:[/green] {escape(f.fix)}")
+        out.append("")
+    active = result.active_findings
+    counts = Counter(f.severity for f in active)
+    parts = [f"{counts[s]} {s}" for s in sorted(counts, reverse=True)]
+    files = len({_group_key(f) for f in active})
+    if active:
+        summary = f"[bold red]✖ {len(active)} finding{'s' if len(active) != 1 else ''}[/bold red] ({', '.join(parts)}) in {files} location{'s' if files != 1 else ''}"
+    else:
+        summary = "[bold green]✔ no findings[/bold green]"
+    suppressed = len(result.findings) - len(active)
+    extras = [f"{result.stats.files_scanned} files scanned"]
+    if suppressed:
+        extras.append(f"{suppressed} suppressed")
+    if result.errors:
+        extras.append(f"{len(result.errors)} error{'s' if len(result.errors) != 1 else ''}")
+    if result.skipped:
+        extras.append(f"{len(result.skipped)} skipped")
+    out.append(f"{summary}; {', '.join(extras)}")
+    if result.errors:
+        out.append("")
+        out.append("[bold]Errors[/bold] (the scan went on):")
+        for e in result.errors:
+            where = f"{e.path}:{e.line}" if e.path and e.line else (e.path or e.kind)
+            out.append(f"  [yellow]{escape(where)}[/yellow] {escape(e.message)}")
+    if result.skipped and options.verbose:
+        out.append("")
+        out.append("[bold]Skipped[/bold]:")
+        out.extend(f"  {escape(s.path)}: {escape(s.reason)}" for s in result.skipped)
+    return out
+
+
+def render(result: ScanResult, options: RenderOptions | None = None) -> str:
+    options = options or RenderOptions()
+    buf = io.StringIO()
+    console = Console(
+        file=buf,
+        force_terminal=options.color,
+        no_color=not options.color,
+        color_system="standard" if options.color else None,
+        width=10_000,
+        soft_wrap=True,
+        highlight=False,
+        emoji=False,
+    )
+    for line in _lines(result, options):
+        console.print(line)
+    return buf.getvalue()

@@ -1,0 +1,235 @@
+"""Parse every JS/TS file once, in parallel, and collect per-file results.
+
+Each worker process parses a file with tree-sitter, runs the per-file rules
+(tree-sitter queries pick candidate nodes in C; Python looks only at those),
+extracts the facts the cross-file model needs, and finds suppression comments.
+What comes back is plain picklable data, cached on disk by (nodeward version,
+rule set, path, content hash) so an unchanged tree re-parses nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import pickle
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import tree_sitter as ts
+
+from nodeward.model import Finding, ScanError, Skipped
+from nodeward.project import Project, ProjectFile, content_skip_reason
+from nodeward.sast.parse import Lang, first_error, get_language, parse
+from nodeward.suppress import SuppressionComment, find_suppressions
+
+__all__ = ["FileResult", "SastOutput", "analyze_file", "cache_dir_for", "run_sast"]
+
+logger = logging.getLogger(__name__)
+
+IN_PROCESS_BELOW = 24
+"""Projects with fewer source files are analysed in-process: pool start-up costs more."""
+
+_COMMENT_QUERIES: dict[Lang, ts.Query] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class FileResult:
+    path: str
+    size: int
+    findings: tuple[Finding, ...] = ()
+    errors: tuple[ScanError, ...] = ()
+    skipped: Skipped | None = None
+    suppressions: tuple[SuppressionComment, ...] = ()
+    facts: object | None = None
+    from_cache: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SastOutput:
+    findings: tuple[Finding, ...]
+    errors: tuple[ScanError, ...]
+    skipped: tuple[Skipped, ...]
+    suppressions: tuple[SuppressionComment, ...]
+    facts: dict[str, object] = field(default_factory=dict)
+    files: int = 0
+    bytes: int = 0
+    from_cache: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class _Task:
+    file: ProjectFile
+    cache_dir: str | None
+    key_prefix: str
+
+
+def _comments(tree: ts.Tree, lang: Lang) -> list[ts.Node]:
+    query = _COMMENT_QUERIES.get(lang)
+    if query is None:
+        query = ts.Query(get_language(lang), "(comment) @c")
+        _COMMENT_QUERIES[lang] = query
+    return ts.QueryCursor(query).captures(tree.root_node).get("c", [])
+
+
+def analyze_file(path: str, source: bytes, lang: Lang) -> FileResult:
+    """Everything nodeward computes from one file on its own. Never raises."""
+    # Imported here so the rule packages (which import this module's siblings) load lazily.
+    from nodeward.analysis.facts import extract_facts
+    from nodeward.sast.checks import run_file_rules
+
+    reason = content_skip_reason(path, source)
+    if reason is not None:
+        return FileResult(path, len(source), skipped=Skipped(path, reason))
+    errors: list[ScanError] = []
+    try:
+        tree = parse(source, lang)
+    except Exception as e:  # tree-sitter raises only on internal failure
+        return FileResult(path, len(source), errors=(ScanError(f"parser failed: {e}", path, 0, "parse"),))
+    bad = first_error(tree.root_node)
+    if bad is not None:
+        errors.append(
+            ScanError(
+                "syntax error; analysed the parts that parsed",
+                path,
+                bad.start_point[0] + 1,
+                "parse",
+                incomplete=True,
+            )
+        )
+    findings: list[Finding] = []
+    try:
+        findings = run_file_rules(path, source, tree, lang)
+    except Exception as e:
+        logger.debug("rules crashed on %s", path, exc_info=True)
+        errors.append(ScanError(f"internal error in rules: {type(e).__name__}: {e}", path, 0, "internal"))
+    facts: object | None = None
+    try:
+        facts = extract_facts(path, source, tree, lang)
+    except Exception as e:
+        logger.debug("fact extraction crashed on %s", path, exc_info=True)
+        errors.append(ScanError(f"internal error in app model: {type(e).__name__}: {e}", path, 0, "internal"))
+    suppressions = find_suppressions(path, source, _comments(tree, lang))
+    return FileResult(path, len(source), tuple(findings), tuple(errors), None, tuple(suppressions), facts)
+
+
+def _run_task(task: _Task) -> FileResult:
+    f = task.file
+    try:
+        with open(f.abspath, "rb") as fh:
+            source = fh.read()
+    except OSError as e:
+        return FileResult(f.path, 0, errors=(ScanError(f"cannot read: {e.strerror}", f.path, 0, "io"),))
+    assert f.lang is not None
+    cache_file: Path | None = None
+    if task.cache_dir is not None:
+        digest = hashlib.sha256(task.key_prefix.encode() + f.path.encode() + b"\x00" + source).hexdigest()
+        cache_file = Path(task.cache_dir) / digest[:2] / f"{digest}.pickle"
+        try:
+            with open(cache_file, "rb") as fh:
+                cached = pickle.load(fh)
+            if isinstance(cached, FileResult) and cached.path == f.path:
+                return FileResult(
+                    cached.path,
+                    cached.size,
+                    cached.findings,
+                    cached.errors,
+                    cached.skipped,
+                    cached.suppressions,
+                    cached.facts,
+                    from_cache=True,
+                )
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+            pass
+    result = analyze_file(f.path, source, f.lang)
+    if cache_file is not None and not any(e.kind == "internal" for e in result.errors):
+        try:
+            cache_file.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
+            with open(tmp, "wb") as fh:
+                pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, cache_file)
+        except OSError:
+            logger.debug("cannot write cache entry %s", cache_file)
+    return result
+
+
+def cache_dir_for(explicit: str | None) -> Path:
+    """The per-user cache folder (`NODEWARD_CACHE_DIR` overrides, for tests and CI)."""
+    if explicit:
+        return Path(explicit)
+    env = os.environ.get("NODEWARD_CACHE_DIR")
+    if env:
+        return Path(env)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("nodeward"))
+
+
+def _ruleset_key() -> str:
+    from nodeward import __version__
+    from nodeward.registry import ALL_RULES
+
+    ids = ",".join(f"{r.id}:{r.name}" for r in ALL_RULES)
+    return hashlib.sha256(f"{__version__}|{ids}".encode()).hexdigest()[:16]
+
+
+def iter_results(
+    files: Iterable[ProjectFile],
+    jobs: int,
+    cache_dir: str | None,
+) -> Iterator[FileResult]:
+    tasks = [_Task(f, cache_dir, _ruleset_key()) for f in files]
+    if jobs == 1 or len(tasks) < IN_PROCESS_BELOW:
+        for t in tasks:
+            yield _run_task(t)
+        return
+    chunksize = max(1, min(32, len(tasks) // (jobs * 8) or 1))
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        yield from pool.map(_run_task, tasks, chunksize=chunksize)
+
+
+def run_sast(project: Project, progress: Callable[[int, int], None] | None = None) -> SastOutput:
+    """Analyse every JS/TS source of the project."""
+    config = project.config
+    jobs = config.jobs or os.cpu_count() or 1
+    cache: str | None = None
+    if config.use_cache:
+        path = cache_dir_for(config.cache_dir) / "files"
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+            cache = str(path)
+        except OSError:
+            logger.debug("cache dir %s unavailable; continuing without cache", path)
+    sources = project.sources
+    findings: list[Finding] = []
+    errors: list[ScanError] = []
+    skipped: list[Skipped] = []
+    suppressions: list[SuppressionComment] = []
+    facts: dict[str, object] = {}
+    nbytes = 0
+    cached = 0
+    for i, r in enumerate(iter_results(sources, jobs, cache), 1):
+        nbytes += r.size
+        cached += r.from_cache
+        findings.extend(r.findings)
+        errors.extend(r.errors)
+        suppressions.extend(r.suppressions)
+        if r.skipped is not None:
+            skipped.append(r.skipped)
+        if r.facts is not None:
+            facts[r.path] = r.facts
+        if progress is not None:
+            progress(i, len(sources))
+    return SastOutput(
+        tuple(findings),
+        tuple(errors),
+        tuple(skipped),
+        tuple(suppressions),
+        facts,
+        files=len(sources) - len(skipped),
+        bytes=nbytes,
+        from_cache=cached,
+    )
