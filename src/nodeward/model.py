@@ -129,6 +129,10 @@ class Rule:
     default_enabled: bool = True
     family: str = "sast"
     """Which analyzer runs it: sast, app, deps, secrets, probe or core."""
+    supersedes: tuple[str, ...] = ()
+    """Rule ids this rule makes redundant at the same path and line (a taint rule that
+    proved request data reaches a sink supersedes the pattern rule that only saw a
+    non-literal argument there)."""
 
 
 @dataclass(frozen=True, slots=True)

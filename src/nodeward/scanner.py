@@ -69,9 +69,11 @@ def finalize(
         skipped.extend(out.skipped)
         for k, v in out.counts.items():
             counts[k] = counts.get(k, 0) + v
-    findings = [f for f in findings if f.rule_id in active or f.rule_id not in {r.id for r in ALL_RULES}]
+    known = {r.id for r in ALL_RULES}
+    findings = [f for f in findings if f.rule_id in active or f.rule_id not in known]
+    findings = _drop_superseded(findings, active)
     findings = apply_suppressions(findings, suppressions, ALL_RULES)
-    findings = [f for f in findings if f.rule_id in active or f.rule_id not in {r.id for r in ALL_RULES}]
+    findings = [f for f in findings if f.rule_id in active or f.rule_id not in known]
     overrides = config.severity
     out_findings: list[Finding] = []
     for f in findings:
@@ -102,6 +104,18 @@ def finalize(
         stats=stats,
         tool_version=__version__,
     )
+
+
+def _drop_superseded(findings: list[Finding], active: dict[str, Rule]) -> list[Finding]:
+    """Remove pattern findings at a place where a stronger rule (e.g. taint) already reports."""
+    covered: set[tuple[str, int, str]] = set()
+    for f in findings:
+        rule = active.get(f.rule_id)
+        if rule is not None and rule.supersedes and f.path:
+            covered.update((f.path, f.line, old) for old in rule.supersedes)
+    if not covered:
+        return findings
+    return [f for f in findings if (f.path, f.line, f.rule_id) not in covered]
 
 
 def _never_filtered(f: Finding) -> bool:
