@@ -79,6 +79,7 @@ def analyze_file(path: str, source: bytes, lang: Lang) -> FileResult:
     # Imported here so the rule packages (which import this module's siblings) load lazily.
     from nodeward.analysis.facts import extract_facts
     from nodeward.sast.checks import run_file_rules
+    from nodeward.secrets.code import check_tree as secret_literals
 
     reason = content_skip_reason(path, source)
     if reason is not None:
@@ -100,11 +101,12 @@ def analyze_file(path: str, source: bytes, lang: Lang) -> FileResult:
             )
         )
     findings: list[Finding] = []
-    try:
-        findings = run_file_rules(path, source, tree, lang)
-    except Exception as e:
-        logger.debug("rules crashed on %s", path, exc_info=True)
-        errors.append(ScanError(f"internal error in rules: {type(e).__name__}: {e}", path, 0, "internal"))
+    for hook in (run_file_rules, secret_literals):
+        try:
+            findings.extend(hook(path, source, tree, lang))
+        except Exception as e:
+            logger.debug("%s crashed on %s", hook.__module__, path, exc_info=True)
+            errors.append(ScanError(f"internal error in {hook.__module__}: {type(e).__name__}: {e}", path, 0, "internal"))
     facts: object | None = None
     try:
         facts = extract_facts(path, source, tree, lang)
