@@ -15,7 +15,6 @@ import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Union
 
 __all__ = [
     "Confidence",
@@ -35,7 +34,7 @@ __all__ = [
     "make_fingerprint",
 ]
 
-JSONValue = Union[str, int, float, bool, None, list["JSONValue"], dict[str, "JSONValue"]]
+JSONValue = str | int | float | bool | None | list["JSONValue"] | dict[str, "JSONValue"]
 
 
 @functools.total_ordering

@@ -69,13 +69,13 @@ def content_skip_reason(path: str, data: bytes) -> str | None:
     return None
 
 
-def _load_gitignore(directory: Path) -> pathspec.PathSpec | None:
+def _load_gitignore(directory: Path) -> pathspec.GitIgnoreSpec | None:
     path = directory / ".gitignore"
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return None
-    return pathspec.PathSpec.from_lines("gitwildmatch", text.splitlines())
+    return pathspec.GitIgnoreSpec.from_lines(text.splitlines())
 
 
 def discover(root: Path, config: Config) -> Project:
@@ -83,7 +83,7 @@ def discover(root: Path, config: Config) -> Project:
     root = root.resolve()
     files: list[ProjectFile] = []
     skipped: list[Skipped] = []
-    excludes = pathspec.PathSpec.from_lines("gitwildmatch", config.exclude)
+    excludes = pathspec.GitIgnoreSpec.from_lines(config.exclude)
     if root.is_file():
         st = root.stat()
         files.append(ProjectFile(root.name, str(root), st.st_size, language_for(root.name)))
@@ -91,7 +91,7 @@ def discover(root: Path, config: Config) -> Project:
 
     for rel, abspath, st in _walk(root, config, excludes, skipped):
         if st.st_size > config.max_file_size:
-            skipped.append(Skipped(rel, f"larger than {config.max_file_size // (1024 * 1024)} MB"))
+            skipped.append(Skipped(rel, f"larger than {_human_size(config.max_file_size)} (raise max_file_size to scan it)"))
             continue
         lang = language_for(rel)
         if lang is not None and rel.lower().endswith((".min.js", ".min.mjs", ".min.cjs")):
@@ -106,7 +106,7 @@ def discover(root: Path, config: Config) -> Project:
 def _walk(
     root: Path,
     config: Config,
-    excludes: pathspec.PathSpec,
+    excludes: pathspec.GitIgnoreSpec,
     skipped: list[Skipped],
 ) -> Iterator[tuple[str, str, os.stat_result]]:
     """Depth-first walk yielding (relative posix path, absolute path, stat) of regular files."""
@@ -114,7 +114,7 @@ def _walk(
     root_real = os.path.realpath(root)
     # Each stack entry: directory path, its relative prefix, and the gitignore specs in force
     # with the relative directory each one is anchored at.
-    stack: list[tuple[str, str, tuple[tuple[str, pathspec.PathSpec], ...]]] = [(str(root), "", ())]
+    stack: list[tuple[str, str, tuple[tuple[str, pathspec.GitIgnoreSpec], ...]]] = [(str(root), "", ())]
     while stack:
         directory, prefix, specs = stack.pop()
         try:
@@ -171,7 +171,15 @@ def _walk(
             yield rel, entry.path, st
 
 
-def _ignored(rel: str, specs: tuple[tuple[str, pathspec.PathSpec], ...]) -> bool:
+def _human_size(n: int) -> str:
+    if n >= 1024 * 1024 and n % (1024 * 1024) == 0:
+        return f"{n // (1024 * 1024)} MB"
+    if n >= 1024 and n % 1024 == 0:
+        return f"{n // 1024} KB"
+    return f"{n} bytes"
+
+
+def _ignored(rel: str, specs: tuple[tuple[str, pathspec.GitIgnoreSpec], ...]) -> bool:
     """Git semantics: the deepest .gitignore that has an opinion wins (negation included)."""
     verdict = False
     for anchor, spec in specs:

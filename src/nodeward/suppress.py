@@ -73,7 +73,7 @@ def parse_directive(comment_text: str) -> tuple[tuple[str, ...], str] | None:
 def find_suppressions(path: str, source: bytes, comments: Iterable[ts.Node]) -> list[SuppressionComment]:
     """Suppression comments among the given comment nodes, with the lines they cover."""
     out: list[SuppressionComment] = []
-    for node in comments:
+    for node in sorted(comments, key=lambda n: n.start_byte):
         text = node.text.decode("utf-8", "replace") if node.text else ""
         if _MARKER not in text:
             continue

@@ -7,6 +7,8 @@ import sys
 import time
 from pathlib import Path
 
+from rich.progress import Progress, TaskID
+
 from nodeward.commands.common import add_common_options, add_output_options, config_from_args, emit
 from nodeward.errors import UsageError
 from nodeward.project import discover
@@ -39,8 +41,8 @@ class _Progress:
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled
         self.start = time.perf_counter()
-        self.bar: object | None = None
-        self.task: object | None = None
+        self.bar: Progress | None = None
+        self.task: TaskID | None = None
 
     def __call__(self, done: int, total: int) -> None:
         if not self.enabled:
@@ -49,22 +51,16 @@ class _Progress:
             if time.perf_counter() - self.start < 1.0:
                 return
             from rich.console import Console
-            from rich.progress import Progress
 
             bar = Progress(console=Console(stderr=True), transient=True)
             bar.start()
             self.bar = bar
             self.task = bar.add_task("scanning", total=total)
-        from rich.progress import Progress, TaskID
-
-        assert isinstance(self.bar, Progress)
-        assert self.task is not None
-        self.bar.update(TaskID(self.task), completed=done)  # type: ignore[call-overload]
+        if self.task is not None:
+            self.bar.update(self.task, completed=done)
 
     def close(self) -> None:
-        from rich.progress import Progress
-
-        if isinstance(self.bar, Progress):
+        if self.bar is not None:
             self.bar.stop()
 
 

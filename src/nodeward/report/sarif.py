@@ -79,16 +79,16 @@ def _thread_step(step: TraceStep) -> dict[str, JSONValue]:
 def result_to_sarif(result: ScanResult) -> dict[str, JSONValue]:
     from nodeward import registry
 
-    rules: list[dict[str, JSONValue]] = []
+    rules: list[JSONValue] = []
     index: dict[str, int] = {}
     results: list[JSONValue] = []
     for f in result.findings:
         custom = f.detail.sarif_rule() if f.detail is not None else None
         rule_id = custom[0] if custom else f.rule_id
         if rule_id not in index:
-            base = registry.lookup(f.rule_id)
-            if base is None:
-                continue
+            base = registry.lookup(f.rule_id) or Rule(
+                f.rule_id, f.rule_name, f.message, f.severity, f.confidence, f.cwe, f.owasp, "", f.message
+            )
             desc = _rule_descriptor(base)
             if custom:
                 desc["id"] = custom[0]
@@ -99,6 +99,7 @@ def result_to_sarif(result: ScanResult) -> dict[str, JSONValue]:
                 assert isinstance(props, dict)
                 props["nodeward_rule"] = base.id
                 props["security-severity"] = f.severity.security_severity
+                props["tags"] = ["security", *[f"external/cwe/cwe-{c}" for c in f.cwe]]
             index[rule_id] = len(rules)
             rules.append(desc)
         res: dict[str, JSONValue] = {
@@ -128,8 +129,9 @@ def result_to_sarif(result: ScanResult) -> dict[str, JSONValue]:
         if e.path:
             n["locations"] = [{"physicalLocation": _physical(e.path, max(1, e.line), 1, max(1, e.line), 1)}]
         notifications.append(n)
-    for s in result.skipped:
-        notifications.append({"level": "note", "message": {"text": f"skipped {s.path}: {s.reason}"}})
+    notifications.extend(
+        {"level": "note", "message": {"text": f"skipped {s.path}: {s.reason}"}} for s in result.skipped
+    )
     run: dict[str, JSONValue] = {
         "tool": {"driver": {"name": "nodeward", "version": result.tool_version, "semanticVersion": result.tool_version, "informationUri": INFORMATION_URI, "rules": rules}},
         "originalUriBaseIds": {"%SRCROOT%": {"uri": _root_uri(result.root)}},

@@ -51,8 +51,9 @@ def _lines(result: ScanResult, options: RenderOptions) -> list[str]:
                 first = loc.snippet.strip().splitlines()[0] if loc.snippet.strip() else ""
                 if first:
                     out.append(f"            [dim]│ {escape(first[:160])}[/dim]")
-            for step in f.trace:
-                out.append(f"            [dim]↳ {escape(step.path)}:{step.line} {escape(step.message)}[/dim]")
+            out.extend(
+                f"            [dim]↳ {escape(step.path)}:{step.line} {escape(step.message)}[/dim]" for step in f.trace
+            )
             if f.detail is not None:
                 out.extend(f"            {escape(t)}" for t in f.detail.text_lines())
             if f.fix:
