@@ -1,0 +1,111 @@
+"""Questions asked of a lockfile's graph: who is direct, who is dev-only, and how each is reached.
+
+Dev-only is decided by reachability (a package no production or optional edge
+reaches from any importer), not by the lockfile's `dev` flag alone: yarn and
+pnpm 9 do not record one, and a flag can be stale.  Paths are enumerated
+backwards from the package to the importers, shortest first, capped so a
+package reached a million ways costs nothing.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+from nodeward.deps.model import Edge, Lockfile, Package
+
+__all__ = ["DependencyPath", "Graph", "MAX_PATHS"]
+
+MAX_PATHS = 20
+"""Paths kept per package; more are counted, then collapsed in reports."""
+MAX_PATH_VISITS = 20000
+
+
+@dataclass(frozen=True, slots=True)
+class DependencyPath:
+    importer: str
+    """Importer folder (`""` for the root)."""
+    steps: tuple[str, ...]
+    """`importer-name > a@1.0.0 > b@2.0.0`, one item per hop, target last."""
+    first_edge: Edge
+    """The importer's own declaration that starts this path (for fix advice)."""
+    last_spec: str
+    """The range that asked for the target on the final hop."""
+
+
+class Graph:
+    """Precomputed reachability over one lockfile."""
+
+    def __init__(self, lock: Lockfile) -> None:
+        self.lock = lock
+        self.parents: dict[str, list[tuple[str, Edge]]] = {}
+        """package key -> (parent key or `importer:<path>`, edge) pairs."""
+        for key, pkg in lock.packages.items():
+            for e in pkg.dependencies:
+                if e.target is not None and e.target in lock.packages:
+                    self.parents.setdefault(e.target, []).append((key, e))
+        self.direct: dict[str, list[tuple[str, Edge]]] = {}
+        for imp in lock.importers:
+            for e in imp.edges:
+                if e.target is not None and e.target in lock.packages:
+                    self.parents.setdefault(e.target, []).append((f"importer:{imp.path}", e))
+                    self.direct.setdefault(e.target, []).append((imp.path, e))
+        self.prod = self._reach(("prod", "optional", "peer"))
+        self.any = self._reach(("prod", "optional", "peer", "dev"))
+        self._names = {imp.path: imp.name for imp in lock.importers}
+
+    def _reach(self, kinds: tuple[str, ...]) -> set[str]:
+        seen: set[str] = set()
+        queue: deque[str] = deque()
+        for imp in self.lock.importers:
+            for e in imp.edges:
+                if e.kind in kinds and e.target in self.lock.packages and e.target not in seen:
+                    seen.add(e.target)
+                    queue.append(e.target)
+        while queue:
+            pkg = self.lock.packages[queue.popleft()]
+            for e in pkg.dependencies:
+                if e.target is not None and e.target in self.lock.packages and e.target not in seen:
+                    seen.add(e.target)
+                    queue.append(e.target)
+        return seen
+
+    def is_dev_only(self, key: str) -> bool:
+        if key in self.prod:
+            return False
+        if key in self.any:
+            return True
+        return self.lock.packages[key].dev
+
+    def is_direct(self, key: str) -> bool:
+        return key in self.direct
+
+    def label(self, pkg: Package) -> str:
+        base = f"{pkg.name}@{pkg.version}"
+        return f"{pkg.alias} ({base})" if pkg.alias else base
+
+    def paths(self, key: str, limit: int = MAX_PATHS) -> tuple[list[DependencyPath], int]:
+        """Up to `limit` simple paths from importers to `key`, shortest first, and a total count
+        (exact when small, a lower bound once the visit budget runs out)."""
+        found: list[DependencyPath] = []
+        total = 0
+        # Breadth-first over partial reverse paths gives shortest paths first.
+        queue: deque[tuple[str, tuple[str, ...], str]] = deque([(key, (key,), "")])
+        visits = 0
+        while queue and visits < MAX_PATH_VISITS:
+            node, chain, last_spec = queue.popleft()
+            visits += 1
+            for parent, edge in self.parents.get(node, ()):
+                spec = last_spec or edge.spec
+                if parent.startswith("importer:"):
+                    total += 1
+                    if len(found) < limit:
+                        imp = parent[len("importer:") :]
+                        labels = [self._names.get(imp, imp) or "(root)"]
+                        labels += [self.label(self.lock.packages[k]) for k in chain]
+                        found.append(DependencyPath(imp, tuple(labels), edge, spec))
+                    continue
+                if parent in chain:
+                    continue
+                queue.append((parent, (parent, *chain), spec))
+        return found, total

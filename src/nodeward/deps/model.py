@@ -1,0 +1,112 @@
+"""The normalised dependency graph every lockfile parser produces.
+
+One shape for npm, yarn, pnpm and bun: importers (the root project and its
+workspaces) declare dependencies; packages are nodes keyed by a parser-chosen id
+that is unique within the lockfile (an install path for npm and bun, a
+`name@version(peers)` id for pnpm, a resolution for yarn); edges carry the range
+that asked for them so fix advice can tell whether an update suffices.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+__all__ = ["Edge", "Importer", "Lockfile", "Package", "Unreadable", "classify_source"]
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    """A dependency from an importer or package to a package in the graph."""
+
+    name: str
+    """The name it is required by (an alias when aliased)."""
+    spec: str
+    """The declared range or specifier (`^1.2.3`, `npm:ms@2.1.3`, `workspace:*`)."""
+    target: str | None
+    """Key of the package it resolved to; None when the lockfile has no entry for it."""
+    kind: str = "prod"
+    """prod, dev, optional or peer."""
+
+
+@dataclass(frozen=True, slots=True)
+class Package:
+    key: str
+    name: str
+    """The real package name (the alias target for `npm:` aliases)."""
+    version: str
+    line: int = 1
+    """1-based line of the entry in the lockfile (SARIF points here)."""
+    alias: str | None = None
+    resolved: str | None = None
+    integrity: str | None = None
+    source: str = "registry"
+    """registry, git, url, file, link or workspace."""
+    dev: bool = False
+    optional: bool = False
+    peer: bool = False
+    bundled: bool = False
+    os: tuple[str, ...] = ()
+    cpu: tuple[str, ...] = ()
+    install_script: bool = False
+    dependencies: tuple[Edge, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Importer:
+    """The root project or one workspace."""
+
+    path: str
+    """Folder relative to the lockfile's folder; `""` for the root."""
+    name: str
+    edges: tuple[Edge, ...] = ()
+    line: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Unreadable:
+    entry: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Lockfile:
+    path: str
+    """POSIX path relative to the scan root."""
+    format: str
+    """npm-v1, npm-v2, npm-v3, yarn-v1, yarn-berry, pnpm-5.4, pnpm-6.0, pnpm-9.0, bun."""
+    manager: str
+    """npm, yarn, pnpm or bun: decides the fix-advice commands."""
+    importers: tuple[Importer, ...]
+    packages: Mapping[str, Package]
+    unreadable: tuple[Unreadable, ...] = ()
+    importer_links: Mapping[str, str] = field(default_factory=dict)
+    """Package key -> importer path, for workspace links that appear as packages (npm)."""
+
+    @property
+    def folder(self) -> str:
+        return self.path.rsplit("/", 1)[0] if "/" in self.path else ""
+
+
+_GIT_PREFIXES = ("git+", "git:", "git@", "github:", "gitlab:", "bitbucket:", "gist:")
+
+
+def classify_source(resolved: str | None, spec: str = "") -> str:
+    """Where a package came from, from its `resolved` URL or its specifier."""
+    for text in (resolved or "", spec):
+        t = text.strip()
+        if not t:
+            continue
+        low = t.lower()
+        if low.startswith(_GIT_PREFIXES) or "codeload.github.com" in low or low.endswith(".git"):
+            return "git"
+        if low.startswith(("file:", "./", "../", "/")) and not low.startswith("//"):
+            return "file"
+        if low.startswith(("link:", "portal:")):
+            return "link"
+        if low.startswith("workspace:"):
+            return "workspace"
+        if low.startswith(("http://", "https://")):
+            # Registry tarballs live at `<registry>/<name>/-/<name>-<version>.tgz`.
+            return "registry" if "/-/" in low else "url"
+    return "registry"

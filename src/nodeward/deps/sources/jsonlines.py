@@ -1,0 +1,83 @@
+"""Line numbers for keys of pretty-printed JSON (npm and bun write one key per line).
+
+`json.loads` forgets where things were; SARIF needs the lockfile line of each
+package.  This walks the text once and records the line of every object key by
+its path of parent keys, which is exact for the indented output package
+managers write and degrades to line 1 for anything else.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["key_lines", "strip_jsonc"]
+
+_KEY = re.compile(r'^(\s*)"((?:[^"\\]|\\.)*)"\s*:')
+
+
+def key_lines(text: str) -> dict[tuple[str, ...], int]:
+    """(parent keys..., key) -> 1-based line, for keys that begin a line."""
+    out: dict[tuple[str, ...], int] = {}
+    stack: list[tuple[int, str]] = []
+    for lineno, line in enumerate(text.splitlines(), 1):
+        m = _KEY.match(line)
+        if m is None:
+            continue
+        indent = len(m.group(1).expandtabs())
+        while stack and stack[-1][0] >= indent:
+            stack.pop()
+        path = (*(k for _, k in stack), m.group(2))
+        out.setdefault(path, lineno)
+        rest = line[m.end():].strip()
+        if rest.startswith(("{", "[")) and not rest.rstrip(",").endswith(("}", "]")):
+            stack.append((indent, m.group(2)))
+    return out
+
+
+def strip_jsonc(text: str) -> str:
+    """JSON with comments and trailing commas (bun.lock) to plain JSON, strings untouched."""
+    out: list[str] = []
+    i, n = 0, len(text)
+    pending_comma: list[str] = []
+    while i < n:
+        c = text[i]
+        if c == '"':
+            j = i + 1
+            while j < n and text[j] != '"':
+                j += 2 if text[j] == "\\" else 1
+            out.extend(pending_comma)
+            pending_comma = []
+            out.append(text[i : j + 1])
+            i = j + 1
+            continue
+        if c == "/" and i + 1 < n and text[i + 1] == "/":
+            j = text.find("\n", i)
+            i = n if j < 0 else j
+            continue
+        if c == "/" and i + 1 < n and text[i + 1] == "*":
+            j = text.find("*/", i + 2)
+            i = n if j < 0 else j + 2
+            continue
+        if c == ",":
+            out.extend(pending_comma)
+            pending_comma = [","]
+            i += 1
+            continue
+        if c in "}]":
+            pending_comma = []
+            out.append(c)
+            i += 1
+            continue
+        if c.isspace():
+            if pending_comma:
+                pending_comma.append(c)
+            else:
+                out.append(c)
+            i += 1
+            continue
+        out.extend(pending_comma)
+        pending_comma = []
+        out.append(c)
+        i += 1
+    out.extend(pending_comma)
+    return "".join(out)
