@@ -104,7 +104,7 @@ def analyze_file(path: str, source: bytes, lang: Lang) -> FileResult:
     for hook in (run_file_rules, secret_literals):
         try:
             findings.extend(hook(path, source, tree, lang))
-        except Exception as e:
+        except Exception as e:  # noqa: PERF203 - one rule crash must not lose the file
             logger.debug("%s crashed on %s", hook.__module__, path, exc_info=True)
             errors.append(ScanError(f"internal error in {hook.__module__}: {type(e).__name__}: {e}", path, 0, "internal"))
     facts: object | None = None
