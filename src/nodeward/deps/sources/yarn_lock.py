@@ -241,7 +241,7 @@ def _parse_berry(rel: str, text: str, folder: Path) -> Lockfile:
     def lookup(name: str, spec: str) -> str | None:
         return by_desc.get(f"{name}@{spec}") or by_desc.get(f"{name}@npm:{spec}")
 
-    manifests = {p: m for p, m in _importer_manifests(folder)}
+    manifests = dict(_importer_manifests(folder))
     packages: dict[str, Package] = {}
     importers: list[Importer] = []
     links: dict[str, str] = {}

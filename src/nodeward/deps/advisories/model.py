@@ -1,0 +1,176 @@
+"""One advisory shape for every feed, and the OSV parser that fills it.
+
+Real records are messy (see ../shared/advisories/MANIFEST.md): package names in
+capitals, ecosystems other than npm in the same record, `last_affected` events,
+non-semver bounds like `1.0`, no fixed version at all, empty CVSS scores, lower
+case severities.  Parsing keeps only the npm parts and never raises on a field it
+does not understand; `parse_osv` raises ValueError only when a record has no id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from nodeward.deps.advisories.cvss import cvss3_base_score
+from nodeward.model import Severity
+
+__all__ = ["Advisory", "AffectedPackage", "AffectedRange", "parse_osv", "severity_from_label", "severity_from_score"]
+
+
+@dataclass(frozen=True, slots=True)
+class AffectedRange:
+    type: str
+    """SEMVER or ECOSYSTEM (GIT ranges are skipped: npm versions are not commits)."""
+    events: tuple[tuple[str, str], ...]
+    """(`introduced` | `fixed` | `last_affected` | `limit`, version) in record order."""
+
+
+@dataclass(frozen=True, slots=True)
+class AffectedPackage:
+    name: str
+    """Lower-cased npm package name (npm names are case-insensitive in practice)."""
+    ranges: tuple[AffectedRange, ...] = ()
+    versions: tuple[str, ...] = ()
+    npm_range: str | None = None
+    """A node-semver range of vulnerable versions (npm's bulk endpoint speaks this)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Advisory:
+    id: str
+    aliases: tuple[str, ...]
+    summary: str
+    severity: Severity
+    affected: tuple[AffectedPackage, ...]
+    details: str = ""
+    cvss_score: float | None = None
+    cvss_vector: str = ""
+    cwes: tuple[int, ...] = ()
+    references: tuple[str, ...] = ()
+    published: str = ""
+    modified: str = ""
+    withdrawn: str = ""
+    source: str = "osv"
+    """osv-file, offline-db, osv-api or npm: where the record came from."""
+
+    @property
+    def malicious(self) -> bool:
+        """Malware, not a bug: OSV `MAL-` ids or GHSA's CWE-506 (embedded malicious code)."""
+        return self.id.startswith("MAL-") or any(a.startswith("MAL-") for a in self.aliases) or 506 in self.cwes
+
+    @property
+    def url(self) -> str:
+        if self.id.startswith("GHSA-"):
+            return f"https://github.com/advisories/{self.id}"
+        return f"https://osv.dev/vulnerability/{self.id}"
+
+    def all_ids(self) -> tuple[str, ...]:
+        return (self.id, *self.aliases)
+
+    def for_package(self, name: str) -> tuple[AffectedPackage, ...]:
+        low = name.lower()
+        return tuple(a for a in self.affected if a.name == low)
+
+
+_LABELS = {"low": Severity.LOW, "moderate": Severity.MEDIUM, "medium": Severity.MEDIUM, "high": Severity.HIGH, "critical": Severity.CRITICAL, "info": Severity.INFO, "none": Severity.INFO}
+
+
+def severity_from_label(label: str) -> Severity | None:
+    return _LABELS.get(label.strip().lower())
+
+
+def severity_from_score(score: float) -> Severity:
+    """CVSS v3 qualitative rating scale."""
+    if score >= 9.0:
+        return Severity.CRITICAL
+    if score >= 7.0:
+        return Severity.HIGH
+    if score >= 4.0:
+        return Severity.MEDIUM
+    if score > 0.0:
+        return Severity.LOW
+    return Severity.INFO
+
+
+def _strs(v: Any) -> tuple[str, ...]:
+    return tuple(x for x in v if isinstance(x, str) and x) if isinstance(v, list) else ()
+
+
+def _cwe(text: str) -> int | None:
+    t = text.strip().upper()
+    if t.startswith("CWE-") and t[4:].isdigit():
+        return int(t[4:])
+    return None
+
+
+def parse_osv(record: Mapping[str, Any], source: str = "osv") -> Advisory:
+    """An Advisory with only the npm parts of an OSV record (possibly none)."""
+    rid = record.get("id")
+    if not isinstance(rid, str) or not rid:
+        raise ValueError("record has no `id`")
+    affected: list[AffectedPackage] = []
+    for aff in record.get("affected") or []:
+        if not isinstance(aff, dict):
+            continue
+        pkg = aff.get("package") if isinstance(aff.get("package"), dict) else {}
+        eco = str(pkg.get("ecosystem") or "")
+        name = pkg.get("name")
+        if eco.split(":", 1)[0].lower() != "npm" or not isinstance(name, str) or not name:
+            continue
+        ranges = []
+        for r in aff.get("ranges") or []:
+            if not isinstance(r, dict) or str(r.get("type", "")).upper() not in ("SEMVER", "ECOSYSTEM"):
+                continue
+            events = []
+            for ev in r.get("events") or []:
+                if isinstance(ev, dict):
+                    for k in ("introduced", "fixed", "last_affected", "limit"):
+                        if isinstance(ev.get(k), str):
+                            events.append((k, ev[k].strip()))
+            ranges.append(AffectedRange(str(r["type"]).upper(), tuple(events)))
+        affected.append(AffectedPackage(name.strip().lower(), tuple(ranges), _strs(aff.get("versions"))))
+    dbs = record.get("database_specific") if isinstance(record.get("database_specific"), dict) else {}
+    cwes = tuple(sorted({c for c in (_cwe(x) for x in _strs(dbs.get("cwe_ids"))) if c is not None}))
+    score: float | None = None
+    vector = ""
+    for sev in record.get("severity") or []:
+        if not isinstance(sev, dict):
+            continue
+        s = str(sev.get("score") or "")
+        if str(sev.get("type", "")).upper() == "CVSS_V3" and s:
+            vector = s
+            score = cvss3_base_score(s)
+            break
+        if not vector and s.startswith("CVSS:"):
+            vector = s
+    severity = severity_from_label(str(dbs.get("severity") or "")) if dbs.get("severity") else None
+    if severity is None and score is not None:
+        severity = severity_from_score(score)
+    if severity is None:
+        severity = Severity.MEDIUM
+    refs = tuple(r["url"] for r in record.get("references") or [] if isinstance(r, dict) and isinstance(r.get("url"), str))
+    summary = record.get("summary") if isinstance(record.get("summary"), str) else ""
+    details = record.get("details") if isinstance(record.get("details"), str) else ""
+    adv = Advisory(
+        id=rid,
+        aliases=tuple(a for a in _strs(record.get("aliases")) if a != rid),
+        summary=summary or details.strip().split("\n", 1)[0][:200],
+        severity=severity,
+        affected=tuple(affected),
+        details=details,
+        cvss_score=score,
+        cvss_vector=vector,
+        cwes=cwes,
+        references=refs,
+        published=str(record.get("published") or ""),
+        modified=str(record.get("modified") or ""),
+        withdrawn=str(record.get("withdrawn") or ""),
+        source=source,
+    )
+    if adv.malicious:
+        from dataclasses import replace
+
+        adv = replace(adv, severity=Severity.CRITICAL)
+    return adv
