@@ -39,6 +39,7 @@ _CALLEE = "[(identifier) @name (member_expression property: (property_identifier
 _CALLS_QUERY = (
     f"(call_expression function: {_CALLEE} {_names_predicate()}) @call\n"
     f"(new_expression constructor: {_CALLEE} {_names_predicate()}) @call\n"
+    f"(call_expression function: (parenthesized_expression (sequence_expression {_CALLEE} .)) {_names_predicate()}) @call\n"
 )
 _RENAMED_QUERY = "(call_expression function: (identifier) @name) @call\n(new_expression constructor: (identifier) @name) @call\n"
 

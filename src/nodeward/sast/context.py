@@ -42,6 +42,10 @@ GLOBALS = frozenset(
         "require",
         "console",
         "Object",
+        "globalThis",
+        "global",
+        "window",
+        "self",
     }
 )
 """Identifiers that mean the built-in when nothing in the file rebinds them."""
@@ -86,6 +90,8 @@ _BINDINGS_QUERY = """
     name: (identifier)
     value: [(string) (number) (template_string) (true) (false) (object) (array)])) @const
 """
+_TS_BINDINGS_QUERY = _BINDINGS_QUERY + "(import_statement (import_require_clause source: (string) @module)) @import\n"
+"""TypeScript adds `import cp = require('child_process')` (not valid JavaScript grammar)."""
 
 
 def compiled_query(lang: Lang, source: str) -> ts.Query:
@@ -154,7 +160,7 @@ class FileContext:
     # -- bindings -----------------------------------------------------------------
 
     def _collect_bindings(self) -> None:
-        query = compiled_query(self.lang, _BINDINGS_QUERY)
+        query = compiled_query(self.lang, _BINDINGS_QUERY if self.lang == "javascript" else _TS_BINDINGS_QUERY)
         matches = ts.QueryCursor(query).matches(self.tree.root_node)
         later: list[tuple[str, ts.Node]] = []
         for _idx, caps in matches:
@@ -634,7 +640,7 @@ def _identifiers(node: ts.Node, limit: int = 256) -> Iterator[ts.Node]:
             stack.extend(reversed(cur.named_children))
 
 
-_WORD = re.compile(r"[A-Za-z][a-z0-9]*|[A-Z]+(?![a-z])")
+_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z0-9]+|[A-Z0-9]+")
 
 
 def words(name: str) -> list[str]:
