@@ -1,18 +1,80 @@
-"""`nodeward secrets` (placeholder until its analyzer lands)."""
+"""`nodeward secrets PATH`: hard-coded credentials, `.env` hygiene and (with
+`--history`) every commit of the git history."""
 
 from __future__ import annotations
 
 import argparse
+import time
+from dataclasses import replace
+from pathlib import Path
 
+from nodeward.commands.common import add_common_options, add_output_options, config_from_args, emit
+from nodeward.commands.scan import add_scan_options
 from nodeward.errors import UsageError
+from nodeward.project import discover
+from nodeward.scanner import finalize
 
 NAME = "secrets"
-HELP = "secrets (not available yet)"
+HELP = "find hard-coded secrets, committed .env files and secrets in git history"
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("args", nargs="*")
+    p.add_argument("path", help="project folder or file to scan")
+    add_scan_options(p)
+    g = p.add_argument_group("secrets")
+    g.add_argument("--history", action="store_true", help="also scan every line added in every commit of the git history")
+    g.add_argument(
+        "--baseline",
+        metavar="FILE",
+        help="suppress findings whose fingerprints are in FILE; FILE is created from this scan when missing",
+    )
+    g.add_argument("--update-baseline", action="store_true", help="rewrite --baseline FILE from this scan")
+    g.add_argument(
+        "--engine",
+        choices=("auto", "hyperscan", "re"),
+        default="auto",
+        help="matching engine: Hyperscan when installed, else pure-Python `re` (same results)",
+    )
+    add_output_options(p)
+    add_common_options(p)
 
 
 def run(args: argparse.Namespace) -> int:
-    raise UsageError("`nodeward secrets` is not available in this build")
+    from nodeward.secrets.analyzer import analyze_project
+    from nodeward.secrets.baseline import apply_baseline, load_baseline, write_baseline
+    from nodeward.secrets.engine import Engine, available_engines
+
+    started = time.perf_counter()
+    root = Path(args.path)
+    if not root.exists():
+        raise UsageError(f"{args.path}: no such file or directory")
+    if args.update_baseline and not args.baseline:
+        raise UsageError("--update-baseline needs --baseline FILE")
+    if args.engine == "hyperscan" and "hyperscan" not in available_engines():
+        raise UsageError("--engine hyperscan: the `hyperscan` package is not installed (pip install 'nodeward[fast]')")
+    config = config_from_args(root, args)
+    secrets_cfg = config.secrets
+    if args.history:
+        secrets_cfg = replace(secrets_cfg, history=True)
+    baseline = args.baseline or secrets_cfg.baseline
+    config = replace(config, secrets=secrets_cfg)
+    project = discover(root, config)
+    output = analyze_project(project, code=True, engine=Engine(args.engine))
+    findings = list(output.findings)
+    if baseline:
+        path = Path(baseline)
+        if args.update_baseline or not path.exists():
+            write_baseline(path, findings)
+        findings = apply_baseline(findings, load_baseline(path), str(path))
+        output = replace(output, findings=tuple(findings))
+    result = finalize(
+        project.root,
+        config,
+        [output],
+        families={"secrets"},
+        extra_skipped=project.skipped,
+        started=started,
+        files=output.counts.get("secret_files", 0),
+        nbytes=output.counts.get("secret_bytes", 0),
+    )
+    return emit(result, config, args)

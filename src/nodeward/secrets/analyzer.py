@@ -1,13 +1,141 @@
-"""Secrets scan entry point used by `scan` and `secrets`."""
+"""Secrets scan entry point used by `scan` and `secrets`.
+
+Reads every discovered file once, runs the keyword-prefiltered detectors over
+its bytes, filters and redacts, then adds the file-level hygiene checks and,
+when configured, the git history.  Code checks that need the syntax tree run
+in the SAST engine workers during `scan` (`nodeward.secrets.code`); the
+`secrets` command runs them here (`code=True`).
+"""
 
 from __future__ import annotations
 
+import logging
+from dataclasses import replace
+
+import pathspec
+
 from nodeward.analyzer import AnalyzerOutput
-from nodeward.project import Project
+from nodeward.model import Confidence, Finding, ScanError, Skipped
+from nodeward.project import Project, ProjectFile, content_skip_reason
+from nodeward.secrets.candidate import Candidate
+from nodeward.secrets.engine import Engine, RawMatch
+from nodeward.secrets.findings import judge, secret_finding
+from nodeward.secrets.hygiene import env_findings, is_env_file, script_findings
 
-__all__ = ["analyze_project"]
+__all__ = ["analyze_project", "scan_bytes", "scopes_for"]
+
+logger = logging.getLogger(__name__)
+
+_CONFIG_EXTS = (".json", ".json5", ".yml", ".yaml", ".toml", ".ini", ".properties", ".conf", ".cfg", ".cnf", ".xml")
+_CONFIG_NAMES = frozenset({".sequelizerc", ".babelrc", ".htpasswd", "dockerfile", ".netrc", ".pgpass", ".my.cnf"})
+_NOT_CONFIG = frozenset(
+    {"package-lock.json", "npm-shrinkwrap.json", "pnpm-lock.yaml", "yarn.lock", "tsconfig.json", "jsconfig.json", "composer.lock"}
+)
 
 
-def analyze_project(project: Project) -> AnalyzerOutput:
-    """Findings for every text file of the project (and git history when configured)."""
-    return AnalyzerOutput()
+def scopes_for(path: str, is_source: bool) -> frozenset[str]:
+    """Which detector scopes apply to a file (`any`, plus `config` or `npmrc`)."""
+    name = path.rsplit("/", 1)[-1].lower()
+    if name == ".npmrc":
+        return frozenset({"any", "npmrc"})
+    if not is_source and name not in _NOT_CONFIG and (
+        is_env_file(name) or name in _CONFIG_NAMES or name.endswith(_CONFIG_EXTS) or name.startswith("docker-compose")
+    ):
+        return frozenset({"any", "config"})
+    return frozenset({"any"})
+
+
+def scan_bytes(engine: Engine, path: str, data: bytes, is_source: bool) -> list[Finding]:
+    """Redacted findings for one file's contents (every confidence; callers threshold)."""
+    out: list[Finding] = []
+    for m in engine.scan(data, scopes_for(path, is_source)):
+        f = _judge_match(path, m)
+        if f is not None:
+            out.append(f)
+    return out
+
+
+def _judge_match(path: str, m: RawMatch, line_offset: int = 0) -> Finding | None:
+    det = m.detector
+    c = Candidate(path, m.line + line_offset, m.secret, det.rule.id, m.context, m.key)
+    confidence = judge(c, det.rule.confidence)
+    if confidence is None:
+        return None
+    return secret_finding(
+        det.rule, det.kind, c, confidence, col=m.col, end_line=m.end_line + line_offset, end_col=m.end_col
+    )
+
+
+def analyze_project(project: Project, *, code: bool = False, engine: Engine | None = None) -> AnalyzerOutput:
+    """Findings for every text file of the project (and git history when configured).
+
+    `code=True` also runs the syntax-tree checks (`secrets` command; `scan` gets
+    them from the SAST engine).  Findings below `secrets.min_confidence` are dropped.
+    """
+    cfg = project.config.secrets
+    engine = engine or Engine("auto")
+    excludes = pathspec.PathSpec.from_lines("gitwildmatch", cfg.exclude)
+    findings: list[Finding] = []
+    skipped: list[Skipped] = []
+    errors: list[ScanError] = []
+    nbytes = 0
+    nfiles = 0
+    for f in project.files:
+        if excludes.match_file(f.path):
+            skipped.append(Skipped(f.path, "excluded by secrets.exclude"))
+            continue
+        data = _read(f, errors)
+        if data is None:
+            continue
+        reason = content_skip_reason(f.path, data)
+        if reason is not None:
+            skipped.append(Skipped(f.path, reason))
+            continue
+        nfiles += 1
+        nbytes += len(data)
+        findings.extend(scan_bytes(engine, f.path, data, f.lang is not None))
+        if f.path.rsplit("/", 1)[-1] == "package.json":
+            findings.extend(script_findings(f.path, data))
+        if code and f.lang is not None:
+            findings.extend(_code_findings(f, data, errors))
+    with_secrets = {x.path for x in findings if x.confidence >= Confidence.MEDIUM}
+    env, env_skipped, env_errors = env_findings(project.root, (f.path for f in project.files), with_secrets)
+    findings.extend(env)
+    skipped.extend(env_skipped)
+    errors.extend(env_errors)
+    counts = {"secret_files": nfiles, "secret_bytes": nbytes}
+    if cfg.history:
+        from nodeward.secrets.history import scan_history
+
+        hist = scan_history(project.root, engine)
+        findings.extend(hist.findings)
+        errors.extend(hist.errors)
+        counts["history_commits"] = hist.commits
+    findings = [f for f in findings if f.confidence >= cfg.min_confidence]
+    return AnalyzerOutput(tuple(findings), tuple(errors), tuple(skipped), counts)
+
+
+def _read(f: ProjectFile, errors: list[ScanError]) -> bytes | None:
+    try:
+        with open(f.abspath, "rb") as fh:
+            return fh.read()
+    except OSError as e:
+        errors.append(ScanError(f"cannot read: {e.strerror}", f.path, 0, "io"))
+        return None
+
+
+def _code_findings(f: ProjectFile, data: bytes, errors: list[ScanError]) -> list[Finding]:
+    from nodeward.sast.parse import parse
+    from nodeward.secrets.code import check_tree
+
+    assert f.lang is not None
+    try:
+        return check_tree(f.path, data, parse(data, f.lang), f.lang)
+    except Exception as e:  # a crash in one file must not end the scan
+        logger.debug("secret code checks crashed on %s", f.path, exc_info=True)
+        errors.append(ScanError(f"internal error in secrets code checks: {type(e).__name__}: {e}", f.path, 0, "internal"))
+        return []
+
+
+def with_confidence(f: Finding, confidence: Confidence) -> Finding:
+    return replace(f, confidence=confidence)

@@ -1,15 +1,328 @@
-"""Secrets that need the syntax tree: literals passed to secret-taking APIs (run in the engine workers)."""
+"""Secrets that need the syntax tree: literals passed to secret-taking APIs (run in the engine workers).
+
+Two rules are checked here, on tree-sitter nodes picked by queries (no regex
+over code):
+
+- NW806: a string literal, or a `const` bound to one, passed as the secret of
+  `jwt.sign`/`jwt.verify`, `express-session({secret})`, `cookie-session`,
+  `cookie-parser(secret)`, `crypto.createHmac(alg, key)`, `express-jwt` and
+  passport strategies' `clientSecret`/`consumerSecret`.  Callees are resolved
+  through `require`/`import` bindings, destructuring and aliases, so
+  `const { sign } = require('jsonwebtoken')` and `import session from
+  'express-session'` count, and a local function called `sign` does not.
+- NW807: a literal assigned to a password-like name (`password: '...'`,
+  `const dbPassword = '...'`, `cfg.secret = '...'`) in code such as
+  `knexfile.js`, `ormconfig.ts` or `config.js`.
+"""
 
 from __future__ import annotations
 
+import re
+
 import tree_sitter as ts
 
-from nodeward.model import Finding
-from nodeward.sast.parse import Lang
+from nodeward.model import Confidence, Finding
+from nodeward.sast.parse import Lang, get_language
+from nodeward.secrets.candidate import Candidate
+from nodeward.secrets.detectors.config_password import RULE as PASSWORD_RULE
+from nodeward.secrets.detectors.config_password import SECRET_NAME
+from nodeward.secrets.filters import in_docs_or_tests, is_example_value, is_reference
+from nodeward.secrets.findings import judge, secret_finding
+from nodeward.secrets.rules import HARDCODED_SECRET_ARGUMENT
 
 __all__ = ["check_tree"]
+
+_QUERY_SRC = """
+(variable_declarator name: (_) @name value: (_) @value) @decl
+(import_statement) @import
+(call_expression function: (_) @fn arguments: (arguments) @args) @call
+(new_expression constructor: (_) @fn arguments: (arguments) @args) @new
+(pair key: (_) @key value: (_) @value) @pair
+(assignment_expression left: (_) @left right: (_) @right) @assign
+"""
+_QUERIES: dict[Lang, ts.Query] = {}
+
+_SECRET_NAME = re.compile(r"(?i)^[A-Za-z0-9_$]*" + SECRET_NAME + r"$")
+
+# qualified callee -> (kind, where the secret is): an int is a positional argument,
+# a str is a property of the options object in argument 0.
+_SINKS: dict[str, tuple[str, tuple[int | str, ...]]] = {
+    "jsonwebtoken.sign": ("JWT signing secret", (1,)),
+    "jsonwebtoken.verify": ("JWT verification secret", (1,)),
+    "jsonwebtoken.default.sign": ("JWT signing secret", (1,)),
+    "jsonwebtoken.default.verify": ("JWT verification secret", (1,)),
+    "express-session": ("session secret", ("secret",)),
+    "express-session.default": ("session secret", ("secret",)),
+    "cookie-session": ("cookie-session key", ("secret", "keys")),
+    "cookie-session.default": ("cookie-session key", ("secret", "keys")),
+    "cookie-parser": ("cookie-signing secret", (0,)),
+    "cookie-parser.default": ("cookie-signing secret", (0,)),
+    "crypto.createHmac": ("HMAC key", (1,)),
+    "node:crypto.createHmac": ("HMAC key", (1,)),
+    "express-jwt": ("JWT verification secret", ("secret",)),
+    "express-jwt.expressjwt": ("JWT verification secret", ("secret",)),
+    "express-jwt.default": ("JWT verification secret", ("secret",)),
+}
+_PASSPORT_OPTIONS = ("clientSecret", "consumerSecret")
+
+
+def _query(lang: Lang) -> ts.Query:
+    q = _QUERIES.get(lang)
+    if q is None:
+        q = ts.Query(get_language(lang), _QUERY_SRC)
+        _QUERIES[lang] = q
+    return q
+
+
+def _text(node: ts.Node) -> str:
+    return (node.text or b"").decode("utf-8", "surrogateescape")
+
+
+def _string_value(node: ts.Node) -> str | None:
+    """The value of a string literal or a template literal without substitutions."""
+    if node.type == "string":
+        return "".join(_text(c) for c in node.named_children if c.type in ("string_fragment", "escape_sequence"))
+    if node.type == "template_string":
+        if any(c.type == "template_substitution" for c in node.named_children):
+            return None
+        return "".join(_text(c) for c in node.named_children if c.type in ("string_fragment", "escape_sequence"))
+    return None
+
+
+def _module_of(node: ts.Node) -> str | None:
+    """`require('m')` -> `m`; `require('m').a.b` -> `m.a.b`; `await import('m')` -> `m`."""
+    if node.type == "await_expression" and node.named_child_count:
+        return _module_of(node.named_children[0])
+    if node.type == "member_expression":
+        obj = node.child_by_field_name("object")
+        prop = node.child_by_field_name("property")
+        base = _module_of(obj) if obj is not None else None
+        return f"{base}.{_text(prop)}" if base and prop is not None else None
+    if node.type == "call_expression":
+        fn = node.child_by_field_name("function")
+        args = node.child_by_field_name("arguments")
+        if fn is not None and fn.type in ("identifier", "import") and _text(fn) in ("require", "import") and args is not None:
+            first = args.named_children[0] if args.named_child_count else None
+            if first is not None:
+                return _string_value(first)
+    return None
+
+
+class _Scope:
+    """What the file's top-level bindings mean: module aliases and string constants."""
+
+    def __init__(self) -> None:
+        self.aliases: dict[str, str] = {}
+        self.constants: dict[str, str] = {}
+
+    def bind_declarator(self, name: ts.Node, value: ts.Node) -> None:
+        module = _module_of(value)
+        if module is not None:
+            if name.type == "identifier":
+                self.aliases[_text(name)] = module
+            elif name.type == "object_pattern":
+                for child in name.named_children:
+                    if child.type == "shorthand_property_identifier_pattern":
+                        self.aliases[_text(child)] = f"{module}.{_text(child)}"
+                    elif child.type == "pair_pattern":
+                        key = child.child_by_field_name("key")
+                        val = child.child_by_field_name("value")
+                        if key is not None and val is not None and val.type == "identifier":
+                            self.aliases[_text(val)] = f"{module}.{_text(key)}"
+            return
+        if name.type == "identifier":
+            literal = _string_value(value)
+            if literal is not None:
+                self.constants[_text(name)] = literal
+            elif value.type in ("identifier", "member_expression"):
+                target = self.qualify(value)
+                if target is not None:
+                    self.aliases[_text(name)] = target
+
+    def bind_import(self, node: ts.Node) -> None:
+        source = node.child_by_field_name("source")
+        module = _string_value(source) if source is not None else None
+        if not module:
+            return
+        for clause in (c for c in node.named_children if c.type == "import_clause"):
+            for part in clause.named_children:
+                if part.type == "identifier":
+                    self.aliases[_text(part)] = module
+                elif part.type == "namespace_import":
+                    for ident in part.named_children:
+                        self.aliases[_text(ident)] = module
+                elif part.type == "named_imports":
+                    for spec in part.named_children:
+                        if spec.type != "import_specifier":
+                            continue
+                        name = spec.child_by_field_name("name")
+                        alias = spec.child_by_field_name("alias") or name
+                        if name is not None and alias is not None:
+                            self.aliases[_text(alias)] = f"{module}.{_text(name)}"
+
+    def qualify(self, node: ts.Node) -> str | None:
+        """`jwt.sign` -> `jsonwebtoken.sign` when `jwt` is bound to that module."""
+        if node.type == "identifier":
+            return self.aliases.get(_text(node))
+        if node.type == "member_expression":
+            obj = node.child_by_field_name("object")
+            prop = node.child_by_field_name("property")
+            base = self.qualify(obj) if obj is not None else None
+            if base is None and obj is not None:
+                base = _module_of(obj)
+            return f"{base}.{_text(prop)}" if base and prop is not None else None
+        if node.type == "call_expression":
+            return _module_of(node)
+        return None
+
+    def literal(self, node: ts.Node) -> str | None:
+        value = _string_value(node)
+        if value is None and node.type == "identifier":
+            value = self.constants.get(_text(node))
+        return value
+
+
+def _property(obj: ts.Node, name: str) -> ts.Node | None:
+    for pair in obj.named_children:
+        if pair.type == "pair":
+            key = pair.child_by_field_name("key")
+            if key is not None and _key_name(key) == name:
+                return pair.child_by_field_name("value")
+    return None
+
+
+def _key_name(node: ts.Node) -> str:
+    value = _string_value(node)
+    return value if value is not None else _text(node)
 
 
 def check_tree(path: str, source: bytes, tree: ts.Tree, lang: Lang) -> list[Finding]:
     """Findings for literal secrets in code (jwt.sign, express-session, createHmac ...)."""
-    return []
+    matches = ts.QueryCursor(_query(lang)).matches(tree.root_node)
+    scope = _Scope()
+    for _, caps in matches:
+        if "decl" in caps:
+            scope.bind_declarator(caps["name"][0], caps["value"][0])
+        elif "import" in caps:
+            scope.bind_import(caps["import"][0])
+    lines = source.decode("utf-8", "replace").splitlines()
+    out: list[Finding] = []
+    seen: set[tuple[int, int]] = set()
+    for _, caps in matches:
+        if "call" in caps or "new" in caps:
+            out.extend(_sink_findings(path, lines, scope, caps["fn"][0], caps["args"][0], "new" in caps, seen))
+    for _, caps in matches:
+        if "pair" in caps:
+            key, value = caps["key"][0], caps["value"][0]
+            name = _key_name(key)
+        elif "decl" in caps and caps["name"][0].type == "identifier":
+            key, value = caps["name"][0], caps["value"][0]
+            name = _text(key)
+        elif "assign" in caps:
+            key, value = caps["left"][0], caps["right"][0]
+            prop = key.child_by_field_name("property") if key.type == "member_expression" else key
+            if prop is None or prop.type not in ("property_identifier", "identifier"):
+                continue
+            name = _text(prop)
+        else:
+            continue
+        literal = _string_value(value)
+        if literal is None or not _SECRET_NAME.match(name):
+            continue
+        f = _finding(path, lines, value, literal, name, PASSWORD_RULE.id, "password or secret", seen)
+        if f is not None:
+            out.append(f)
+    return out
+
+
+def _sink_findings(
+    path: str,
+    lines: list[str],
+    scope: _Scope,
+    fn: ts.Node,
+    args: ts.Node,
+    is_new: bool,
+    seen: set[tuple[int, int]],
+) -> list[Finding]:
+    callee = scope.qualify(fn)
+    if callee is None:
+        return []
+    argv = [a for a in args.named_children if a.type != "comment"]
+    targets: list[tuple[str, ts.Node]] = []
+    if is_new:
+        if callee.startswith("passport-") and argv and argv[0].type == "object":
+            for opt in _PASSPORT_OPTIONS:
+                node = _property(argv[0], opt)
+                if node is not None:
+                    targets.append(("OAuth client secret", node))
+    else:
+        sink = _SINKS.get(callee)
+        if sink is None:
+            return []
+        kind, places = sink
+        for place in places:
+            if isinstance(place, int):
+                if place < len(argv):
+                    targets.append((kind, argv[place]))
+            elif argv and argv[0].type == "object":
+                node = _property(argv[0], place)
+                if node is not None:
+                    targets.append((kind, node))
+    out: list[Finding] = []
+    for kind, node in targets:
+        values = node.named_children if node.type == "array" else [node]
+        for v in values:
+            literal = scope.literal(v)
+            if literal is None:
+                continue
+            f = _finding(path, lines, v, literal, "", HARDCODED_SECRET_ARGUMENT.id, kind, seen)
+            if f is not None:
+                out.append(f)
+    return out
+
+
+def _finding(
+    path: str,
+    lines: list[str],
+    node: ts.Node,
+    literal: str,
+    name: str,
+    rule_id: str,
+    kind: str,
+    seen: set[tuple[int, int]],
+) -> Finding | None:
+    if not literal.strip():
+        return None
+    row, col = node.start_point
+    if (row, col) in seen:
+        return None
+    context = lines[row] if row < len(lines) else ""
+    c = Candidate(path, row + 1, literal, rule_id, context, name)
+    if rule_id == HARDCODED_SECRET_ARGUMENT.id:
+        # The API makes it a secret whatever it looks like ('secret', 'keyboard cat' included):
+        # only references are dropped, and docs/tests are demoted.
+        if is_reference(c):
+            return None
+        rule = HARDCODED_SECRET_ARGUMENT
+        confidence: Confidence | None = (
+            Confidence.LOW if in_docs_or_tests(c) or is_example_value(c) else rule.confidence
+        )
+        message = f"Hard-coded {kind} passed to an API"
+    else:
+        rule = PASSWORD_RULE
+        confidence = judge(c, rule.confidence)
+        message = f"Hard-coded {kind} assigned to `{name}`"
+    if confidence is None:
+        return None
+    seen.add((row, col))
+    # The literal starts after its quote; point at the value itself.
+    return secret_finding(
+        rule,
+        kind,
+        c,
+        confidence,
+        col=col + 2 if node.type in ("string", "template_string") else col + 1,
+        end_line=node.end_point[0] + 1,
+        end_col=node.end_point[1],
+        message=message + " (`" + "{redacted}" + "`)",
+    )

@@ -1,0 +1,87 @@
+"""A possible secret as the detectors see it, its redacted form, and the typed
+detail every secrets finding carries.
+
+The full value lives only in `Candidate` (in memory, during the scan); nothing
+built from it for output ever holds more than a prefix and a suffix.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from nodeward.model import FindingDetail, JSONValue
+
+__all__ = ["Candidate", "SecretDetail", "redact", "redact_text", "secret_hash"]
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One detector match, before filters decide whether to keep or demote it."""
+
+    path: str
+    """POSIX path relative to the scan root (or to the repository for history)."""
+    line: int
+    secret: str
+    detector: str
+    """Rule id of the detector that matched."""
+    context: str
+    """The text the detector confirmed the match in (usually the whole line)."""
+    key: str = ""
+    """The name the value is assigned to, when the detector saw one (`DB_PASSWORD`)."""
+
+
+def redact(secret: str) -> str:
+    """At most a prefix and a suffix: `AKIA…MPLE`; short values keep less."""
+    s = secret.strip()
+    n = len(s)
+    if n >= 16:
+        return f"{s[:4]}…{s[-4:]}"
+    if n >= 9:
+        return f"{s[:2]}…{s[-2:]}"
+    return f"{s[:1]}…" if n > 1 else "…"
+
+
+def redact_text(text: str, secrets: list[str] | tuple[str, ...]) -> str:
+    """`text` with every given secret replaced by its redacted form (longest first)."""
+    for s in sorted({x for x in secrets if x}, key=len, reverse=True):
+        text = text.replace(s, redact(s))
+    return text
+
+
+def secret_hash(secret: str) -> str:
+    """What fingerprints and baselines store instead of the value."""
+    return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class SecretDetail(FindingDetail):
+    """What a secrets finding adds to the common model; never the full value."""
+
+    kind: str
+    """Human name of the secret type (`AWS access key`, `JWT signing secret`)."""
+    redacted: str = ""
+    entropy: float = 0.0
+    commit: str = ""
+    author_date: str = ""
+    still_present_at_head: bool | None = None
+    tracked_by_git: bool | None = None
+
+    def json_fields(self) -> dict[str, JSONValue]:
+        out: dict[str, JSONValue] = {"secret_kind": self.kind, "secret_redacted": self.redacted}
+        if self.entropy:
+            out["secret_entropy"] = round(self.entropy, 2)
+        if self.commit:
+            out["commit"] = self.commit
+            out["author_date"] = self.author_date
+            out["still_present_at_head"] = self.still_present_at_head
+        if self.tracked_by_git is not None:
+            out["tracked_by_git"] = self.tracked_by_git
+        return out
+
+    def text_lines(self) -> tuple[str, ...]:
+        lines = [f"secret: {self.kind}" + (f" ({self.redacted})" if self.redacted else "")]
+        if self.commit:
+            state = "still present at HEAD" if self.still_present_at_head else "removed since: rotate it, it is in history"
+            lines.append(f"commit {self.commit[:12]} ({self.author_date}); {state}")
+        return tuple(lines)

@@ -1,0 +1,42 @@
+"""Database and broker connection URIs with an inline password (NW808).
+
+gitleaks has no rule for these, yet `mongodb://user:pass@host` in `config.js`
+is the most common way a Node.js app leaks its database.
+"""
+
+from __future__ import annotations
+
+import re
+
+from nodeward.secrets.detectors.base import ROTATE, Detector, secret_rule
+
+RULE = secret_rule(
+    "NW808",
+    "database-uri-password",
+    "A database or message-broker URI with an inline password",
+    what=(
+        "Finds `mongodb(+srv)://`, `postgres(ql)://`, `mysql://`, `mariadb://`, `mssql://`, "
+        "`redis(s)://` and `amqp(s)://` URIs that carry `user:password@`."
+    ),
+    why=ROTATE + " Database passwords are rarely rotated and often shared between environments.",
+    example="""
+module.exports = { mongoUrl: 'mongodb://billing:Hq7Lm2Rx9Tz@db.prod.internal:27017/billing' };
+""",
+    lang="js title=config.js",
+    use_instead="""
+module.exports = { mongoUrl: process.env.MONGO_URL };
+""",
+    references=("https://www.mongodb.com/docs/manual/reference/connection-string/",),
+)
+
+DETECTOR = Detector(
+    rule=RULE,
+    kind="database password",
+    keywords=("mongodb", "postgres", "mysql", "mariadb", "redis", "amqp", "mssql"),
+    patterns=(
+        re.compile(
+            r"(?i)\b(?:mongodb(?:\+srv)?|postgres(?:ql)?|mysql2?|mariadb|mssql|rediss?|amqps?)://"
+            r"(?P<user>[^:@/\s\"'`]*):(?P<secret>[^@/\s\"'`]{3,})@[\w.\[\]-]+"
+        ),
+    ),
+)

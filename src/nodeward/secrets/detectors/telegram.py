@@ -1,0 +1,32 @@
+"""Telegram bot token (NW832)."""
+
+from __future__ import annotations
+
+import re
+
+from nodeward.secrets.detectors.base import ROTATE, Detector, secret_rule
+
+RULE = secret_rule(
+    "NW832",
+    "telegram-bot-token",
+    "A Telegram Bot API token",
+    what="Finds Telegram bot token values in any text file of the project (code, config, `.env`, docs).",
+    why=ROTATE,
+    example="""
+TELEGRAM_BOT_TOKEN=5829304756:AAXk7Rm2Tq9Lz4Wn8Vp3Hs6Jd1Fb5Gc0Ya7U
+""",
+    use_instead="""
+const telegrambottoken = process.env.TELEGRAM_BOT_TOKEN;
+""",
+    references=('https://core.telegram.org/bots/api#authorizing-your-bot',),
+)
+
+DETECTOR = Detector(
+    rule=RULE,
+    kind="Telegram bot token",
+    keywords=(':aa',),
+    patterns=(
+        re.compile(r"""\b(?P<secret>\d{8,10}:AA[A-Za-z0-9_-]{33})(?![A-Za-z0-9_-])"""),
+    ),
+
+)

@@ -1,0 +1,156 @@
+"""False-alarm filters: plain `(Candidate) -> bool` functions in explicit lists.
+
+`DROP_FILTERS` remove a candidate (it is not a secret: an integrity hash, a
+UUID, a placeholder, an environment reference).  `DEMOTE_FILTERS` keep it but
+at LOW confidence (an obvious example in docs or test fixtures), so it is
+reported when asked for rather than dropped silently.  Each filter is named in
+the debug log when it fires.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+
+from nodeward.secrets.candidate import Candidate
+from nodeward.secrets.entropy import shannon_entropy
+
+__all__ = ["DEMOTE_FILTERS", "DROP_FILTERS", "Filter", "dropped_by", "demoted_by"]
+
+logger = logging.getLogger(__name__)
+
+Filter = Callable[[Candidate], bool]
+
+LOCKFILES = frozenset({"package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "bun.lock"})
+# Detectors whose format has no provider prefix: context and entropy decide.
+CONTEXT_DETECTORS = frozenset({"NW807", "NW803", "NW817", "NW824", "NW833", "NW834", "NW835"})
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_HASH_WORDS = re.compile(r"(?i)\b(?:sha\d*|shasum|checksum|digest|integrity|hash|md5|etag|fingerprint|nonce|commit)\b|sha\d+-|(?i:integrity)")
+_PLACEHOLDER_PARTS = (
+    "changeme", "change_me", "change-me", "changethis", "your-", "your_", "yourapi", "yoursecret",
+    "yourpassword", "yourtoken", "xxxx", "****", "....", "…", "<", ">", "${", "{{", "}}", "%(", "replace_me",
+    "replaceme", "todo", "fixme", "insert", "redacted", "placeholder", "secret_here", "_here", "-here",
+    "notasecret", "not-a-secret", "0000000000", "1234567890", "abcdefgh",
+)
+_PLACEHOLDER_VALUES = frozenset({
+    "password", "passwd", "secret", "token", "apikey", "api_key", "pass", "pwd", "null", "none", "nil",
+    "undefined", "true", "false", "string", "required", "optional", "test", "testing", "admin", "root",
+    "user", "username", "example", "default", "empty", "value", "key", "mysecret", "secretkey",
+    "string.empty", "number", "boolean", "object", "function", "env", "config", "settings", "hidden",
+})
+_REFERENCE = re.compile(
+    r"^(?:process\.env\b|import\.meta\.env\b|env\(|os\.environ|\$[A-Za-z_{(]|%[A-Za-z_]+%|\{\{|<%|#\{|"
+    r"config\.|settings\.|secrets\.|vault:|ssm:|arn:aws:secretsmanager|!Ref|!Sub|\$\{)"
+)
+_EXAMPLE_MARKERS = ("example", "sample", "dummy", "exampl3")
+_DOC_TEST_DIRS = frozenset({
+    "test", "tests", "__tests__", "__mocks__", "mocks", "fixture", "fixtures", "__fixtures__", "spec",
+    "specs", "e2e", "doc", "docs", "example", "examples", "sample", "samples", "demo", "testdata",
+})
+_DOC_SUFFIXES = (".md", ".markdown", ".rst", ".txt", ".adoc", ".html", ".d.ts")
+_TEST_NAME = re.compile(r"(?i)(?:\.|_|-)(?:test|spec|e2e|mock|fixture)s?\.[a-z]+$")
+_FILE_VALUE = re.compile(r"(?i)^[\w./\\~-]+\.(?:pem|key|crt|cer|p12|pfx|json|txt|env|jks|keystore)$")
+
+
+def in_lockfile_metadata(c: Candidate) -> bool:
+    """Lockfile `integrity`/`resolved`/checksum entries are hashes and URLs, not secrets."""
+    name = c.path.rsplit("/", 1)[-1]
+    if name not in LOCKFILES:
+        return False
+    ctx = c.context.lower()
+    return any(w in ctx for w in ("integrity", "resolved", "checksum", "tarball", "sha512-", "sha1-", "shasum"))
+
+
+def is_uuid(c: Candidate) -> bool:
+    """A bare UUID is an identifier; only Heroku keys are UUID-shaped secrets."""
+    return c.detector != "NW824" and bool(_UUID.match(c.secret))
+
+
+def next_to_hash_word(c: Candidate) -> bool:
+    """Prefix-less formats next to `sha`/`checksum`/`integrity`/`hash` are digests."""
+    if c.detector not in CONTEXT_DETECTORS and c.detector not in ("NW810",):
+        return False
+    if c.detector == "NW810" and c.secret.startswith(("AKIA", "ASIA", "ABIA", "ACCA")):
+        return False
+    return bool(_HASH_WORDS.search(c.key or "")) or bool(_HASH_WORDS.search(c.context))
+
+
+def is_placeholder(c: Candidate) -> bool:
+    """`changeme`, `your-api-key`, `<token>`, `${VAR}`, `xxxx` and friends."""
+    s = c.secret.strip().strip("\"'`")
+    low = s.lower()
+    if low in _PLACEHOLDER_VALUES or low == (c.key or "").lower():
+        return True
+    if any(p in low for p in _PLACEHOLDER_PARTS):
+        return True
+    return len(set(low.replace("-", "").replace("_", ""))) <= 2
+
+
+def is_reference(c: Candidate) -> bool:
+    """`process.env.X`, `${VAR}`, `$VAR`, `%VAR%`, template tags and secret-manager references."""
+    s = c.secret.strip().strip("\"'`")
+    return bool(_REFERENCE.match(s))
+
+
+def is_weak_generic(c: Candidate) -> bool:
+    """For name-based detections, values that cannot be a credential: too short, a file path,
+    a number, a bare identifier-like word with no digit or symbol, or very low entropy."""
+    if c.detector not in ("NW807", "NW803"):
+        return False
+    s = c.secret.strip()
+    if len(s) < 6 or _FILE_VALUE.match(s) or s.isdigit() and len(s) < 8:
+        return True
+    if re.fullmatch(r"[a-z]+(?:[A-Z][a-z]+)*", s) and len(s) < 16:
+        return True  # camelCase or lower-case word: a variable or enum name, not a password
+    if re.fullmatch(r"[A-Z_]+", s):
+        return True  # CONSTANT_NAME reference
+    if s.startswith(("http://", "https://", "/", "./", "../", "~/")) and "@" not in s:
+        return True
+    return shannon_entropy(s) < 2.5
+
+
+def is_example_value(c: Candidate) -> bool:
+    """Values that announce themselves as examples (`AKIAIOSFODNN7EXAMPLE`)."""
+    low = c.secret.lower()
+    return any(m in low for m in _EXAMPLE_MARKERS)
+
+
+def in_docs_or_tests(c: Candidate) -> bool:
+    """Docs, examples and test fixtures hold sample keys far more often than real ones."""
+    parts = c.path.lower().split("/")
+    if any(p in _DOC_TEST_DIRS for p in parts[:-1]):
+        return True
+    name = parts[-1]
+    return name.endswith(_DOC_SUFFIXES) or name.startswith("readme") or bool(_TEST_NAME.search(name))
+
+
+DROP_FILTERS: tuple[Filter, ...] = (
+    in_lockfile_metadata,
+    is_uuid,
+    next_to_hash_word,
+    is_reference,
+    is_placeholder,
+    is_weak_generic,
+)
+"""A candidate any of these accepts is not a secret."""
+
+DEMOTE_FILTERS: tuple[Filter, ...] = (is_example_value, in_docs_or_tests)
+"""A candidate any of these accepts is reported at LOW confidence."""
+
+
+def dropped_by(c: Candidate) -> str | None:
+    """Name of the first drop filter that rejects `c`, or None."""
+    for f in DROP_FILTERS:
+        if f(c):
+            logger.debug("%s:%d: %s dropped by %s", c.path, c.line, c.detector, f.__name__)
+            return f.__name__
+    return None
+
+
+def demoted_by(c: Candidate) -> str | None:
+    """Name of the first demote filter that applies to `c`, or None."""
+    for f in DEMOTE_FILTERS:
+        if f(c):
+            return f.__name__
+    return None

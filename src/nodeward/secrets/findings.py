@@ -1,0 +1,77 @@
+"""Turn a confirmed match into a redacted Finding (the only place that does).
+
+Filters run first; the message and snippet are redacted before the Finding
+exists, and the fingerprint hashes the value, never the line number.
+"""
+
+from __future__ import annotations
+
+from nodeward.model import Confidence, Finding, Rule, SourceSpan, make_fingerprint
+from nodeward.secrets.candidate import Candidate, SecretDetail, redact, redact_text, secret_hash
+from nodeward.secrets.entropy import shannon_entropy
+from nodeward.secrets.filters import demoted_by, dropped_by
+
+__all__ = ["SNIPPET_MAX", "judge", "secret_finding", "snippet_for"]
+
+SNIPPET_MAX = 200
+
+FIX = "Rotate the credential now, remove it from the file, and load it from the environment or a secret manager."
+
+
+def snippet_for(context: str, secrets: list[str], col: int) -> str:
+    """The line with every secret redacted, cut to SNIPPET_MAX characters around `col`."""
+    text = redact_text(context, secrets)
+    if len(text) <= SNIPPET_MAX:
+        return text.strip()
+    start = max(0, min(col - 1, len(text)) - SNIPPET_MAX // 2)
+    return text[start : start + SNIPPET_MAX].strip()
+
+
+def judge(c: Candidate, base: Confidence) -> Confidence | None:
+    """The confidence to report `c` at, or None when a filter says it is not a secret."""
+    if dropped_by(c) is not None:
+        return None
+    if demoted_by(c) is not None:
+        return Confidence.LOW
+    return base
+
+
+def secret_finding(
+    rule: Rule,
+    kind: str,
+    c: Candidate,
+    confidence: Confidence,
+    *,
+    col: int = 1,
+    end_line: int = 0,
+    end_col: int = 0,
+    message: str = "",
+    detail: SecretDetail | None = None,
+) -> Finding:
+    """A finding whose every text field is already redacted."""
+    shown = redact(c.secret)
+    if not message:
+        where = f" assigned to `{c.key}`" if c.key and c.secret not in c.key else ""
+        message = f"Hard-coded {kind} `{shown}`{where}"
+    message = redact_text(message.replace("{redacted}", shown), [c.secret])
+    span = SourceSpan(
+        c.path,
+        c.line,
+        col,
+        end_line or c.line,
+        end_col or col + len(c.secret),
+        snippet_for(c.context, [c.secret], col),
+    )
+    return Finding(
+        rule_id=rule.id,
+        rule_name=rule.name,
+        severity=rule.severity,
+        confidence=confidence,
+        message=message,
+        location=span,
+        fingerprint=make_fingerprint(rule.id, c.path, secret_hash(c.secret)),
+        cwe=rule.cwe,
+        owasp=rule.owasp,
+        fix=FIX,
+        detail=detail or SecretDetail(kind=kind, redacted=shown, entropy=shannon_entropy(c.secret)),
+    )

@@ -1,0 +1,202 @@
+"""Secrets in git history: every line added by every commit reachable from any ref.
+
+`git log -p --all --unified=0` is streamed line by line; added lines are
+buffered per file (flushed at `FLUSH_BYTES`) and run through the same engine
+and filters as the working tree.  Memory is bounded by the buffer plus one
+entry per distinct secret found, whatever the size of the history.  Each
+secret is reported once, at the oldest commit that added it, with its author
+date and whether it is still present at HEAD (one `git grep` over HEAD for all
+of them, fed on stdin so no secret touches the disk or a command line).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from nodeward.model import Finding, ScanError
+from nodeward.project import content_skip_reason
+from nodeward.sast.parse import language_for
+from nodeward.secrets.candidate import Candidate, SecretDetail, redact, secret_hash
+from nodeward.secrets.engine import Engine
+from nodeward.secrets.entropy import shannon_entropy
+from nodeward.secrets.findings import judge, secret_finding
+from nodeward.secrets.gitrepo import GitError, _env, in_work_tree, run_git
+from nodeward.secrets.rules import HISTORY_SECRET
+
+__all__ = ["HistoryResult", "scan_history"]
+
+logger = logging.getLogger(__name__)
+
+FLUSH_BYTES = 256 * 1024
+"""Added lines of one file are scanned in chunks of about this size."""
+
+_HUNK = re.compile(rb"^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@")
+_COMMIT_MARK = b"\x00commit "
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryResult:
+    findings: tuple[Finding, ...]
+    errors: tuple[ScanError, ...]
+    commits: int
+
+
+@dataclass(slots=True)
+class _Seen:
+    finding: Finding
+    secret: str
+    commit: str
+    date: str
+
+
+def _stream(root: Path) -> Iterator[bytes]:
+    """Lines of `git log -p` over all refs, paths relative to `root`."""
+    cmd = [
+        "git", "-c", "core.quotepath=off", "log", "-p", "--all", "--unified=0", "--no-color",
+        "--no-ext-diff", "--no-textconv", "--no-renames", "--relative", "--format=%x00commit %H %aI",
+    ]
+    proc = subprocess.Popen(cmd, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env())
+    assert proc.stdout is not None
+    try:
+        yield from proc.stdout
+    finally:
+        proc.stdout.close()
+        try:
+            _, err = proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            raise GitError("git log did not finish") from None
+        if proc.returncode not in (0, None):
+            raise GitError(f"git log failed: {err.decode('utf-8', 'replace').strip()}")
+
+
+def scan_history(root: Path, engine: Engine) -> HistoryResult:
+    """Findings (rule NW805) for secrets added anywhere in the repository's history."""
+    if not in_work_tree(root):
+        msg = "--history needs a git work tree (is git installed and is this folder a repository?)"
+        return HistoryResult((), (ScanError(msg, "", 0, "git", fatal=True),), 0)
+    seen: dict[tuple[str, str, str], _Seen] = {}
+    commits = 0
+    commit, date = "", ""
+    path: str | None = None
+    line_no = 0
+    buf: list[tuple[int, bytes]] = []
+    size = 0
+
+    def flush() -> None:
+        nonlocal buf, size
+        if buf and path is not None:
+            _scan_chunk(engine, path, buf, commit, date, seen)
+        buf, size = [], 0
+
+    try:
+        for raw in _stream(root):
+            if raw.startswith(_COMMIT_MARK):
+                flush()
+                parts = raw[len(_COMMIT_MARK):].split()
+                commit = parts[0].decode() if parts else ""
+                date = parts[1].decode() if len(parts) > 1 else ""
+                commits += 1
+                path = None
+            elif raw.startswith(b"diff --git "):
+                flush()
+                path = None
+            elif raw.startswith(b"+++ "):
+                target = raw[4:].rstrip(b"\n")
+                path = None if target == b"/dev/null" else target[2:].decode("utf-8", "surrogateescape") if target.startswith(b"b/") else target.decode("utf-8", "surrogateescape")
+            elif raw.startswith(b"@@"):
+                m = _HUNK.match(raw)
+                line_no = int(m.group(1)) if m else 0
+            elif raw.startswith(b"+") and path is not None:
+                text = raw[1:].rstrip(b"\n")
+                buf.append((line_no, text))
+                size += len(text) + 1
+                line_no += 1
+                if size >= FLUSH_BYTES:
+                    flush()
+        flush()
+    except (GitError, OSError) as e:
+        return HistoryResult(tuple(s.finding for s in seen.values()), (ScanError(f"history scan failed: {e}", "", 0, "git", fatal=True),), commits)
+    present = _present_at_head(root, [s.secret for s in seen.values()])
+    findings = []
+    for s in seen.values():
+        detail = s.finding.detail
+        assert isinstance(detail, SecretDetail)
+        still = s.secret in present
+        state = "still present at HEAD" if still else "removed since, but it is in history: rotate it"
+        findings.append(
+            replace(
+                s.finding,
+                message=f"{detail.kind} `{detail.redacted}` committed in {s.commit[:12]} ({s.date}); {state}",
+                detail=replace(detail, still_present_at_head=still),
+            )
+        )
+    return HistoryResult(tuple(findings), (), commits)
+
+
+def _scan_chunk(
+    engine: Engine,
+    path: str,
+    buf: list[tuple[int, bytes]],
+    commit: str,
+    date: str,
+    seen: dict[tuple[str, str, str], _Seen],
+) -> None:
+    data = b"\n".join(text for _, text in buf)
+    if content_skip_reason(path, data) is not None:
+        return
+    from nodeward.secrets.analyzer import scopes_for
+
+    for m in engine.scan(data, scopes_for(path, language_for(path) is not None)):
+        det = m.detector
+        real_line = buf[m.line - 1][0] if 0 < m.line <= len(buf) else m.line
+        c = Candidate(path, real_line, m.secret, det.rule.id, m.context, m.key)
+        confidence = judge(c, det.rule.confidence)
+        if confidence is None:
+            continue
+        key = (det.rule.id, path, secret_hash(m.secret))
+        detail = SecretDetail(
+            kind=det.kind,
+            redacted=redact(m.secret),
+            entropy=shannon_entropy(m.secret),
+            commit=commit,
+            author_date=date,
+        )
+        base = secret_finding(HISTORY_SECRET, det.kind, c, confidence, col=m.col, detail=detail)
+        # git log runs newest first: a later sighting is an older commit, which wins.
+        seen[key] = _Seen(replace(base, fingerprint=_fingerprint(det.rule.id, path, m.secret)), m.secret, commit, date)
+
+
+def _fingerprint(detector_id: str, path: str, secret: str) -> str:
+    from nodeward.model import make_fingerprint
+
+    return make_fingerprint(HISTORY_SECRET.id, path, f"{detector_id}:{secret_hash(secret)}")
+
+
+def _present_at_head(root: Path, secrets: list[str]) -> set[str]:
+    """Which secrets occur anywhere in HEAD's tree (fixed-string `git grep`, patterns on stdin)."""
+    by_pattern: dict[str, list[str]] = {}
+    for s in secrets:
+        first = s.strip().splitlines()[0][:80] if s.strip() else ""
+        if len(first) >= 4:
+            by_pattern.setdefault(first, []).append(s)
+    if not by_pattern:
+        return set()
+    try:
+        out = run_git(
+            ["grep", "-F", "-o", "-h", "-I", "--no-color", "-f", "-", "HEAD", "--", "."],
+            root,
+            stdin="\n".join(by_pattern).encode("utf-8", "surrogateescape") + b"\n",
+            ok_codes=(0, 1),
+            timeout=120,
+        )
+    except GitError as e:
+        logger.debug("cannot check HEAD for history secrets: %s", e)
+        return set()
+    found = set(out.decode("utf-8", "surrogateescape").splitlines())
+    return {s for p, group in by_pattern.items() if p in found for s in group}

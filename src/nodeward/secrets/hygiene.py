@@ -1,0 +1,159 @@
+"""File-level hygiene: `.env` files tracked by git or not ignored, and literal
+secrets in `package.json` scripts.
+
+Git questions are asked through `gitrepo` with a timeout.  Without git (or
+outside a work tree) nothing is guessed: each `.env` file is reported as
+skipped for these checks, with the reason.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from nodeward.model import Confidence, Finding, ScanError, Skipped, SourceSpan, make_fingerprint
+from nodeward.secrets.candidate import Candidate, SecretDetail, redact
+from nodeward.secrets.findings import judge, secret_finding
+from nodeward.secrets.gitrepo import GitError, ignored, in_work_tree, run_git, tracked
+from nodeward.secrets.rules import ENV_NOT_IGNORED, ENV_TRACKED, SCRIPT_SECRET
+
+__all__ = ["env_findings", "is_env_file", "is_env_template", "script_findings"]
+
+_TEMPLATE_SUFFIXES = (".example", ".sample", ".template", ".dist", ".defaults", ".tpl", ".schema")
+
+
+def is_env_file(path: str) -> bool:
+    """`.env`, `.env.local`, `.env.production`, `prod.env` (not `.envrc` or `env.js`)."""
+    name = path.rsplit("/", 1)[-1].lower()
+    return name == ".env" or name.startswith(".env.") or (name.endswith(".env") and len(name) > 4)
+
+
+def is_env_template(path: str) -> bool:
+    name = path.rsplit("/", 1)[-1].lower()
+    return name.endswith(_TEMPLATE_SUFFIXES) or ".example." in name or ".sample." in name
+
+
+def env_findings(
+    root: Path,
+    discovered: Iterable[str],
+    files_with_secrets: set[str],
+) -> tuple[list[Finding], list[Skipped], list[ScanError]]:
+    """NW801/NW802 for the project's `.env` files.
+
+    `discovered` are the project's files (gitignored ones are not among them);
+    tracked `.env` files are added from `git ls-files` since git keeps tracking a
+    file after it is added to `.gitignore`.  A template (`.env.example`) is exempt
+    unless a secret was found in it (`files_with_secrets`).
+    """
+    env_paths = sorted({p for p in discovered if is_env_file(p)})
+    findings: list[Finding] = []
+    skipped: list[Skipped] = []
+    errors: list[ScanError] = []
+    if not in_work_tree(root):
+        reason = "not inside a git work tree: cannot tell whether this .env file is tracked or ignored"
+        skipped.extend(Skipped(p, reason) for p in env_paths)
+        return findings, skipped, errors
+    try:
+        listed = run_git(["ls-files", "-z", "--", ":(glob)**/.env", ":(glob)**/.env.*", ":(glob)**/*.env"], root)
+        all_tracked = {p for p in listed.decode("utf-8", "surrogateescape").split("\0") if p and is_env_file(p)}
+        env_paths = sorted(set(env_paths) | all_tracked)
+        is_tracked = tracked(root, env_paths) if env_paths else set()
+        is_ignored = ignored(root, env_paths)
+    except GitError as e:
+        errors.append(ScanError(f"cannot check .env files against git: {e}", "", 0, "git", incomplete=True))
+        return findings, skipped, errors
+    for path in env_paths:
+        exempt = is_env_template(path) and path not in files_with_secrets
+        if exempt:
+            continue
+        if path in is_tracked:
+            findings.append(
+                Finding(
+                    rule_id=ENV_TRACKED.id,
+                    rule_name=ENV_TRACKED.name,
+                    severity=ENV_TRACKED.severity,
+                    confidence=Confidence.HIGH,
+                    message=f"`{path}` is committed to git: every secret in it is in the repository history",
+                    location=SourceSpan(path, 1, 1, 1, 1, ""),
+                    fingerprint=make_fingerprint(ENV_TRACKED.id, path, "tracked"),
+                    cwe=ENV_TRACKED.cwe,
+                    owasp=ENV_TRACKED.owasp,
+                    fix=f"`git rm --cached {path}`, add it to .gitignore, and rotate every secret it held.",
+                    detail=SecretDetail(kind=".env file", tracked_by_git=True),
+                )
+            )
+        if path not in is_ignored:
+            findings.append(
+                Finding(
+                    rule_id=ENV_NOT_IGNORED.id,
+                    rule_name=ENV_NOT_IGNORED.name,
+                    severity=ENV_NOT_IGNORED.severity,
+                    confidence=Confidence.HIGH,
+                    message=f"`{path}` is not covered by any .gitignore rule",
+                    location=SourceSpan(path, 1, 1, 1, 1, ""),
+                    fingerprint=make_fingerprint(ENV_NOT_IGNORED.id, path, "not-ignored"),
+                    cwe=ENV_NOT_IGNORED.cwe,
+                    owasp=ENV_NOT_IGNORED.owasp,
+                    fix="Add `.env` and `.env.*` (with `!.env.example`) to the project's .gitignore.",
+                    detail=SecretDetail(kind=".env file", tracked_by_git=path in is_tracked),
+                )
+            )
+    return findings, skipped, errors
+
+
+_SCRIPT_PATTERNS = (
+    # NAME=value assignments before a command: API_TOKEN=abc node deploy.js
+    re.compile(
+        r"(?:^|[\s;&|(])(?P<key>[A-Za-z0-9_]*(?:TOKEN|SECRET|PASSWORD|PASSWD|PWD|API_?KEY|AUTH|ACCESS_KEY|PRIVATE_KEY))"
+        r"=(?P<secret>[^\s$\"'`;&|()]{6,})",
+        re.I,
+    ),
+    # --password=value / --token value
+    re.compile(
+        r"(?:^|\s)--?(?P<key>password|passwd|token|secret|api-?key|auth-?token|access-?token|client-?secret)[= ]+"
+        r"(?P<secret>[^\s$\"'`;&|()-][^\s\"'`;&|()]{5,})",
+        re.I,
+    ),
+    # mysql -pSECRET / mysqldump -pSECRET
+    re.compile(r"\bmysql(?:dump|admin)?\b[^;&|]*?\s-p(?P<secret>[^\s$\"'`;&|()]{4,})"),
+)
+
+
+def script_findings(path: str, data: bytes) -> list[Finding]:
+    """NW804 for one package.json: literal credentials in `scripts` commands."""
+    try:
+        doc = json.loads(data.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        return []
+    scripts = doc.get("scripts") if isinstance(doc, dict) else None
+    if not isinstance(scripts, dict):
+        return []
+    lines = data.decode("utf-8", "replace").splitlines()
+    scripts_line = next((i for i, ln in enumerate(lines) if '"scripts"' in ln), 0)
+    out: list[Finding] = []
+    for name, cmd in scripts.items():
+        if not isinstance(cmd, str):
+            continue
+        line_no, context = _locate(lines, scripts_line, name)
+        for pattern in _SCRIPT_PATTERNS:
+            for m in pattern.finditer(cmd):
+                secret = m.group("secret")
+                key = m.groupdict().get("key") or "-p"
+                c = Candidate(path, line_no, secret, SCRIPT_SECRET.id, context, key)
+                confidence = judge(c, SCRIPT_SECRET.confidence)
+                if confidence is None:
+                    continue
+                col = context.find(secret) + 1 if secret in context else 1
+                msg = f"Script `{name}` passes a literal credential as `{key}` (`{redact(secret)}`)"
+                out.append(secret_finding(SCRIPT_SECRET, "secret in an npm script", c, confidence, col=col, message=msg))
+    return out
+
+
+def _locate(lines: list[str], start: int, name: str) -> tuple[int, str]:
+    needle = json.dumps(name) + ":"
+    for i in range(start, len(lines)):
+        if needle in lines[i].replace('": ', '":').replace('" :', '":'):
+            return i + 1, lines[i]
+    return start + 1, lines[start] if lines else ""
