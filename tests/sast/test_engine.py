@@ -1,0 +1,82 @@
+"""Engine behaviour the SAST rules rely on: partial parses, skips, cache, parallelism."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from nodeward import scan
+from nodeward.config import Config
+from nodeward.model import ScanResult
+from nodeward.sast.engine import IN_PROCESS_BELOW
+from nodeward.sast.rules import RULES
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "sast"
+SAST_IDS = {r.id for r in RULES}
+
+
+def _sast(root: Path, **kw: object) -> ScanResult:
+    opts: dict[str, object] = {"use_cache": False, "analyzers": ("sast",)}
+    opts.update(kw)
+    return scan(root, Config(**opts))  # type: ignore[arg-type]
+
+
+def _keys(result: ScanResult) -> list[tuple[str, str, int, int, str]]:
+    return [(f.rule_id, f.path, f.line, f.location.start_col, f.fingerprint) for f in result.findings if f.rule_id in SAST_IDS]  # type: ignore[union-attr]
+
+
+def test_syntax_error_file_is_analysed_and_listed(tmp_path: Path) -> None:
+    shutil.copy(FIXTURES / "broken.js", tmp_path / "broken.js")
+    result = _sast(tmp_path)
+    assert ("NW102", "broken.js", 4) in {(f.rule_id, f.path, f.line) for f in result.findings}
+    parse_errors = [e for e in result.errors if e.kind == "parse"]
+    assert [(e.path, e.line) for e in parse_errors] == [("broken.js", 6)]
+    assert parse_errors[0].incomplete
+
+
+def test_binary_file_named_js_is_skipped_with_reason(tmp_path: Path) -> None:
+    (tmp_path / "image.js").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    (tmp_path / "ok.js").write_text("eval(process.argv[2]);\n")
+    result = _sast(tmp_path)
+    assert [(s.path, s.reason) for s in result.skipped] == [("image.js", "binary file")]
+    assert {(f.rule_id, f.path) for f in result.findings} == {("NW101", "ok.js")}
+
+
+def test_minified_bundle_is_skipped(tmp_path: Path) -> None:
+    line = "var a=function(b){return eval(b)};" * 400
+    (tmp_path / "bundle.js").write_text(line + "\n" + line + "\n")
+    (tmp_path / "vendor.min.js").write_text("eval(x);\n")
+    result = _sast(tmp_path)
+    reasons = {s.path: s.reason for s in result.skipped}
+    assert reasons["vendor.min.js"] == "minified bundle (*.min.js)"
+    assert reasons["bundle.js"].startswith("minified bundle (average line length")
+    assert not result.findings
+
+
+def test_second_scan_reparses_nothing(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    for name in ("injection.js", "crypto.js", "typed.ts"):
+        shutil.copy(FIXTURES / name, src / name)
+    cache = tmp_path / "cache"
+    first = _sast(src, use_cache=True, cache_dir=str(cache), jobs=1)
+    second = _sast(src, use_cache=True, cache_dir=str(cache), jobs=1)
+    assert first.stats.files_from_cache == 0
+    assert second.stats.files_from_cache == 3 == second.stats.files_scanned
+    assert _keys(first) == _keys(second) and _keys(first)
+
+
+def test_jobs_1_and_2_give_identical_results(tmp_path: Path) -> None:
+    fixtures = sorted(p for p in FIXTURES.iterdir() if p.is_file())
+    count = 0
+    while count <= IN_PROCESS_BELOW:  # enough files for the process pool to be used
+        for p in fixtures:
+            sub = tmp_path / f"pkg{count // len(fixtures)}"
+            sub.mkdir(exist_ok=True)
+            shutil.copy(p, sub / p.name)
+            count += 1
+    one = _sast(tmp_path, jobs=1)
+    two = _sast(tmp_path, jobs=2)
+    assert _keys(one) == _keys(two)
+    assert len(_keys(one)) > 50
+    assert [(e.path, e.line, e.message) for e in one.errors] == [(e.path, e.line, e.message) for e in two.errors]
