@@ -1,0 +1,283 @@
+"""The score and letter grade, aligned with Mozilla's (MDN) HTTP Observatory.
+
+Where a check overlaps with Observatory's (CSP, cookies, redirection,
+Referrer-Policy, HSTS, X-Content-Type-Options, X-Frame-Options, CORP), the
+result key and modifier are Observatory's own (mdn-http-observatory
+`src/grader/charts.js`): start at 100, add every penalty, add bonuses only if
+the score without them is at least 90, floor at 0, then read the letter off
+the same chart.  That is `observatory_score`.  nodeward's own checks
+(TLS versions, certificate, exposures, verbose errors, rate limits, CSRF,
+CORS reflection, fingerprinting, TRACE) add their penalties on top to give
+`score`.  Subresource Integrity is an Observatory test nodeward does not run;
+its modifier is taken as 0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from nodeward.model import Finding, FindingDetail, JSONValue, Severity
+from nodeward.probe import rules as R
+from nodeward.probe.client import Exchange
+from nodeward.probe.cookies import SetCookie, is_session_cookie
+from nodeward.probe.evidence import make_finding
+from nodeward.probe.headers import (
+    PRIVATE_REFERRER,
+    UNSAFE_REFERRER,
+    effective_referrer,
+    parse_csp,
+    referrer_tokens,
+    script_source_problems,
+    xfo_valid,
+)
+from nodeward.probe.https import RedirectOutcome, parse_hsts
+
+__all__ = ["GRADE_CHART", "Grade", "GradeDetail", "GradeRow", "compute_grade", "grade_finding", "letter"]
+
+GRADE_CHART: tuple[tuple[int, str], ...] = (
+    (100, "A+"), (90, "A"), (85, "A-"), (80, "B+"), (70, "B"), (65, "B-"), (60, "C+"),
+    (50, "C"), (45, "C-"), (40, "D+"), (30, "D"), (25, "D-"), (0, "F"),
+)
+"""Observatory's GRADE_CHART (score floor -> letter)."""
+MINIMUM_SCORE_FOR_EXTRA_CREDIT = 90
+HSTS_SIX_MONTHS = 15_768_000
+"""Observatory's HSTS threshold; nodeward's own NW917 asks for a year."""
+
+NODEWARD_WEIGHTS: dict[str, int] = {
+    R.XSS_AUDITOR_ENABLED.id: -5,
+    R.LEGACY_TLS.id: -20,
+    R.CERT_EXPIRED.id: -20,
+    R.CERT_HOST_MISMATCH.id: -20,
+    R.X_POWERED_BY.id: -5,
+    R.DEFAULT_ERROR_PAGE.id: -5,
+    R.CORS_REFLECTS_WITH_CREDENTIALS.id: -50,
+    R.CORS_WILDCARD_WITH_CREDENTIALS.id: -5,
+    R.VERBOSE_ERRORS.id: -20,
+    R.LOGIN_WITHOUT_RATE_LIMIT.id: -20,
+    R.SPOOFABLE_RATE_LIMIT.id: -10,
+    R.FORM_WITHOUT_CSRF_TOKEN.id: -20,
+    R.EXPOSED_ENV.id: -50,
+    R.EXPOSED_GIT.id: -40,
+    R.EXPOSED_SOURCE_MAP.id: -5,
+    R.EXPOSED_PACKAGE_JSON.id: -10,
+    R.DIRECTORY_LISTING.id: -10,
+    R.TRACE_ENABLED.id: -10,
+}
+"""Penalties for checks Observatory does not have (CORS reflection uses Observatory's -50 for universal access)."""
+
+
+@dataclass(frozen=True, slots=True)
+class GradeRow:
+    check: str
+    result: str
+    modifier: int
+    source: str
+    """`observatory` (same test and weight as Observatory) or `nodeward` (nodeward-only)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Grade:
+    score: int
+    letter: str
+    observatory_score: int
+    observatory_letter: str
+    rows: tuple[GradeRow, ...]
+
+
+def letter(score: int) -> str:
+    for floor, grade in GRADE_CHART:
+        if score >= floor:
+            return grade
+    return "F"
+
+
+def _total(mods: Iterable[int]) -> int:
+    mods = list(mods)
+    base = 100 + sum(m for m in mods if m < 0)
+    bonus = sum(m for m in mods if m > 0) if base >= MINIMUM_SCORE_FOR_EXTRA_CREDIT else 0
+    return max(0, base + bonus)
+
+
+def _csp_row(main: Exchange) -> GradeRow:
+    value = main.header("content-security-policy")
+    if not value:
+        return GradeRow("content-security-policy", "csp-not-implemented", -25, "observatory")
+    csp = parse_csp(value)
+    script = csp.effective("script-src") or ()
+    problems = script_source_problems(csp)
+    if any("unsafe-inline" in p or "broad" in p or "no `script-src" in p or "object-src" in p for p in problems):
+        return GradeRow("content-security-policy", "csp-implemented-with-unsafe-inline", -20, "observatory")
+    if "'unsafe-eval'" in script:
+        return GradeRow("content-security-policy", "csp-implemented-with-unsafe-eval", -10, "observatory")
+    if main.scheme == "https" and any(s.startswith("http:") for srcs in csp.directives.values() for s in srcs):
+        return GradeRow("content-security-policy", "csp-implemented-with-insecure-scheme", -20, "observatory")
+    style = csp.effective("style-src") or ()
+    if "'unsafe-inline'" in style:
+        return GradeRow("content-security-policy", "csp-implemented-with-unsafe-inline-in-style-src-only", 0, "observatory")
+    form_action = csp.get("form-action")
+    if csp.get("default-src") == ("'none'",) and form_action is not None and set(form_action) <= {"'none'", "'self'"}:
+        return GradeRow("content-security-policy", "csp-implemented-with-no-unsafe-default-src-none", 10, "observatory")
+    return GradeRow("content-security-policy", "csp-implemented-with-no-unsafe", 5, "observatory")
+
+
+def _cookie_row(cookies: list[tuple[Exchange, SetCookie]], hsts: bool) -> GradeRow:
+    if not cookies:
+        return GradeRow("cookies", "cookies-not-found", 0, "observatory")
+    results: list[tuple[int, str]] = []
+    for _, c in cookies:
+        session = is_session_cookie(c)
+        ss = c.same_site_normalised
+        if not c.secure:
+            if session:
+                results.append((-10, "cookies-session-without-secure-flag-but-protected-by-hsts") if hsts else (-40, "cookies-session-without-secure-flag"))
+            else:
+                results.append((-5, "cookies-without-secure-flag-but-protected-by-hsts") if hsts else (-20, "cookies-without-secure-flag"))
+        if session and not c.http_only:
+            results.append((-30, "cookies-session-without-httponly-flag"))
+        if ss is not None and ss not in ("strict", "lax", "none"):
+            results.append((-20, "cookies-samesite-flag-invalid"))
+    if results:
+        mod, key = min(results)
+        return GradeRow("cookies", key, mod, "observatory")
+    if all(c.same_site_normalised in ("strict", "lax") for _, c in cookies):
+        return GradeRow("cookies", "cookies-secure-with-httponly-sessions-and-samesite", 5, "observatory")
+    return GradeRow("cookies", "cookies-secure-with-httponly-sessions", 0, "observatory")
+
+
+def _hsts_row(main: Exchange) -> tuple[GradeRow, bool]:
+    if main.scheme != "https":
+        return GradeRow("strict-transport-security", "hsts-not-implemented-no-https", -20, "observatory"), False
+    value = main.header("strict-transport-security")
+    if value is None:
+        return GradeRow("strict-transport-security", "hsts-not-implemented", -20, "observatory"), False
+    h = parse_hsts(value)
+    if h.max_age is None:
+        return GradeRow("strict-transport-security", "hsts-header-invalid", -20, "observatory"), False
+    if h.max_age < HSTS_SIX_MONTHS:
+        return GradeRow("strict-transport-security", "hsts-implemented-max-age-less-than-six-months", -10, "observatory"), True
+    return GradeRow("strict-transport-security", "hsts-implemented-max-age-at-least-six-months", 0, "observatory"), True
+
+
+def _redirect_row(redirect: RedirectOutcome | None) -> GradeRow:
+    if redirect is None:
+        return GradeRow("redirection", "not-checked (no http:// URL given)", 0, "observatory")
+    mods = {
+        "redirection-to-https": 0,
+        "redirection-not-needed-no-http": 0,
+        "redirection-off-host-from-http": -5,
+        "redirection-not-to-https-on-initial-redirection": -10,
+        "redirection-not-to-https": -20,
+        "redirection-missing": -20,
+    }
+    return GradeRow("redirection", redirect.result, mods.get(redirect.result, 0), "observatory")
+
+
+def _referrer_row(main: Exchange) -> GradeRow:
+    value = main.header("referrer-policy")
+    if value is None:
+        return GradeRow("referrer-policy", "referrer-policy-not-implemented", 0, "observatory")
+    policy = effective_referrer(value)
+    if policy in PRIVATE_REFERRER:
+        return GradeRow("referrer-policy", "referrer-policy-private", 5, "observatory")
+    if policy in UNSAFE_REFERRER:
+        return GradeRow("referrer-policy", "referrer-policy-unsafe", -5, "observatory")
+    _ = referrer_tokens(value)
+    return GradeRow("referrer-policy", "referrer-policy-header-invalid", -5, "observatory")
+
+
+def _xfo_row(main: Exchange) -> GradeRow:
+    value = main.header("content-security-policy")
+    if value and parse_csp(value).get("frame-ancestors") is not None:
+        return GradeRow("x-frame-options", "x-frame-options-implemented-via-csp", 5, "observatory")
+    xfo = main.header("x-frame-options")
+    if xfo is None:
+        return GradeRow("x-frame-options", "x-frame-options-not-implemented", -20, "observatory")
+    if xfo_valid(xfo):
+        return GradeRow("x-frame-options", "x-frame-options-sameorigin-or-deny", 0, "observatory")
+    return GradeRow("x-frame-options", "x-frame-options-header-invalid", -20, "observatory")
+
+
+def _xcto_row(main: Exchange) -> GradeRow:
+    v = main.header("x-content-type-options")
+    if v is None:
+        return GradeRow("x-content-type-options", "x-content-type-options-not-implemented", -5, "observatory")
+    if v.strip().lower() == "nosniff":
+        return GradeRow("x-content-type-options", "x-content-type-options-nosniff", 0, "observatory")
+    return GradeRow("x-content-type-options", "x-content-type-options-header-invalid", -5, "observatory")
+
+
+def _corp_row(main: Exchange) -> GradeRow:
+    v = (main.header("cross-origin-resource-policy") or "").strip().lower()
+    if not v:
+        return GradeRow("cross-origin-resource-policy", "corp-not-implemented", 0, "observatory")
+    if v in ("same-origin", "same-site"):
+        return GradeRow("cross-origin-resource-policy", f"corp-implemented-with-{v}", 10, "observatory")
+    if v == "cross-origin":
+        return GradeRow("cross-origin-resource-policy", "corp-implemented-with-cross-origin", 0, "observatory")
+    return GradeRow("cross-origin-resource-policy", "corp-header-invalid", -5, "observatory")
+
+
+def compute_grade(
+    main: Exchange,
+    cookies: list[tuple[Exchange, SetCookie]],
+    redirect: RedirectOutcome | None,
+    findings: Iterable[Finding],
+) -> Grade:
+    hsts_row, hsts_ok = _hsts_row(main)
+    obs_rows = [
+        _csp_row(main),
+        _cookie_row(cookies, hsts_ok),
+        GradeRow("cross-origin-resource-sharing", "see nodeward cors rows", 0, "observatory"),
+        _redirect_row(redirect),
+        _referrer_row(main),
+        hsts_row,
+        GradeRow("subresource-integrity", "not-checked-by-nodeward", 0, "observatory"),
+        _xcto_row(main),
+        _xfo_row(main),
+        _corp_row(main),
+    ]
+    nw_rows: list[GradeRow] = []
+    seen: set[str] = set()
+    for f in sorted(findings, key=lambda f: f.rule_id):
+        weight = NODEWARD_WEIGHTS.get(f.rule_id)
+        if weight is None or f.rule_id in seen:
+            continue
+        seen.add(f.rule_id)
+        if f.rule_id == R.CERT_EXPIRED.id and f.severity < Severity.HIGH:
+            weight = -5
+        nw_rows.append(GradeRow(f"{f.rule_id} {f.rule_name}", "failed", weight, "nodeward"))
+    obs = _total(r.modifier for r in obs_rows)
+    total = _total(r.modifier for r in (*obs_rows, *nw_rows))
+    return Grade(total, letter(total), obs, letter(obs), (*obs_rows, *nw_rows))
+
+
+@dataclass(frozen=True, slots=True)
+class GradeDetail(FindingDetail):
+    """The grade and its per-check table, for every reporter."""
+
+    grade: Grade
+
+    def json_fields(self) -> dict[str, JSONValue]:
+        g = self.grade
+        return {
+            "grade": g.letter,
+            "score": g.score,
+            "observatory_grade": g.observatory_letter,
+            "observatory_score": g.observatory_score,
+            "checks": [{"check": r.check, "result": r.result, "modifier": r.modifier, "source": r.source} for r in g.rows],
+        }
+
+    def text_lines(self) -> tuple[str, ...]:
+        g = self.grade
+        lines = [f"grade {g.letter} (score {g.score}); Observatory-comparable: {g.observatory_letter} ({g.observatory_score})"]
+        lines.extend(f"  {r.modifier:+4d}  {r.check:<34} {r.result}  [{r.source}]" for r in g.rows)
+        return tuple(lines)
+
+
+def grade_finding(main: Exchange, grade: Grade) -> Finding:
+    f = make_finding(R.PROBE_GRADE, main, f"Grade {grade.letter} (score {grade.score}; Observatory-comparable {grade.observatory_letter}, {grade.observatory_score})",
+                     key="grade", fix="Fix the failed checks listed in the table, most negative modifier first.")
+    from dataclasses import replace
+
+    return replace(f, detail=GradeDetail(grade))

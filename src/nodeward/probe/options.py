@@ -1,0 +1,99 @@
+"""What a probe is asked to do, validated once; the hard caps live here too."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from nodeward.errors import UsageError
+from nodeward.probe.client import DEFAULT_TIMEOUT_SECONDS
+from nodeward.probe.ratelimit import DEFAULT_ATTEMPTS, HARD_CAP_ATTEMPTS
+
+__all__ = ["MAX_EXTRA_PATHS", "MAX_TIMEOUT_SECONDS", "ProbeOptions", "check_url", "login_payload", "read_paths_file"]
+
+MAX_EXTRA_PATHS = 50
+"""Hard cap on `--paths` entries fetched."""
+MAX_TIMEOUT_SECONDS = 120.0
+
+
+@dataclass(frozen=True, slots=True)
+class ProbeOptions:
+    https_url: str | None = None
+    """The HTTPS origin when the main URL is plain HTTP (the redirect check needs both)."""
+    ca_cert: str | None = None
+    insecure: bool = False
+    login_path: str | None = None
+    login_body: str | None = None
+    """JSON (`{"user": "a"}`) or a form body (`user=a&password=b`)."""
+    rate_limit_probe: bool = False
+    attempts: int = DEFAULT_ATTEMPTS
+    paths: tuple[str, ...] = ()
+    timeout: float = DEFAULT_TIMEOUT_SECONDS
+    check_tls: bool = True
+    """Off only for tests that serve responses from a MockTransport (no socket to handshake with)."""
+
+
+def check_url(url: str, what: str = "URL") -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(f"{url}: {what} must be an absolute http:// or https:// URL")
+    try:
+        _ = parts.port
+    except ValueError:
+        raise UsageError(f"{url}: invalid port") from None
+    return url
+
+
+def validate(options: ProbeOptions) -> None:
+    if options.https_url is not None:
+        check_url(options.https_url, "--https-url")
+        if urlsplit(options.https_url).scheme != "https":
+            raise UsageError(f"{options.https_url}: --https-url must start with https://")
+    if options.ca_cert is not None and not Path(options.ca_cert).is_file():
+        raise UsageError(f"{options.ca_cert}: --ca-cert file not found")
+    if options.login_path is not None and not options.login_path.startswith("/"):
+        raise UsageError(f"{options.login_path}: --login-path must start with /")
+    if options.rate_limit_probe and not options.login_path:
+        raise UsageError("--rate-limit-probe needs --login-path")
+    if options.login_body is not None:
+        login_payload(options.login_body)
+    if not 1 <= options.attempts <= HARD_CAP_ATTEMPTS:
+        raise UsageError(f"--attempts must be between 1 and {HARD_CAP_ATTEMPTS} (a probe, not a brute-force tool)")
+    if not 0 < options.timeout <= MAX_TIMEOUT_SECONDS:
+        raise UsageError(f"--timeout must be between 0 and {MAX_TIMEOUT_SECONDS:g} seconds")
+    for p in options.paths:
+        if not p.startswith("/"):
+            raise UsageError(f"{p}: paths must start with /")
+
+
+def login_payload(body: str) -> tuple[bytes, str]:
+    """(bytes, content type): JSON if it parses as a JSON object, else a urlencoded form."""
+    text = body.strip()
+    if text.startswith("{"):
+        try:
+            data = json.loads(text)
+        except ValueError as e:
+            raise UsageError(f"--login-body looks like JSON but does not parse: {e}") from None
+        if not isinstance(data, dict):
+            raise UsageError("--login-body JSON must be an object")
+        return json.dumps(data).encode(), "application/json"
+    if "=" not in text:
+        raise UsageError("--login-body must be a JSON object or a form body such as `user=alice&password=x`")
+    return text.encode(), "application/x-www-form-urlencoded"
+
+
+def read_paths_file(path: str) -> tuple[str, ...]:
+    """One path per line; blank lines and `#` comments skipped; more than MAX_EXTRA_PATHS is an error."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise UsageError(f"{path}: cannot read --paths file: {e}") from None
+    paths = tuple(ln.strip() for ln in text.splitlines() if ln.strip() and not ln.strip().startswith("#"))
+    if len(paths) > MAX_EXTRA_PATHS:
+        raise UsageError(f"{path}: {len(paths)} paths; at most {MAX_EXTRA_PATHS} are probed")
+    for p in paths:
+        if not p.startswith("/"):
+            raise UsageError(f"{path}: `{p}` must start with /")
+    return paths

@@ -1,0 +1,190 @@
+"""TLS: which protocol versions the server accepts, and whether its certificate is current and names the host.
+
+Each version is tried in its own handshake with `minimum_version` and
+`maximum_version` both pinned, so the answer is about that version alone.
+Legacy versions need `@SECLEVEL=0` on our side (OpenSSL 3 refuses SHA-1
+signatures at the default level); if the local OpenSSL cannot offer a version
+at all, the report says so instead of calling the server safe.  The
+certificate is read from an unverified handshake and judged with
+`cryptography` (expiry, subjectAltName match per RFC 6125), so an expired or
+mismatched certificate is reported rather than aborting the probe.  Cipher
+review is left to sslyze when installed; nodeward does not require it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+import socket
+import ssl
+import warnings
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from nodeward.model import Finding, Severity
+from nodeward.probe import rules as R
+from nodeward.probe.evidence import make_finding
+
+__all__ = ["EXPIRY_WARNING_DAYS", "TlsReport", "host_matches", "judge_tls", "parse_tls_fixture", "probe_tls"]
+
+EXPIRY_WARNING_DAYS = 14
+VERSIONS: tuple[tuple[str, str], ...] = (("TLSv1", "TLSv1"), ("TLSv1.1", "TLSv1_1"), ("TLSv1.2", "TLSv1_2"), ("TLSv1.3", "TLSv1_3"))
+LEGACY = ("TLSv1", "TLSv1.1")
+
+
+@dataclass(frozen=True, slots=True)
+class TlsReport:
+    host: str
+    protocols: tuple[str, ...] = ()
+    """Versions that completed a handshake, e.g. ("TLSv1.2", "TLSv1.3")."""
+    untestable: tuple[str, ...] = ()
+    """Versions the local OpenSSL cannot offer (no verdict for them)."""
+    not_after: dt.datetime | None = None
+    names: tuple[str, ...] = ()
+    """subjectAltName DNS names and IP addresses of the leaf certificate."""
+    errors: tuple[str, ...] = field(default_factory=tuple)
+
+
+def _context(version_attr: str) -> ssl.SSLContext:
+    with warnings.catch_warnings():
+        # TLSVersion.TLSv1/TLSv1_1 are deprecated in Python: testing for them is the point.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        version = getattr(ssl.TLSVersion, version_attr)
+        ctx.minimum_version = version
+        ctx.maximum_version = version
+        if version_attr in ("TLSv1", "TLSv1_1"):
+            ctx.set_ciphers("DEFAULT:@SECLEVEL=0")
+    return ctx
+
+
+def _handshake(host: str, port: int, ctx: ssl.SSLContext, timeout: float, sni: str | None) -> bytes | None:
+    with socket.create_connection((host, port), timeout=timeout) as sock, ctx.wrap_socket(sock, server_hostname=sni) as tls:
+        return tls.getpeercert(binary_form=True)
+
+
+def _sni(host: str) -> str | None:
+    try:
+        ipaddress.ip_address(host)
+        return None
+    except ValueError:
+        return host
+
+
+def probe_tls(url: str, timeout: float) -> TlsReport:
+    """Four pinned-version handshakes plus the certificate (5 connections, fixed)."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    port = parts.port or 443
+    accepted: list[str] = []
+    untestable: list[str] = []
+    errors: list[str] = []
+    der: bytes | None = None
+    for label, attr in VERSIONS:
+        try:
+            ctx = _context(attr)
+        except (ValueError, ssl.SSLError, AttributeError) as e:
+            untestable.append(label)
+            errors.append(f"{label}: local OpenSSL cannot offer it ({e})")
+            continue
+        try:
+            cert = _handshake(host, port, ctx, timeout, _sni(host))
+        except ssl.SSLError as e:
+            if "NO_PROTOCOLS_AVAILABLE" in str(e) or "no protocols available" in str(e):
+                untestable.append(label)
+                errors.append(f"{label}: local OpenSSL cannot offer it")
+            continue
+        except OSError as e:
+            errors.append(f"{label}: {e}")
+            continue
+        accepted.append(label)
+        der = der or cert
+    not_after = None
+    names: tuple[str, ...] = ()
+    if der:
+        not_after, names = _read_cert(der)
+    return TlsReport(host, tuple(accepted), tuple(untestable), not_after, names, tuple(errors))
+
+
+def _read_cert(der: bytes) -> tuple[dt.datetime | None, tuple[str, ...]]:
+    from cryptography import x509
+
+    try:
+        cert = x509.load_der_x509_certificate(der)
+    except ValueError:
+        return None, ()
+    names: list[str] = []
+    try:
+        san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+        names.extend(san.get_values_for_type(x509.DNSName))
+        names.extend(str(ip) for ip in san.get_values_for_type(x509.IPAddress))
+    except x509.ExtensionNotFound:
+        pass
+    return cert.not_valid_after_utc, tuple(names)
+
+
+def host_matches(host: str, names: tuple[str, ...]) -> bool:
+    """RFC 6125 §6.4: exact match, or a `*.` wildcard covering exactly one left-most label; IPs match exactly."""
+    h = host.lower().rstrip(".")
+    try:
+        ip = ipaddress.ip_address(h)
+    except ValueError:
+        ip = None
+    for name in names:
+        n = name.lower().rstrip(".")
+        if ip is not None:
+            try:
+                if ipaddress.ip_address(n) == ip:
+                    return True
+            except ValueError:
+                continue
+            continue
+        if n == h:
+            return True
+        if n.startswith("*.") and "." in h and h.split(".", 1)[1] == n[2:]:
+            return True
+    return False
+
+
+def judge_tls(report: TlsReport, url: str, now: dt.datetime | None = None) -> list[Finding]:
+    now = now or dt.datetime.now(dt.timezone.utc)
+    out: list[Finding] = []
+    legacy = [v for v in report.protocols if v in LEGACY]
+    if legacy:
+        out.append(make_finding(R.LEGACY_TLS, None, f"The server accepts {' and '.join(legacy)}", url=url, method="TLS",
+                                header=f"accepted: {' '.join(report.protocols)}", key="protocols",
+                                fix="Set `minVersion: 'TLSv1.2'` in `https.createServer` / `tls.createSecureContext` (Node's default), or on the proxy."))
+    if report.not_after is not None:
+        days = (report.not_after - now).total_seconds() / 86400
+        stamp = report.not_after.strftime("%Y-%m-%dT%H:%M:%SZ")
+        if days < 0:
+            out.append(make_finding(R.CERT_EXPIRED, None, f"The certificate expired on {stamp}", url=url, method="TLS",
+                                    header=f"notAfter: {stamp}", key="expiry", fix="Renew the certificate and automate renewal (ACME)."))
+        elif days < EXPIRY_WARNING_DAYS:
+            out.append(make_finding(R.CERT_EXPIRED, None, f"The certificate expires in {int(days)} days ({stamp})", url=url, method="TLS",
+                                    header=f"notAfter: {stamp}", key="expiry", severity=Severity.LOW,
+                                    fix="Renew the certificate and automate renewal (ACME)."))
+    if report.names and not host_matches(report.host, report.names):
+        out.append(make_finding(R.CERT_HOST_MISMATCH, None, f"The certificate is for {', '.join(report.names)}, not `{report.host}`",
+                                url=url, method="TLS", header=f"subjectAltName: {', '.join(report.names)}", key="host",
+                                fix="Serve a certificate whose subjectAltName includes the host name (or IP) clients use."))
+    return out
+
+
+def parse_tls_fixture(text: str) -> TlsReport:
+    """The `tls` blocks in rule docs: `host:`, `protocols:`, `not_after:` (ISO 8601), `names:`."""
+    fields: dict[str, str] = {}
+    for line in text.strip().splitlines():
+        key, _, value = line.partition(":")
+        fields[key.strip().lower()] = value.strip()
+    not_after = None
+    if fields.get("not_after"):
+        not_after = dt.datetime.fromisoformat(fields["not_after"].replace("Z", "+00:00"))
+    return TlsReport(
+        host=fields.get("host", ""),
+        protocols=tuple(fields.get("protocols", "").split()),
+        not_after=not_after,
+        names=tuple(fields.get("names", "").split()),
+    )
