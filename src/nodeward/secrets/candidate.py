@@ -80,7 +80,7 @@ class SecretDetail(FindingDetail):
         return out
 
     def text_lines(self) -> tuple[str, ...]:
-        lines = [f"secret: {self.kind}" + (f" ({self.redacted})" if self.redacted else "")]
+        lines: list[str] = []
         if self.commit:
             state = "still present at HEAD" if self.still_present_at_head else "removed since: rotate it, it is in history"
             lines.append(f"commit {self.commit[:12]} ({self.author_date}); {state}")

@@ -26,7 +26,7 @@ LOCKFILES = frozenset({"package-lock.json", "npm-shrinkwrap.json", "yarn.lock", 
 # Detectors whose format has no provider prefix: context and entropy decide.
 CONTEXT_DETECTORS = frozenset({"NW807", "NW803", "NW817", "NW824", "NW833", "NW834", "NW835"})
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-_HASH_WORDS = re.compile(r"(?i)\b(?:sha\d*|shasum|checksum|digest|integrity|hash|md5|etag|fingerprint|nonce|commit)\b|sha\d+-|(?i:integrity)")
+_HASH_WORDS = re.compile(r"(?i)\b(?:sha\d*|shasum|checksum|digest|integrity|hash|md5|etag|fingerprint|nonce|commit)\b|sha\d+-")
 _PLACEHOLDER_PARTS = (
     "changeme", "change_me", "change-me", "changethis", "your-", "your_", "yourapi", "yoursecret",
     "yourpassword", "yourtoken", "xxxx", "****", "....", "…", "<", ">", "${", "{{", "}}", "%(", "replace_me",
@@ -38,6 +38,8 @@ _PLACEHOLDER_VALUES = frozenset({
     "undefined", "true", "false", "string", "required", "optional", "test", "testing", "admin", "root",
     "user", "username", "example", "default", "empty", "value", "key", "mysecret", "secretkey",
     "string.empty", "number", "boolean", "object", "function", "env", "config", "settings", "hidden",
+    "psw", "pw", "pwd", "pass123", "password123", "secret123", "s3cret", "passw0rd", "p@ssw0rd", "foobar",
+    "foo", "bar", "baz", "qwerty", "letmein", "hunter2",
 })
 _REFERENCE = re.compile(
     r"^(?:process\.env\b|import\.meta\.env\b|env\(|os\.environ|\$[A-Za-z_{(]|%[A-Za-z_]+%|\{\{|<%|#\{|"
@@ -63,8 +65,8 @@ def in_lockfile_metadata(c: Candidate) -> bool:
 
 
 def is_uuid(c: Candidate) -> bool:
-    """A bare UUID is an identifier; only Heroku keys are UUID-shaped secrets."""
-    return c.detector != "NW824" and bool(_UUID.match(c.secret))
+    """A bare UUID is an identifier; only Heroku keys and legacy npm tokens are UUID-shaped secrets."""
+    return c.detector not in ("NW824", "NW803") and bool(_UUID.match(c.secret))
 
 
 def next_to_hash_word(c: Candidate) -> bool:
@@ -116,6 +118,20 @@ def is_example_value(c: Candidate) -> bool:
     return any(m in low for m in _EXAMPLE_MARKERS)
 
 
+_SOURCE_EXTS = (".js", ".cjs", ".mjs", ".jsx", ".ts", ".mts", ".cts", ".tsx")
+
+
+def in_code_comment_example(c: Candidate) -> bool:
+    """A name-based or URI match on a `//`/`*` comment line of JS/TS source is a usage example
+    (JSDoc `@example`), not configuration.  Fixed-prefix provider keys are not demoted: a
+    commented-out live key is still a leaked key."""
+    if c.detector not in CONTEXT_DETECTORS and c.detector != "NW808":
+        return False
+    if not c.path.lower().endswith(_SOURCE_EXTS):
+        return False
+    return c.context.lstrip().startswith(("*", "//", "/*"))
+
+
 def in_docs_or_tests(c: Candidate) -> bool:
     """Docs, examples and test fixtures hold sample keys far more often than real ones."""
     parts = c.path.lower().split("/")
@@ -135,7 +151,7 @@ DROP_FILTERS: tuple[Filter, ...] = (
 )
 """A candidate any of these accepts is not a secret."""
 
-DEMOTE_FILTERS: tuple[Filter, ...] = (is_example_value, in_docs_or_tests)
+DEMOTE_FILTERS: tuple[Filter, ...] = (is_example_value, in_docs_or_tests, in_code_comment_example)
 """A candidate any of these accepts is reported at LOW confidence."""
 
 
