@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import html
 import re
-import secrets
 from urllib.parse import urlsplit, urlunsplit
 
 from nodeward.model import Finding
@@ -52,11 +51,10 @@ class ErrorProbes:
 
 def check_errors(session: ProbeSession, url: str, post_path: str) -> tuple[list[Finding], ErrorProbes]:
     probes = ErrorProbes()
-    token = secrets.token_hex(6)
     attempts: list[tuple[str, str, dict[str, str], bytes | None, str]] = [
         ("POST", _with_path(url, post_path), {"Content-Type": "application/json"}, b'{"nodeward": ', "malformed JSON body"),
-        ("GET", _with_path(url, f"/nodeward-{token}-missing"), {}, None, "unknown route"),
-        ("GET", _with_path(url, f"/nodeward-{token}/%E0%A4%A"), {}, None, "bad URI escape"),
+        ("GET", _with_path(url, "/nodeward-probe-missing"), {}, None, "unknown route"),
+        ("GET", _with_path(url, "/nodeward-probe/%E0%A4%A"), {}, None, "bad URI escape"),
     ]
     out: list[Finding] = []
     for method, target, headers, body, what in attempts:
