@@ -1,15 +1,153 @@
-"""Project-level step of the app model: link per-file facts, run cross-file rules."""
+"""Project-level step of the app model: link per-file facts, run cross-file rules.
+
+Runs once per scan in the main process over the facts the workers produced
+(cached with each file): resolves the module graph, records which npm packages
+each file imports (the dependency audit's reachability input), propagates
+taint across function summaries and files, builds the route table, and lets
+the project-level rules judge it.
+"""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
+from dataclasses import dataclass
 
+from nodeward.analysis.appmodel import AppModel, build_app_model
+from nodeward.analysis.ir import FileFacts
+from nodeward.analysis.modules import BUILTINS, Resolver, package_name
+from nodeward.analysis.taint.propagate import UNANALYSED, Flow, FuncRef, TaintLinker
 from nodeward.analyzer import AnalyzerOutput
+from nodeward.model import Finding, ScanError
 from nodeward.project import Project
 
-__all__ = ["analyze_project"]
+__all__ = ["LinkedProject", "analyze_project", "link_project"]
+
+logger = logging.getLogger(__name__)
+
+MAX_EXPORT_HOPS = 12
+_NON_CODE = (".json", ".css", ".scss", ".svg", ".png", ".node", ".html", ".txt", ".md", ".wasm", ".yaml", ".yml")
+
+
+@dataclass
+class LinkedProject:
+    facts: dict[str, FileFacts]
+    resolver: Resolver
+    taint: TaintLinker
+    model: AppModel
+    imported_packages: dict[str, tuple[str, ...]]
+    unresolved: list[tuple[str, int]]
+
+
+class _Callees:
+    """Resolve call targets (local functions, imported functions, class methods)."""
+
+    def __init__(self, facts: Mapping[str, FileFacts], resolver: Resolver) -> None:
+        self.facts = facts
+        self.resolver = resolver
+
+    def resolve_import(self, spec: str, importer: str) -> str | None:
+        return self.resolver.resolve(spec, importer)
+
+    def __call__(self, path: str, callee: tuple[str, str, str]) -> FuncRef | None:
+        kind, spec, member = callee
+        if kind == "local":
+            if member.startswith("?"):
+                return UNANALYSED
+            ff = self.facts.get(path)
+            return (path, member) if ff is not None and member in ff.functions else None
+        target = self.resolver.resolve(spec, path)
+        if target is None:
+            return None
+        return self.export(target, member, 0)
+
+    def export(self, file: str, member: str, hops: int) -> FuncRef | None:
+        ff = self.facts.get(file)
+        if ff is None:
+            return UNANALYSED
+        if hops > MAX_EXPORT_HOPS:
+            return None
+        first, _, rest = member.partition(".")
+        first = first or "default"
+        exp = ff.exports.get(first)
+        if exp is not None:
+            if exp.kind == "local":
+                key = f"{exp.a}.{rest}" if rest else exp.a
+                return (file, key) if key in ff.functions else None
+            target = self.resolver.resolve(exp.a, file)
+            if target is None:
+                return None
+            return self.export(target, f"{exp.b}.{rest}" if rest else exp.b, hops + 1)
+        for star in ff.star_exports:
+            target = self.resolver.resolve(star, file)
+            if target is not None and target != file:
+                found = self.export(target, member, hops + 1)
+                if found is not None and found != UNANALYSED:
+                    return found
+        default = ff.exports.get("default")
+        if default is not None and default.kind == "local" and first != "default":
+            key = f"{default.a}.{member}"
+            if key in ff.functions:
+                return (file, key)
+        return None
+
+
+def link_project(project: Project, facts: Mapping[str, object]) -> LinkedProject:
+    """Resolve modules, taint and routes for a project's facts (shared by `scan` and `routes`)."""
+    typed = {p: f for p, f in facts.items() if isinstance(f, FileFacts)}
+    sources = [f.path for f in project.files if f.lang is not None]
+    manifests = [f.path for f in project.files if f.path.rsplit("/", 1)[-1] == "package.json" or (f.path.rsplit("/", 1)[-1].startswith("tsconfig") and f.path.endswith(".json"))]
+    resolver = Resolver.for_project(project.root, sources, manifests)
+    packages: dict[str, set[str]] = {}
+    unresolved: list[tuple[str, int]] = []
+    for path, ff in typed.items():
+        for imp in ff.imports:
+            if resolver.resolve(imp.spec, path) is not None:
+                continue
+            if imp.spec.startswith((".", "/")):
+                if not imp.spec.endswith(_NON_CODE):
+                    unresolved.append((path, imp.line))
+                continue
+            name = package_name(imp.spec)
+            if name in BUILTINS or imp.spec.startswith("node:"):
+                continue
+            packages.setdefault(name, set()).add(path)
+        unresolved.extend((path, line) for line in ff.unresolved)
+    callees = _Callees(typed, resolver)
+    linker = TaintLinker(typed, callees)
+    model = build_app_model(typed, callees.resolve_import, callees)
+    return LinkedProject(
+        dict(typed),
+        resolver,
+        linker,
+        model,
+        {k: tuple(sorted(v)) for k, v in sorted(packages.items())},
+        sorted(unresolved),
+    )
 
 
 def analyze_project(project: Project, facts: Mapping[str, object]) -> AnalyzerOutput:
     """Cross-file findings (routes, taint) from the per-file facts."""
-    return AnalyzerOutput()
+    from nodeward.analysis.rules import check_project
+
+    try:
+        linked = link_project(project, facts)
+    except Exception as e:  # a bug here must not lose the other analyzers' results
+        logger.debug("app model failed", exc_info=True)
+        return AnalyzerOutput(errors=(ScanError(f"internal error in app model: {type(e).__name__}: {e}", "", 0, "internal"),))
+    findings: list[Finding] = []
+    errors: list[ScanError] = []
+    try:
+        flows: list[Flow] = linked.taint.source_flows()
+        findings.extend(check_project(linked, flows))
+    except Exception as e:
+        logger.debug("app rules failed", exc_info=True)
+        errors.append(ScanError(f"internal error in app rules: {type(e).__name__}: {e}", "", 0, "internal"))
+    for path, line in linked.unresolved:
+        errors.append(ScanError("import not resolved statically (dynamic `require`/missing file); not followed", path, line, "resolve", incomplete=False))
+    return AnalyzerOutput(
+        findings=tuple(findings),
+        errors=tuple(errors),
+        counts={"routes": len(linked.model.routes), "apps": len(linked.model.apps)},
+        imported_packages=linked.imported_packages,
+    )

@@ -1,0 +1,403 @@
+"""The route table: apps and routers linked across files, with each route's middleware chain.
+
+Nodes are app/router instances (`("inst", file, name)`), parameters of
+functions that receive an app (`("param", file, function, index)`: `module.exports
+= (app) => {...}` and Fastify plugins) and NestJS controllers.  Registrations
+attach to nodes; a call that passes an app to such a function merges the
+function's registrations in at the call's position; `use('/p', router)` mounts a
+child node under a prefix.  Walking from each app in registration order gives
+every route its full path and the ordered chain of global, router-level and
+route-level middleware, each classified.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from nodeward.analysis.frameworks import HTTP_METHODS
+from nodeward.analysis.ir import FileFacts, FuncFacts, MwRef, RouteReg
+from nodeward.analysis.middleware import PROTECTIONS
+
+__all__ = ["AppInfo", "AppModel", "Middleware", "Route", "build_app_model"]
+
+MAX_MOUNT_DEPTH = 16
+
+Node = tuple[str, ...]
+FuncRef = tuple[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Middleware:
+    name: str
+    category: str
+    """authentication, authorization, validation, rate_limit, csrf, helmet, session, body_parser, cors, static or ''."""
+    path: str
+    line: int
+    scope: str
+    """global (app level), router (mounting router's level) or route (the route's own arguments) or handler."""
+    evidence: str = ""
+    option: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    method: str
+    path: str
+    file: str
+    line: int
+    handler: str
+    handler_ref: FuncRef | None
+    middleware: tuple[Middleware, ...]
+    protections: Mapping[str, Middleware | None]
+    framework: str
+    app: str
+    """`file:line` of the app (or router when never mounted) the route hangs off."""
+    mounted: bool = True
+    reg_file: str = ""
+    """Where the route is registered (`router.post(...)`), for findings about the route."""
+    reg_line: int = 0
+    reg_col: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class AppInfo:
+    kind: str
+    path: str
+    line: int
+    col: int
+    global_middleware: tuple[Middleware, ...]
+    has_error_handler: bool
+    powered_by_disabled: bool
+    body_limits: tuple[Middleware, ...]
+
+
+@dataclass
+class AppModel:
+    routes: list[Route] = field(default_factory=list)
+    apps: list[AppInfo] = field(default_factory=list)
+
+
+_NAME_HINTS = (
+    (re.compile(r"csrf|xsrf", re.I), "csrf"),
+    (re.compile(r"rate.?limit|limiter|throttl|brute|slow.?down", re.I), "rate_limit"),
+    (re.compile(r"valid|schema|sanitiz", re.I), "validation"),
+    (re.compile(r"role|admin|permission|authori[sz]|acl|policy|can[A-Z]|isOwner|ability", re.I), "authorization"),
+    (re.compile(r"auth|login|logged|jwt|session|token|passport|verify", re.I), "authentication"),
+)
+
+
+def _framework(kind: str) -> str:
+    return kind.split("-", 1)[0] if kind else "express"
+
+
+class _Builder:
+    def __init__(self, facts: Mapping[str, FileFacts], resolve_import: Callable[[str, str], str | None], resolve_callee: Callable[[str, tuple[str, str, str]], FuncRef | None]) -> None:
+        self.facts = facts
+        self.resolve_import = resolve_import
+        self.resolve_callee = resolve_callee
+        self.entries: dict[Node, list[tuple[tuple[int, int, int], str, RouteReg]]] = {}
+        self.aliases: dict[Node, list[tuple[Node, int]]] = {}
+        """param node -> [(target node, call line)]"""
+        self.mounted: set[Node] = set()
+
+    # ------------------------------------------------------------ nodes
+    def node_for(self, path: str, recv: tuple[str, str, str]) -> Node | None:
+        kind, a, b = recv
+        if kind == "inst":
+            return ("inst", path, a)
+        if kind == "param":
+            return ("param", path, a, b)
+        if kind == "nest":
+            return ("nest", path, a)
+        if kind == "import":
+            return self.import_node(path, a, b or "default")
+        return None
+
+    def import_node(self, path: str, spec: str, member: str, depth: int = 0) -> Node | None:
+        target = self.resolve_import(spec, path)
+        if target is None or depth > 8:
+            return None
+        ff = self.facts.get(target)
+        if ff is None:
+            return None
+        name = member.split(".", 1)[0] or "default"
+        exp = ff.exports.get(name)
+        if exp is None:
+            return None
+        if exp.kind == "reexport":
+            return self.import_node(target, exp.a, exp.b, depth + 1)
+        if exp.a in ff.instances:
+            return ("inst", target, exp.a)
+        if exp.a in ff.functions:
+            return ("func", target, exp.a)
+        return None
+
+    def collect(self) -> None:
+        for path, ff in self.facts.items():
+            for reg in ff.routes:
+                node = self.node_for(path, reg.recv)
+                if node is None:
+                    continue
+                self.entries.setdefault(node, []).append(((reg.line, 0, reg.order), path, reg))
+            for fn in ff.functions.values():
+                for call in fn.calls:
+                    if not any(call.arg_recv):
+                        continue
+                    target = self.resolve_callee(path, call.callee)
+                    if target is None or target[0] == "?":
+                        continue
+                    for i, r in enumerate(call.arg_recv):
+                        if r is None:
+                            continue
+                        src = self.node_for(path, r)
+                        if src is None:
+                            continue
+                        self.aliases.setdefault(("param", target[0], target[1], str(i)), []).append((src, call.step.line))
+
+    def resolved_entries(self, node: Node, depth: int = 0) -> list[tuple[tuple[int, int, int], str, RouteReg]]:
+        """A node's registrations plus those of functions it was passed to, in order."""
+        out = list(self.entries.get(node, ()))
+        if depth > MAX_MOUNT_DEPTH:
+            return out
+        for param_node, targets in self.aliases.items():
+            for target, call_line in targets:
+                if target == node:
+                    for key, path, reg in self.resolved_entries(param_node, depth + 1):
+                        out.append(((call_line, key[0], key[2]), path, reg))
+        out.sort(key=lambda e: e[0])
+        return out
+
+    # ------------------------------------------------------------ classification
+    def function_of(self, path: str, ref: MwRef) -> FuncFacts | None:
+        ff = self.facts.get(path)
+        if ff is None:
+            return None
+        if ref.kind in ("inline", "local"):
+            fn = ff.functions.get(ref.name)
+            if fn is None and ref.name.startswith("?"):
+                return None
+            return fn
+        if ref.kind == "import":
+            target = self.resolve_callee(path, ("import", ref.spec, ref.name or "default"))
+        elif ref.kind == "call" and ref.name:
+            target = self.resolve_callee(path, ("import", ref.spec, ref.name) if ref.spec else ("local", "", ref.name))
+        else:
+            return None
+        if target is None or target[0] == "?":
+            return None
+        tf = self.facts.get(target[0])
+        fn = tf.functions.get(target[1]) if tf is not None else None
+        if fn is not None and ref.kind == "call" and fn.returns_function and tf is not None:
+            inner = tf.functions.get(fn.returns_function)
+            if inner is not None:
+                return inner
+        return fn
+
+    def classify(self, path: str, ref: MwRef, scope: str) -> list[Middleware]:
+        name = ref.text
+        if ref.category:
+            return [Middleware(name, ref.category, path, ref.line, scope, f"`{ref.qn or ref.text}`", ref.option)]
+        fn = self.function_of(path, ref)
+        out: list[Middleware] = []
+        if fn is not None:
+            g = fn.guard
+            if g is not None:
+                where = f"{fn.name} ({g.evidence})" if g.evidence else fn.name
+                for cat, on in (("authentication", g.authentication), ("authorization", g.authorization), ("validation", g.validation), ("rate_limit", g.rate_limit), ("csrf", g.csrf), ("helmet", g.security_headers >= 2)):
+                    if on:
+                        out.append(Middleware(name, cat, path, ref.line, scope, f"custom middleware {where}"))
+            if not out:
+                out.append(Middleware(name, "error_handler" if fn.error_handler else "", path, ref.line, scope, ""))
+            return out
+        if ref.kind in ("import", "call", "value") and ref.text:
+            for rx, cat in _NAME_HINTS:
+                if rx.search(ref.text):
+                    return [Middleware(name, cat, path, ref.line, scope, f"by name `{ref.text}` (body not analysed)")]
+        return [Middleware(name, "error_handler" if ref.nparams == 4 else "", path, ref.line, scope, "")]
+
+    # ------------------------------------------------------------ traversal
+    def child_node(self, path: str, ref: MwRef) -> Node | None:
+        if ref.kind == "inst" and ref.recv is not None:
+            return self.node_for(path, ref.recv)
+        if ref.kind == "import":
+            node = self.import_node(path, ref.spec, ref.name or "default")
+            if node is not None and node[0] == "inst":
+                return node
+        return None
+
+    def walk(self, node: Node, prefix: str, chain: list[tuple[str, Middleware]], model: AppModel, app: str, framework: str, stack: tuple[Node, ...], mounted: bool) -> list[tuple[str, Middleware]]:
+        """Emit the node's routes; returns the middleware it added at its own level."""
+        if node in stack or len(stack) > MAX_MOUNT_DEPTH:
+            return []
+        local: list[tuple[str, Middleware]] = []
+        scope = "global" if not stack else "router"
+        for _key, path, reg in self.resolved_entries(node):
+            method = reg.method
+            if method in ("disable", "set", "enable"):
+                continue
+            sub = reg.path or ""
+            if method in ("use", "register"):
+                mws: list[tuple[str, Middleware]] = []
+                reg_prefix = prefix + sub
+                for ref in reg.args:
+                    if ref.kind == "value" and ref.name == "prefix":
+                        reg_prefix = prefix + ref.option
+                for ref in reg.args:
+                    child = self.child_node(path, ref)
+                    if method == "register" and child is None:
+                        fn_node = self._plugin_node(path, ref)
+                        if fn_node is not None:
+                            child = fn_node
+                    if child is not None:
+                        self.mounted.add(child)
+                        self.walk(child, reg_prefix, chain + local + mws, model, app, framework, (*stack, node), True)
+                        continue
+                    if ref.kind == "value" and ref.name == "prefix":
+                        continue
+                    for mw in self.classify(path, ref, scope):
+                        mws.append((reg_prefix, mw))
+                local.extend(mws)
+                continue
+            if method not in HTTP_METHODS:
+                continue
+            full = _join(prefix, sub)
+            applicable = [mw for p, mw in chain + local if _applies(p, full)]
+            route_mws: list[Middleware] = []
+            for ref in reg.args[:-1]:
+                route_mws.extend(self.classify(path, ref, "route"))
+            handler_ref = reg.args[-1] if reg.args else None
+            hfn = self.function_of(path, handler_ref) if handler_ref is not None else None
+            handler_mws: list[Middleware] = []
+            if hfn is not None and hfn.guard is not None:
+                g = hfn.guard
+                for cat, on in (("authentication", g.authentication), ("authorization", g.authorization), ("validation", g.validation), ("rate_limit", g.rate_limit), ("csrf", g.csrf)):
+                    if on:
+                        handler_mws.append(Middleware("handler", cat, path, hfn.line, "handler", f"checked in the handler ({g.evidence or cat})"))
+            elif hfn is not None and hfn.validates:
+                handler_mws.append(Middleware("handler", "validation", path, hfn.line, "handler", "validated in the handler"))
+            all_mws = tuple(applicable + route_mws)
+            protections: dict[str, Middleware | None] = {}
+            for cat in PROTECTIONS:
+                protections[cat] = next((m for m in (*all_mws, *handler_mws) if m.category == cat), None)
+            hline = handler_ref.line if handler_ref is not None else reg.line
+            if hfn is not None:
+                hline = hfn.line
+            hkey: FuncRef | None = None
+            if hfn is not None:
+                hkey = (path, hfn.key) if handler_ref is not None and handler_ref.kind in ("inline", "local") else self._ref_of(path, handler_ref)
+            model.routes.append(
+                Route(
+                    method.upper() if method != "del" else "DELETE",
+                    full,
+                    path if handler_ref is None or handler_ref.kind in ("inline", "local") else (hkey[0] if hkey else path),
+                    hline,
+                    handler_ref.text if handler_ref is not None else "",
+                    hkey,
+                    all_mws,
+                    protections,
+                    framework,
+                    app,
+                    mounted,
+                    path,
+                    reg.line,
+                    reg.col,
+                )
+            )
+        return local
+
+    def _is_error_fn(self, path: str, ref: MwRef) -> bool:
+        fn = self.function_of(path, ref)
+        return fn is not None and fn.error_handler
+
+    def _ref_of(self, path: str, ref: MwRef | None) -> FuncRef | None:
+        if ref is None:
+            return None
+        if ref.kind == "import":
+            t = self.resolve_callee(path, ("import", ref.spec, ref.name or "default"))
+            return t if t is not None and t[0] != "?" else None
+        return None
+
+    def _plugin_node(self, path: str, ref: MwRef) -> Node | None:
+        if ref.kind in ("inline", "local"):
+            return ("param", path, ref.name, "0")
+        if ref.kind == "import":
+            t = self.resolve_callee(path, ("import", ref.spec, ref.name or "default"))
+            if t is not None and t[0] != "?":
+                return ("param", t[0], t[1], "0")
+        return None
+
+
+def _join(prefix: str, sub: str) -> str:
+    if not prefix:
+        return sub or "/"
+    if not sub or sub == "/":
+        return prefix if prefix.startswith("/") else "/" + prefix
+    return prefix.rstrip("/") + "/" + sub.lstrip("/")
+
+
+def _applies(mw_prefix: str, route_path: str) -> bool:
+    if not mw_prefix or mw_prefix == "/":
+        return True
+    return route_path == mw_prefix or route_path.startswith(mw_prefix.rstrip("/") + "/")
+
+
+def build_app_model(
+    facts: Mapping[str, FileFacts],
+    resolve_import: Callable[[str, str], str | None],
+    resolve_callee: Callable[[str, tuple[str, str, str]], FuncRef | None],
+) -> AppModel:
+    """Every route of every app, and per-app facts (helmet, error handler, x-powered-by)."""
+    b = _Builder(facts, resolve_import, resolve_callee)
+    b.collect()
+    model = AppModel()
+    roots: list[tuple[Node, str, str]] = []
+    for path, ff in sorted(facts.items()):
+        for name, inst in sorted(ff.instances.items(), key=lambda kv: kv[1].line):
+            if inst.kind in ("express-app", "koa-app", "fastify"):
+                roots.append((("inst", path, name), inst.kind, inst.prefix))
+    for node, kind, prefix in roots:
+        path, name = node[1], node[2]
+        inst = facts[path].instances[name]
+        before = len(model.routes)
+        local = b.walk(node, prefix, [], model, f"{path}:{inst.line}", _framework(kind), (), True)
+        del before
+        entries = b.resolved_entries(node)
+        error = any(
+            (reg.method == "use" and any(r.nparams == 4 or b._is_error_fn(p, r) for r in reg.args)) or reg.method == "setErrorHandler"
+            for _k, p, reg in entries
+        )
+        disabled = any(
+            (reg.method == "disable" and (reg.path or "").lower() == "x-powered-by")
+            or (reg.method == "set" and (reg.path or "").lower() == "x-powered-by" and any(r.text == "false" for r in reg.args[1:]))
+            for _k, _p, reg in entries
+        )
+        mws = tuple(mw for _p, mw in local)
+        limits = tuple(mw for mw in mws if mw.category == "body_parser")
+        model.apps.append(AppInfo(kind, path, inst.line, inst.col, mws, error, disabled, limits))
+    # Routers and app-receiving functions never reached from an app: listed with their own paths.
+    for path, ff in sorted(facts.items()):
+        for name, inst in sorted(ff.instances.items(), key=lambda kv: kv[1].line):
+            node = ("inst", path, name)
+            if inst.kind.endswith("router") and node not in b.mounted:
+                b.walk(node, inst.prefix, [], model, f"{path}:{inst.line}", _framework(inst.kind), (), False)
+        for reg in ff.routes:
+            if reg.recv[0] == "nest":
+                pass
+    nest_nodes = sorted({n for n in b.entries if n[0] == "nest"})
+    for node in nest_nodes:
+        b.walk(node, "", [], model, f"{node[1]}:{node[2]}", "nest", (), True)
+    param_nodes = sorted({n for n in b.entries if n[0] == "param"} - set(b.aliases) - b.mounted)
+    for node in param_nodes:
+        b.walk(node, "", [], model, f"{node[1]}:{node[2]}", "express", (), False)
+    seen: set[tuple[str, str, str, int]] = set()
+    unique: list[Route] = []
+    for r in model.routes:
+        k = (r.method, r.path, r.file, r.line)
+        if k not in seen:
+            seen.add(k)
+            unique.append(r)
+    model.routes = unique
+    return model
+

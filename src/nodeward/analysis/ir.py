@@ -1,0 +1,194 @@
+"""Picklable per-file facts: what the workers hand the project-level linker.
+
+Everything here is frozen, slotted and made of plain values so it crosses
+process boundaries cheaply and is cached with the file it came from.  Taint is
+kept symbolic per function (a value is tainted by a request *source*, by the
+function's *parameter i*, or by the *return of call k*), which is what lets the
+linker apply summaries across functions and files without re-reading code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = [
+    "CallEvent",
+    "Export",
+    "FileFacts",
+    "FuncFacts",
+    "GuardInfo",
+    "Import",
+    "Instance",
+    "Label",
+    "MwRef",
+    "Recv",
+    "RouteReg",
+    "SinkEvent",
+    "Step",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One hop of a flow, in file `path` (1-based line and column)."""
+
+    path: str
+    line: int
+    col: int
+    message: str
+    snippet: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    """Where a value's taint comes from, symbolically.
+
+    `origin` is `src` (a request source, `key` describes it), `param` (`key` is the
+    parameter index) or `ret` (`key` is the index of the call whose return it is).
+    `cleaned` holds the sink kinds a sanitizer already made this value safe for.
+    """
+
+    origin: str
+    key: str
+    cleaned: frozenset[str] = frozenset()
+    steps: tuple[Step, ...] = ()
+
+    @property
+    def ident(self) -> tuple[str, str, frozenset[str]]:
+        return (self.origin, self.key, self.cleaned)
+
+
+Taint = tuple[Label, ...]
+
+Recv = tuple[str, str, str]
+"""Receiver of a route registration: ("inst", name, "") a local app/router,
+("param", function key, index) a function parameter, ("import", spec, member),
+("nest", controller, "")."""
+
+
+@dataclass(frozen=True, slots=True)
+class SinkEvent:
+    kind: str
+    """Sink kind: command, code, sql, nosql, path, ssrf, redirect, xss, proto, regex, deser."""
+    labels: Taint
+    step: Step
+    callee: str
+
+
+@dataclass(frozen=True, slots=True)
+class CallEvent:
+    """A call to a project function (resolved by the linker) with each argument's taint."""
+
+    index: int
+    callee: tuple[str, str, str]
+    """("local", "", key) or ("import", spec, member path); spec is the raw import string."""
+    args: tuple[Taint, ...]
+    step: Step
+    arg_recv: tuple[Recv | None, ...] = ()
+    """Arguments that are apps/routers (for functions that register routes)."""
+    project: bool = True
+    """False for calls into npm packages (their return carries no taint by default)."""
+
+
+@dataclass(frozen=True, slots=True)
+class GuardInfo:
+    """What a custom middleware does, judged from its body."""
+
+    authentication: bool = False
+    authorization: bool = False
+    validation: bool = False
+    rate_limit: bool = False
+    csrf: bool = False
+    security_headers: int = 0
+    evidence: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FuncFacts:
+    key: str
+    name: str
+    line: int
+    params: tuple[str, ...]
+    sinks: tuple[SinkEvent, ...] = ()
+    calls: tuple[CallEvent, ...] = ()
+    returns: Taint = ()
+    guard: GuardInfo | None = None
+    returns_function: str = ""
+    """Key of a function this one returns (middleware factories like `requireRole('admin')`)."""
+    reads: tuple[str, ...] = ()
+    """Request parts this function reads (`body`, `query`, `params` ...)."""
+    validates: bool = False
+    error_handler: bool = False
+    parent: str = ""
+    """Key of the enclosing function ('' at module level): closures see its variables."""
+
+
+@dataclass(frozen=True, slots=True)
+class MwRef:
+    """One argument of `use`/`get`/... : middleware, handler or mounted router."""
+
+    kind: str
+    """inline | local | import | call | inst | value"""
+    name: str = ""
+    spec: str = ""
+    qn: str = ""
+    """Qualified name (`express-rate-limit()`, `passport.authenticate()`) when known."""
+    category: str = ""
+    """Pre-classified protection from the package tables, or ''."""
+    line: int = 0
+    col: int = 0
+    text: str = ""
+    recv: Recv | None = None
+    nparams: int = -1
+    option: str = ""
+    """Extra detail (a body-size limit, a fastify prefix, ...)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RouteReg:
+    recv: Recv
+    method: str
+    """HTTP method in lower case, `all`, `use`, `register` or `disable`/`set`."""
+    path: str | None
+    args: tuple[MwRef, ...]
+    line: int
+    col: int
+    order: int
+    handler_key: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Instance:
+    kind: str
+    """express-app, express-router, koa-app, koa-router, fastify."""
+    line: int
+    col: int
+    prefix: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Import:
+    spec: str
+    line: int
+    dynamic: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Export:
+    kind: str
+    """local (a = local key/name) or reexport (a = spec, b = name; b='*' for export *)."""
+    a: str
+    b: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FileFacts:
+    path: str
+    imports: tuple[Import, ...] = ()
+    exports: dict[str, Export] = field(default_factory=dict)
+    star_exports: tuple[str, ...] = ()
+    functions: dict[str, FuncFacts] = field(default_factory=dict)
+    instances: dict[str, Instance] = field(default_factory=dict)
+    routes: tuple[RouteReg, ...] = ()
+    unresolved: tuple[int, ...] = ()
+    """Lines of `require(<non-literal>)`."""

@@ -1,0 +1,241 @@
+"""Route protection rules (NW510-NW513) and missing input validation (NW211).
+
+Judged on each route's resolved middleware chain (global, router-level,
+route-level) plus what its handler checks itself.
+"""
+
+from __future__ import annotations
+
+import re
+
+from nodeward.analysis.appmodel import AppModel, Route
+from nodeward.analysis.rules.base import finding_at
+from nodeward.model import Confidence, Finding, Rule, Severity
+from nodeward.ruledocs import make_docs
+
+__all__ = ["RULES", "check_routes", "is_login_like"]
+
+_STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+_LOGIN = re.compile(r"(^|/)(log-?in|sign-?in|signin|auth|authenticate|session|sessions|token|password|passwd|reset|reset-password|forgot|forgot-password|otp|mfa|2fa|verify|verify-otp)(/|$)", re.I)
+_PUBLIC = re.compile(r"(^|/)(log-?in|sign-?in|sign-?up|register|auth|authenticate|session|sessions|token|refresh|reset|forgot|password|passwd|verify|otp|mfa|2fa|webhooks?|callback|logout|csp-report|contact|subscribe|health|oauth)(/|$|-)", re.I)
+_ADMIN = re.compile(r"(^|/)(admin|administration|manage|management|internal|superuser)(/|$)", re.I)
+
+
+def is_login_like(route: Route) -> bool:
+    return route.method in ("POST", "PUT") and bool(_LOGIN.search(route.path))
+
+
+LOGIN_NO_LIMIT = Rule(
+    id="NW510",
+    name="login-route-without-rate-limit",
+    summary="A login-like route has no rate limiter",
+    severity=Severity.MEDIUM,
+    confidence=Confidence.MEDIUM,
+    cwe=(307,),
+    owasp=("A07:2021",),
+    guide_section="Rate Limiting",
+    family="app",
+    docs=make_docs(
+        what="Reports POST/PUT routes whose path looks like login, token, password reset or OTP verification when no rate limiter (`express-rate-limit`, `rate-limiter-flexible`, `express-brute`, `express-slow-down`, or a custom middleware calling `limiter.consume`) is in their middleware chain, at app, router or route level.",
+        why="Unthrottled credential endpoints allow credential stuffing and brute force of passwords, reset tokens and one-time codes.",
+        example="""
+const express = require('express');
+const app = express();
+app.use(express.json());
+
+app.post('/login', (req, res) => {
+  res.json({ ok: req.body.user === 'x' });
+});
+""",
+        use_instead="""
+const express = require('express');
+const rateLimit = require('express-rate-limit');
+const app = express();
+app.use(express.json());
+const loginLimiter = rateLimit({ windowMs: 15 * 60 * 1000, limit: 10 });
+
+app.post('/login', loginLimiter, (req, res) => {
+  res.json({ ok: req.body.user === 'x' });
+});
+""",
+        references=["https://cheatsheetseries.owasp.org/cheatsheets/Authentication_Cheat_Sheet.html#login-throttling", "https://www.npmjs.com/package/express-rate-limit"],
+    ),
+)
+
+NO_AUTHN = Rule(
+    id="NW511",
+    name="state-changing-route-without-authentication",
+    summary="A state-changing route has no authentication while others do",
+    severity=Severity.MEDIUM,
+    confidence=Confidence.LOW,
+    cwe=(306,),
+    owasp=("A01:2021",),
+    guide_section="Authorization",
+    family="app",
+    docs=make_docs(
+        what="In an app where some routes are authenticated, reports POST/PUT/PATCH/DELETE routes with no authentication in their chain (passport, express-jwt, a custom guard checking `req.user`/`req.session.user` and ending the request). Login, sign-up, password reset and webhook paths are exempt.",
+        why="A route that was forgotten when guards were added lets anonymous users change data.",
+        example="""
+const express = require('express');
+const app = express();
+function requireUser(req, res, next) {
+  if (!req.session.user) return res.status(401).end();
+  next();
+}
+app.get('/profile', requireUser, (req, res) => res.json(req.session.user));
+app.post('/notes', (req, res) => res.status(201).end());
+""",
+        use_instead="""
+const express = require('express');
+const app = express();
+function requireUser(req, res, next) {
+  if (!req.session.user) return res.status(401).end();
+  next();
+}
+app.get('/profile', requireUser, (req, res) => res.json(req.session.user));
+app.post('/notes', requireUser, (req, res) => res.status(201).end());
+""",
+        references=["https://owasp.org/Top10/A01_2021-Broken_Access_Control/"],
+    ),
+)
+
+NO_CSRF = Rule(
+    id="NW512",
+    name="cookie-session-route-without-csrf",
+    summary="A state-changing route of a cookie-session app has no CSRF protection",
+    severity=Severity.MEDIUM,
+    confidence=Confidence.MEDIUM,
+    cwe=(352,),
+    owasp=("A01:2021",),
+    guide_section="CSRF",
+    family="app",
+    docs=make_docs(
+        what="Reports POST/PUT/PATCH/DELETE routes behind `express-session`/`cookie-session` with no CSRF middleware (`csurf`, `csrf-csrf`, `csrf-sync`, `lusca.csrf`, or a custom token check) in their chain.",
+        why="The browser attaches the session cookie to cross-site form posts, so another site can make a logged-in user change their data.",
+        example="""
+const express = require('express');
+const session = require('express-session');
+const app = express();
+app.use(session({ secret: process.env.SESSION_SECRET, resave: false, saveUninitialized: false }));
+app.post('/email', (req, res) => res.end());
+""",
+        use_instead="""
+const express = require('express');
+const session = require('express-session');
+const { csrfSync } = require('csrf-sync');
+const { csrfSynchronisedProtection } = csrfSync();
+const app = express();
+app.use(session({ secret: process.env.SESSION_SECRET, resave: false, saveUninitialized: false }));
+app.use(csrfSynchronisedProtection);
+app.post('/email', (req, res) => res.end());
+""",
+        references=["https://cheatsheetseries.owasp.org/cheatsheets/Cross-Site_Request_Forgery_Prevention_Cheat_Sheet.html", "https://www.npmjs.com/package/csrf-sync"],
+    ),
+)
+
+NO_AUTHZ = Rule(
+    id="NW513",
+    name="destructive-route-without-authorization",
+    summary="A DELETE or admin route has no authorization check",
+    severity=Severity.HIGH,
+    confidence=Confidence.MEDIUM,
+    cwe=(862,),
+    owasp=("A01:2021",),
+    guide_section="Authorization",
+    family="app",
+    supersedes=("NW511",),
+    docs=make_docs(
+        what="Reports DELETE routes and state-changing routes under an `/admin`-like path with no authorization (role or permission check) in their middleware chain or handler, such as the guide's `DELETE /users/:id`.",
+        why="Authentication alone lets any logged-in user (or anyone, without it) delete other users' data or perform admin actions.",
+        example="""
+const express = require('express');
+const User = require('./user-model');
+const router = express.Router();
+router.delete('/users/:id', async (req, res) => {
+  await User.deleteOne({ _id: req.params.id });
+  res.status(204).end();
+});
+module.exports = router;
+""",
+        use_instead="""
+const express = require('express');
+const User = require('./user-model');
+const router = express.Router();
+function requireRole(role) {
+  return (req, res, next) => {
+    if (!req.user || req.user.role !== role) return res.status(403).end();
+    next();
+  };
+}
+router.delete('/users/:id', requireRole('admin'), async (req, res) => {
+  await User.deleteOne({ _id: req.params.id });
+  res.status(204).end();
+});
+module.exports = router;
+""",
+        references=["https://owasp.org/Top10/A01_2021-Broken_Access_Control/", "https://cheatsheetseries.owasp.org/cheatsheets/Authorization_Cheat_Sheet.html"],
+    ),
+)
+
+NO_VALIDATION = Rule(
+    id="NW211",
+    name="route-body-without-validation",
+    summary="A state-changing route reads the request body without validation",
+    severity=Severity.LOW,
+    confidence=Confidence.LOW,
+    cwe=(20,),
+    owasp=("A03:2021",),
+    guide_section="Input Validation and Sanitization",
+    family="app",
+    docs=make_docs(
+        what="Reports POST/PUT/PATCH routes whose handler reads `req.body` while no validation middleware (express-validator chains, celebrate, a Joi/zod/yup/ajv schema check) is in the chain and the handler validates nothing itself.",
+        why="Unvalidated bodies are where type confusion, operator injection and mass assignment start; a schema at the edge stops whole classes of bugs.",
+        example="""
+const express = require('express');
+const app = express();
+app.use(express.json());
+app.post('/users', (req, res) => {
+  res.status(201).json({ name: req.body.name });
+});
+""",
+        use_instead="""
+const express = require('express');
+const { body, validationResult } = require('express-validator');
+const app = express();
+app.use(express.json());
+app.post('/users', body('name').isString().isLength({ max: 80 }), (req, res) => {
+  if (!validationResult(req).isEmpty()) return res.status(400).end();
+  res.status(201).json({ name: req.body.name });
+});
+""",
+        references=["https://cheatsheetseries.owasp.org/cheatsheets/Input_Validation_Cheat_Sheet.html", "https://express-validator.github.io/docs/"],
+    ),
+)
+
+RULES: tuple[Rule, ...] = (NO_VALIDATION, LOGIN_NO_LIMIT, NO_AUTHN, NO_CSRF, NO_AUTHZ)
+
+
+def _at(rule: Rule, route: Route, message: str, fix: str) -> Finding:
+    return finding_at(rule, route.reg_file or route.file, route.reg_line or route.line, route.reg_col or 1, f"{route.method} {route.path}", message, fix, key=f"{route.method} {route.path}")
+
+
+def check_routes(model: AppModel, reads_body: dict[tuple[str, str], bool]) -> list[Finding]:
+    out: list[Finding] = []
+    routes = model.routes
+    any_auth = any(r.protections.get("authentication") for r in routes)
+    for r in routes:
+        p = r.protections
+        changing = r.method in _STATE_CHANGING
+        if is_login_like(r) and not p.get("rate_limit"):
+            out.append(_at(LOGIN_NO_LIMIT, r, f"Login-like route `{r.method} {r.path}` has no rate limiter", "Add `express-rate-limit` (or rate-limiter-flexible) to this route or its router."))
+        public = bool(_PUBLIC.search(r.path))
+        if changing and any_auth and not public and not p.get("authentication") and not p.get("authorization"):
+            out.append(_at(NO_AUTHN, r, f"`{r.method} {r.path}` changes state without authentication", "Put the app's authentication middleware in front of this route."))
+        if changing and any(m.category == "session" for m in r.middleware) and not p.get("csrf"):
+            out.append(_at(NO_CSRF, r, f"`{r.method} {r.path}` uses a cookie session without CSRF protection", "Register csrf-sync/csrf-csrf (or lusca.csrf) before the routes, or use SameSite=strict cookies plus an origin check."))
+        destructive = r.method == "DELETE" or (changing and bool(_ADMIN.search(r.path)))
+        if destructive and not p.get("authorization"):
+            out.append(_at(NO_AUTHZ, r, f"`{r.method} {r.path}` has no role or permission check", "Add an authorization middleware (role/permission or ownership check) to this route."))
+        if r.method in ("POST", "PUT", "PATCH") and r.handler_ref is not None and reads_body.get(r.handler_ref) and not p.get("validation"):
+            out.append(_at(NO_VALIDATION, r, f"`{r.method} {r.path}` reads `req.body` without validation", "Validate the body with express-validator, celebrate/Joi, zod or ajv before the handler."))
+    return out

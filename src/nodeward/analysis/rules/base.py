@@ -1,0 +1,53 @@
+"""Shared helpers for the app-model rule families: building findings from flows and routes."""
+
+from __future__ import annotations
+
+from nodeward.analysis.ir import Step
+from nodeward.analysis.taint.propagate import Flow
+from nodeward.model import Finding, Rule, SourceSpan, TraceStep, make_fingerprint
+
+__all__ = ["finding_at", "flow_finding"]
+
+
+def finding_at(rule: Rule, path: str, line: int, col: int, snippet: str, message: str, fix: str, key: str = "", trace: tuple[TraceStep, ...] = ()) -> Finding:
+    """A finding at one place; the fingerprint uses the code (or `key`), never the line."""
+    span = SourceSpan(path, line, col, line, col + max(1, len(snippet)), snippet)
+    return Finding(
+        rule_id=rule.id,
+        rule_name=rule.name,
+        severity=rule.severity,
+        confidence=rule.confidence,
+        message=message,
+        location=span,
+        fingerprint=make_fingerprint(rule.id, path, key or snippet),
+        cwe=rule.cwe,
+        owasp=rule.owasp,
+        fix=fix,
+        trace=trace,
+    )
+
+
+def _trace_step(step: Step) -> TraceStep:
+    return TraceStep(step.path, step.line, step.col, step.message, step.snippet)
+
+
+def flow_finding(rule: Rule, flow: Flow, message: str, fix: str) -> Finding:
+    """A taint finding at the sink, with the whole source -> steps -> sink trace."""
+    steps = [_trace_step(s) for s in flow.steps]
+    steps.append(_trace_step(flow.sink))
+    trace: list[TraceStep] = []
+    for s in steps:
+        if not trace or (trace[-1].path, trace[-1].line, trace[-1].message) != (s.path, s.line, s.message):
+            trace.append(s)
+    sink = flow.sink
+    return finding_at(
+        rule,
+        sink.path,
+        sink.line,
+        sink.col,
+        sink.snippet,
+        message,
+        fix,
+        key=f"{sink.snippet}|{flow.label.key}",
+        trace=tuple(trace),
+    )

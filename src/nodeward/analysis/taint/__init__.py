@@ -1,0 +1,1 @@
+"""Taint tables (sources, sinks, sanitizers), the per-function walker and the linker."""

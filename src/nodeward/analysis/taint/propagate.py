@@ -1,0 +1,204 @@
+"""Cross-function and cross-file taint: apply function summaries, find source->sink flows.
+
+Per-file facts hold symbolic labels (`param F|i`, `ret F|k`).  Here they are
+resolved: the return of call k is what the callee's summary says its return
+carries (its own sources, or whichever arguments reach it); a call passes its
+arguments into the callee's *sink summary* (which parameter reaches which sink,
+directly or through further calls and closures).  Every computation is
+memoised; recursion (including circular imports) is cut by an in-progress set,
+and depth is bounded, so linking stays near-linear in the number of functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from nodeward.analysis.ir import CallEvent, FileFacts, FuncFacts, Label, Step, Taint
+
+__all__ = ["Flow", "FuncRef", "TaintLinker"]
+
+MAX_DEPTH = 24
+
+FuncRef = tuple[str, str]
+"""(file path, function key)."""
+
+UNANALYSED = ("?", "?")
+"""A project function the worker did not walk: its return carries its arguments."""
+
+
+@dataclass(frozen=True, slots=True)
+class Flow:
+    kind: str
+    label: Label
+    """The resolved source (origin `src`) or parameter (origin `param`) label."""
+    sink: Step
+    steps: tuple[Step, ...]
+    """Trace from the source up to (not including) the sink."""
+
+
+def _owner(label: Label) -> str:
+    return label.key.rsplit("|", 1)[0]
+
+
+class TaintLinker:
+    """Resolves labels across the project's functions."""
+
+    def __init__(self, facts: Mapping[str, FileFacts], resolve_callee: Callable[[str, tuple[str, str, str]], FuncRef | None]) -> None:
+        self.facts = facts
+        self._resolve_callee = resolve_callee
+        self._callee_cache: dict[tuple[str, tuple[str, str, str]], FuncRef | None] = {}
+        self._ret: dict[FuncRef, Taint] = {}
+        self._flows: dict[FuncRef, tuple[Flow, ...]] = {}
+        self._summary: dict[FuncRef, tuple[Flow, ...]] = {}
+        self._busy: set[tuple[str, FuncRef]] = set()
+        self._children: dict[str, dict[str, list[str]]] = {}
+
+    def func(self, ref: FuncRef) -> FuncFacts | None:
+        ff = self.facts.get(ref[0])
+        return ff.functions.get(ref[1]) if ff is not None else None
+
+    def callee(self, path: str, call: CallEvent) -> FuncRef | None:
+        key = (path, call.callee)
+        if key not in self._callee_cache:
+            self._callee_cache[key] = self._resolve_callee(path, call.callee)
+        return self._callee_cache[key]
+
+    def descendants(self, path: str, key: str) -> list[str]:
+        kids = self._children.get(path)
+        if kids is None:
+            kids = {}
+            ff = self.facts.get(path)
+            if ff is not None:
+                for k, fn in ff.functions.items():
+                    if k != fn.parent:
+                        kids.setdefault(fn.parent, []).append(k)
+            self._children[path] = kids
+        out: list[str] = []
+        stack = list(kids.get(key, ()))
+        while stack and len(out) < 10_000:
+            k = stack.pop()
+            out.append(k)
+            stack.extend(kids.get(k, ()))
+        return out
+
+    # ------------------------------------------------------------ labels
+    def resolve(self, path: str, taint: Taint, depth: int = 0) -> Taint:
+        """Replace `ret` labels by what the callee returns; keep `src` and `param` labels."""
+        out: list[Label] = []
+        for label in taint:
+            if label.origin != "ret":
+                out.append(label)
+                continue
+            if depth > MAX_DEPTH:
+                continue
+            owner, _, idx = label.key.rpartition("|")
+            fn = self.func((path, owner))
+            if fn is None or not idx.isdigit() or int(idx) >= len(fn.calls):
+                continue
+            call = fn.calls[int(idx)]
+            target = self.callee(path, call)
+            if target is None:
+                continue
+            if target == UNANALYSED:
+                for arg in call.args:
+                    for sub in self.resolve(path, arg, depth + 1):
+                        out.append(Label(sub.origin, sub.key, sub.cleaned | label.cleaned, sub.steps))
+                continue
+            for r in self.returns(target, depth + 1):
+                if r.origin == "src":
+                    out.append(Label("src", r.key, r.cleaned | label.cleaned, (*r.steps, call.step)))
+                elif r.origin == "param":
+                    j = r.key.rpartition("|")[2]
+                    if j.isdigit() and int(j) < len(call.args):
+                        for sub in self.resolve(path, call.args[int(j)], depth + 1):
+                            out.append(Label(sub.origin, sub.key, sub.cleaned | r.cleaned | label.cleaned, (*sub.steps, call.step)))
+        return tuple(out)
+
+    def returns(self, ref: FuncRef, depth: int = 0) -> Taint:
+        """What a function's return value carries: its sources and its own parameters."""
+        if ref in self._ret:
+            return self._ret[ref]
+        busy = ("ret", ref)
+        fn = self.func(ref)
+        if fn is None or busy in self._busy or depth > MAX_DEPTH:
+            return ()
+        self._busy.add(busy)
+        try:
+            resolved = tuple(lb for lb in self.resolve(ref[0], fn.returns, depth) if lb.origin == "src" or _owner(lb) == ref[1])
+        finally:
+            self._busy.discard(busy)
+        self._ret[ref] = resolved
+        return resolved
+
+    # ------------------------------------------------------------ flows
+    def flows(self, ref: FuncRef, depth: int = 0) -> tuple[Flow, ...]:
+        """Every value (source or parameter) reaching a sink from inside this function."""
+        if ref in self._flows:
+            return self._flows[ref]
+        busy = ("flows", ref)
+        fn = self.func(ref)
+        if fn is None or busy in self._busy or depth > MAX_DEPTH:
+            return ()
+        self._busy.add(busy)
+        out: list[Flow] = []
+        path = ref[0]
+        try:
+            for sink in fn.sinks:
+                for lb in self.resolve(path, sink.labels, depth):
+                    if sink.kind not in lb.cleaned:
+                        out.append(Flow(sink.kind, lb, sink.step, lb.steps))
+            for call in fn.calls:
+                target = self.callee(path, call)
+                if target is None or target == UNANALYSED:
+                    continue
+                for f in self.summary(target, depth + 1):
+                    j = f.label.key.rpartition("|")[2]
+                    if not j.isdigit() or int(j) >= len(call.args):
+                        continue
+                    for lb in self.resolve(path, call.args[int(j)], depth):
+                        cleaned = lb.cleaned | f.label.cleaned
+                        if f.kind in cleaned:
+                            continue
+                        out.append(Flow(f.kind, Label(lb.origin, lb.key, cleaned, lb.steps), f.sink, (*lb.steps, call.step, *f.steps)))
+        finally:
+            self._busy.discard(busy)
+        result = tuple(out)
+        self._flows[ref] = result
+        return result
+
+    def summary(self, ref: FuncRef, depth: int = 0) -> tuple[Flow, ...]:
+        """Which of this function's parameters reach which sink (closures included)."""
+        if ref in self._summary:
+            return self._summary[ref]
+        busy = ("summary", ref)
+        if busy in self._busy or depth > MAX_DEPTH:
+            return ()
+        self._busy.add(busy)
+        try:
+            out: list[Flow] = []
+            for key in (ref[1], *self.descendants(ref[0], ref[1])):
+                for f in self.flows((ref[0], key), depth):
+                    if f.label.origin == "param" and _owner(f.label) == ref[1]:
+                        out.append(f)
+        finally:
+            self._busy.discard(busy)
+        seen: dict[tuple[str, str, str, int], Flow] = {}
+        for f in out:
+            seen.setdefault((f.label.key, f.kind, f.sink.path, f.sink.line), f)
+        result = tuple(seen.values())
+        self._summary[ref] = result
+        return result
+
+    def source_flows(self) -> list[Flow]:
+        """All flows from a request source to a sink, one per (kind, sink place)."""
+        best: dict[tuple[str, str, int], Flow] = {}
+        for path, ff in sorted(self.facts.items()):
+            for key in ff.functions:
+                for f in self.flows((path, key)):
+                    if f.label.origin != "src":
+                        continue
+                    k = (f.kind, f.sink.path, f.sink.line)
+                    if k not in best or len(f.steps) < len(best[k].steps):
+                        best[k] = f
+        return [best[k] for k in sorted(best)]

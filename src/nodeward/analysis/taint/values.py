@@ -1,0 +1,83 @@
+"""Abstract values the walker tracks per variable, and taint-set helpers."""
+
+from __future__ import annotations
+
+from nodeward.analysis.ir import Label, Recv, Step, Taint
+
+__all__ = ["MAX_STEPS", "Value", "clean", "extend", "union"]
+
+MAX_STEPS = 12
+"""Trace steps kept per label (the source and the sink are always kept)."""
+
+
+class Value:
+    """What the walker knows about an expression's value.
+
+    Mutable on purpose: `obj.x = tainted` updates the object everyone holding it sees
+    (aliasing one level deep, as the design asks).
+    """
+
+    __slots__ = ("taint", "qn", "role", "func", "recv", "imp", "cls", "fields", "fieldfuncs", "is_obj", "stringy", "instance", "route_path", "literal")
+
+    def __init__(
+        self,
+        taint: Taint = (),
+        *,
+        qn: str = "",
+        role: str = "",
+        func: str = "",
+        recv: Recv | None = None,
+        imp: tuple[str, str] | None = None,
+        cls: tuple[str, str, str] | None = None,
+        is_obj: bool = False,
+        stringy: bool = False,
+        literal: str | None = None,
+    ) -> None:
+        self.taint = taint
+        self.qn = qn
+        """Qualified name through require/import aliases (`child_process.exec`)."""
+        self.role = role
+        """req, reqpart, res, ctx, reply, ws-msg ... for request/response objects."""
+        self.func = func
+        """Key of a function of this file when the value is that function."""
+        self.recv = recv
+        """Set when the value is an app/router (or may be: a parameter)."""
+        self.imp = imp
+        """(spec, member path) when the value comes from an import."""
+        self.cls = cls
+        """Callee base for method calls on an instance made with `new X()`."""
+        self.fields: dict[str, Taint] = {}
+        self.fieldfuncs: dict[str, str] = {}
+        """Object literal property -> function key / instance name (for exports)."""
+        self.is_obj = is_obj
+        self.stringy = stringy
+        self.instance = ""
+        """App/router kind when the value is a freshly created instance."""
+        self.route_path: str | None = None
+        self.literal = literal
+        """The string value of a string literal."""
+
+
+def union(*parts: Taint) -> Taint:
+    """Merge taint sets, one label per (origin, key, cleaned)."""
+    seen: dict[tuple[str, str, frozenset[str]], Label] = {}
+    for part in parts:
+        for label in part:
+            seen.setdefault(label.ident, label)
+    return tuple(seen.values())
+
+
+def extend(taint: Taint, step: Step) -> Taint:
+    """Add a propagation step to every label's trace (bounded)."""
+    out = []
+    for label in taint:
+        steps = label.steps
+        if len(steps) < MAX_STEPS and (not steps or steps[-1].line != step.line or steps[-1].path != step.path):
+            steps = (*steps, step)
+        out.append(Label(label.origin, label.key, label.cleaned, steps))
+    return tuple(out)
+
+
+def clean(taint: Taint, kinds: frozenset[str]) -> Taint:
+    """Mark the values safe for the given sink kinds."""
+    return union(tuple(Label(lb.origin, lb.key, lb.cleaned | kinds, lb.steps) for lb in taint))

@@ -1,0 +1,1310 @@
+"""Intra-procedural dataflow over the tree-sitter AST, one file at a time.
+
+The walker interprets statements in order, keeping an abstract `Value` per
+variable.  Each function gets a `FuncFacts` summary: the sinks its values reach
+(with symbolic labels: request source, parameter i, return of call k), the
+calls it makes to project functions and which argument carries what, and what
+it returns.  The linker resolves the symbolic labels across functions and
+files.  The walker also records the app model's raw material (apps/routers,
+route registrations, middleware arguments) and what custom middleware does.
+
+Bounded: nesting depth and per-label trace length are capped; unknown node
+kinds are walked generically, so new syntax degrades to "less precise", never
+to a crash.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import tree_sitter as ts
+
+from nodeward.analysis.frameworks import (
+    HTTP_METHODS,
+    SECURITY_HEADERS,
+    instance_kind,
+    looks_like_route_path,
+)
+from nodeward.analysis.ir import (
+    CallEvent,
+    Export,
+    FuncFacts,
+    GuardInfo,
+    Import,
+    Instance,
+    Label,
+    MwRef,
+    Recv,
+    RouteReg,
+    SinkEvent,
+    Step,
+    Taint,
+)
+from nodeward.analysis.middleware import classify_qn
+from nodeward.analysis.nest import NEST_METHODS, Decorator, decorators_before
+from nodeward.analysis.taint.tables import (
+    ALL_KINDS,
+    CLEAN_ALL,
+    METHOD_SINKS,
+    MODULE_SINKS,
+    NOSQL_NEEDS_OBJECT,
+    PROPAGATORS,
+    REQUEST_PARTS,
+    RES_SINKS,
+    SANITIZERS,
+    STRING_ONLY_PARTS,
+    VALIDATING_METHODS,
+    normalize_module,
+)
+from nodeward.analysis.taint.values import Value, clean, extend, union
+
+__all__ = ["FileWalker"]
+
+MAX_DEPTH = 60
+"""Expression/statement nesting beyond this is not followed (pathological generated code)."""
+
+_FUNCTION_TYPES = frozenset({"function_declaration", "generator_function_declaration", "function_expression", "function", "arrow_function", "generator_function", "method_definition"})
+_TRANSPARENT = frozenset({"parenthesized_expression", "await_expression", "as_expression", "non_null_expression", "satisfies_expression", "type_assertion", "spread_element"})
+_LITERALS = frozenset({"number", "true", "false", "null", "undefined", "regex", "this", "super"})
+_RES_CHAIN = frozenset({"status", "set", "type", "header", "cookie", "clearCookie", "append", "vary", "links", "attachment", "code", "headers"})
+_ROLE_NAMES = {"req": "req", "request": "req", "ctx": "ctx", "context": "ctx", "res": "res", "response": "res", "reply": "reply"}
+_STRING_METHODS_CLEAN = frozenset({"length", "indexOf", "lastIndexOf", "startsWith", "endsWith", "includes", "test", "localeCompare", "search", "charCodeAt", "codePointAt"})
+_AUTH_MARKERS = ("user", "userId", "userID", "loggedIn", "isLoggedIn", "authenticated", "account", "uid")
+_ROLE_MARKERS = frozenset({"role", "roles", "isAdmin", "admin", "permissions", "permission", "scope", "scopes", "groups", "can", "hasRole", "hasPermission", "isOwner"})
+_SQLISH = ("db", "conn", "pool", "client", "connection", "sequelize", "knex", "mysql", "pg", "sql", "database", "prisma", "trx", "tx")
+
+
+@dataclass
+class _Ctx:
+    """Per-function state while walking its body."""
+
+    key: str
+    name: str
+    line: int
+    params: tuple[str, ...]
+    class_name: str = ""
+    sinks: list[SinkEvent] = field(default_factory=list)
+    calls: list[CallEvent] = field(default_factory=list)
+    returns: Taint = ()
+    returns_function: str = ""
+    reads: set[str] = field(default_factory=set)
+    validates: bool = False
+    in_condition: int = 0
+    checks_auth: bool = False
+    checks_role: bool = False
+    ends_request: bool = False
+    forbidden: bool = False
+    rate_limit: bool = False
+    csrf: bool = False
+    headers: int = 0
+    evidence: str = ""
+
+
+class _Scope:
+    __slots__ = ("vars", "parent", "ctx")
+
+    def __init__(self, parent: _Scope | None, ctx: _Ctx) -> None:
+        self.vars: dict[str, Value] = {}
+        self.parent = parent
+        self.ctx = ctx
+
+    def lookup(self, name: str) -> Value | None:
+        scope: _Scope | None = self
+        while scope is not None:
+            v = scope.vars.get(name)
+            if v is not None:
+                return v
+            scope = scope.parent
+        return None
+
+    def assign(self, name: str, value: Value) -> None:
+        scope: _Scope | None = self
+        while scope is not None:
+            if name in scope.vars:
+                scope.vars[name] = value
+                return
+            scope = scope.parent
+        self.vars[name] = value
+
+
+class FileWalker:
+    """Walks one parsed file and collects its facts."""
+
+    def __init__(self, path: str, source: bytes) -> None:
+        self.path = path
+        self.source = source
+        self.functions: dict[str, FuncFacts] = {}
+        self.instances: dict[str, Instance] = {}
+        self.routes: list[RouteReg] = []
+        self.exports: dict[str, Export] = {}
+        self.star_exports: list[str] = []
+        self.imports: list[Import] = []
+        self.unresolved: list[int] = []
+        self.top = _Ctx("<module>", "<module>", 1, ())
+        self.module_scope = _Scope(None, self.top)
+        self._order = 0
+        self._depth = 0
+
+    # ---------------------------------------------------------------- helpers
+    def text(self, node: ts.Node) -> str:
+        return self.source[node.start_byte : node.end_byte].decode("utf-8", "replace")
+
+    def step(self, node: ts.Node, message: str) -> Step:
+        line = node.start_point[0]
+        snippet = self.text(node).split("\n", 1)[0][:160]
+        return Step(self.path, line + 1, node.start_point[1] + 1, message, snippet)
+
+    def _unique_key(self, key: str, node: ts.Node) -> str:
+        if key in self.functions or key == "<module>":
+            key = f"{key}#{node.start_point[0] + 1}"
+        return key
+
+    def _string_value(self, node: ts.Node | None) -> str | None:
+        if node is None:
+            return None
+        if node.type == "string":
+            return "".join(self.text(c) for c in node.named_children if c.type in ("string_fragment", "escape_sequence"))
+        if node.type == "template_string" and not any(c.type == "template_substitution" for c in node.named_children):
+            return "".join(self.text(c) for c in node.named_children if c.type == "string_fragment")
+        return None
+
+    def _member_path(self, node: ts.Node) -> list[str]:
+        """`req.session.user` -> ['req', 'session', 'user'] (empty for computed parts)."""
+        parts: list[str] = []
+        cur: ts.Node | None = node
+        for _ in range(12):
+            if cur is None:
+                break
+            if cur.type == "member_expression":
+                prop = cur.child_by_field_name("property")
+                parts.append(self.text(prop) if prop is not None else "")
+                cur = cur.child_by_field_name("object")
+            elif cur.type == "call_expression":
+                cur = cur.child_by_field_name("function")
+            elif cur.type in ("identifier", "this"):
+                parts.append(self.text(cur))
+                break
+            elif cur.type in _TRANSPARENT or cur.type == "subscript_expression":
+                cur = cur.child_by_field_name("object") if cur.type == "subscript_expression" else (cur.named_children[0] if cur.named_children else None)
+            else:
+                break
+        parts.reverse()
+        return parts
+
+    # ---------------------------------------------------------------- statements
+    def walk_program(self, root: ts.Node, only: set[int] | None) -> None:
+        """Walk the top-level statements (all of them, or those listed by start byte)."""
+        for child in root.named_children:
+            if only is not None and child.start_byte not in only:
+                self._declare_only(child, self.module_scope)
+                continue
+            self.stmt(child, self.module_scope)
+
+    def _declare_only(self, node: ts.Node, scope: _Scope) -> None:
+        """Register a skipped function's name so calls to it still resolve (unanalysed)."""
+        if node.type in ("function_declaration", "generator_function_declaration"):
+            name = node.child_by_field_name("name")
+            if name is not None:
+                scope.vars[self.text(name)] = Value(func="?" + self.text(name))
+
+    def stmt(self, node: ts.Node, scope: _Scope) -> None:
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                return
+            self._stmt(node, scope)
+        finally:
+            self._depth -= 1
+
+    def _stmt(self, node: ts.Node, scope: _Scope) -> None:
+        t = node.type
+        ctx = scope.ctx
+        if t in ("lexical_declaration", "variable_declaration"):
+            for decl in node.named_children:
+                if decl.type == "variable_declarator":
+                    name = decl.child_by_field_name("name")
+                    value = decl.child_by_field_name("value")
+                    v = self.expr(value, scope, name_hint=self.text(name) if name is not None and name.type == "identifier" else "") if value is not None else Value()
+                    if name is not None:
+                        self.bind(name, v, scope, declare=True, node=decl)
+        elif t == "expression_statement":
+            for c in node.named_children:
+                self.expr(c, scope)
+        elif t == "return_statement":
+            for c in node.named_children:
+                v = self.expr(c, scope)
+                ctx.returns = union(ctx.returns, extend(v.taint, self.step(node, "returned")))
+                if v.func:
+                    ctx.returns_function = v.func
+        elif t in ("function_declaration", "generator_function_declaration"):
+            name_node = node.child_by_field_name("name")
+            name = self.text(name_node) if name_node is not None else ""
+            key = self.function(node, scope, name or f"@{node.start_point[0] + 1}")
+            if name:
+                scope.vars[name] = Value(func=key)
+        elif t in ("class_declaration", "abstract_class_declaration"):
+            self.class_decl(node, scope)
+        elif t == "if_statement":
+            cond = node.child_by_field_name("condition")
+            if cond is not None:
+                ctx.in_condition += 1
+                self.expr(cond, scope)
+                ctx.in_condition -= 1
+            for f in ("consequence", "alternative"):
+                c = node.child_by_field_name(f)
+                if c is not None:
+                    self.stmt(c, scope)
+        elif t == "for_in_statement":
+            right = node.child_by_field_name("right")
+            left = node.child_by_field_name("left")
+            v = self.expr(right, scope) if right is not None else Value()
+            if left is not None:
+                self.bind(left, Value(v.taint), scope, declare=True, node=node)
+            body = node.child_by_field_name("body")
+            if body is not None:
+                self.stmt(body, scope)
+        elif t == "import_statement":
+            self.import_stmt(node, scope)
+        elif t == "export_statement":
+            self.export_stmt(node, scope)
+        elif t == "throw_statement":
+            ctx.ends_request = True
+            for c in node.named_children:
+                self.expr(c, scope)
+        elif t in ("comment", "empty_statement", "debugger_statement", "break_statement", "continue_statement"):
+            return
+        elif t in ("interface_declaration", "type_alias_declaration", "enum_declaration", "ambient_declaration", "module", "internal_module"):
+            return
+        elif t == "statement_block" or t.endswith("_statement") or t.endswith("_clause") or t in ("switch_body", "switch_case", "switch_default", "finally_clause", "catch_clause", "else_clause"):
+            for c in node.named_children:
+                if c.type.endswith(("statement", "declaration", "block", "_clause", "switch_body", "switch_case", "switch_default")):
+                    self.stmt(c, scope)
+                elif c.type not in ("comment",):
+                    self.expr(c, scope)
+        else:
+            self.expr(node, scope)
+
+    # ---------------------------------------------------------------- binding
+    def bind(self, pattern: ts.Node, v: Value, scope: _Scope, *, declare: bool, node: ts.Node) -> None:
+        t = pattern.type
+        if t == "identifier":
+            name = self.text(pattern)
+            if v.instance:
+                inst_name = name if scope.ctx is self.top else f"{scope.ctx.key}::{name}"
+                self.instances[inst_name] = Instance(v.instance, node.start_point[0] + 1, node.start_point[1] + 1, v.route_path or "")
+                v.recv = ("inst", inst_name, "")
+                v.instance = ""
+                v.route_path = None
+            if v.taint:
+                v = self._copy(v, extend(v.taint, self.step(node, f"assigned to `{name}`")))
+            if declare:
+                scope.vars[name] = v
+            else:
+                scope.assign(name, v)
+        elif t == "object_pattern":
+            for c in pattern.named_children:
+                if c.type == "shorthand_property_identifier_pattern":
+                    prop = self.text(c)
+                    self.bind_name(prop, self.member(v, prop, c, scope), scope, declare, node)
+                elif c.type == "pair_pattern":
+                    key = c.child_by_field_name("key")
+                    val = c.child_by_field_name("value")
+                    if key is not None and val is not None:
+                        prop = self._string_value(key) or self.text(key)
+                        self.bind(val, self.member(v, prop, c, scope), scope, declare=declare, node=node)
+                elif c.type == "object_assignment_pattern":
+                    left = c.child_by_field_name("left")
+                    right = c.child_by_field_name("right")
+                    if left is not None:
+                        prop = self.text(left)
+                        mv = self.member(v, prop, c, scope)
+                        if right is not None:
+                            mv = self._copy(mv, union(mv.taint, self.expr(right, scope).taint))
+                        self.bind_name(prop, mv, scope, declare, node)
+                elif c.type == "rest_pattern":
+                    for cc in c.named_children:
+                        self.bind(cc, Value(v.taint, role=v.role), scope, declare=declare, node=node)
+        elif t == "array_pattern":
+            for c in pattern.named_children:
+                self.bind(c, Value(v.taint), scope, declare=declare, node=node)
+        elif t == "assignment_pattern":
+            left = pattern.child_by_field_name("left")
+            right = pattern.child_by_field_name("right")
+            if right is not None:
+                v = self._copy(v, union(v.taint, self.expr(right, scope).taint))
+            if left is not None:
+                self.bind(left, v, scope, declare=declare, node=node)
+        elif t == "rest_pattern":
+            for c in pattern.named_children:
+                self.bind(c, v, scope, declare=declare, node=node)
+        elif t in ("member_expression", "subscript_expression"):
+            self.assign_target(pattern, v, scope, node)
+
+    def bind_name(self, name: str, v: Value, scope: _Scope, declare: bool, node: ts.Node) -> None:
+        if v.taint:
+            v = self._copy(v, extend(v.taint, self.step(node, f"destructured into `{name}`")))
+        if declare:
+            scope.vars[name] = v
+        else:
+            scope.assign(name, v)
+
+    @staticmethod
+    def _copy(v: Value, taint: Taint) -> Value:
+        n = Value(taint, qn=v.qn, role=v.role, func=v.func, recv=v.recv, imp=v.imp, cls=v.cls, is_obj=v.is_obj, stringy=v.stringy, literal=v.literal)
+        n.fields = v.fields
+        n.fieldfuncs = v.fieldfuncs
+        n.instance = v.instance
+        n.route_path = v.route_path
+        return n
+
+    # ---------------------------------------------------------------- members
+    def member(self, obj: Value, prop: str, node: ts.Node, scope: _Scope) -> Value:
+        """The value of `obj.prop` (also used for destructuring)."""
+        ctx = scope.ctx
+        if obj.role == "req":
+            if prop in REQUEST_PARTS:
+                ctx.reads.add(prop)
+                cleaned = frozenset({"nosql", "proto"}) if prop in STRING_ONLY_PARTS else frozenset()
+                label = Label("src", f"req.{prop}", cleaned, (self.step(node, f"request data `req.{prop}`"),))
+                return Value((label,), role="reqpart")
+            if prop in ("session", "user"):
+                if ctx.in_condition:
+                    ctx.checks_auth = True
+                return Value(role="session" if prop == "session" else "user")
+            if prop in ("request", "req"):
+                return Value(role="req")
+            if prop in ("query", "params") or prop == "headers":
+                pass
+            return Value(qn="")
+        if obj.role == "ctx":
+            if prop in ("request", "req"):
+                return Value(role="req")
+            if prop in ("query", "params", "headers", "cookies", "body"):
+                sub = self.member(Value(role="req"), prop, node, scope)
+                return sub
+            if prop == "state":
+                return Value(role="state")
+            if prop in ("session",):
+                if ctx.in_condition:
+                    ctx.checks_auth = True
+                return Value(role="session")
+            if prop in ("response", "res"):
+                return Value(role="res")
+            return Value()
+        if obj.role in ("session", "state", "user"):
+            if ctx.in_condition:
+                if prop in _ROLE_MARKERS or obj.role == "user" and prop in _ROLE_MARKERS:
+                    ctx.checks_role = True
+                    ctx.evidence = ctx.evidence or f"checks `{prop}`"
+                elif prop in _AUTH_MARKERS or obj.role == "user":
+                    ctx.checks_auth = True
+                    ctx.evidence = ctx.evidence or f"checks `{obj.role}.{prop}`"
+            return Value(role="user" if prop in _AUTH_MARKERS else "")
+        if obj.role == "reqpart" and obj.taint:
+            label = obj.taint[0]
+            new_key = f"{label.key}.{prop}"
+            steps = label.steps
+            if len(steps) == 1 and steps[0].message.startswith("request data"):
+                first = steps[0]
+                steps = (Step(first.path, first.line, first.col, f"request data `{new_key}`", self.text(node).split(chr(10), 1)[0][:160]),)
+            return Value((Label(label.origin, new_key, label.cleaned, steps),), role="reqpart")
+        if prop == "length":
+            return Value()
+        out = Value(obj.fields.get(prop, obj.taint))
+        if obj.qn:
+            out.qn = f"{obj.qn}.{prop}"
+        if obj.imp is not None:
+            spec, member = obj.imp
+            out.imp = (spec, f"{member}.{prop}" if member else prop)
+        if obj.cls is not None:
+            out.cls = obj.cls
+        if prop in obj.fieldfuncs:
+            out.func = obj.fieldfuncs[prop]
+        if obj.qn == "process" and prop == "argv":
+            out.taint = (Label("src", "process.argv", frozenset(), (self.step(node, "command-line argument `process.argv`"),)),)
+        return out
+
+    # ---------------------------------------------------------------- expressions
+    def expr(self, node: ts.Node | None, scope: _Scope, name_hint: str = "") -> Value:
+        if node is None:
+            return Value()
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                return Value()
+            return self._expr(node, scope, name_hint)
+        finally:
+            self._depth -= 1
+
+    def _expr(self, node: ts.Node, scope: _Scope, name_hint: str) -> Value:
+        t = node.type
+        ctx = scope.ctx
+        if t == "identifier" or t == "shorthand_property_identifier":
+            name = self.text(node)
+            v = scope.lookup(name)
+            if v is not None:
+                return v
+            role = _ROLE_NAMES.get(name, "")
+            if role:
+                return Value(role=role)
+            if name == "undefined":
+                return Value()
+            return Value(qn=name)
+        if t in ("string",):
+            return Value(literal=self._string_value(node), stringy=True)
+        if t in _LITERALS:
+            if t == "this":
+                return Value(role="this")
+            return Value()
+        if t == "template_string":
+            parts: list[Taint] = []
+            for c in node.named_children:
+                if c.type == "template_substitution":
+                    for cc in c.named_children:
+                        parts.append(self.expr(cc, scope).taint)
+            taint = union(*parts)
+            if taint:
+                taint = clean(extend(taint, self.step(node, "interpolated into a template literal")), frozenset({"nosql", "proto"}))
+            return Value(taint, stringy=True, literal=self._string_value(node))
+        if t in _TRANSPARENT:
+            inner = node.named_children
+            v = Value()
+            for c in inner:
+                if c.type not in ("type_annotation", "type_identifier", "predefined_type", "generic_type", "object_type", "union_type", "array_type"):
+                    v = self.expr(c, scope, name_hint)
+                    break
+            return v
+        if t == "member_expression":
+            obj = node.child_by_field_name("object")
+            prop = node.child_by_field_name("property")
+            ov = self.expr(obj, scope)
+            return self.member(ov, self.text(prop) if prop is not None else "", node, scope)
+        if t == "subscript_expression":
+            obj = node.child_by_field_name("object")
+            idx = node.child_by_field_name("index")
+            ov = self.expr(obj, scope)
+            iv = self.expr(idx, scope)
+            key = self._string_value(idx) if idx is not None else None
+            if key is not None:
+                if ov.role in ("req", "ctx", "reqpart", "session", "user", "state"):
+                    return self.member(ov, key, node, scope)
+                return Value(ov.fields.get(key, ov.taint))
+            if ov.role == "reqpart" and ov.taint:
+                return Value(ov.taint, role="reqpart")
+            del iv
+            return Value(ov.taint)
+        if t == "call_expression":
+            return self.call(node, scope, name_hint)
+        if t == "new_expression":
+            return self.new(node, scope, name_hint)
+        if t == "binary_expression":
+            op = node.child_by_field_name("operator")
+            opt = self.text(op) if op is not None else ""
+            lv = self.expr(node.child_by_field_name("left"), scope)
+            rv = self.expr(node.child_by_field_name("right"), scope)
+            if opt == "+":
+                taint = union(lv.taint, rv.taint)
+                stringy = lv.stringy or rv.stringy
+                if taint:
+                    taint = extend(taint, self.step(node, "concatenated"))
+                    if stringy:
+                        taint = clean(taint, frozenset({"nosql", "proto"}))
+                return Value(taint, stringy=stringy)
+            if opt in ("||", "&&", "??"):
+                out = Value(union(lv.taint, rv.taint), role=lv.role or rv.role)
+                out.fields = lv.fields or rv.fields
+                out.is_obj = lv.is_obj or rv.is_obj
+                return out
+            return Value()
+        if t == "ternary_expression":
+            cond = node.child_by_field_name("condition")
+            ctx.in_condition += 1
+            self.expr(cond, scope)
+            ctx.in_condition -= 1
+            a = self.expr(node.child_by_field_name("consequence"), scope)
+            b = self.expr(node.child_by_field_name("alternative"), scope)
+            return Value(union(a.taint, b.taint), stringy=a.stringy or b.stringy, is_obj=a.is_obj or b.is_obj)
+        if t == "unary_expression":
+            op = node.child_by_field_name("operator")
+            arg = node.child_by_field_name("argument")
+            if op is not None and self.text(op) == "!" and ctx.in_condition == 0:
+                ctx.in_condition += 1
+                self.expr(arg, scope)
+                ctx.in_condition -= 1
+            else:
+                self.expr(arg, scope)
+            return Value()
+        if t == "update_expression":
+            return Value()
+        if t == "assignment_expression":
+            left = node.child_by_field_name("left")
+            right = node.child_by_field_name("right")
+            hint = self.text(left) if left is not None else ""
+            v = self.expr(right, scope, name_hint=hint)
+            if left is not None:
+                if left.type in ("identifier", "object_pattern", "array_pattern"):
+                    self.bind(left, v, scope, declare=False, node=node)
+                else:
+                    self.assign_target(left, v, scope, node)
+            return v
+        if t == "augmented_assignment_expression":
+            left = node.child_by_field_name("left")
+            right = node.child_by_field_name("right")
+            lv = self.expr(left, scope)
+            rv = self.expr(right, scope)
+            merged = Value(union(lv.taint, rv.taint), stringy=lv.stringy or rv.stringy)
+            if left is not None and left.type == "identifier":
+                scope.assign(self.text(left), merged)
+            return merged
+        if t == "object":
+            return self.object_literal(node, scope)
+        if t == "array":
+            parts = [self.expr(c, scope).taint for c in node.named_children]
+            return Value(union(*parts))
+        if t in _FUNCTION_TYPES:
+            key = self.function(node, scope, name_hint or f"@{node.start_point[0] + 1}:{node.start_point[1] + 1}")
+            return Value(func=key)
+        if t in ("class", "class_expression"):
+            return self.class_decl(node, scope, name_hint)
+        if t == "sequence_expression":
+            v = Value()
+            for c in node.named_children:
+                v = self.expr(c, scope)
+            return v
+        if t in ("jsx_element", "jsx_self_closing_element", "jsx_fragment"):
+            return Value()
+        # Unknown expression kind: evaluate children for their side effects.
+        for c in node.named_children:
+            self.expr(c, scope)
+        return Value()
+
+    def object_literal(self, node: ts.Node, scope: _Scope) -> Value:
+        out = Value(is_obj=True)
+        parts: list[Taint] = []
+        for c in node.named_children:
+            if c.type == "pair":
+                key = c.child_by_field_name("key")
+                val = c.child_by_field_name("value")
+                kname = (self._string_value(key) or self.text(key)) if key is not None else ""
+                v = self.expr(val, scope, name_hint=kname)
+                out.fields[kname] = v.taint
+                if v.func:
+                    out.fieldfuncs[kname] = v.func
+                elif v.recv is not None and v.recv[0] == "inst":
+                    out.fieldfuncs[kname] = v.recv[1]
+                parts.append(v.taint)
+            elif c.type == "shorthand_property_identifier":
+                name = self.text(c)
+                v = self.expr(c, scope)
+                out.fields[name] = v.taint
+                if v.func:
+                    out.fieldfuncs[name] = v.func
+                elif v.recv is not None and v.recv[0] == "inst":
+                    out.fieldfuncs[name] = v.recv[1]
+                parts.append(v.taint)
+            elif c.type == "spread_element":
+                parts.append(self.expr(c, scope).taint)
+            elif c.type == "method_definition":
+                name_node = c.child_by_field_name("name")
+                name = self.text(name_node) if name_node is not None else "@m"
+                key = self.function(c, scope, name)
+                out.fieldfuncs[name] = key
+        out.taint = union(*parts)
+        return out
+
+    # ---------------------------------------------------------------- assignment targets
+    def assign_target(self, left: ts.Node, v: Value, scope: _Scope, node: ts.Node) -> None:
+        ctx = scope.ctx
+        if left.type == "member_expression":
+            path = self._member_path(left)
+            obj_node = left.child_by_field_name("object")
+            prop_node = left.child_by_field_name("property")
+            prop = self.text(prop_node) if prop_node is not None else ""
+            if path[:2] == ["module", "exports"] or path[:1] == ["exports"]:
+                self.record_export(path, v, node)
+                return
+            ov = self.expr(obj_node, scope)
+            if ov.role == "ctx" and prop == "body" and v.taint and v.stringy:
+                self.sink("xss", v.taint, node, scope, "ctx.body")
+            if ov.role == "ctx" and prop == "status" and v.literal is None:
+                status = self.text(left.parent.child_by_field_name("right")) if left.parent is not None and left.parent.child_by_field_name("right") is not None else ""
+                if status in ("401", "403"):
+                    ctx.ends_request = True
+            ov.fields[prop] = union(ov.fields.get(prop, ()), v.taint)
+            if v.taint:
+                ov.taint = union(ov.taint, extend(v.taint, self.step(node, f"stored in `.{prop}`")))
+            if v.func:
+                ov.fieldfuncs[prop] = v.func
+            if path and path[0] == "this" and ctx.class_name and len(path) == 2:
+                # this.x = new Service(): remembered on the class scope for this.x.method().
+                pass
+        elif left.type == "subscript_expression":
+            obj = left.child_by_field_name("object")
+            idx = left.child_by_field_name("index")
+            iv = self.expr(idx, scope)
+            if obj is not None and obj.type == "subscript_expression":
+                inner_idx = obj.child_by_field_name("index")
+                outer = self.expr(inner_idx, scope)
+                keys = union(outer.taint, iv.taint)
+                if keys:
+                    self.sink("proto", extend(keys, self.step(left, "used as a property name")), node, scope, "obj[key][key] =")
+            ov = self.expr(obj, scope)
+            ov.taint = union(ov.taint, v.taint)
+
+    def record_export(self, path: list[str], v: Value, node: ts.Node) -> None:
+        """`module.exports = X`, `module.exports.a = X`, `exports.a = X`."""
+        name = path[2] if path[:2] == ["module", "exports"] and len(path) > 2 else (path[1] if path[0] == "exports" and len(path) > 1 else "default")
+        if name == "default":
+            if v.imp is not None and not v.imp[1]:
+                self.star_exports.append(v.imp[0])
+                self.exports["default"] = Export("reexport", v.imp[0], "default")
+                return
+            if v.fieldfuncs:
+                for k, target in v.fieldfuncs.items():
+                    self.exports[k] = Export("local", target)
+        target = v.func or (v.recv[1] if v.recv is not None and v.recv[0] == "inst" else "")
+        if not target and v.cls is not None and v.cls[0] == "local":
+            target = v.cls[2]
+        if not target and v.imp is not None:
+            self.exports[name] = Export("reexport", v.imp[0], v.imp[1] or "default")
+            return
+        if target:
+            self.exports[name] = Export("local", target)
+
+    # ---------------------------------------------------------------- sinks
+    def sink(self, kind: str, taint: Taint, node: ts.Node, scope: _Scope, callee: str) -> None:
+        live = tuple(lb for lb in taint if kind not in lb.cleaned)
+        if live:
+            scope.ctx.sinks.append(SinkEvent(kind, live, self.step(node, f"reaches `{callee}`"), callee))
+
+    # ---------------------------------------------------------------- calls
+    def _callee(self, node: ts.Node, scope: _Scope) -> tuple[Value, Value | None, str]:
+        """(callee value, receiver value for method calls, method name)."""
+        fn = node.child_by_field_name("function")
+        if fn is None:
+            return Value(), None, ""
+        if fn.type == "member_expression":
+            obj = fn.child_by_field_name("object")
+            prop = fn.child_by_field_name("property")
+            method = self.text(prop) if prop is not None else ""
+            rv = self.expr(obj, scope)
+            return self.member(rv, method, fn, scope), rv, method
+        if fn.type == "import":
+            return Value(qn="import"), None, ""
+        return self.expr(fn, scope), None, ""
+
+    def _args(self, node: ts.Node) -> list[ts.Node]:
+        args = node.child_by_field_name("arguments")
+        if args is None or args.type != "arguments":
+            return []
+        return [c for c in args.named_children if c.type != "comment"]
+
+    def call(self, node: ts.Node, scope: _Scope, name_hint: str) -> Value:
+        ctx = scope.ctx
+        args_node = node.child_by_field_name("arguments")
+        if args_node is not None and args_node.type == "template_string":
+            self.expr(node.child_by_field_name("function"), scope)
+            return Value()  # tagged template (sql`...`): the tag handles escaping
+        fn_node = node.child_by_field_name("function")
+        fv, rv, method = self._callee(node, scope)
+        arg_nodes = self._args(node)
+        # require()/import() of a literal module.
+        if fn_node is not None and (fn_node.type == "import" or (fn_node.type == "identifier" and self.text(fn_node) == "require" and scope.lookup("require") is None)):
+            spec = self._string_value(arg_nodes[0]) if arg_nodes else None
+            if spec is None:
+                self.unresolved.append(node.start_point[0] + 1)
+                for a in arg_nodes:
+                    self.expr(a, scope)
+                return Value()
+            self.imports.append(Import(spec, node.start_point[0] + 1, dynamic=fn_node.type == "import"))
+            return Value(qn=normalize_module(spec), imp=(spec, ""))
+        qn = fv.qn
+        recv_role = rv.role if rv is not None else ""
+        # Route registrations need the handler parameters bound before their bodies are walked.
+        is_route = rv is not None and rv.recv is not None and self._is_registration(method, arg_nodes)
+        hints: dict[int, dict[int, Value]] = {}
+        if is_route:
+            assert rv is not None and rv.recv is not None
+            for i in range(len(arg_nodes)):
+                hints[i] = self._handler_hints(rv)
+        elif method in ("then", "map", "forEach", "filter", "flatMap", "reduce", "some", "every", "find") and rv is not None:
+            if rv.taint or rv.role:
+                pos = 1 if method == "reduce" else 0
+                hints = {i: {pos: Value(rv.taint, role=rv.role if rv.role == "reqpart" else "")} for i in range(len(arg_nodes))}
+        elif method == "on" and arg_nodes and self._string_value(arg_nodes[0]) == "message":
+            label = Label("src", "websocket message", frozenset(), (self.step(node, "websocket message"),))
+            hints = {1: {0: Value((label,))}}
+        args: list[Value] = []
+        for i, a in enumerate(arg_nodes):
+            if a.type in _FUNCTION_TYPES:
+                key = self.function(a, scope, f"@{a.start_point[0] + 1}:{a.start_point[1] + 1}", hints.get(i))
+                args.append(Value(func=key))
+            else:
+                args.append(self.expr(a, scope))
+        arg_taint = [a.taint for a in args]
+        step = self.step(node, "")
+
+        if is_route:
+            assert rv is not None and rv.recv is not None
+            self.registration(rv, method, arg_nodes, args, node, scope)
+            if method == "route":
+                out = Value(recv=rv.recv)
+                out.route_path = args[0].literal if args else None
+                return out
+            return Value(recv=rv.recv, role="app")
+        if rv is not None and rv.recv is not None and method in ("routes", "middleware"):
+            return Value(recv=rv.recv)
+
+        # Response methods.
+        if recv_role in ("res", "ctx", "reply"):
+            if method in ("status", "sendStatus", "code") and arg_nodes:
+                code = self.text(arg_nodes[0])
+                if code in ("401", "403"):
+                    ctx.ends_request = True
+                    ctx.forbidden = ctx.forbidden or code == "403"
+            if method in ("send", "json", "end", "redirect", "sendStatus", "render", "write", "throw"):
+                if method == "throw" and arg_nodes and self.text(arg_nodes[0]) in ("401", "403"):
+                    ctx.ends_request = True
+            if method in ("setHeader", "set", "header") and arg_nodes:
+                hname = (self._string_value(arg_nodes[0]) or "").lower()
+                if hname in SECURITY_HEADERS:
+                    ctx.headers += 1
+                if hname == "location" and len(args) > 1:
+                    self.sink("redirect", args[1].taint, node, scope, f"res.{method}('Location')")
+            spec = RES_SINKS.get(method)
+            if spec is not None and not (recv_role == "reply" and spec.kind == "xss"):
+                if method == "sendFile" and len(arg_nodes) > 1 and arg_nodes[1].type == "object" and "root" in args[1].fields:
+                    spec = None
+                if spec is not None:
+                    positions = range(len(args)) if spec.args == (-1,) else spec.args
+                    for p in positions:
+                        if p < len(args) and args[p].taint and not (spec.kind == "xss" and args[p].is_obj):
+                            self.sink(spec.kind, args[p].taint, node, scope, f"{'res' if recv_role != 'ctx' else 'ctx'}.{method}")
+            if method in _RES_CHAIN:
+                return Value(role=recv_role)
+            return Value()
+        if recv_role == "req" and method in ("get", "header", "param", "cookies"):
+            label = Label("src", f"req.{method}()", frozenset({"nosql", "proto"}), (self.step(node, f"request data `req.{method}()`"),))
+            ctx.reads.add("headers" if method in ("get", "header") else "params")
+            return Value((label,), role="reqpart")
+        if recv_role == "req" and method in ("isAuthenticated", "isUnauthenticated"):
+            ctx.checks_auth = True
+            ctx.evidence = ctx.evidence or f"calls `req.{method}()`"
+            return Value()
+        if recv_role == "reqpart" and method in ("get",):  # ctx.cookies.get('x')
+            return Value(rv.taint if rv is not None else (), role="reqpart")
+
+        # `next(err)` ends the chain with an error.
+        if fn_node is not None and fn_node.type == "identifier" and self.text(fn_node) == "next" and arg_nodes:
+            ctx.ends_request = True
+
+        # Validation (express-validator, Joi, zod, yup, validator.js) and allow-lists.
+        if qn.startswith("express-validator.validationResult") or qn.startswith("express-validator.matchedData"):
+            ctx.validates = True
+            return Value()
+        if method in VALIDATING_METHODS and rv is not None and rv.qn not in ("JSON", "path", "url", "Date", "qs", "querystring", "URL") and not rv.qn.startswith(("JSON.", "path.", "url.")) and rv.role == "":
+            if any(a.taint for a in args):
+                ctx.validates = True
+                return Value(clean(union(*arg_taint), ALL_KINDS))
+        if qn.startswith("validator.is") or qn.startswith("validator.matches"):
+            self._clean_args(arg_nodes, scope)
+            ctx.validates = True
+            return Value()
+        if method == "test" and fn_node is not None:
+            obj = fn_node.child_by_field_name("object")
+            if obj is not None and obj.type == "regex":
+                pat = obj.child_by_field_name("pattern")
+                ptext = self.text(pat) if pat is not None else ""
+                if ptext.startswith("^") and ptext.endswith("$"):
+                    self._clean_args(arg_nodes, scope)
+                return Value()
+        if method in ("includes", "has", "indexOf") and rv is not None and not rv.taint and rv.role == "" and len(arg_nodes) == 1 and ctx.in_condition:
+            self._clean_args(arg_nodes, scope)
+            return Value()
+
+        # Authentication / rate limiting / CSRF evidence inside custom middleware.
+        if qn in ("jsonwebtoken.verify", "jose.jwtVerify") or method in ("verifyIdToken", "verifyAccessToken"):
+            ctx.checks_auth = True
+            ctx.evidence = ctx.evidence or f"calls `{qn or method}`"
+        if method == "consume" and rv is not None:
+            ctx.rate_limit = True
+        if "csrf" in method.lower() or "csrf" in qn.lower():
+            ctx.csrf = True
+        if method in _ROLE_MARKERS and ctx.in_condition:
+            ctx.checks_role = True
+            ctx.evidence = ctx.evidence or f"calls `{method}()`"
+
+        # Sinks by qualified name.
+        base_qn = qn
+        spec_m = MODULE_SINKS.get(base_qn)
+        if spec_m is not None and not (base_qn in ("setTimeout", "setInterval") and arg_nodes and arg_nodes[0].type in _FUNCTION_TYPES):
+            positions = range(len(args)) if spec_m.args == (-1,) else spec_m.args
+            for p in positions:
+                if p < len(args) and args[p].taint:
+                    if spec_m.kind == "proto" and args[p].stringy and base_qn not in ("lodash.set", "lodash.setWith", "set-value", "dot-prop.set", "dot-prop.setProperty"):
+                        continue
+                    self.sink(spec_m.kind, args[p].taint, node, scope, base_qn)
+            if base_qn.startswith("child_process.spawn") and len(arg_nodes) > 2 and "shell" in args[2].fields:
+                for p in (1,):
+                    if args[p].taint:
+                        self.sink("command", args[p].taint, node, scope, base_qn + " (shell)")
+        elif method in METHOD_SINKS and rv is not None and rv.role not in ("req", "reqpart", "res", "ctx") and not rv.qn.startswith(("crypto", "lodash", "_")) and rv.qn not in ("Array", "Object", "JSON"):
+            spec_s = METHOD_SINKS[method]
+            recv_text = self.text(fn_node.child_by_field_name("object")) if fn_node is not None and fn_node.child_by_field_name("object") is not None else ""
+            if self._sink_receiver_ok(method, recv_text, rv):
+                for p in spec_s.args:
+                    if p < len(args) and args[p].taint:
+                        if method in NOSQL_NEEDS_OBJECT and not (arg_nodes[p].type == "object" or args[p].is_obj or args[p].role == "reqpart"):
+                            continue
+                        self.sink(spec_s.kind, args[p].taint, node, scope, f"{recv_text.split(chr(10))[0][:40]}.{method}")
+
+        # Sanitizers and propagators.
+        if qn in CLEAN_ALL or qn in ("Number.parseInt", "Number.parseFloat", "Number.isInteger", "Number.isFinite"):
+            return Value()
+        kinds = SANITIZERS.get(qn) or (SANITIZERS.get(qn[:-8]) if qn.endswith(".default") else None)
+        if kinds is not None:
+            t = union(*arg_taint)
+            return Value(clean(extend(t, self.step(node, f"passed through `{qn}`")), kinds), stringy=True)
+        if method == "toString" and rv is not None:
+            return Value(clean(rv.taint, frozenset({"nosql", "proto"})), stringy=True)
+        if qn in PROPAGATORS or (qn.startswith("path.") and qn != "path.basename"):
+            t = union(*arg_taint)
+            if qn == "path.basename":
+                t = clean(t, frozenset({"path"}))
+            return Value(extend(t, self.step(node, f"passed through `{qn}`")) if t else (), is_obj=qn in ("JSON.parse", "qs.parse", "querystring.parse"))
+        if rv is not None and method in _STRING_METHODS_CLEAN:
+            return Value()
+
+        kind_i = instance_kind(f"{qn}()" if qn else "")
+        if kind_i:
+            out = Value(qn=f"{qn}()")
+            out.instance = kind_i
+            if kind_i in ("koa-router", "fastify") and args and args[0].is_obj:
+                out.route_path = self._object_string_field(arg_nodes[0], "prefix")
+            return out
+        # Calls to project functions (local or imported): resolved by the linker.
+        callee: tuple[str, str, str] | None = None
+        if fv.func:
+            callee = ("local", "", fv.func)
+        elif rv is not None and rv.role == "this" and ctx.class_name:
+            callee = ("local", "", f"{ctx.class_name}.{method}")
+        elif rv is not None and rv.cls is not None:
+            kind, spec, base = rv.cls
+            callee = (kind, spec, f"{base}.{method}")
+        elif fv.imp is not None:
+            spec, member = fv.imp
+            callee = ("import", spec, member or "default")
+        if callee is not None:
+            arg_recv = tuple(a.recv for a in args)
+            index = len(ctx.calls)
+            ctx.calls.append(CallEvent(index, callee, tuple(arg_taint), self.step(node, f"calls `{self.text(fn_node) if fn_node is not None else '?'}`"), arg_recv))
+            out = Value((Label("ret", f"{ctx.key}|{index}"),))
+            out.qn = f"{qn}()" if qn else ""
+            return out
+        # Methods on tainted values (string/array methods) keep the taint.
+        if rv is not None and rv.taint:
+            t = union(rv.taint, *arg_taint) if method in ("concat", "replace", "replaceAll", "join", "padStart", "padEnd") else rv.taint
+            return Value(t, stringy=rv.stringy)
+        if rv is not None and rv.role in ("reqpart",):
+            return Value(rv.taint, role="reqpart")
+        return Value(qn=f"{qn}()" if qn else "")
+
+    def new(self, node: ts.Node, scope: _Scope, name_hint: str) -> Value:
+        ctor = node.child_by_field_name("constructor")
+        cv = self.expr(ctor, scope)
+        arg_nodes = self._args(node)
+        args = [self.expr(a, scope) for a in arg_nodes]
+        qn = cv.qn
+        spec = MODULE_SINKS.get(qn)
+        if spec is not None and spec.kind in ("regex", "code"):
+            positions = range(len(args)) if spec.args == (-1,) else spec.args
+            for p in positions:
+                if p < len(args) and args[p].taint:
+                    self.sink(spec.kind, args[p].taint, node, scope, f"new {qn}")
+            return Value()
+        if qn == "URL":
+            return Value(union(*(a.taint for a in args)))
+        out = Value(qn=f"{qn}()" if qn else "")
+        kind_i = instance_kind(out.qn)
+        if kind_i:
+            out.instance = kind_i
+            if arg_nodes and arg_nodes[0].type == "object":
+                out.route_path = self._object_string_field(arg_nodes[0], "prefix")
+            return out
+        if cv.func:
+            out.cls = ("local", "", cv.func)
+        elif cv.imp is not None:
+            out.cls = ("import", cv.imp[0], cv.imp[1] or "default")
+        return out
+
+    def _object_string_field(self, obj: ts.Node, name: str) -> str | None:
+        for c in obj.named_children:
+            if c.type == "pair":
+                key = c.child_by_field_name("key")
+                if key is not None and (self._string_value(key) or self.text(key)) == name:
+                    return self._string_value(c.child_by_field_name("value"))
+        return None
+
+    def _sink_receiver_ok(self, method: str, recv_text: str, rv: Value) -> bool:
+        low = recv_text.lower()
+        if method in ("query", "raw", "execute", "whereRaw", "havingRaw", "orderByRaw", "joinRaw"):
+            if method == "execute":
+                return any(s in low for s in _SQLISH)
+            return True
+        if method.startswith("$"):
+            return True
+        # NoSQL: Mongoose models (capitalised), collections, `*Model`, db handles.
+        last = recv_text.rsplit(".", 1)[-1].strip()
+        return bool(last[:1].isupper() or "collection" in low or low.endswith("model") or rv.cls is not None or last in ("db", "users", "notes"))
+
+    def _clean_args(self, arg_nodes: list[ts.Node], scope: _Scope) -> None:
+        """A value checked by a validator/allow-list is treated as validated from here on."""
+        for a in arg_nodes:
+            if a.type == "identifier":
+                v = scope.lookup(self.text(a))
+                if v is not None and v.taint:
+                    scope.assign(self.text(a), self._copy(v, clean(v.taint, ALL_KINDS)))
+
+    def _is_registration(self, method: str, arg_nodes: list[ts.Node]) -> bool:
+        if method in HTTP_METHODS:
+            if len(arg_nodes) < 2 and method == "get":
+                return False
+            if not arg_nodes:
+                return False
+            first = self._string_value(arg_nodes[0])
+            if first is not None:
+                return looks_like_route_path(first)
+            return arg_nodes[0].type in ("array", "regex", "identifier", "template_string", "member_expression") and len(arg_nodes) >= 2
+        if method == "use":
+            return bool(arg_nodes)
+        if method == "route":
+            return len(arg_nodes) == 1 and (self._string_value(arg_nodes[0]) is not None or arg_nodes[0].type == "object")
+        if method in ("disable", "set", "enable"):
+            return bool(arg_nodes) and self._string_value(arg_nodes[0]) is not None
+        if method in ("register", "setErrorHandler", "addHook"):
+            return bool(arg_nodes)
+        return False
+
+    def _handler_hints(self, rv: Value) -> dict[int, Value]:
+        assert rv.recv is not None
+        recv = rv.recv
+        kind = self.instances[recv[1]].kind if recv[0] == "inst" and recv[1] in self.instances else ""
+        if kind.startswith("koa"):
+            return {0: Value(role="ctx")}
+        if kind == "fastify":
+            return {0: Value(role="req"), 1: Value(role="reply")}
+        return {0: Value(role="req"), 1: Value(role="res")}
+
+    def registration(self, rv: Value, method: str, arg_nodes: list[ts.Node], args: list[Value], node: ts.Node, scope: _Scope) -> None:
+        assert rv.recv is not None
+        path: str | None = rv.route_path
+        rest = list(zip(arg_nodes, args, strict=False))
+        if method == "route":
+            return
+        if method in ("disable", "set", "enable"):
+            refs = tuple(self.mwref(n, v, scope) for n, v in rest)
+            self._order += 1
+            self.routes.append(RouteReg(rv.recv, method, self._string_value(arg_nodes[0]), refs, node.start_point[0] + 1, node.start_point[1] + 1, self._order))
+            return
+        if rest and method != "register":
+            first_lit = args[0].literal if args else None
+            if first_lit is not None or arg_nodes[0].type in ("array", "regex", "template_string"):
+                path = (path or "") + (first_lit if first_lit is not None else self.text(arg_nodes[0]))
+                rest = rest[1:]
+            elif method != "use" and arg_nodes[0].type in ("identifier", "member_expression") and not (args[0].func or args[0].recv or args[0].imp):
+                path = (path or "") + "{" + self.text(arg_nodes[0]) + "}"
+                rest = rest[1:]
+        refs_list: list[MwRef] = []
+        for n, v in rest:
+            if n.type == "array":
+                for c in n.named_children:
+                    refs_list.append(self.mwref(c, self.expr(c, scope), scope))
+            elif n.type == "object" and method in ("register", "get", "post", "put", "patch", "delete", "route"):
+                # fastify route options: { preHandler: [...], onRequest: ..., prefix: '/x' }
+                prefix = self._object_string_field(n, "prefix")
+                for c in n.named_children:
+                    if c.type != "pair":
+                        continue
+                    key = c.child_by_field_name("key")
+                    kname = self.text(key) if key is not None else ""
+                    val = c.child_by_field_name("value")
+                    if kname in ("preHandler", "onRequest", "preValidation", "beforeHandler") and val is not None:
+                        items = val.named_children if val.type == "array" else [val]
+                        for it in items:
+                            refs_list.append(self.mwref(it, self.expr(it, scope), scope))
+                    elif kname == "schema":
+                        refs_list.append(MwRef("value", name="schema", category="validation", line=c.start_point[0] + 1, col=c.start_point[1] + 1, text="fastify schema"))
+                if prefix is not None:
+                    refs_list.append(MwRef("value", name="prefix", option=prefix, line=n.start_point[0] + 1))
+            else:
+                refs_list.append(self.mwref(n, v, scope))
+        handler_key = ""
+        if refs_list and refs_list[-1].kind in ("inline", "local") and method not in ("use", "register"):
+            handler_key = refs_list[-1].name
+        self._order += 1
+        self.routes.append(RouteReg(rv.recv, method, path, tuple(refs_list), node.start_point[0] + 1, node.start_point[1] + 1, self._order, handler_key))
+
+    def mwref(self, n: ts.Node, v: Value, scope: _Scope) -> MwRef:
+        line, col = n.start_point[0] + 1, n.start_point[1] + 1
+        text = self.text(n).split("\n", 1)[0][:80]
+        if v.recv is not None:
+            return MwRef("inst", qn=v.qn, line=line, col=col, text=text, recv=v.recv)
+        if v.func:
+            nparams = self.functions[v.func].params if v.func in self.functions else ()
+            kind = "inline" if n.type in _FUNCTION_TYPES else "local"
+            return MwRef(kind, name=v.func, qn=v.qn, line=line, col=col, text=text, nparams=len(nparams))
+        option = ""
+        if n.type == "call_expression":
+            inner = self._args(n)
+            if inner and inner[0].type == "object":
+                option = self._object_string_field(inner[0], "limit") or ""
+        category = classify_qn(v.qn)
+        if v.imp is not None:
+            return MwRef("import", name=v.imp[1], spec=v.imp[0], qn=v.qn, category=category, line=line, col=col, text=text, option=option)
+        if n.type == "call_expression":
+            # A middleware factory of this project: requireRole('admin').
+            fn = n.child_by_field_name("function")
+            fv = scope.lookup(self.text(fn)) if fn is not None and fn.type == "identifier" else None
+            if fv is not None and fv.func:
+                return MwRef("call", name=fv.func, qn=v.qn, category=category, line=line, col=col, text=text)
+            if fv is not None and fv.imp is not None:
+                return MwRef("call", name=fv.imp[1] or "default", spec=fv.imp[0], qn=v.qn, category=category, line=line, col=col, text=text)
+        return MwRef("call" if n.type == "call_expression" else "value", qn=v.qn, category=category, line=line, col=col, text=text, option=option)
+
+    # ---------------------------------------------------------------- functions and classes
+    def _params(self, node: ts.Node) -> list[ts.Node]:
+        single = node.child_by_field_name("parameter")
+        if single is not None:
+            return [single]
+        params = node.child_by_field_name("parameters")
+        if params is None:
+            return []
+        return [c for c in params.named_children if c.type not in ("comment",)]
+
+    def function(self, node: ts.Node, scope: _Scope, name: str, hints: dict[int, Value] | None = None, class_name: str = "") -> str:
+        key = self._unique_key(name, node)
+        params = self._params(node)
+        names: list[str] = []
+        for p in params:
+            pat = p.child_by_field_name("pattern") if p.type in ("required_parameter", "optional_parameter") else p
+            if pat is None:
+                pat = p
+            if pat.type == "assignment_pattern":
+                left = pat.child_by_field_name("left")
+                pat = left if left is not None else pat
+            names.append(self.text(pat) if pat.type == "identifier" else "")
+        ctx = _Ctx(key, name, node.start_point[0] + 1, tuple(names), class_name=class_name or scope.ctx.class_name)
+        inner = _Scope(scope, ctx)
+        self.functions[key] = FuncFacts(key, name, ctx.line, ctx.params)  # placeholder: recursion-safe
+        for i, p in enumerate(params):
+            pat = p.child_by_field_name("pattern") if p.type in ("required_parameter", "optional_parameter") else p
+            if pat is None:
+                pat = p
+            v = Value((Label("param", f"{key}|{i}"),), recv=("param", key, str(i)))
+            hint = hints.get(i) if hints else None
+            if hint is not None:
+                if hint.role:
+                    v = Value(hint.taint, role=hint.role)
+                else:
+                    v = Value(union(hint.taint, v.taint), recv=v.recv)
+            elif names[i] in _ROLE_NAMES:
+                v = Value(role=_ROLE_NAMES[names[i]])
+            deco = self._param_decorator(p)
+            if deco:
+                v = self._nest_param(deco, p)
+            self.bind(pat, v, inner, declare=True, node=p)
+        body = node.child_by_field_name("body")
+        if body is not None:
+            if body.type == "statement_block":
+                for c in body.named_children:
+                    self.stmt(c, inner)
+            else:
+                v = self.expr(body, inner)
+                ctx.returns = union(ctx.returns, v.taint)
+                if v.func:
+                    ctx.returns_function = v.func
+        guard = None
+        if len(names) >= 2 or ctx.headers:
+            authn = ctx.checks_auth and ctx.ends_request
+            authz = ctx.checks_role and ctx.ends_request
+            if authn or authz or ctx.validates or ctx.rate_limit or ctx.csrf or ctx.headers:
+                guard = GuardInfo(authn, authz, ctx.validates, ctx.rate_limit, ctx.csrf and ctx.ends_request, ctx.headers, ctx.evidence)
+        self.functions[key] = FuncFacts(
+            key,
+            name,
+            ctx.line,
+            ctx.params,
+            tuple(ctx.sinks),
+            tuple(ctx.calls),
+            ctx.returns,
+            guard,
+            ctx.returns_function,
+            tuple(sorted(ctx.reads)),
+            ctx.validates,
+            len(names) == 4,
+            scope.ctx.key,
+        )
+        return key
+
+    def nest_route(self, cname: str, prefix: str, class_decos: list[Decorator], m: ts.Node, key: str, scope: _Scope) -> None:
+        """A NestJS handler method: `@Get(':id')` under `@Controller('users')`."""
+        decos = decorators_before(m, self.text)
+        verb = next((d for d in decos if d[0] in NEST_METHODS), None)
+        if verb is None:
+            return
+        sub = (self._string_value(verb[1][0]) or "") if verb[1] else ""
+        path = "/" + "/".join(p.strip("/") for p in (prefix, sub) if p.strip("/"))
+        refs: list[MwRef] = []
+        for name, args, dnode in (*class_decos, *decos):
+            line, col = dnode.start_point[0] + 1, dnode.start_point[1] + 1
+            if name == "UseGuards":
+                for a in args:
+                    v = self.expr(a, scope)
+                    text = self.text(a)
+                    cat = classify_qn(v.qn.replace("()", "")) or classify_qn(v.qn)
+                    if not cat:
+                        low = text.lower()
+                        cat = "authorization" if any(w in low for w in ("role", "permission", "admin", "policy", "ability")) else ("authentication" if any(w in low for w in ("auth", "jwt", "session", "login")) else "")
+                    refs.append(MwRef("call" if a.type == "call_expression" else "value", qn=v.qn, category=cat, line=line, col=col, text=text))
+            elif name in ("Roles", "Permissions", "RequirePermissions"):
+                refs.append(MwRef("value", qn=name, category="authorization", line=line, col=col, text=self.text(dnode)[1:]))
+            elif name in ("Throttle",):
+                refs.append(MwRef("value", qn=name, category="rate_limit", line=line, col=col, text=self.text(dnode)[1:]))
+            elif name == "UsePipes" and any("Validation" in self.text(a) for a in args):
+                refs.append(MwRef("value", qn=name, category="validation", line=line, col=col, text=self.text(dnode)[1:]))
+        params = m.child_by_field_name("parameters")
+        if params is not None and "ValidationPipe" in self.text(params):
+            refs.append(MwRef("value", qn="ValidationPipe", category="validation", line=m.start_point[0] + 1, col=1, text="ValidationPipe"))
+        refs.append(MwRef("inline", name=key, line=m.start_point[0] + 1, col=m.start_point[1] + 1, text=self.text(m).split("\n", 1)[0][:80], nparams=len(self.functions[key].params)))
+        self._order += 1
+        self.routes.append(RouteReg(("nest", cname, ""), NEST_METHODS[verb[0]], path, tuple(refs), m.start_point[0] + 1, m.start_point[1] + 1, self._order, key))
+
+    def _param_decorator(self, p: ts.Node) -> str:
+        for c in p.children:
+            if c.type == "decorator":
+                for cc in c.named_children:
+                    fn = cc.child_by_field_name("function") if cc.type == "call_expression" else cc
+                    if fn is not None:
+                        return self.text(fn)
+        return ""
+
+    def _nest_param(self, deco: str, p: ts.Node) -> Value:
+        part = {"Body": "body", "Query": "query", "Param": "params", "Headers": "headers", "Cookies": "cookies", "UploadedFile": "files"}.get(deco)
+        if deco in ("Req", "Request"):
+            return Value(role="req")
+        if deco in ("Res", "Response"):
+            return Value(role="res")
+        if part is None:
+            return Value()
+        cleaned = frozenset({"nosql", "proto"}) if part in STRING_ONLY_PARTS else frozenset()
+        return Value((Label("src", f"@{deco}()", cleaned, (self.step(p, f"request data `@{deco}()`"),)),), role="reqpart")
+
+    def class_decl(self, node: ts.Node, scope: _Scope, name_hint: str = "") -> Value:
+        name_node = node.child_by_field_name("name")
+        cname = self.text(name_node) if name_node is not None else (name_hint or f"@class{node.start_point[0] + 1}")
+        body = node.child_by_field_name("body")
+        class_decos = decorators_before(node, self.text)
+        controller = next((d for d in class_decos if d[0] == "Controller"), None)
+        prefix = ""
+        if controller is not None and controller[1]:
+            prefix = self._string_value(controller[1][0]) or self._object_string_field(controller[1][0], "path") or ""
+        if body is not None:
+            for m in body.named_children:
+                if m.type == "method_definition":
+                    mname_node = m.child_by_field_name("name")
+                    mname = self.text(mname_node) if mname_node is not None else "@m"
+                    key = self.function(m, scope, f"{cname}.{mname}", class_name=cname)
+                    if controller is not None:
+                        self.nest_route(cname, prefix, class_decos, m, key, scope)
+        v = Value(func=cname)
+        if cname not in self.functions:
+            self.functions[cname] = FuncFacts(cname, cname, node.start_point[0] + 1, ())
+        if name_node is not None:
+            scope.vars[cname] = v
+        return v
+
+    # ---------------------------------------------------------------- modules
+    def import_stmt(self, node: ts.Node, scope: _Scope) -> None:
+        src = node.child_by_field_name("source")
+        spec = self._string_value(src)
+        if spec is None:
+            return
+        self.imports.append(Import(spec, node.start_point[0] + 1))
+        qn = normalize_module(spec)
+        for clause in node.named_children:
+            if clause.type != "import_clause":
+                continue
+            for c in clause.named_children:
+                if c.type == "identifier":
+                    scope.vars[self.text(c)] = Value(qn=qn, imp=(spec, "default"))
+                elif c.type == "namespace_import":
+                    for cc in c.named_children:
+                        if cc.type == "identifier":
+                            scope.vars[self.text(cc)] = Value(qn=qn, imp=(spec, ""))
+                elif c.type == "named_imports":
+                    for s in c.named_children:
+                        if s.type != "import_specifier":
+                            continue
+                        nm = s.child_by_field_name("name")
+                        al = s.child_by_field_name("alias")
+                        if nm is None:
+                            continue
+                        imported = self._string_value(nm) or self.text(nm)
+                        local = self.text(al) if al is not None else imported
+                        scope.vars[local] = Value(qn=f"{qn}.{imported}", imp=(spec, imported))
+
+    def export_stmt(self, node: ts.Node, scope: _Scope) -> None:
+        src = node.child_by_field_name("source")
+        spec = self._string_value(src) if src is not None else None
+        if spec is not None:
+            self.imports.append(Import(spec, node.start_point[0] + 1))
+        decl = node.child_by_field_name("declaration")
+        value = node.child_by_field_name("value")
+        is_default = any(c.type == "default" for c in node.children)
+        if decl is not None:
+            before = set(scope.vars)
+            self.stmt(decl, scope)
+            names = [n for n in scope.vars if n not in before]
+            nm = decl.child_by_field_name("name")
+            if nm is not None:
+                names.append(self.text(nm))
+            for n in names:
+                v = scope.vars.get(n)
+                target = (v.func or (v.recv[1] if v.recv is not None and v.recv[0] == "inst" else "")) if v is not None else ""
+                if target:
+                    self.exports["default" if is_default else n] = Export("local", target)
+            return
+        if value is not None:
+            v = self.expr(value, scope, name_hint="default")
+            target = v.func or (v.recv[1] if v.recv is not None and v.recv[0] == "inst" else "")
+            if target:
+                self.exports["default"] = Export("local", target)
+            elif v.imp is not None:
+                self.exports["default"] = Export("reexport", v.imp[0], v.imp[1] or "default")
+            return
+        clause = next((c for c in node.named_children if c.type == "export_clause"), None)
+        if clause is None:
+            if spec is not None:
+                self.star_exports.append(spec)
+            return
+        for s in clause.named_children:
+            if s.type != "export_specifier":
+                continue
+            nm = s.child_by_field_name("name")
+            al = s.child_by_field_name("alias")
+            if nm is None:
+                continue
+            name = self.text(nm)
+            alias = self.text(al) if al is not None else name
+            if spec is not None:
+                self.exports[alias] = Export("reexport", spec, name)
+                continue
+            v = scope.lookup(name)
+            if v is None:
+                continue
+            if v.imp is not None:
+                self.exports[alias] = Export("reexport", v.imp[0], v.imp[1] or "default")
+            else:
+                target = v.func or (v.recv[1] if v.recv is not None and v.recv[0] == "inst" else "")
+                if target:
+                    self.exports[alias] = Export("local", target)
