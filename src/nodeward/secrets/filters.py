@@ -38,8 +38,7 @@ _PLACEHOLDER_VALUES = frozenset({
     "undefined", "true", "false", "string", "required", "optional", "test", "testing", "admin", "root",
     "user", "username", "example", "default", "empty", "value", "key", "mysecret", "secretkey",
     "string.empty", "number", "boolean", "object", "function", "env", "config", "settings", "hidden",
-    "psw", "pw", "pwd", "pass123", "password123", "secret123", "s3cret", "passw0rd", "p@ssw0rd", "foobar",
-    "foo", "bar", "baz", "qwerty", "letmein", "hunter2",
+    "psw", "pw", "foobar", "foo", "bar", "baz",
 })
 _REFERENCE = re.compile(
     r"^(?:process\.env\b|import\.meta\.env\b|env\(|os\.environ|\$[A-Za-z_{(]|%[A-Za-z_]+%|\{\{|<%|#\{|"

@@ -152,8 +152,14 @@ def _scan_chunk(
         return
     from nodeward.secrets.analyzer import scopes_for
 
-    for m in engine.scan(data, scopes_for(path, language_for(path) is not None)):
+    matches = engine.scan(data, scopes_for(path, language_for(path) is not None))
+    # As in the working tree (rule `supersedes`), a provider match makes the generic
+    # name-based match on the same line redundant.
+    specific = {m.line for m in matches if m.detector.rule.id != "NW807"}
+    for m in matches:
         det = m.detector
+        if det.rule.id == "NW807" and m.line in specific:
+            continue
         real_line = buf[m.line - 1][0] if 0 < m.line <= len(buf) else m.line
         c = Candidate(path, real_line, m.secret, det.rule.id, m.context, m.key)
         confidence = judge(c, det.rule.confidence)
