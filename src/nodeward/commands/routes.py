@@ -1,18 +1,109 @@
-"""`nodeward routes` (placeholder until its analyzer lands)."""
+"""`nodeward routes PATH`: the attack-surface map.
+
+Every HTTP route with its method, full path (mount prefixes resolved across
+files), handler location and the protections on its middleware chain.  Uses the
+same discovery, worker engine and per-file cache as `scan`, then the app
+model's linker; no rule runs and nothing is executed.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+from pathlib import Path
 
-from nodeward.errors import UsageError
+from nodeward.analysis.appmodel import Middleware, Route
+from nodeward.analysis.link import link_project
+from nodeward.analysis.middleware import PROTECTIONS
+from nodeward.commands.common import add_common_options, config_from_args, write_output
+from nodeward.commands.scan import add_scan_options
+from nodeward.errors import ExitCode, UsageError
+from nodeward.model import JSONValue
+from nodeward.project import discover
+from nodeward.sast.engine import run_sast
 
 NAME = "routes"
-HELP = "routes (not available yet)"
+HELP = "list every HTTP route with its handler and the protections guarding it"
+
+_HEADERS = {"authentication": "AUTHN", "authorization": "AUTHZ", "validation": "VALIDATION", "rate_limit": "RATE LIMIT", "csrf": "CSRF"}
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("args", nargs="*")
+    p.add_argument("path", help="project folder or file")
+    add_scan_options(p)
+    g = p.add_argument_group("output")
+    g.add_argument("--format", "-f", choices=("text", "json"), default="text", help="text table or JSON list")
+    g.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of stdout")
+    g.add_argument("--strict", action="store_true", help="exit 3 when some files could not be parsed or imports not resolved")
+    add_common_options(p)
+
+
+def _mw_json(m: Middleware) -> dict[str, JSONValue]:
+    return {"name": m.name, "category": m.category or None, "file": m.path, "line": m.line, "scope": m.scope, "evidence": m.evidence or None}
+
+
+def route_json(r: Route) -> dict[str, JSONValue]:
+    """The issue's JSON shape: method, path, file, line, handler, middleware, protections."""
+    protections: dict[str, JSONValue] = {}
+    for cat in PROTECTIONS:
+        m = r.protections.get(cat)
+        protections[cat] = _mw_json(m) if m is not None else None
+    return {
+        "method": r.method,
+        "path": r.path,
+        "file": r.file,
+        "line": r.line,
+        "handler": r.handler,
+        "framework": r.framework,
+        "mounted": r.mounted,
+        "middleware": [_mw_json(m) for m in r.middleware],
+        "protections": protections,
+    }
+
+
+def _cell(m: Middleware | None) -> str:
+    if m is None:
+        return "-"
+    name = m.name if m.name != "handler" else "in handler"
+    return f"yes: {name[:28]}"
+
+
+def render_text(routes: list[Route]) -> str:
+    if not routes:
+        return "No routes found.\n"
+    rows = [["METHOD", "PATH", "HANDLER", *(_HEADERS[c] for c in PROTECTIONS)]]
+    for r in routes:
+        path = r.path if r.mounted else f"{r.path} (not mounted)"
+        rows.append([r.method, path, f"{r.file}:{r.line}", *(_cell(r.protections.get(c)) for c in PROTECTIONS)])
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
+    unguarded = sum(1 for r in routes if r.method in ("POST", "PUT", "PATCH", "DELETE") and not r.protections.get("authentication"))
+    lines.append("")
+    lines.append(f"{len(routes)} routes; {unguarded} state-changing routes without authentication.")
+    return "\n".join(lines) + "\n"
+
+
+def _sort_key(r: Route) -> tuple[str, str, str, int]:
+    return (r.path, r.method, r.file, r.line)
 
 
 def run(args: argparse.Namespace) -> int:
-    raise UsageError("`nodeward routes` is not available in this build")
+    root = Path(args.path)
+    if not root.exists():
+        raise UsageError(f"{args.path}: no such file or directory")
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    config = config_from_args(root, args)
+    project = discover(root, config)
+    sast = run_sast(project)
+    linked = link_project(project, sast.facts)
+    routes = sorted(linked.model.routes, key=_sort_key)
+    if args.format == "json":
+        text = json.dumps([route_json(r) for r in routes], indent=2, sort_keys=True) + "\n"
+    else:
+        text = render_text(routes)
+    write_output(text, args.output)
+    incomplete = any(e.kind == "parse" for e in sast.errors) or bool(linked.unresolved)
+    if getattr(args, "strict", False) and incomplete:
+        return ExitCode.INCOMPLETE
+    return ExitCode.OK
