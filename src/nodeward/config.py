@@ -52,6 +52,8 @@ class DepsConfig:
     dev_severity_drop: int = 1
     """Levels to lower unimported dev-only findings by."""
     timeout: float = 10.0
+    osv_url: str = "https://api.osv.dev"
+    """Base URL of the OSV API (`--source osv`); a mirror or a test server may replace it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,6 +248,7 @@ _DEPS_SCHEMA: dict[str, Validator] = {
     "sources": _str_list,
     "dev_severity_drop": _int,
     "timeout": _float,
+    "osv_url": _opt_str,
 }
 _SECRETS_SCHEMA: dict[str, Validator] = {
     "exclude": _str_list,

@@ -59,7 +59,7 @@ class Graph:
         queue: deque[str] = deque()
         for imp in self.lock.importers:
             for e in imp.edges:
-                if e.kind in kinds and e.target in self.lock.packages and e.target not in seen:
+                if e.kind in kinds and e.target is not None and e.target in self.lock.packages and e.target not in seen:
                     seen.add(e.target)
                     queue.append(e.target)
         while queue:

@@ -89,7 +89,8 @@ def fixed_versions_for(pkg: AffectedPackage, version: str) -> tuple[str, ...]:
     """Fixed versions above the locked one, lowest first (the minimal upgrade comes first)."""
     v = parse_version(version) or parse_version(version, loose=True)
     out: list[tuple[Version, str]] = []
-    for r in pkg.ranges:
+    containing = [r for r in pkg.ranges if v is not None and _in_range(r, v)]
+    for r in containing or pkg.ranges:
         for kind, value in r.events:
             if kind != "fixed":
                 continue

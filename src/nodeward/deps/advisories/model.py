@@ -18,6 +18,15 @@ from nodeward.model import Severity
 
 __all__ = ["Advisory", "AffectedPackage", "AffectedRange", "parse_osv", "severity_from_label", "severity_from_score"]
 
+def _obj(v: Any) -> dict[str, Any]:
+    """`v` when it is a mapping, else an empty dict (lockfiles and feeds hold surprises)."""
+    return v if isinstance(v, dict) else {}
+
+
+def _str(v: Any) -> str:
+    return v if isinstance(v, str) else ""
+
+
 
 @dataclass(frozen=True, slots=True)
 class AffectedRange:
@@ -114,7 +123,7 @@ def parse_osv(record: Mapping[str, Any], source: str = "osv") -> Advisory:
     for aff in record.get("affected") or []:
         if not isinstance(aff, dict):
             continue
-        pkg = aff.get("package") if isinstance(aff.get("package"), dict) else {}
+        pkg = _obj(aff.get("package"))
         eco = str(pkg.get("ecosystem") or "")
         name = pkg.get("name")
         if eco.split(":", 1)[0].lower() != "npm" or not isinstance(name, str) or not name:
@@ -123,15 +132,13 @@ def parse_osv(record: Mapping[str, Any], source: str = "osv") -> Advisory:
         for r in aff.get("ranges") or []:
             if not isinstance(r, dict) or str(r.get("type", "")).upper() not in ("SEMVER", "ECOSYSTEM"):
                 continue
-            events = []
+            events: list[tuple[str, str]] = []
             for ev in r.get("events") or []:
                 if isinstance(ev, dict):
-                    for k in ("introduced", "fixed", "last_affected", "limit"):
-                        if isinstance(ev.get(k), str):
-                            events.append((k, ev[k].strip()))
+                    events.extend((k, ev[k].strip()) for k in ("introduced", "fixed", "last_affected", "limit") if isinstance(ev.get(k), str))
             ranges.append(AffectedRange(str(r["type"]).upper(), tuple(events)))
         affected.append(AffectedPackage(name.strip().lower(), tuple(ranges), _strs(aff.get("versions"))))
-    dbs = record.get("database_specific") if isinstance(record.get("database_specific"), dict) else {}
+    dbs = _obj(record.get("database_specific"))
     cwes = tuple(sorted({c for c in (_cwe(x) for x in _strs(dbs.get("cwe_ids"))) if c is not None}))
     score: float | None = None
     vector = ""
@@ -151,8 +158,8 @@ def parse_osv(record: Mapping[str, Any], source: str = "osv") -> Advisory:
     if severity is None:
         severity = Severity.MEDIUM
     refs = tuple(r["url"] for r in record.get("references") or [] if isinstance(r, dict) and isinstance(r.get("url"), str))
-    summary = record.get("summary") if isinstance(record.get("summary"), str) else ""
-    details = record.get("details") if isinstance(record.get("details"), str) else ""
+    summary = _str(record.get("summary"))
+    details = _str(record.get("details"))
     adv = Advisory(
         id=rid,
         aliases=tuple(a for a in _strs(record.get("aliases")) if a != rid),

@@ -16,12 +16,26 @@ from typing import Any
 from nodeward.deps.advisories.base import AdvisorySource
 from nodeward.deps.advisories.cvss import cvss3_base_score
 from nodeward.deps.advisories.http import make_client, request_json
-from nodeward.deps.advisories.model import Advisory, AffectedPackage, severity_from_label, severity_from_score
+from nodeward.deps.advisories.model import (
+    Advisory,
+    AffectedPackage,
+    severity_from_label,
+    severity_from_score,
+)
 from nodeward.deps.advisories.npmrc import RegistryConfig
 from nodeward.errors import AdvisorySourceError
 from nodeward.model import Severity
 
 __all__ = ["NpmBulkSource", "BULK_PATH"]
+
+def _obj(v: Any) -> dict[str, Any]:
+    """`v` when it is a mapping, else an empty dict (lockfiles and feeds hold surprises)."""
+    return v if isinstance(v, dict) else {}
+
+
+def _str(v: Any) -> str:
+    return v if isinstance(v, str) else ""
+
 
 BULK_PATH = "-/npm/v1/security/advisories/bulk"
 _GHSA = re.compile(r"GHSA-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}", re.I)
@@ -69,7 +83,7 @@ class NpmBulkSource(AdvisorySource):
         url = str(item.get("url") or "")
         m = _GHSA.search(url) or _GHSA.search(str(item.get("github_advisory_id") or ""))
         rid = m.group(0) if m else f"NPM-{item.get('id')}"
-        cvss = item.get("cvss") if isinstance(item.get("cvss"), dict) else {}
+        cvss = _obj(item.get("cvss"))
         vector = str(cvss.get("vectorString") or "")
         score = cvss.get("score") if isinstance(cvss.get("score"), (int, float)) and cvss.get("score") else cvss3_base_score(vector) if vector else None
         sev = severity_from_label(str(item.get("severity") or "")) or (severity_from_score(float(score)) if score else Severity.MEDIUM)

@@ -52,7 +52,7 @@ class OsvApiSource(AdvisorySource):
                     if not isinstance(results, list) or len(results) != len(queries):
                         raise AdvisorySourceError(f"{base}/v1/querybatch: malformed response (expected {len(queries)} results)")
                     again = []
-                    for q, res in zip(queries, results):
+                    for q, res in zip(queries, results, strict=True):
                         if not isinstance(res, dict):
                             continue
                         for v in res.get("vulns") or []:

@@ -198,11 +198,11 @@ def _parse_v1(rel: str, data: dict[str, Any], text: str, manifest: Manifest | No
         if source in ("git", "url", "file"):
             # v1 stores the spec (`git+https://...#sha`) as the version of such packages.
             version = ver.rsplit("#", 1)[-1] if source == "git" else ver
-        edges = []
+        pkg_edges: list[Edge] = []
         requires = entry.get("requires")
         if isinstance(requires, dict):
             for dname, spec in requires.items():
-                edges.append(Edge(dname, str(spec), _resolve(keys, key, dname), "prod"))
+                pkg_edges.append(Edge(dname, str(spec), _resolve(keys, key, dname), "prod"))
         packages[key] = Package(
             key=key,
             name=name,
@@ -215,7 +215,7 @@ def _parse_v1(rel: str, data: dict[str, Any], text: str, manifest: Manifest | No
             dev=bool(entry.get("dev")),
             optional=bool(entry.get("optional")),
             bundled=bool(entry.get("bundled")),
-            dependencies=tuple(edges),
+            dependencies=tuple(pkg_edges),
         )
     edges: list[Edge] = []
     if manifest is not None:

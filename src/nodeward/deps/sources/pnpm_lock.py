@@ -19,6 +19,15 @@ from nodeward.errors import LockfileError
 
 __all__ = ["parse_pnpm_lock"]
 
+def _obj(v: Any) -> dict[str, Any]:
+    """`v` when it is a mapping, else an empty dict (lockfiles and feeds hold surprises)."""
+    return v if isinstance(v, dict) else {}
+
+
+def _str(v: Any) -> str:
+    return v if isinstance(v, str) else ""
+
+
 
 def _major(version: Any) -> int:
     try:
@@ -129,7 +138,7 @@ def parse_pnpm_lock(rel: str, text: str) -> Lockfile:
         id_name, id_version = _split_id(pid, 5 if major == 5 else 6)
         name = name or id_name
         version = version or id_version
-        resolution = meta.get("resolution") if isinstance(meta.get("resolution"), dict) else {}
+        resolution = _obj(meta.get("resolution"))
         tarball = resolution.get("tarball") if isinstance(resolution.get("tarball"), str) else None
         if resolution.get("type") == "git" or resolution.get("repo"):
             source = "git"
@@ -173,7 +182,7 @@ def parse_pnpm_lock(rel: str, text: str) -> Lockfile:
         if not isinstance(imp, dict):
             unreadable.append(Unreadable(f"importers/{path}", "expected a mapping"))
             continue
-        specifiers = imp.get("specifiers") if isinstance(imp.get("specifiers"), dict) else {}
+        specifiers = _obj(imp.get("specifiers"))
         edges = []
         for fld, kind in (("dependencies", "prod"), ("optionalDependencies", "optional"), ("devDependencies", "dev")):
             d = imp.get(fld)

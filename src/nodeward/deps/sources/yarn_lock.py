@@ -21,6 +21,15 @@ from nodeward.errors import LockfileError
 
 __all__ = ["parse_yarn_lock"]
 
+def _obj(v: Any) -> dict[str, Any]:
+    """`v` when it is a mapping, else an empty dict (lockfiles and feeds hold surprises)."""
+    return v if isinstance(v, dict) else {}
+
+
+def _str(v: Any) -> str:
+    return v if isinstance(v, str) else ""
+
+
 MAX_DEPTH = 20
 
 
@@ -172,13 +181,13 @@ def _parse_classic(rel: str, text: str, folder: Path) -> Lockfile:
     manifests = _importer_manifests(folder)
     ws_names = {m.name for _, m in manifests if m.name}
     for path, m in manifests:
-        edges = []
+        imp_edges: list[Edge] = []
         for n, s, kind in m.declared():
-            target = by_desc.get(f"{n}@{s}")
-            if target is None and n in ws_names:
+            found = by_desc.get(f"{n}@{s}")
+            if found is None and n in ws_names:
                 continue
-            edges.append(Edge(n, s, target, kind))
-        importers.append(Importer(path, m.name or path or "(root)", tuple(edges)))
+            imp_edges.append(Edge(n, s, found, kind))
+        importers.append(Importer(path, m.name or path or "(root)", tuple(imp_edges)))
     if not importers:
         # No package.json beside the lockfile: every entry is a potential root.
         importers.append(Importer("", "(root)", tuple(Edge(p.alias or p.name, p.version, k, "prod") for k, p in resolved_pkgs.items())))
@@ -248,7 +257,7 @@ def _parse_berry(rel: str, text: str, folder: Path) -> Lockfile:
     for resolution, (body, line) in raw.items():
         installed_as, proto = _desc_name(resolution)
         source = _berry_source(resolution)
-        deps = body.get("dependencies") if isinstance(body.get("dependencies"), dict) else {}
+        deps = _obj(body.get("dependencies"))
         if source == "workspace":
             path = unquote(proto[len("workspace:") :])
             path = "" if path in (".", "") else path
@@ -262,7 +271,7 @@ def _parse_berry(rel: str, text: str, folder: Path) -> Lockfile:
         if not isinstance(version, (str, int, float)):
             unreadable.append(Unreadable(resolution, "no version"))
             continue
-        meta_opt = body.get("dependenciesMeta") if isinstance(body.get("dependenciesMeta"), dict) else {}
+        meta_opt = _obj(body.get("dependenciesMeta"))
         edges_l = []
         for n, s in deps.items():
             kind = "optional" if isinstance(meta_opt.get(n), dict) and meta_opt[n].get("optional") else "prod"
@@ -284,12 +293,13 @@ def _parse_berry(rel: str, text: str, folder: Path) -> Lockfile:
             dependencies=tuple(edges_l),
         )
     # Aliases: the importer asked for `ms-alias` and got `ms@npm:2.1.3`.
-    for imp in importers:
-        for e in imp.edges:
-            if e.target in packages and packages[e.target].name != e.name and e.spec.startswith("npm:") and "@" in e.spec[4:]:
-                from dataclasses import replace
+    from dataclasses import replace
 
-                packages[e.target] = replace(packages[e.target], alias=e.name)
+    for imp in importers:
+        for edge in imp.edges:
+            t = edge.target
+            if t is not None and t in packages and packages[t].name != edge.name and edge.spec.startswith("npm:") and "@" in edge.spec[4:]:
+                packages[t] = replace(packages[t], alias=edge.name)
     if not importers:
         importers.append(Importer("", "(root)"))
     importers.sort(key=lambda i: i.path)

@@ -1,0 +1,117 @@
+"""The typed data a dependency finding carries, and how it flattens for each reporter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from nodeward.model import FindingDetail, JSONValue
+
+__all__ = ["DependencyDetail", "PackageDetail", "collapse_paths"]
+
+SHOWN_PATHS = 3
+
+
+def collapse_paths(paths: tuple[str, ...], total: int, shown: int = SHOWN_PATHS) -> list[str]:
+    """The first few paths and a `... and N more` line, so a hub package stays readable."""
+    lines = list(paths[:shown])
+    rest = max(total, len(paths)) - len(lines)
+    if rest > 0:
+        lines.append(f"... and {rest} more path{'s' if rest != 1 else ''}")
+    return lines
+
+
+@dataclass(frozen=True, slots=True)
+class DependencyDetail(FindingDetail):
+    """A package@version matched by one advisory (NW701, NW709)."""
+
+    package: str
+    version: str
+    advisory_id: str
+    aliases: tuple[str, ...]
+    fixed_versions: tuple[str, ...]
+    dependency_paths: tuple[str, ...]
+    dev: bool
+    direct: bool
+    lockfile: str
+    summary: str = ""
+    url: str = ""
+    paths_total: int = 0
+    cvss_score: float | None = None
+    cvss_vector: str = ""
+    advisory_source: str = ""
+    installed_as: str | None = None
+    reachable: bool | None = None
+    """Imported by the application (itself or the direct dependency that pulls it in);
+    None when no module graph was available."""
+    imported_by: tuple[str, ...] = ()
+    minimal_fix: str | None = None
+    fix_command: str = ""
+    severity_note: str = ""
+
+    def json_fields(self) -> dict[str, JSONValue]:
+        return {
+            "package": self.package,
+            "version": self.version,
+            "advisory_id": self.advisory_id,
+            "aliases": list(self.aliases),
+            "fixed_versions": list(self.fixed_versions),
+            "dependency_paths": list(self.dependency_paths),
+            "dev": self.dev,
+            "direct": self.direct,
+            "lockfile": self.lockfile,
+            "paths_total": max(self.paths_total, len(self.dependency_paths)),
+            "summary": self.summary,
+            "url": self.url,
+            "cvss_score": self.cvss_score,
+            "advisory_source": self.advisory_source,
+            "installed_as": self.installed_as,
+            "reachable": self.reachable,
+            "imported_by": list(self.imported_by),
+            "minimal_fix": self.minimal_fix,
+            "fix_command": self.fix_command,
+        }
+
+    def text_lines(self) -> tuple[str, ...]:
+        kind = "direct" if self.direct else "transitive"
+        scope = "dev-only" if self.dev else "production"
+        lines = [f"{self.package}@{self.version} ({kind}, {scope}) in {self.lockfile}"]
+        if self.aliases:
+            lines.append("aliases: " + ", ".join(self.aliases))
+        lines.append("fixed in: " + (", ".join(self.fixed_versions) if self.fixed_versions else "no fixed version published"))
+        lines.extend(f"path: {p}" for p in collapse_paths(self.dependency_paths, self.paths_total))
+        if self.reachable is True:
+            lines.append("imported by: " + ", ".join(self.imported_by[:5]) + (" ..." if len(self.imported_by) > 5 else ""))
+        elif self.reachable is False:
+            lines.append("not imported by the application's own code")
+        if self.severity_note:
+            lines.append(self.severity_note)
+        return tuple(lines)
+
+    def sarif_properties(self) -> dict[str, JSONValue]:
+        props = self.json_fields()
+        shown: list[JSONValue] = list(collapse_paths(self.dependency_paths, self.paths_total, 10))
+        props["dependency_paths"] = shown
+        return props
+
+    def sarif_rule(self) -> tuple[str, str, str] | None:
+        title = self.summary or f"Vulnerability in {self.package}"
+        fixed = ", ".join(self.fixed_versions) or "none published"
+        ids = ", ".join((self.advisory_id, *self.aliases))
+        help_md = f"**{ids}**: {title}\n\nPackage `{self.package}`; fixed in: {fixed}.\n\n{self.url}"
+        return (self.advisory_id, title[:1000], help_md)
+
+
+@dataclass(frozen=True, slots=True)
+class PackageDetail(FindingDetail):
+    """A hygiene finding about one locked package or declared dependency."""
+
+    package: str
+    version: str = ""
+    lockfile: str = ""
+    spec: str = ""
+
+    def json_fields(self) -> dict[str, JSONValue]:
+        out: dict[str, JSONValue] = {"package": self.package, "version": self.version, "lockfile": self.lockfile}
+        if self.spec:
+            out["spec"] = self.spec
+        return out

@@ -1,0 +1,112 @@
+"""Fix advice: the smallest fixed version, and the command or snippet that gets it installed.
+
+The question users ask is not "what is fixed" but "what do I type": if every
+range on the way to the package already admits the fixed version, an update
+command suffices; otherwise the project's package manager needs an override
+(npm `overrides`, yarn `resolutions`, pnpm `pnpm.overrides`, bun `overrides`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from nodeward.deps.graph import DependencyPath
+from nodeward.deps.semver import parse_version, satisfies
+
+__all__ = ["FixAdvice", "fix_advice"]
+
+_UPDATE = {
+    "npm": "npm update {name}",
+    "yarn-v1": "yarn upgrade {name}",
+    "yarn": "yarn up -R {name}",
+    "pnpm": "pnpm update --depth Infinity {name}",
+    "bun": "bun update {name}",
+}
+_INSTALL = {
+    "npm": "npm install {spec}",
+    "yarn-v1": "yarn add {spec}",
+    "yarn": "yarn add {spec}",
+    "pnpm": "pnpm add {spec}",
+    "bun": "bun add {spec}",
+}
+
+
+class FixAdvice:
+    __slots__ = ("minimal", "text")
+
+    def __init__(self, minimal: str | None, text: str) -> None:
+        self.minimal = minimal
+        self.text = text
+
+
+def _spec_range(spec: str) -> str:
+    """The semver part of a declared spec (`npm:ms@^2.1.0` -> `^2.1.0`)."""
+    if spec.startswith("npm:"):
+        body = spec[4:]
+        at = body.rfind("@")
+        return body[at + 1 :] if at > 0 else "*"
+    return spec
+
+
+def _override_snippet(manager: str, name: str, target: str) -> str:
+    body: dict[str, dict[str, str] | dict[str, dict[str, str]]]
+    if manager == "yarn" or manager == "yarn-v1":
+        body = {"resolutions": {name: target}}
+    elif manager == "pnpm":
+        body = {"pnpm": {"overrides": {name: target}}}
+    else:
+        body = {"overrides": {name: target}}
+    return json.dumps(body)
+
+
+def fix_advice(
+    manager: str,
+    name: str,
+    installed_as: str | None,
+    version: str,
+    fixed: Sequence[str],
+    paths: Sequence[DependencyPath],
+    direct: bool,
+    malicious: bool = False,
+) -> FixAdvice:
+    """`manager` is npm, yarn-v1, yarn (Berry), pnpm or bun."""
+    if malicious:
+        return FixAdvice(
+            fixed[0] if fixed else None,
+            f"Remove `{name}@{version}` (or move to a clean version) and treat every machine that installed it as compromised: rotate its secrets.",
+        )
+    current = parse_version(version, loose=True)
+    minimal = None
+    for f in fixed:
+        fv = parse_version(f, loose=True)
+        if fv is not None and (current is None or fv > current):
+            minimal = f
+            break
+    if minimal is None:
+        return FixAdvice(None, f"No fixed version of `{name}` is published: remove it, replace it, or ignore the advisory with a reason and an expiry date.")
+    target = f"^{minimal}"
+    as_name = installed_as or name
+    update = _UPDATE.get(manager, _UPDATE["npm"])
+    nested = [p for p in paths if len(p.steps) > 2]
+    nested_ok = all(satisfies(minimal, _spec_range(p.last_spec)) for p in nested)
+    override = ""
+    if nested and not nested_ok:
+        parents = sorted({p.steps[-2] for p in nested if not satisfies(minimal, _spec_range(p.last_spec))})
+        shown = ", ".join(parents[:3]) + (f" and {len(parents) - 3} more" if len(parents) > 3 else "")
+        where = "package.json" if manager != "pnpm" else "package.json (or `overrides:` in pnpm-workspace.yaml)"
+        override = (
+            f"upgrade {shown} (which pin{'s' if len(parents) == 1 else ''} an older range), "
+            f"or force {minimal} in {where}:\n{_override_snippet(manager, name, target)}"
+        )
+    if direct:
+        direct_specs = [p.first_edge.spec for p in paths if len(p.steps) == 2]
+        if direct_specs and all(satisfies(minimal, _spec_range(s)) for s in direct_specs):
+            head = f"`{update.format(name=as_name)}` (the declared range already admits {minimal})"
+        else:
+            spec = f"{as_name}@npm:{name}@{target}" if installed_as else f"{name}@{target}"
+            head = f"`{_INSTALL.get(manager, _INSTALL['npm']).format(spec=spec)}` (upgrade to {minimal} or later)"
+        return FixAdvice(minimal, f"{head}; also, {override}" if override else head)
+    if not override:
+        return FixAdvice(minimal, f"`{update.format(name=name)}` (every dependent's range already admits {minimal})")
+    return FixAdvice(minimal, override[0].upper() + override[1:])

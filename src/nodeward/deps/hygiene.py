@@ -1,0 +1,252 @@
+"""Supply-chain hygiene checks (NW702-NW708) over manifests, lockfiles and CI config."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path, PurePosixPath
+
+from nodeward.deps.advisories.npmrc import read_npmrc
+from nodeward.deps.detail import PackageDetail
+from nodeward.deps.model import Lockfile
+from nodeward.deps.rules import (
+    INSTALL_SCRIPT,
+    LOCKFILE_OUT_OF_SYNC,
+    MISSING_INTEGRITY,
+    MISSING_LOCKFILE,
+    NON_REGISTRY_SOURCE,
+    SCRIPTS_IN_CI,
+    UNPINNED_RANGE,
+)
+from nodeward.deps.semver import Range, SemverError
+from nodeward.deps.sources.manifest import DEP_FIELDS, Manifest, read_manifest
+from nodeward.model import Finding, Rule, SourceSpan, make_fingerprint
+
+__all__ = [
+    "CI_FILES",
+    "ci_findings",
+    "lockfile_findings",
+    "missing_lockfile_findings",
+    "out_of_sync_findings",
+    "unpinned_findings",
+]
+
+_UNPINNED = {"*", "", "x", "X", "latest", "next"}
+_NON_SEMVER_PREFIXES = ("npm:", "workspace:", "file:", "link:", "portal:", "git", "http:", "https:", "github:", "gitlab:", "bitbucket:", "catalog:", "patch:", "exec:")
+_INSTALL_CMD = re.compile(r"(?<![\w-])(npm\s+(?:ci|install|i)(?![\w-])|yarn(?:\s+install)?\s*(?:$|[;&|'\"])|pnpm\s+(?:install|i)(?![\w-])|bun\s+install(?![\w-]))")
+CI_FILES = (".gitlab-ci.yml", ".circleci/config.yml", "azure-pipelines.yml", "bitbucket-pipelines.yml", "Jenkinsfile", ".travis.yml")
+
+
+def _finding(rule: Rule, path: str, line: int, snippet: str, message: str, key: str, fix: str, detail: PackageDetail | None = None) -> Finding:
+    return Finding(
+        rule_id=rule.id,
+        rule_name=rule.name,
+        severity=rule.severity,
+        confidence=rule.confidence,
+        message=message,
+        location=SourceSpan(path, line, 1, line, len(snippet) + 1, snippet),
+        fingerprint=make_fingerprint(rule.id, path, key),
+        cwe=rule.cwe,
+        owasp=rule.owasp,
+        fix=fix,
+        detail=detail,
+    )
+
+
+def _line(lines: Sequence[str], n: int) -> str:
+    return lines[n - 1].strip() if 0 < n <= len(lines) else ""
+
+
+def lockfile_findings(lock: Lockfile, lines: Sequence[str]) -> list[Finding]:
+    """NW704 (git/URL/file), NW705 (no integrity), NW706 (install scripts) for one lockfile."""
+    out: list[Finding] = []
+    seen: set[tuple[str, str, str]] = set()
+    for pkg in sorted(lock.packages.values(), key=lambda p: (p.line, p.key)):
+        ident = (pkg.name, pkg.version, pkg.resolved or "")
+        snippet = _line(lines, pkg.line)
+        detail = PackageDetail(pkg.name, pkg.version, lock.path)
+        if pkg.source in ("git", "url", "file") and (NON_REGISTRY_SOURCE.id, *ident[:2]) not in seen:
+            seen.add((NON_REGISTRY_SOURCE.id, *ident[:2]))
+            where = {"git": "a git repository", "url": "a tarball URL", "file": "a local path"}[pkg.source]
+            out.append(
+                _finding(
+                    NON_REGISTRY_SOURCE, lock.path, pkg.line, snippet,
+                    f"`{pkg.name}` is installed from {where}, outside the registry and its advisories",
+                    f"{pkg.name}@{pkg.version}", "Publish it to (or install it from) a registry with a pinned version, or vendor it into the repository and review it.", detail,
+                )
+            )
+        builtin_patch = "@patch:" in (pkg.resolved or "")  # Berry's built-in patches carry no checksum
+        if pkg.source == "registry" and not pkg.integrity and not builtin_patch and (MISSING_INTEGRITY.id, *ident[:2]) not in seen:
+            seen.add((MISSING_INTEGRITY.id, *ident[:2]))
+            out.append(
+                _finding(
+                    MISSING_INTEGRITY, lock.path, pkg.line, snippet,
+                    f"`{pkg.name}@{pkg.version}` has no integrity hash in the lockfile",
+                    f"{pkg.name}@{pkg.version}", "Regenerate the lockfile (`rm -rf node_modules && npm install`) so every entry records its integrity.", detail,
+                )
+            )
+        if pkg.install_script and (INSTALL_SCRIPT.id, *ident[:2]) not in seen:
+            seen.add((INSTALL_SCRIPT.id, *ident[:2]))
+            out.append(
+                _finding(
+                    INSTALL_SCRIPT, lock.path, pkg.line, snippet,
+                    f"`{pkg.name}@{pkg.version}` runs an install script",
+                    f"{pkg.name}@{pkg.version}", "Install with `--ignore-scripts` and allow-list the packages that need to build.", detail,
+                )
+            )
+    return out
+
+
+def _is_range(spec: str) -> bool:
+    s = spec.strip()
+    if s.startswith(_NON_SEMVER_PREFIXES) or "/" in s:
+        return False
+    try:
+        Range(s)
+    except SemverError:
+        return False
+    return True
+
+
+def _alias_range(spec: str) -> str | None:
+    if spec.startswith("npm:"):
+        body = spec[4:]
+        at = body.rfind("@")
+        return body[at + 1 :] if at > 0 else None
+    return spec
+
+
+def out_of_sync_findings(lock: Lockfile, root: Path) -> list[Finding]:
+    """NW703: declared ranges the locked versions do not satisfy, and missing or extra entries."""
+    out: list[Finding] = []
+    base = PurePosixPath(lock.folder)
+    for imp in lock.importers:
+        folder = root / lock.folder / imp.path if imp.path else root / lock.folder
+        manifest = read_manifest(folder)
+        if manifest is None:
+            continue
+        rel = (base / imp.path / "package.json").as_posix() if imp.path else (base / "package.json").as_posix()
+        rel = rel.lstrip("./") if rel.startswith("./") else rel
+        edges = {e.name: e for e in imp.edges}
+        declared = manifest.declared()
+        for name, spec, kind in declared:
+            fld = {"prod": "dependencies", "dev": "devDependencies", "optional": "optionalDependencies"}[kind]
+            line = manifest.line_of(fld, name)
+            snippet = _line(manifest.text.splitlines(), line)
+            e = edges.get(name)
+            if e is None or e.target is None:
+                if lock.format in ("npm-v1",) and e is None:
+                    continue
+                if spec.startswith(("workspace:", "link:", "file:", "portal:")):
+                    continue
+                out.append(
+                    _finding(
+                        LOCKFILE_OUT_OF_SYNC, rel, line, snippet,
+                        f"`{name}` is declared in package.json but has no entry in {lock.path}",
+                        f"missing:{lock.path}:{name}", "Run the package manager's install to update the lockfile, and commit it.", PackageDetail(name, "", lock.path, spec),
+                    )
+                )
+                continue
+            pkg = lock.packages.get(e.target)
+            rng = _alias_range(spec)
+            if pkg is None or pkg.source not in ("registry",) or rng is None or not _is_range(rng):
+                continue
+            from nodeward.deps.semver import satisfies
+
+            if not satisfies(pkg.version, rng, loose=True):
+                out.append(
+                    _finding(
+                        LOCKFILE_OUT_OF_SYNC, rel, line, snippet,
+                        f"`{name}` is declared as `{spec}` but {lock.path} locks {pkg.version}",
+                        f"range:{lock.path}:{name}", "Run the package manager's install to update the lockfile, and commit it.", PackageDetail(pkg.name, pkg.version, lock.path, spec),
+                    )
+                )
+        if lock.format in ("npm-v1", "yarn-v1"):
+            continue  # importer edges come from package.json itself: nothing extra to detect
+        names = {n for n, _, _ in declared}
+        for e in imp.edges:
+            if e.kind == "peer" or e.name in names:
+                continue
+            out.append(
+                _finding(
+                    LOCKFILE_OUT_OF_SYNC, rel, 1, _line(manifest.text.splitlines(), 1),
+                    f"{lock.path} locks `{e.name}` for {imp.name}, which package.json no longer declares",
+                    f"extra:{lock.path}:{imp.path}:{e.name}", "Run the package manager's install to prune the lockfile, and commit it.", PackageDetail(e.name, "", lock.path, e.spec),
+                )
+            )
+    return out
+
+
+def missing_lockfile_findings(manifests: Iterable[tuple[str, Manifest]], lock_folders: set[str], workspace_members: set[str]) -> list[Finding]:
+    """NW702 for package.json files with dependencies and no lockfile here or above."""
+    out: list[Finding] = []
+    for rel, m in manifests:
+        if not m.declared():
+            continue
+        folder = rel.rsplit("/", 1)[0] if "/" in rel else ""
+        if folder in workspace_members:
+            continue
+        parts = folder.split("/") if folder else []
+        if any("/".join(parts[:i]) in lock_folders for i in range(len(parts), -1, -1)):
+            continue
+        line = next((m.lines.get((f,), 0) for f, _ in DEP_FIELDS if m.lines.get((f,))), 1)
+        out.append(
+            _finding(
+                MISSING_LOCKFILE, rel, line, _line(m.text.splitlines(), line),
+                "package.json declares dependencies but no lockfile pins them",
+                "missing-lockfile", "Run `npm install` (or yarn/pnpm/bun) and commit the lockfile; install with `npm ci` in CI.",
+            )
+        )
+    return out
+
+
+def unpinned_findings(manifests: Iterable[tuple[str, Manifest]]) -> list[Finding]:
+    """NW707 for `*`, `latest`, `x` and empty ranges."""
+    out: list[Finding] = []
+    for rel, m in manifests:
+        for fld, _ in DEP_FIELDS:
+            deps = m.data.get(fld)
+            if not isinstance(deps, dict):
+                continue
+            for name, spec in deps.items():
+                if isinstance(spec, str) and spec.strip() in _UNPINNED:
+                    line = m.line_of(fld, name)
+                    out.append(
+                        _finding(
+                            UNPINNED_RANGE, rel, line, _line(m.text.splitlines(), line),
+                            f"`{name}` accepts any version (`{spec}`)",
+                            f"{fld}:{name}", f"Declare a range such as `^<current major>.x` for `{name}` and keep the lockfile committed.", PackageDetail(name, "", "", spec),
+                        )
+                    )
+    return out
+
+
+def ci_findings(root: Path, ci_files: Iterable[str]) -> list[Finding]:
+    """NW708: install commands in CI without `--ignore-scripts`, unless .npmrc sets it."""
+    rc = read_npmrc(root / ".npmrc", {})
+    if rc.get("ignore-scripts", "").lower() == "true":
+        return []
+    out: list[Finding] = []
+    for rel in ci_files:
+        try:
+            text = (root / rel).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        if re.search(r"(?i)npm_config_ignore_scripts\s*[:=]\s*['\"]?true", text):
+            continue
+        for n, line in enumerate(text.splitlines(), 1):
+            stripped = line.strip()
+            if stripped.startswith("#") or "ignore-scripts" in line:
+                continue
+            m = _INSTALL_CMD.search(line)
+            if m is None:
+                continue
+            cmd = m.group(1).strip(" ;&|'\"")
+            out.append(
+                _finding(
+                    SCRIPTS_IN_CI, rel, n, stripped,
+                    f"CI runs `{cmd}` with install scripts enabled",
+                    f"{n}:{stripped}", "Add `--ignore-scripts` (or `ignore-scripts=true` in the project .npmrc) and run needed builds explicitly.",
+                )
+            )
+    return out
