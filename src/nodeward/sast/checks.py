@@ -1,25 +1,30 @@
 """Entry point the engine calls for per-file pattern rules.
 
-One combined query per language selects every call and `new` expression whose
-callee ends in a name some rule cares about (`#any-of?` filters in C), so
-Python looks only at candidate nodes.  Calls through renamed imports
-(`import { exec as run }`, `const run = promisify(exec)`) are caught by a second
-query that runs only in files that have such aliases.
+Speed: a query cursor walks the whole tree whatever the pattern, so every
+pattern the rules need (name bindings, candidate calls, option properties) is
+compiled into ONE query per language and each file is walked once.  Call
+patterns filter on the callee's last name in C (`#any-of?`), so Python looks
+only at candidate nodes.  Calls through renamed imports (`import { exec as run }`,
+`const run = promisify(exec)`) are caught by a second query that runs only in
+files that have such aliases.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import tree_sitter as ts
 
 from nodeward.model import Finding
-from nodeward.sast.context import FileContext, compiled_query
-from nodeward.sast.parse import Lang
+from nodeward.sast.context import FileContext, bindings_query, compiled_query
+from nodeward.sast.parse import Lang, get_language
 from nodeward.sast.rules import FAMILIES
 from nodeward.sast.rules.base import CallHandler, NodeHandler, last_segment
 
 __all__ = ["run_file_rules"]
+
+Match = tuple[int, dict[str, list[ts.Node]]]
 
 _HANDLERS: dict[str, list[CallHandler]] = {}
 _NODE_PATTERNS: list[tuple[str, NodeHandler]] = []
@@ -42,6 +47,35 @@ _CALLS_QUERY = (
     f"(call_expression function: (parenthesized_expression (sequence_expression {_CALLEE} .)) {_names_predicate()}) @call\n"
 )
 _RENAMED_QUERY = "(call_expression function: (identifier) @name) @call\n(new_expression constructor: (identifier) @name) @call\n"
+
+_BINDINGS = "bindings"
+_CALLS = "calls"
+
+
+@dataclass(frozen=True, slots=True)
+class _Combined:
+    query: ts.Query
+    groups: tuple[str | NodeHandler, ...]
+    """Pattern index -> `bindings`, `calls` or the node handler owning that pattern."""
+
+
+_COMBINED: dict[Lang, _Combined] = {}
+
+
+def _combined(lang: Lang) -> _Combined:
+    """Every pattern of every rule family in one query, compiled once per process."""
+    found = _COMBINED.get(lang)
+    if found is not None:
+        return found
+    language = get_language(lang)
+    parts: list[tuple[str, str | NodeHandler]] = [(bindings_query(lang), _BINDINGS), (_CALLS_QUERY, _CALLS)]
+    parts.extend((src, handler) for src, handler in _NODE_PATTERNS)
+    groups: list[str | NodeHandler] = []
+    for src, owner in parts:
+        groups.extend([owner] * ts.Query(language, src).pattern_count)
+    combined = _Combined(ts.Query(language, "\n".join(src for src, _ in parts)), tuple(groups))
+    _COMBINED[lang] = combined
+    return combined
 
 
 def _dispatch(ctx: FileContext, nodes: Iterable[ts.Node], seen: set[tuple[int, int]]) -> list[Finding]:
@@ -66,10 +100,21 @@ def _dispatch(ctx: FileContext, nodes: Iterable[ts.Node], seen: set[tuple[int, i
 
 
 def run_file_rules(path: str, source: bytes, tree: ts.Tree, lang: Lang) -> list[Finding]:
-    """All per-file SAST findings for one parsed file, in document order per hook."""
-    ctx = FileContext(path, source, tree, lang)
+    """All per-file SAST findings for one parsed file."""
+    combined = _combined(lang)
     root = tree.root_node
-    calls = ts.QueryCursor(compiled_query(lang, _CALLS_QUERY)).captures(root).get("call", [])
+    bindings: list[Match] = []
+    calls: list[ts.Node] = []
+    nodes: list[tuple[NodeHandler, dict[str, list[ts.Node]]]] = []
+    for index, caps in ts.QueryCursor(combined.query).matches(root):
+        group = combined.groups[index]
+        if group == _BINDINGS:
+            bindings.append((index, caps))
+        elif group == _CALLS:
+            calls.append(caps["call"][0])
+        elif not isinstance(group, str):
+            nodes.append((group, caps))
+    ctx = FileContext(path, source, tree, lang, bindings)
     seen: set[tuple[int, int]] = set()
     findings = _dispatch(ctx, sorted(calls, key=lambda n: n.start_byte), seen)
     renamed = {
@@ -79,7 +124,6 @@ def run_file_rules(path: str, source: bytes, tree: ts.Tree, lang: Lang) -> list[
         renamed_matches = ts.QueryCursor(compiled_query(lang, _RENAMED_QUERY)).matches(root)
         extra = [c["call"][0] for _i, c in renamed_matches if ctx.text(c["name"][0]) in renamed]
         findings.extend(_dispatch(ctx, sorted(extra, key=lambda n: n.start_byte), seen))
-    for query_src, handler in _NODE_PATTERNS:
-        for _i, caps in ts.QueryCursor(compiled_query(lang, query_src)).matches(root):
-            findings.extend(handler(ctx, caps))
+    for handler, caps in nodes:
+        findings.extend(handler(ctx, caps))
     return findings

@@ -25,7 +25,7 @@ import tree_sitter as ts
 from nodeward.model import Confidence, Finding, Rule, Severity, SourceSpan, make_fingerprint
 from nodeward.sast.parse import Lang, get_language
 
-__all__ = ["FileContext", "GLOBALS", "compiled_query", "string_value"]
+__all__ = ["FileContext", "GLOBALS", "bindings_query", "compiled_query", "string_value", "words"]
 
 GLOBALS = frozenset(
     {
@@ -94,6 +94,11 @@ _TS_BINDINGS_QUERY = _BINDINGS_QUERY + "(import_statement (import_require_clause
 """TypeScript adds `import cp = require('child_process')` (not valid JavaScript grammar)."""
 
 
+def bindings_query(lang: Lang) -> str:
+    """Query source selecting the nodes that bind names (requires, imports, aliases, consts)."""
+    return _BINDINGS_QUERY if lang == "javascript" else _TS_BINDINGS_QUERY
+
+
 def compiled_query(lang: Lang, source: str) -> ts.Query:
     """A query compiled once per process and language (queries are costly to build)."""
     key = (lang, source)
@@ -143,7 +148,16 @@ class _ConstBinding:
 class FileContext:
     """Everything the pattern rules of one file share, computed once per file."""
 
-    def __init__(self, path: str, source: bytes, tree: ts.Tree, lang: Lang) -> None:
+    def __init__(
+        self,
+        path: str,
+        source: bytes,
+        tree: ts.Tree,
+        lang: Lang,
+        binding_matches: list[tuple[int, dict[str, list[ts.Node]]]] | None = None,
+    ) -> None:
+        """`binding_matches` are the matches of `bindings_query(lang)` when the caller ran it
+        as part of a combined query (one tree walk per file); otherwise it is run here."""
         self.path = path
         self.source = source
         self.tree = tree
@@ -155,13 +169,14 @@ class FileContext:
         self._consts: dict[str, list[_ConstBinding]] = {}
         self._occurrences: dict[tuple[str, str], int] = {}
         self._lines: list[bytes] | None = None
-        self._collect_bindings()
+        if binding_matches is None:
+            query = compiled_query(lang, bindings_query(lang))
+            binding_matches = ts.QueryCursor(query).matches(tree.root_node)
+        self._collect_bindings(binding_matches)
 
     # -- bindings -----------------------------------------------------------------
 
-    def _collect_bindings(self) -> None:
-        query = compiled_query(self.lang, _BINDINGS_QUERY if self.lang == "javascript" else _TS_BINDINGS_QUERY)
-        matches = ts.QueryCursor(query).matches(self.tree.root_node)
+    def _collect_bindings(self, matches: list[tuple[int, dict[str, list[ts.Node]]]]) -> None:
         later: list[tuple[str, ts.Node]] = []
         for _idx, caps in matches:
             if "require" in caps:
