@@ -233,6 +233,10 @@ class _Builder:
             return []
         local: list[tuple[str, Middleware]] = []
         scope = "global" if not stack else "router"
+        if node[0] == "inst" and stack:
+            inst = self.facts[node[1]].instances.get(node[2])
+            if inst is not None and inst.prefix:
+                prefix = _join(prefix, inst.prefix)
         for _key, path, reg in self.resolved_entries(node):
             method = reg.method
             if method in ("disable", "set", "enable"):

@@ -144,6 +144,8 @@ class FileWalker:
         self.module_scope = _Scope(None, self.top)
         self._order = 0
         self._depth = 0
+        self.class_fields: dict[str, dict[str, Value]] = {}
+        """Class name -> `this.<field>` values that are service instances (for method calls)."""
 
     # ---------------------------------------------------------------- helpers
     def text(self, node: ts.Node) -> str:
@@ -400,6 +402,13 @@ class FileWalker:
                     ctx.checks_auth = True
                     ctx.evidence = ctx.evidence or f"checks `{obj.role}.{prop}`"
             return Value(role="user" if prop in _AUTH_MARKERS else "")
+        if obj.role == "this" and ctx.class_name:
+            fv = self.class_fields.get(ctx.class_name, {}).get(prop)
+            if fv is not None:
+                return fv
+        if obj.role == "reqpart" and ctx.in_condition and prop.lower() in ("authorization", "x-api-key", "token", "x-auth-token"):
+            ctx.checks_auth = True
+            ctx.evidence = ctx.evidence or f"checks the `{prop}` header"
         if obj.role == "reqpart" and obj.taint:
             label = obj.taint[0]
             new_key = f"{label.key}.{prop}"
@@ -527,6 +536,13 @@ class FileWalker:
         if t == "unary_expression":
             op = node.child_by_field_name("operator")
             arg = node.child_by_field_name("argument")
+            if op is not None and self.text(op) == "typeof" and ctx.in_condition:
+                av = self.expr(arg, scope)
+                if av.taint:
+                    ctx.validates = True  # a type check on request data is custom validation
+                    if arg is not None and arg.type == "identifier":
+                        self._clean_args([arg], scope)
+                return Value()
             if op is not None and self.text(op) == "!" and ctx.in_condition == 0:
                 ctx.in_condition += 1
                 self.expr(arg, scope)
@@ -635,9 +651,9 @@ class FileWalker:
                 ov.taint = union(ov.taint, extend(v.taint, self.step(node, f"stored in `.{prop}`")))
             if v.func:
                 ov.fieldfuncs[prop] = v.func
-            if path and path[0] == "this" and ctx.class_name and len(path) == 2:
-                # this.x = new Service(): remembered on the class scope for this.x.method().
-                pass
+            if path and path[0] == "this" and ctx.class_name and len(path) == 2 and v.cls is not None:
+                # this.x = new Service(): remembered for this.x.method() in other methods.
+                self.class_fields.setdefault(ctx.class_name, {})[prop] = v
         elif left.type == "subscript_expression":
             obj = left.child_by_field_name("object")
             idx = left.child_by_field_name("index")
@@ -721,7 +737,9 @@ class FileWalker:
         qn = fv.qn
         recv_role = rv.role if rv is not None else ""
         # Route registrations need the handler parameters bound before their bodies are walked.
-        is_route = rv is not None and rv.recv is not None and self._is_registration(method, arg_nodes)
+        is_route = rv is not None and rv.recv is not None and (
+            (rv.route_path is not None and method in HTTP_METHODS and bool(arg_nodes)) or self._is_registration(method, arg_nodes)
+        )
         hints: dict[int, dict[int, Value]] = {}
         if is_route:
             assert rv is not None and rv.recv is not None
@@ -751,7 +769,9 @@ class FileWalker:
                 out = Value(recv=rv.recv)
                 out.route_path = args[0].literal if args else None
                 return out
-            return Value(recv=rv.recv, role="app")
+            chained = Value(recv=rv.recv, role="app")
+            chained.route_path = rv.route_path
+            return chained
         if rv is not None and rv.recv is not None and method in ("routes", "middleware"):
             return Value(recv=rv.recv)
 
@@ -904,7 +924,7 @@ class FileWalker:
         # Methods on tainted values (string/array methods) keep the taint.
         if rv is not None and rv.taint:
             t = union(rv.taint, *arg_taint) if method in ("concat", "replace", "replaceAll", "join", "padStart", "padEnd") else rv.taint
-            return Value(t, stringy=rv.stringy)
+            return Value(t, stringy=rv.stringy, qn=f"{qn}()" if qn else "")
         if rv is not None and rv.role in ("reqpart",):
             return Value(rv.taint, role="reqpart")
         return Value(qn=f"{qn}()" if qn else "")
@@ -1000,6 +1020,8 @@ class FileWalker:
         path: str | None = rv.route_path
         rest = list(zip(arg_nodes, args, strict=False))
         if method == "route":
+            if arg_nodes and arg_nodes[0].type == "object":
+                self._route_object(rv, arg_nodes[0], args[0], node, scope)
             return
         if method in ("disable", "set", "enable"):
             refs = tuple(self.mwref(n, v, scope) for n, v in rest)
@@ -1043,6 +1065,41 @@ class FileWalker:
             handler_key = refs_list[-1].name
         self._order += 1
         self.routes.append(RouteReg(rv.recv, method, path, tuple(refs_list), node.start_point[0] + 1, node.start_point[1] + 1, self._order, handler_key))
+
+    def _route_object(self, rv: Value, obj: ts.Node, ov: Value, node: ts.Node, scope: _Scope) -> None:
+        """Fastify `route({ method, url, preHandler, handler })`."""
+        assert rv.recv is not None
+        methods: list[str] = []
+        url: str | None = None
+        refs: list[MwRef] = []
+        handler: MwRef | None = None
+        for c in obj.named_children:
+            if c.type != "pair":
+                continue
+            key = c.child_by_field_name("key")
+            val = c.child_by_field_name("value")
+            if key is None or val is None:
+                continue
+            kname = self.text(key)
+            if kname == "method":
+                items = val.named_children if val.type == "array" else [val]
+                methods = [m.lower() for m in (self._string_value(i) for i in items) if m]
+            elif kname in ("url", "path"):
+                url = self._string_value(val)
+            elif kname in ("preHandler", "onRequest", "preValidation"):
+                for it in val.named_children if val.type == "array" else [val]:
+                    refs.append(self.mwref(it, self.expr(it, scope) if it.type not in _FUNCTION_TYPES else Value(), scope))
+            elif kname == "schema":
+                refs.append(MwRef("value", name="schema", category="validation", line=c.start_point[0] + 1, col=c.start_point[1] + 1, text="fastify schema"))
+            elif kname == "handler":
+                key_fn = ov.fieldfuncs.get("handler", "")
+                if key_fn:
+                    handler = MwRef("inline", name=key_fn, line=val.start_point[0] + 1, col=val.start_point[1] + 1, text=self.text(val).split("\n", 1)[0][:80])
+        if url is None or handler is None:
+            return
+        for m in methods or ["get"]:
+            self._order += 1
+            self.routes.append(RouteReg(rv.recv, m, url, (*refs, handler), node.start_point[0] + 1, node.start_point[1] + 1, self._order, handler.name))
 
     def mwref(self, n: ts.Node, v: Value, scope: _Scope) -> MwRef:
         line, col = n.start_point[0] + 1, n.start_point[1] + 1
@@ -1146,6 +1203,30 @@ class FileWalker:
         )
         return key
 
+    def _constructor_fields(self, cname: str, ctor: ts.Node, scope: _Scope) -> None:
+        """TypeScript parameter properties: `constructor(private readonly users: UsersService)`."""
+        for p in self._params(ctor):
+            if p.type not in ("required_parameter", "optional_parameter"):
+                continue
+            if not any(c.type == "accessibility_modifier" or self.text(c) == "readonly" for c in p.children):
+                continue
+            pat = p.child_by_field_name("pattern")
+            typ = p.child_by_field_name("type")
+            if pat is None or typ is None:
+                continue
+            tname = next((self.text(c) for c in typ.named_children if c.type in ("type_identifier", "generic_type")), "")
+            tname = tname.split("<", 1)[0]
+            if not tname:
+                continue
+            tv = scope.lookup(tname)
+            cls: tuple[str, str, str] | None = None
+            if tv is not None and tv.imp is not None:
+                cls = ("import", tv.imp[0], tv.imp[1] or "default")
+            elif tv is not None and tv.func:
+                cls = ("local", "", tv.func)
+            if cls is not None:
+                self.class_fields.setdefault(cname, {})[self.text(pat)] = Value(cls=cls)
+
     def nest_route(self, cname: str, prefix: str, class_decos: list[Decorator], m: ts.Node, key: str, scope: _Scope) -> None:
         """A NestJS handler method: `@Get(':id')` under `@Controller('users')`."""
         decos = decorators_before(m, self.text)
@@ -1209,6 +1290,9 @@ class FileWalker:
         if controller is not None and controller[1]:
             prefix = self._string_value(controller[1][0]) or self._object_string_field(controller[1][0], "path") or ""
         if body is not None:
+            for m in body.named_children:
+                if m.type == "method_definition" and m.child_by_field_name("name") is not None and self.text(m.child_by_field_name("name")) == "constructor":  # type: ignore[arg-type]
+                    self._constructor_fields(cname, m, scope)
             for m in body.named_children:
                 if m.type == "method_definition":
                     mname_node = m.child_by_field_name("name")
