@@ -17,6 +17,7 @@ from nodeward.config import Config, load_config
 from nodeward.errors import UsageError
 from nodeward.model import Finding, Rule, ScanError, ScanResult, ScanStats, Skipped
 from nodeward.project import Project, discover
+from nodeward.secrets.overlap import mask_overlapping
 from nodeward.suppress import SuppressionComment, apply_suppressions
 
 __all__ = ["enabled_rules", "finalize", "scan", "scan_project"]
@@ -72,6 +73,7 @@ def finalize(
     known = {r.id for r in ALL_RULES}
     findings = [f for f in findings if f.rule_id in active or f.rule_id not in known]
     findings = _drop_superseded(findings, active)
+    findings = mask_overlapping(findings)
     findings = apply_suppressions(findings, suppressions, ALL_RULES)
     findings = [f for f in findings if f.rule_id in active or f.rule_id not in known]
     overrides = config.severity

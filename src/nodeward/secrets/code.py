@@ -5,7 +5,8 @@ over code):
 
 - NW806: a string literal, or a `const` bound to one, passed as the secret of
   `jwt.sign`/`jwt.verify`, `express-session({secret})`, `cookie-session`,
-  `cookie-parser(secret)`, `crypto.createHmac(alg, key)`, `express-jwt` and
+  `cookie-parser(secret)`, `crypto.createHmac(alg, key)`, the key of
+  `crypto.createCipher(iv)`/`createDecipheriv`, `express-jwt` and
   passport strategies' `clientSecret`/`consumerSecret`.  Callees are resolved
   through `require`/`import` bindings, destructuring and aliases, so
   `const { sign } = require('jsonwebtoken')` and `import session from
@@ -59,6 +60,12 @@ _SINKS: dict[str, tuple[str, tuple[int | str, ...]]] = {
     "cookie-parser.default": ("cookie-signing secret", (0,)),
     "crypto.createHmac": ("HMAC key", (1,)),
     "node:crypto.createHmac": ("HMAC key", (1,)),
+    "crypto.createCipher": ("encryption password", (1,)),
+    "node:crypto.createCipher": ("encryption password", (1,)),
+    "crypto.createCipheriv": ("encryption key", (1,)),
+    "node:crypto.createCipheriv": ("encryption key", (1,)),
+    "crypto.createDecipheriv": ("encryption key", (1,)),
+    "node:crypto.createDecipheriv": ("encryption key", (1,)),
     "express-jwt": ("JWT verification secret", ("secret",)),
     "express-jwt.expressjwt": ("JWT verification secret", ("secret",)),
     "express-jwt.default": ("JWT verification secret", ("secret",)),

@@ -13,7 +13,7 @@ RULE = secret_rule(
     what="Finds Anthropic API key values in any text file of the project (code, config, `.env`, docs).",
     why=ROTATE,
     example="""
-ANTHROPIC_API_KEY=sk-ant-api03-Xk7Rm2Tq9Lz4Wn8Vp3Hs6Jd1Fb5Gc0Ya7Ue2PXk7Rm2Tq9Lz4Wn8Vp3Hs6Jd1Fb5Gc0Ya7Ue2PXk7Rm2Tq9Lz4Wn8Vp3Hs6Jd1AA
+ANTHROPIC_API_KEY=sk-ant-api03-qBu4wweocv81k2lsNaWQrZzhB4GZqT8hqt0pmpsLww0sAO_DGpUxjKbgRBWZRZX1VlxeVZ4DNCNnOBFXL4k41GiLP9qG3AA
 """,
     use_instead="""
 const anthropicapikey = process.env.ANTHROPIC_API_KEY;

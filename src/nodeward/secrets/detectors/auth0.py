@@ -13,7 +13,7 @@ RULE = secret_rule(
     what="Finds Auth0 client secret values in any text file of the project (code, config, `.env`, docs).",
     why=ROTATE,
     example="""
-AUTH0_CLIENT_SECRET=Xk7Rm2Tq9Lz4Wn8Vp3Hs6Jd1Fb5Gc0Ya7Ue2PXk7Rm2Tq9Lz4Wn8Vp3Hs6Jd1Fb5Gc0Ya7U
+AUTH0_CLIENT_SECRET=VADJHONXO1WMXsmVbgZteLc9dAtxJO8TLKsmWg3YzzYlqDvi4i5C32SSyAJ9Tlxq
 """,
     use_instead="""
 const auth0clientsecret = process.env.AUTH0_CLIENT_SECRET;

@@ -13,7 +13,7 @@ RULE = secret_rule(
     what="Finds Google Cloud API key or service-account key values in any text file of the project (code, config, `.env`, docs).",
     why=ROTATE,
     example="""
-GOOGLE_MAPS_KEY=AIzaSyC7q2Lr9TnXw4Kd8Vb1Mz5Pj3Hs6Fg0QeUa
+GOOGLE_MAPS_KEY=AIzazymMlopiWfqUyHRSIf8NFmAUNLnY5Yx0y3R
 """,
     use_instead="""
 const googlemapskey = process.env.GOOGLE_MAPS_KEY;

@@ -13,7 +13,7 @@ RULE = secret_rule(
     what="Finds npm access token values in any text file of the project (code, config, `.env`, docs).",
     why=ROTATE,
     example="""
-NPM_PUBLISH_TOKEN=npm_Xk7Rm2Tq9Lz4Wn8Vp3Hs6Jd1Fb5Gc0Ya7Ue2P
+NPM_PUBLISH_TOKEN=npm_njDQl2Kvf8THRXfEuzcrJaBnx7IfDH5mMDdw
 """,
     use_instead="""
 const npmpublishtoken = process.env.NPM_PUBLISH_TOKEN;

@@ -13,7 +13,7 @@ RULE = secret_rule(
     what="Finds Okta API token values in any text file of the project (code, config, `.env`, docs).",
     why=ROTATE,
     example="""
-OKTA_API_TOKEN=00Xk7Rm2Tq9Lz4Wn8Vp3Hs6Jd1Fb5Gc0Ya7Ue2PXk
+OKTA_API_TOKEN=00QQkYOqQAVW3ToA33wQzahGImaHt8RVkGYZC7nqV2
 """,
     use_instead="""
 const oktaapitoken = process.env.OKTA_API_TOKEN;

@@ -13,7 +13,7 @@ RULE = secret_rule(
     what="Finds Telegram bot token values in any text file of the project (code, config, `.env`, docs).",
     why=ROTATE,
     example="""
-TELEGRAM_BOT_TOKEN=5829304756:AAXk7Rm2Tq9Lz4Wn8Vp3Hs6Jd1Fb5Gc0Ya7U
+TELEGRAM_BOT_TOKEN=5829304756:AA4sA9Q0NksyRRM3NQTCmyv4mwaQwSs92m5
 """,
     use_instead="""
 const telegrambottoken = process.env.TELEGRAM_BOT_TOKEN;
