@@ -69,8 +69,9 @@ def _answers(port: int) -> bool:
         return False
 
 
-def start_app(app: str, env: Mapping[str, str], log: Path) -> RunningApp:
-    http_port, https_port = free_port(), free_port()
+def start_app(app: str, env: Mapping[str, str], log: Path, ports: tuple[int, int] | None = None) -> RunningApp:
+    """Start `tests/apps/<app>/server.js`; `ports` pins (http, https) (the Observatory bench needs 80/443)."""
+    http_port, https_port = ports or (free_port(), free_port())
     full_env = {
         "PATH": os.environ.get("PATH", ""),
         "HOME": os.environ.get("HOME", "/tmp"),

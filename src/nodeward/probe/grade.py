@@ -8,19 +8,21 @@ the score without them is at least 90, floor at 0, then read the letter off
 the same chart.  That is `observatory_score`.  nodeward's own checks
 (TLS versions, certificate, exposures, verbose errors, rate limits, CSRF,
 CORS reflection, fingerprinting, TRACE) add their penalties on top to give
-`score`.  Subresource Integrity is an Observatory test nodeward does not run;
-its modifier is taken as 0.
+`score`.  CORS follows what Observatory reports: it cannot see a reflected
+origin (it reads the `Origin` from a request object Node's client does not
+fill in), so its row is 0 there and nodeward's NW930 row carries the -50.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
 
 from nodeward.model import Finding, FindingDetail, JSONValue, Severity
 from nodeward.probe import rules as R
 from nodeward.probe.client import Exchange
-from nodeward.probe.cookies import SetCookie, is_session_cookie
+from nodeward.probe.cookies import SetCookie
 from nodeward.probe.evidence import make_finding
 from nodeward.probe.headers import (
     PRIVATE_REFERRER,
@@ -32,6 +34,7 @@ from nodeward.probe.headers import (
     xfo_valid,
 )
 from nodeward.probe.https import RedirectOutcome, parse_hsts
+from nodeward.probe.pages import parse_page
 
 __all__ = ["GRADE_CHART", "Grade", "GradeDetail", "GradeRow", "compute_grade", "grade_finding", "letter"]
 
@@ -121,33 +124,67 @@ def _csp_row(main: Exchange) -> GradeRow:
     return GradeRow("content-security-policy", "csp-implemented-with-no-unsafe", 5, "observatory")
 
 
+# Observatory's cookie results from least to most bad (its `goodness` list); the worst seen wins.
+_COOKIE_ORDER: tuple[tuple[str, int], ...] = (
+    ("cookies-without-secure-flag-but-protected-by-hsts", -5),
+    ("cookies-without-secure-flag", -20),
+    ("cookies-session-without-secure-flag-but-protected-by-hsts", -10),
+    ("cookies-samesite-flag-invalid", -20),
+    ("cookies-anticsrf-without-samesite-flag", -20),
+    ("cookies-session-without-httponly-flag", -30),
+    ("cookies-session-without-secure-flag", -40),
+)
+
+
+def observatory_session_cookie(name: str) -> bool:
+    """Observatory's own, narrower notion of a session cookie (`login` or `sess` in the name).
+
+    nodeward's NW910 also treats `sid`, `token`, `jwt`, `auth` ... as session cookies, so
+    `sid` without HttpOnly is a finding for nodeward but not an Observatory penalty.
+    """
+    low = name.lower()
+    return "login" in low or "sess" in low
+
+
 def _cookie_row(cookies: list[tuple[Exchange, SetCookie]], hsts: bool) -> GradeRow:
     if not cookies:
         return GradeRow("cookies", "cookies-not-found", 0, "observatory")
-    results: list[tuple[int, str]] = []
+    worst = -1
+    order = [k for k, _ in _COOKIE_ORDER]
+
+    def seen(key: str) -> None:
+        nonlocal worst
+        worst = max(worst, order.index(key))
+
     for _, c in cookies:
-        session = is_session_cookie(c)
+        session = observatory_session_cookie(c.name)
         ss = c.same_site_normalised
-        if not c.secure:
-            if session:
-                results.append((-10, "cookies-session-without-secure-flag-but-protected-by-hsts") if hsts else (-40, "cookies-session-without-secure-flag"))
-            else:
-                results.append((-5, "cookies-without-secure-flag-but-protected-by-hsts") if hsts else (-20, "cookies-without-secure-flag"))
-        if session and not c.http_only:
-            results.append((-30, "cookies-session-without-httponly-flag"))
         if ss is not None and ss not in ("strict", "lax", "none"):
-            results.append((-20, "cookies-samesite-flag-invalid"))
-    if results:
-        mod, key = min(results)
+            seen("cookies-samesite-flag-invalid")
+        if not c.secure and ss == "none":
+            seen("cookies-samesite-flag-invalid")
+        if not c.secure:
+            seen("cookies-without-secure-flag-but-protected-by-hsts" if hsts else "cookies-without-secure-flag")
+        if "csrf" in c.name.lower() and ss is None:
+            seen("cookies-anticsrf-without-samesite-flag")
+        if session and not c.secure:
+            seen("cookies-session-without-secure-flag-but-protected-by-hsts" if hsts else "cookies-session-without-secure-flag")
+        if session and not c.http_only:
+            seen("cookies-session-without-httponly-flag")
+    if worst >= 0:
+        key, mod = _COOKIE_ORDER[worst]
         return GradeRow("cookies", key, mod, "observatory")
-    if all(c.same_site_normalised in ("strict", "lax") for _, c in cookies):
+    if all(c.same_site is not None for _, c in cookies):
         return GradeRow("cookies", "cookies-secure-with-httponly-sessions-and-samesite", 5, "observatory")
     return GradeRow("cookies", "cookies-secure-with-httponly-sessions", 0, "observatory")
 
 
-def _hsts_row(main: Exchange) -> tuple[GradeRow, bool]:
+def _hsts_row(main: Exchange, invalid_cert: bool) -> tuple[GradeRow, bool]:
     if main.scheme != "https":
         return GradeRow("strict-transport-security", "hsts-not-implemented-no-https", -20, "observatory"), False
+    if invalid_cert:
+        # Browsers ignore HSTS from a host whose certificate they reject (RFC 6797 §8.1).
+        return GradeRow("strict-transport-security", "hsts-invalid-cert", -20, "observatory"), False
     value = main.header("strict-transport-security")
     if value is None:
         return GradeRow("strict-transport-security", "hsts-not-implemented", -20, "observatory"), False
@@ -218,21 +255,67 @@ def _corp_row(main: Exchange) -> GradeRow:
     return GradeRow("cross-origin-resource-policy", "corp-header-invalid", -5, "observatory")
 
 
+def _cors_row(cors: Exchange | None) -> GradeRow:
+    acao = (cors.header("access-control-allow-origin") or "").strip() if cors is not None else ""
+    if not acao:
+        return GradeRow("cross-origin-resource-sharing", "cross-origin-resource-sharing-not-implemented", 0, "observatory")
+    if acao == "*":
+        return GradeRow("cross-origin-resource-sharing", "cross-origin-resource-sharing-implemented-with-public-access", 0, "observatory")
+    return GradeRow("cross-origin-resource-sharing", "cross-origin-resource-sharing-implemented-with-restricted-access", 0, "observatory")
+
+
+def _sri_row(main: Exchange) -> GradeRow:
+    """Observatory's SRI test on the main page's `<script src>` tags."""
+    if not main.is_html:
+        return GradeRow("subresource-integrity", "sri-not-implemented-response-not-html", 0, "observatory")
+    facts = parse_page(main.text)
+    if not facts.scripts:
+        return GradeRow("subresource-integrity", "sri-not-implemented-but-no-scripts-loaded", 0, "observatory")
+    host = (urlsplit(main.url).hostname or "").lower()
+    external_insecure = external = False
+    for src in facts.scripts:
+        if src.startswith("//"):
+            external = external_insecure = True
+            continue
+        full = urlsplit(urljoin(main.url, src))
+        if (full.hostname or "").lower() != host:
+            external = True
+            if full.scheme != "https":
+                external_insecure = True
+    all_sri = all(facts.script_integrity)
+    if external_insecure:
+        if all_sri:
+            return GradeRow("subresource-integrity", "sri-implemented-but-external-scripts-not-loaded-securely", -20, "observatory")
+        return GradeRow("subresource-integrity", "sri-not-implemented-and-external-scripts-not-loaded-securely", -50, "observatory")
+    if external:
+        if all_sri:
+            return GradeRow("subresource-integrity", "sri-implemented-and-external-scripts-loaded-securely", 5, "observatory")
+        return GradeRow("subresource-integrity", "sri-not-implemented-but-external-scripts-loaded-securely", -5, "observatory")
+    if all_sri:
+        return GradeRow("subresource-integrity", "sri-implemented-and-all-scripts-loaded-securely", 5, "observatory")
+    return GradeRow("subresource-integrity", "sri-not-implemented-but-all-scripts-loaded-from-secure-origin", 0, "observatory")
+
+
 def compute_grade(
     main: Exchange,
     cookies: list[tuple[Exchange, SetCookie]],
     redirect: RedirectOutcome | None,
     findings: Iterable[Finding],
+    cors: Exchange | None = None,
 ) -> Grade:
-    hsts_row, hsts_ok = _hsts_row(main)
+    findings = list(findings)
+    invalid_cert = any(
+        f.rule_id == R.CERT_HOST_MISMATCH.id or (f.rule_id == R.CERT_EXPIRED.id and f.severity >= Severity.HIGH) for f in findings
+    )
+    hsts_row, hsts_ok = _hsts_row(main, invalid_cert)
     obs_rows = [
         _csp_row(main),
         _cookie_row(cookies, hsts_ok),
-        GradeRow("cross-origin-resource-sharing", "see nodeward cors rows", 0, "observatory"),
+        _cors_row(cors),
         _redirect_row(redirect),
         _referrer_row(main),
         hsts_row,
-        GradeRow("subresource-integrity", "not-checked-by-nodeward", 0, "observatory"),
+        _sri_row(main),
         _xcto_row(main),
         _xfo_row(main),
         _corp_row(main),

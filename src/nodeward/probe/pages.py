@@ -27,6 +27,8 @@ class Form:
 class PageFacts:
     forms: list[Form] = field(default_factory=list)
     scripts: list[str] = field(default_factory=list)
+    script_integrity: list[bool] = field(default_factory=list)
+    """Parallel to `scripts`: whether each `<script src>` carries an `integrity` attribute (SRI)."""
     meta_csrf: bool = False
     """A `<meta name="csrf-token">` tag (Rails/Laravel style tokens sent by JS)."""
     title: str = ""
@@ -48,6 +50,7 @@ class _Parser(HTMLParser):
             self._form.hidden_inputs.append(a.get("name", ""))
         elif tag == "script" and a.get("src") and len(self.facts.scripts) < MAX_SCRIPTS:
             self.facts.scripts.append(a["src"].strip())
+            self.facts.script_integrity.append(bool(a.get("integrity", "").strip()))
         elif tag == "meta" and a.get("name", "").lower() in ("csrf-token", "_csrf", "xsrf-token"):
             self.facts.meta_csrf = True
         elif tag == "title":

@@ -142,6 +142,7 @@ def _run(
         elif options.rate_limit_probe:
             skipped.append(Skipped(primary, "rate-limit probe not run: --login-body is required"))
 
-        grade = compute_grade(main, cookies, redirect, findings)
+        cors = next((e for e in session.exchanges if e.method == "GET" and dict(e.request_headers).get("origin", "null") != "null"), None)
+        grade = compute_grade(main, cookies, redirect, findings, cors)
         findings.append(grade_finding(main, grade))
         return findings, list(session.errors), skipped, session.requests_sent
