@@ -98,7 +98,7 @@ def classify_source(resolved: str | None, spec: str = "") -> str:
         if not t:
             continue
         low = t.lower()
-        if low.startswith(_GIT_PREFIXES) or "codeload.github.com" in low or low.endswith(".git"):
+        if low.startswith(_GIT_PREFIXES) or "codeload.github.com" in low or low.endswith(".git") or ".git#" in low or "#commit=" in low:
             return "git"
         if low.startswith(("file:", "./", "../", "/")) and not low.startswith("//"):
             return "file"

@@ -248,7 +248,12 @@ def _parse_berry(rel: str, text: str, folder: Path) -> Lockfile:
             by_desc[d.strip()] = resolution
 
     def lookup(name: str, spec: str) -> str | None:
-        return by_desc.get(f"{name}@{spec}") or by_desc.get(f"{name}@npm:{spec}")
+        found = by_desc.get(f"{name}@{spec}") or by_desc.get(f"{name}@npm:{spec}")
+        if found is None and spec.startswith(("portal:", "link:", "file:", "patch:")):
+            # Berry binds these descriptors to the dependent: `shared@portal:../shared::locator=...`.
+            prefix = f"{name}@{spec}::"
+            found = next((r for d, r in by_desc.items() if d.startswith(prefix)), None)
+        return found
 
     manifests = dict(_importer_manifests(folder))
     packages: dict[str, Package] = {}
