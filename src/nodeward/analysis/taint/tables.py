@@ -215,7 +215,7 @@ PROPAGATORS = frozenset(
         "path.join", "path.resolve", "path.normalize", "path.format", "util.format", "url.parse",
         "url.resolve", "querystring.parse", "querystring.stringify", "Buffer.from", "JSON.parse",
         "decodeURIComponent", "decodeURI", "Object.assign", "Object.values", "Object.keys",
-        "Object.entries", "Array.from", "String.raw", "qs.parse", "URL",
+        "Object.entries", "Array.from", "String.raw", "qs.parse", "URL", "Promise.resolve",
     }
 )
 """Library calls whose return value carries the taint of their arguments."""

@@ -98,6 +98,8 @@ class _Ctx:
     csrf: bool = False
     headers: int = 0
     evidence: str = ""
+    checked: set[str] = field(default_factory=set)
+    """Source text of non-variable expressions checked by a validator or allow-list."""
 
 
 class _Scope:
@@ -487,7 +489,10 @@ class FileWalker:
             obj = node.child_by_field_name("object")
             prop = node.child_by_field_name("property")
             ov = self.expr(obj, scope)
-            return self.member(ov, self.text(prop) if prop is not None else "", node, scope)
+            mv = self.member(ov, self.text(prop) if prop is not None else "", node, scope)
+            if mv.taint and ctx.checked and self.text(node) in ctx.checked:
+                mv = self._copy(mv, clean(mv.taint, ALL_KINDS))
+            return mv
         if t == "subscript_expression":
             obj = node.child_by_field_name("object")
             idx = node.child_by_field_name("index")
@@ -984,6 +989,11 @@ class FileWalker:
                 v = scope.lookup(self.text(a))
                 if v is not None and v.taint:
                     scope.assign(self.text(a), self._copy(v, clean(v.taint, ALL_KINDS)))
+            elif a.type in ("member_expression", "subscript_expression"):
+                c: _Scope | None = scope
+                while c is not None:
+                    c.ctx.checked.add(self.text(a))
+                    c = c.parent if c.parent is not None and c.parent.ctx is not c.ctx else None
 
     def _is_registration(self, method: str, arg_nodes: list[ts.Node]) -> bool:
         if method in HTTP_METHODS:

@@ -1,0 +1,3 @@
+module.exports = function (req, res {
+  const x = ;
+  res.send(req.query.x

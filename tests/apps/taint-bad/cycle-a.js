@@ -1,0 +1,7 @@
+const b = require('./cycle-b');
+
+function ping(n) {
+  return b.pong(n);
+}
+
+module.exports = { ping };

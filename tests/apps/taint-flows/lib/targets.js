@@ -1,0 +1,6 @@
+async function lookupTarget(name) {
+  const trimmed = name.trim();
+  return trimmed;
+}
+
+module.exports = { lookupTarget };
