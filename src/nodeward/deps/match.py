@@ -17,7 +17,8 @@ from nodeward.deps.semver import Version, parse_version, satisfies
 __all__ = ["affected_by", "bound_version", "fixed_versions_for"]
 
 _PARTIAL = re.compile(r"^\s*[v=]?\s*(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:-?([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?\s*$")
-_ZERO = Version(0, 0, 0)
+_ZERO = Version(0, 0, 0, (0,))
+"""`0.0.0-0`, the lowest version there is: OSV's `introduced: "0"` means every version."""
 
 
 def bound_version(text: str) -> Version | None:
