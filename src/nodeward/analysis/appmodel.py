@@ -31,8 +31,9 @@ FuncRef = tuple[str, str]
 @dataclass(frozen=True, slots=True)
 class Middleware:
     name: str
-    category: str
-    """authentication, authorization, validation, rate_limit, csrf, helmet, session, body_parser, cors, static or ''."""
+    categories: tuple[str, ...]
+    """Any of authentication, authorization, validation, rate_limit, csrf, helmet, session,
+    body_parser, cors, static, error_handler; empty when nothing is known about it."""
     path: str
     line: int
     scope: str
@@ -198,24 +199,22 @@ class _Builder:
     def classify(self, path: str, ref: MwRef, scope: str) -> list[Middleware]:
         name = ref.text
         if ref.category:
-            return [Middleware(name, ref.category, path, ref.line, scope, f"`{ref.qn or ref.text}`", ref.option)]
+            return [Middleware(name, (ref.category,), path, ref.line, scope, f"`{ref.qn or ref.text}`", ref.option)]
         fn = self.function_of(path, ref)
-        out: list[Middleware] = []
         if fn is not None:
             g = fn.guard
             if g is not None:
-                where = f"{fn.name} ({g.evidence})" if g.evidence else fn.name
-                for cat, on in (("authentication", g.authentication), ("authorization", g.authorization), ("validation", g.validation), ("rate_limit", g.rate_limit), ("csrf", g.csrf), ("helmet", g.security_headers >= 2)):
-                    if on:
-                        out.append(Middleware(name, cat, path, ref.line, scope, f"custom middleware {where}"))
-            if not out:
-                out.append(Middleware(name, "error_handler" if fn.error_handler else "", path, ref.line, scope, ""))
-            return out
+                fname = fn.name if not fn.name.startswith("@") else ref.text
+                where = f"{fname} ({g.evidence})" if g.evidence else fname
+                cats = tuple(cat for cat, on in (("authentication", g.authentication), ("authorization", g.authorization), ("validation", g.validation), ("rate_limit", g.rate_limit), ("csrf", g.csrf), ("helmet", g.security_headers >= 2)) if on)
+                if cats:
+                    return [Middleware(name, cats, path, ref.line, scope, f"custom middleware {where}")]
+            return [Middleware(name, ("error_handler",) if fn.error_handler else (), path, ref.line, scope, "")]
         if ref.kind in ("import", "call", "value") and ref.text:
             for rx, cat in _NAME_HINTS:
                 if rx.search(ref.text):
-                    return [Middleware(name, cat, path, ref.line, scope, f"by name `{ref.text}` (body not analysed)")]
-        return [Middleware(name, "error_handler" if ref.nparams == 4 else "", path, ref.line, scope, "")]
+                    return [Middleware(name, (cat,), path, ref.line, scope, f"by name `{ref.text}` (body not analysed)")]
+        return [Middleware(name, ("error_handler",) if ref.nparams == 4 else (), path, ref.line, scope, "")]
 
     # ------------------------------------------------------------ traversal
     def child_node(self, path: str, ref: MwRef) -> Node | None:
@@ -276,15 +275,15 @@ class _Builder:
             handler_mws: list[Middleware] = []
             if hfn is not None and hfn.guard is not None:
                 g = hfn.guard
-                for cat, on in (("authentication", g.authentication), ("authorization", g.authorization), ("validation", g.validation), ("rate_limit", g.rate_limit), ("csrf", g.csrf)):
-                    if on:
-                        handler_mws.append(Middleware("handler", cat, path, hfn.line, "handler", f"checked in the handler ({g.evidence or cat})"))
+                cats = tuple(cat for cat, on in (("authentication", g.authentication), ("authorization", g.authorization), ("validation", g.validation), ("rate_limit", g.rate_limit), ("csrf", g.csrf)) if on)
+                if cats:
+                    handler_mws.append(Middleware("handler", cats, path, hfn.line, "handler", f"checked in the handler ({g.evidence or ', '.join(cats)})"))
             elif hfn is not None and hfn.validates:
-                handler_mws.append(Middleware("handler", "validation", path, hfn.line, "handler", "validated in the handler"))
+                handler_mws.append(Middleware("handler", ("validation",), path, hfn.line, "handler", "validated in the handler"))
             all_mws = tuple(applicable + route_mws)
             protections: dict[str, Middleware | None] = {}
             for cat in PROTECTIONS:
-                protections[cat] = next((m for m in (*all_mws, *handler_mws) if m.category == cat), None)
+                protections[cat] = next((m for m in (*all_mws, *handler_mws) if cat in m.categories), None)
             hline = handler_ref.line if handler_ref is not None else reg.line
             if hfn is not None:
                 hline = hfn.line
@@ -378,7 +377,7 @@ def build_app_model(
             for _k, _p, reg in entries
         )
         mws = tuple(mw for _p, mw in local)
-        limits = tuple(mw for mw in mws if mw.category == "body_parser")
+        limits = tuple(mw for mw in mws if "body_parser" in mw.categories)
         model.apps.append(AppInfo(kind, path, inst.line, inst.col, mws, error, disabled, limits))
     # Routers and app-receiving functions never reached from an app: listed with their own paths.
     for path, ff in sorted(facts.items()):

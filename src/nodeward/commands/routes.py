@@ -39,7 +39,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def _mw_json(m: Middleware) -> dict[str, JSONValue]:
-    return {"name": m.name, "category": m.category or None, "file": m.path, "line": m.line, "scope": m.scope, "evidence": m.evidence or None}
+    return {"name": m.name, "categories": list(m.categories), "file": m.path, "line": m.line, "scope": m.scope, "evidence": m.evidence or None}
 
 
 def route_json(r: Route) -> dict[str, JSONValue]:

@@ -231,7 +231,7 @@ def check_routes(model: AppModel, reads_body: dict[tuple[str, str], bool]) -> li
         public = bool(_PUBLIC.search(r.path))
         if changing and any_auth and not public and not p.get("authentication") and not p.get("authorization"):
             out.append(_at(NO_AUTHN, r, f"`{r.method} {r.path}` changes state without authentication", "Put the app's authentication middleware in front of this route."))
-        if changing and any(m.category == "session" for m in r.middleware) and not p.get("csrf"):
+        if changing and any("session" in m.categories for m in r.middleware) and not p.get("csrf"):
             out.append(_at(NO_CSRF, r, f"`{r.method} {r.path}` uses a cookie session without CSRF protection", "Register csrf-sync/csrf-csrf (or lusca.csrf) before the routes, or use SameSite=strict cookies plus an origin check."))
         destructive = r.method == "DELETE" or (changing and bool(_ADMIN.search(r.path)))
         if destructive and not p.get("authorization"):

@@ -163,7 +163,7 @@ def _app_findings(app: AppInfo, route_count: int) -> list[Finding]:
     if app.kind != "express-app":
         return out
     snippet = "express()"
-    helmet = any(mw.category == "helmet" for mw in app.global_middleware)
+    helmet = any("helmet" in mw.categories for mw in app.global_middleware)
     if not helmet:
         out.append(finding_at(NO_HELMET, app.path, app.line, app.col, snippet, "Express app without `helmet()` or equivalent security headers", "Add `app.use(helmet())` before the routes.", key="express-app"))
         if not app.powered_by_disabled:

@@ -1113,7 +1113,7 @@ class FileWalker:
 
     def mwref(self, n: ts.Node, v: Value, scope: _Scope) -> MwRef:
         line, col = n.start_point[0] + 1, n.start_point[1] + 1
-        text = self.text(n).split("\n", 1)[0][:80]
+        text = self.text(n).split("\n", 1)[0][:120]
         if v.recv is not None:
             return MwRef("inst", qn=v.qn, line=line, col=col, text=text, recv=v.recv)
         if v.func:

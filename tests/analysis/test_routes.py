@@ -1,0 +1,117 @@
+"""Exact route tables of the test apps (method, full path, handler file:line, protections)."""
+
+from __future__ import annotations
+
+from nodeward.analysis.appmodel import Route
+from tests.analysis.helpers import link
+from tests.conftest import ROOT
+
+APPS = ROOT / "tests" / "apps"
+P = ("authentication", "authorization", "csrf", "rate_limit", "validation")
+
+
+def table(routes: list[Route]) -> dict[tuple[str, str], tuple[str, int, dict[str, str | None]]]:
+    out = {}
+    for r in routes:
+        out[(r.method, r.path)] = (r.file, r.line, {k: (v.name if v is not None else None) for k, v in r.protections.items()})
+    return out
+
+
+def prot(**kw: str) -> dict[str, str | None]:
+    return {k: kw.get(k) for k in P}
+
+
+def test_express_multi_file_route_table() -> None:
+    linked = link(APPS / "routes-express")
+    csrf = "csrfSynchronisedProtection"
+    assert table(linked.model.routes) == {
+        ("POST", "/api/login"): ("lib/auth-controller.js", 1, prot(rate_limit="loginLimiter", csrf=csrf, validation="handler")),
+        ("GET", "/api/users"): ("routes/users.js", 7, prot(csrf=csrf)),
+        ("GET", "/api/users/:id"): ("routes/users.js", 15, prot(authentication="requireUser", csrf=csrf)),
+        ("PUT", "/api/users/:id"): ("routes/users.js", 18, prot(authentication="requireUser", csrf=csrf, validation="body('name').isString()")),
+        ("DELETE", "/api/admin/users/:id"): ("routes/admin.js", 8, prot(authentication="requireUser", authorization="requireRole('admin')", csrf=csrf)),
+        ("POST", "/api/admin/reindex"): ("routes/admin.js", 12, prot(authentication="requireUser", csrf=csrf)),
+        ("GET", "/healthz"): ("routes/health.js", 3, prot(csrf=csrf)),
+        ("POST", "/metrics/flush"): ("routes/health.js", 7, prot(csrf=csrf)),
+    }
+    assert all(r.mounted for r in linked.model.routes)
+
+
+def test_express_middleware_chain_is_ordered_global_router_route() -> None:
+    linked = link(APPS / "routes-express")
+    route = next(r for r in linked.model.routes if (r.method, r.path) == ("DELETE", "/api/admin/users/:id"))
+    assert [(m.name, m.scope) for m in route.middleware] == [
+        ("helmet()", "global"),
+        ("express.json({ limit: '100kb' })", "global"),
+        ("session({ secret: process.env.SESSION_SECRET, resave: false, saveUninitialized: false })", "global"),
+        ("csrfSynchronisedProtection", "global"),
+        ("requireUser", "router"),
+        ("requireRole('admin')", "route"),
+    ]
+    # Router-level middleware registered after a route does not guard it.
+    users = next(r for r in linked.model.routes if (r.method, r.path) == ("GET", "/api/users"))
+    assert "requireUser" not in [m.name for m in users.middleware]
+
+
+def test_express_app_facts() -> None:
+    linked = link(APPS / "routes-express")
+    (app,) = linked.model.apps
+    assert (app.path, app.line, app.kind) == ("app.js", 9, "express-app")
+    assert app.has_error_handler and app.powered_by_disabled
+    assert any("helmet" in m.categories for m in app.global_middleware)
+
+
+def test_koa_route_table() -> None:
+    linked = link(APPS / "routes-koa")
+    jwt = "jwt({ secret: process.env.JWT_SECRET })"
+    assert table(linked.model.routes) == {
+        ("GET", "/status"): ("server.js", 14, prot()),
+        ("GET", "/api/items"): ("server.js", 20, prot(authentication=jwt)),
+        ("POST", "/api/items"): ("server.js", 24, prot(authentication=jwt)),
+    }
+    assert {r.framework for r in linked.model.routes} == {"koa"}
+
+
+def test_fastify_route_table() -> None:
+    linked = link(APPS / "routes-fastify")
+    assert table(linked.model.routes) == {
+        ("GET", "/ping"): ("server.js", 10, prot()),
+        ("POST", "/login"): ("server.js", 15, prot()),
+        ("POST", "/orders/:id/cancel"): ("server.js", 18, prot(authentication="verifyUser")),
+        ("GET", "/v1/orders"): ("plugins/orders.js", 2, prot()),
+        ("DELETE", "/v1/orders/:id"): ("plugins/orders.js", 4, prot()),
+    }
+
+
+def test_nest_controller_route_table() -> None:
+    linked = link(APPS / "routes-nest")
+    ctl = "src/users/users.controller.ts"
+    auth = "AuthGuard('jwt')"
+    assert table(linked.model.routes) == {
+        ("GET", "/users"): (ctl, 12, prot(authentication=auth)),
+        ("GET", "/users/:id"): (ctl, 17, prot(authentication=auth)),
+        ("POST", "/users"): (ctl, 22, prot(authentication=auth)),
+        ("DELETE", "/users/:id"): (ctl, 28, prot(authentication=auth, authorization="RolesGuard")),
+    }
+
+
+def test_router_mounted_in_a_loop_is_listed_unmounted() -> None:
+    linked = link(APPS / "taint-bad")
+    rows = {(r.method, r.path, r.file, r.line, r.mounted) for r in linked.model.routes}
+    assert rows == {
+        ("GET", "/ping", "app.js", 16, True),
+        ("GET", "/one", "router-one.js", 3, False),
+        ("POST", "/two", "router-two.js", 3, False),
+    }
+
+
+def test_imported_packages_for_reachability() -> None:
+    linked = link(APPS / "routes-express")
+    assert linked.imported_packages == {
+        "csrf-sync": ("app.js",),
+        "express": ("app.js", "routes/admin.js", "routes/index.js", "routes/users.js"),
+        "express-rate-limit": ("middleware/limits.js",),
+        "express-session": ("app.js",),
+        "express-validator": ("routes/users.js",),
+        "helmet": ("app.js",),
+    }

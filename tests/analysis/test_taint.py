@@ -1,0 +1,82 @@
+"""Taint flows: across files and helpers, destructuring, templates, .then, class methods,
+per-kind sanitizers, and flows that must not be reported."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nodeward.model import ScanResult
+from tests.analysis.helpers import APP_RULES, annotations, app_findings, scan_app
+from tests.conftest import ROOT
+
+APPS = ROOT / "tests" / "apps"
+TAINT_RULES = {r for r in APP_RULES if r.startswith(("NW11", "NW21", "NW65")) and r != "NW211"}
+
+
+@pytest.fixture(scope="module")
+def flows_result() -> ScanResult:
+    return scan_app(APPS / "taint-flows")
+
+
+def test_annotated_flows_are_exactly_reported(flows_result: ScanResult) -> None:
+    expected, forbidden = annotations(APPS / "taint-flows")
+    found = {f for f in app_findings(flows_result) if f[0] in TAINT_RULES}
+    assert found == expected
+    assert not (found & forbidden)
+    assert len(expected) == 8 and len(forbidden) == 8
+
+
+def test_three_file_flow_has_a_full_trace(flows_result: ScanResult) -> None:
+    (f,) = [f for f in flows_result.findings if f.rule_id == "NW112"]
+    assert (f.path, f.line) == ("lib/db.js", 8)
+    where = [(s.path, s.line) for s in f.trace]
+    assert where[0] == ("app.js", 16)  # source: req.query.term
+    assert where[-1] == ("lib/db.js", 8)  # sink
+    assert {"app.js", "services/search.js", "lib/db.js"} <= {p for p, _ in where}
+    assert ("services/search.js", 9) in where  # the helper call
+    assert "req.query.term" in f.message
+
+
+def test_class_method_flow_crosses_files(flows_result: ScanResult) -> None:
+    (f,) = [f for f in flows_result.findings if f.rule_id == "NW114"]
+    assert (f.path, f.line) == ("services/file-service.js", 11)
+    assert (f.trace[0].path, f.trace[0].line) == ("app.js", 45)
+
+
+def test_sanitizer_is_per_sink_kind(flows_result: ScanResult) -> None:
+    hits = app_findings(flows_result)
+    assert ("NW110", "app.js", 54) in hits  # escapeHtml does not make a shell command safe
+    assert ("NW210", "app.js", 52) not in hits  # ... but does make the HTML safe
+
+
+def test_taint_supersedes_pattern_rule(tmp_path: Path) -> None:
+    (tmp_path / "app.js").write_text(
+        "const express = require('express');\n"
+        "const { exec } = require('child_process');\n"
+        "const app = express();\n"
+        "app.get('/x', (req, res) => {\n"
+        "  exec('ls ' + req.query.dir);\n"
+        "});\n"
+    )
+    result = scan_app(tmp_path)
+    at5 = {f.rule_id for f in result.findings if f.line == 5}
+    assert "NW110" in at5 and "NW102" not in at5
+
+
+def test_process_argv_and_nest_body_are_sources() -> None:
+    result = scan_app(APPS / "routes-nest")
+    assert ("NW110", "src/users/users.service.ts", 13) in app_findings(result)
+    (f,) = [f for f in result.findings if f.rule_id == "NW110"]
+    assert f.trace[0].path == "src/users/users.controller.ts"
+
+
+def test_bad_input_does_not_crash_and_is_reported() -> None:
+    result = scan_app(APPS / "taint-bad")
+    # A flow through a circular import is still found.
+    assert ("NW110", "cycle-b.js", 5) in app_findings(result)
+    kinds = {(e.kind, e.path, e.line) for e in result.errors}
+    assert ("parse", "broken.js", 1) in kinds
+    assert ("resolve", "app.js", 9) in kinds  # require(name)
+    assert not any(e.kind == "internal" for e in result.errors)
