@@ -84,6 +84,8 @@ def _finding(
     direct = any(graph.is_direct(p.key) for p in pkgs)
     fixed: list[str] = []
     for aff in adv.for_package(name):
+        if not affected_by(aff, version):
+            continue  # other entries cover other release lines
         for f in fixed_versions_for(aff, version):
             if f not in fixed:
                 fixed.append(f)
