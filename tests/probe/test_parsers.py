@@ -226,3 +226,21 @@ def test_fixture_format() -> None:
     assert len(log) == 2
     with pytest.raises(ValueError, match="status line"):
         parse_fixture("GET /x\nnot http\n")
+
+
+def test_hsts_on_plain_http_is_ignored_and_https_checks_are_reported_skipped() -> None:
+    page = "HTTP/1.1 200 OK\nContent-Type: text/html\nStrict-Transport-Security: max-age=31536000\n\n<title>x</title>"
+    result = probe_url("http://plain.test/", ProbeOptions(check_tls=False), transport=fixture_transport(page))
+    ids = {f.rule_id for f in result.findings}
+    assert "NW915" in ids and not {"NW916", "NW917"} & ids
+    grade = next(f for f in result.findings if f.rule_id == "NW900")
+    rows = {c["check"]: c["result"] for c in grade.detail.json_fields()["checks"]}  # type: ignore[union-attr,index]
+    assert rows["strict-transport-security"] == "hsts-not-implemented-no-https"
+    assert any("pass --https-url" in s.reason for s in result.skipped)
+
+
+def test_cookie_without_secure_on_http_only_site() -> None:
+    page = "HTTP/1.1 200 OK\nContent-Type: text/html\nSet-Cookie: sid=abc; HttpOnly; SameSite=Lax\n\n<title>x</title>"
+    result = probe_url("http://plain.test/", ProbeOptions(check_tls=False), transport=fixture_transport(page))
+    [f] = [f for f in result.findings if f.rule_id == "NW911"]
+    assert "on a site with no HTTPS" in f.message
