@@ -62,33 +62,41 @@ def _named(*words: str) -> Callable[[Rule], bool]:
 
 
 def _dependencies(r: Rule) -> bool:
-    return r.family == "deps" or 700 <= _num(r) < 800
+    return r.family == "deps"
 
 
 def _secrets(r: Rule) -> bool:
-    return r.family == "secrets" or 800 <= _num(r) < 900 or (r.family == "probe" and _named("env", "git", "exposed")(r))
+    # A downloadable /.env or /.git on a live server leaks the same secrets.
+    return r.family == "secrets" or (r.family == "probe" and _named("exposed-env", "exposed-git")(r))
+
+
+_VALIDATION_EXTRA = ("unsafe-buffer-constructor", "body-parser-large-limit")
 
 
 def _validation(r: Rule) -> bool:
-    return r.family in ("sast", "app") and (100 <= _num(r) < 300 or 600 <= _num(r) < 700)
+    if r.family not in ("sast", "app"):
+        return False
+    return 100 <= _num(r) < 300 or 600 <= _num(r) < 700 or r.name in _VALIDATION_EXTRA
 
 
 def _authentication(r: Rule) -> bool:
     if r.family == "probe":
         return _named("cookie", "rate-limit", "csrf", "login")(r)
-    return 300 <= _num(r) < 400 or 500 <= _num(r) < 600 or (400 <= _num(r) < 500 and _named("cookie", "session")(r))
+    if r.family not in ("sast", "app"):
+        return False
+    return 300 <= _num(r) < 400 or 500 <= _num(r) < 600 or _named("cookie", "session")(r)
 
 
 def _errors(r: Rule) -> bool:
-    return _named("error", "stack", "exception")(r) and r.family in ("sast", "app", "probe")
+    return r.family in ("sast", "app", "probe") and _named("error", "stack", "exception")(r)
 
 
 def _headers(r: Rule) -> bool:
-    if _errors(r) or _authentication(r) or _secrets(r):
+    if r.name == "probe-grade" or _errors(r) or _authentication(r) or _secrets(r) or _validation(r):
         return False
     if r.family == "probe":
         return True
-    return 400 <= _num(r) < 500
+    return r.family in ("sast", "app") and 400 <= _num(r) < 500
 
 
 CHECKLIST: tuple[ChecklistItem, ...] = (
@@ -158,7 +166,7 @@ def evaluate(
         ran = [r for r in result.rules if item.covers(r)]
         hits = [f for f in result.active_findings if (rule := by_id.get(f.rule_id)) is not None and item.covers(rule)]
         hits.sort(key=lambda f: (-f.severity.value, f.sort_key()))
-        errors = [e for e in result.errors if e.fatal and _error_concerns(item, e.kind, e.message)]
+        errors = [e for e in result.errors if _error_concerns(item, e.kind, e.message)]
         evidence = tuple(_where(f) for f in hits[:10])
         if len(hits) > 10:
             evidence += (f"... and {len(hits) - 10} more",)

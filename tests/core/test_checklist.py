@@ -55,3 +55,29 @@ def test_not_applicable_without_manifest_or_rules() -> None:
     items = {i.item.key: i.status for i in evaluate(result, RULES, has_sources=True, has_manifest=False)}
     assert items["dependencies"] is Status.NOT_APPLICABLE
     assert items["headers"] is Status.PASS
+
+
+def test_every_rule_answers_exactly_one_item() -> None:
+    from nodeward.checklist import CHECKLIST
+    from nodeward.registry import ALL_RULES
+
+    for rule in ALL_RULES:
+        items = [i.key for i in CHECKLIST if i.covers(rule)]
+        if rule.family == "core" or rule.name == "probe-grade":
+            assert items == [], rule.id
+        else:
+            assert len(items) == 1, f"{rule.id} {rule.name} -> {items}"
+
+
+def test_demo_and_hardened_checklists(capsys) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from nodeward.cli import main
+    from tests.conftest import ROOT
+
+    assert main(["checklist", str(ROOT / "examples" / "insecure-express"), "--format", "json"]) == 1
+    insecure = {i["item"]: i["status"] for i in json.loads(capsys.readouterr().out)}
+    assert main(["checklist", str(ROOT / "examples" / "hardened-express"), "--format", "json"]) == 0
+    hardened = {i["item"]: i["status"] for i in json.loads(capsys.readouterr().out)}
+    assert insecure == {k: "FAIL" for k in insecure} | {"dependencies": insecure["dependencies"]}
+    assert all(v in ("PASS", "WARN") for v in hardened.values()), hardened
