@@ -79,5 +79,5 @@ def test_demo_and_hardened_checklists(capsys) -> None:  # type: ignore[no-untype
     insecure = {i["item"]: i["status"] for i in json.loads(capsys.readouterr().out)}
     assert main(["checklist", str(ROOT / "examples" / "hardened-express"), "--format", "json"]) == 0
     hardened = {i["item"]: i["status"] for i in json.loads(capsys.readouterr().out)}
-    assert insecure == {k: "FAIL" for k in insecure} | {"dependencies": insecure["dependencies"]}
+    assert insecure == dict.fromkeys(insecure, "FAIL") | {"dependencies": insecure["dependencies"]}
     assert all(v in ("PASS", "WARN") for v in hardened.values()), hardened
