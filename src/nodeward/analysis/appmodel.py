@@ -259,8 +259,7 @@ class _Builder:
                         continue
                     if ref.kind == "value" and ref.name == "prefix":
                         continue
-                    for mw in self.classify(path, ref, scope):
-                        mws.append((reg_prefix, mw))
+                    mws.extend((reg_prefix, mw) for mw in self.classify(path, ref, scope))
                 local.extend(mws)
                 continue
             if method not in HTTP_METHODS:

@@ -102,8 +102,7 @@ class TaintLinker:
                 continue
             if target == UNANALYSED:
                 for arg in call.args:
-                    for sub in self.resolve(path, arg, depth + 1):
-                        out.append(Label(sub.origin, sub.key, sub.cleaned | label.cleaned, sub.steps))
+                    out.extend(Label(sub.origin, sub.key, sub.cleaned | label.cleaned, sub.steps) for sub in self.resolve(path, arg, depth + 1))
                 continue
             for r in self.returns(target, depth + 1):
                 if r.origin == "src":
@@ -111,8 +110,8 @@ class TaintLinker:
                 elif r.origin == "param":
                     j = r.key.rpartition("|")[2]
                     if j.isdigit() and int(j) < len(call.args):
-                        for sub in self.resolve(path, call.args[int(j)], depth + 1):
-                            out.append(Label(sub.origin, sub.key, sub.cleaned | r.cleaned | label.cleaned, (*sub.steps, call.step)))
+                        subs = self.resolve(path, call.args[int(j)], depth + 1)
+                        out.extend(Label(sub.origin, sub.key, sub.cleaned | r.cleaned | label.cleaned, (*sub.steps, call.step)) for sub in subs)
         return tuple(out)
 
     def returns(self, ref: FuncRef, depth: int = 0) -> Taint:
@@ -145,9 +144,7 @@ class TaintLinker:
         path = ref[0]
         try:
             for sink in fn.sinks:
-                for lb in self.resolve(path, sink.labels, depth):
-                    if sink.kind not in lb.cleaned:
-                        out.append(Flow(sink.kind, lb, sink.step, lb.steps))
+                out.extend(Flow(sink.kind, lb, sink.step, lb.steps) for lb in self.resolve(path, sink.labels, depth) if sink.kind not in lb.cleaned)
             for call in fn.calls:
                 target = self.callee(path, call)
                 if target is None or target == UNANALYSED:
@@ -178,9 +175,7 @@ class TaintLinker:
         try:
             out: list[Flow] = []
             for key in (ref[1], *self.descendants(ref[0], ref[1])):
-                for f in self.flows((ref[0], key), depth):
-                    if f.label.origin == "param" and _owner(f.label) == ref[1]:
-                        out.append(f)
+                out.extend(f for f in self.flows((ref[0], key), depth) if f.label.origin == "param" and _owner(f.label) == ref[1])
         finally:
             self._busy.discard(busy)
         seen: dict[tuple[str, str, str, int], Flow] = {}

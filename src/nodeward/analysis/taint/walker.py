@@ -34,7 +34,6 @@ from nodeward.analysis.ir import (
     Instance,
     Label,
     MwRef,
-    Recv,
     RouteReg,
     SinkEvent,
     Step,
@@ -226,11 +225,11 @@ class FileWalker:
         if t in ("lexical_declaration", "variable_declaration"):
             for decl in node.named_children:
                 if decl.type == "variable_declarator":
-                    name = decl.child_by_field_name("name")
+                    pat = decl.child_by_field_name("name")
                     value = decl.child_by_field_name("value")
-                    v = self.expr(value, scope, name_hint=self.text(name) if name is not None and name.type == "identifier" else "") if value is not None else Value()
-                    if name is not None:
-                        self.bind(name, v, scope, declare=True, node=decl)
+                    v = self.expr(value, scope, name_hint=self.text(pat) if pat is not None and pat.type == "identifier" else "") if value is not None else Value()
+                    if pat is not None:
+                        self.bind(pat, v, scope, declare=True, node=decl)
         elif t == "expression_statement":
             for c in node.named_children:
                 self.expr(c, scope)
@@ -254,10 +253,10 @@ class FileWalker:
                 ctx.in_condition += 1
                 self.expr(cond, scope)
                 ctx.in_condition -= 1
-            for f in ("consequence", "alternative"):
-                c = node.child_by_field_name(f)
-                if c is not None:
-                    self.stmt(c, scope)
+            for fname in ("consequence", "alternative"):
+                branch = node.child_by_field_name(fname)
+                if branch is not None:
+                    self.stmt(branch, scope)
         elif t == "for_in_statement":
             right = node.child_by_field_name("right")
             left = node.child_by_field_name("left")
@@ -279,7 +278,7 @@ class FileWalker:
             return
         elif t in ("interface_declaration", "type_alias_declaration", "enum_declaration", "ambient_declaration", "module", "internal_module"):
             return
-        elif t == "statement_block" or t.endswith("_statement") or t.endswith("_clause") or t in ("switch_body", "switch_case", "switch_default", "finally_clause", "catch_clause", "else_clause"):
+        elif t == "statement_block" or t.endswith(("_statement", "_clause")) or t in ("switch_body", "switch_case", "switch_default", "finally_clause", "catch_clause", "else_clause"):
             for c in node.named_children:
                 if c.type.endswith(("statement", "declaration", "block", "_clause", "switch_body", "switch_case", "switch_default")):
                     self.stmt(c, scope)
@@ -471,8 +470,7 @@ class FileWalker:
             parts: list[Taint] = []
             for c in node.named_children:
                 if c.type == "template_substitution":
-                    for cc in c.named_children:
-                        parts.append(self.expr(cc, scope).taint)
+                    parts.extend(self.expr(cc, scope).taint for cc in c.named_children)
             taint = union(*parts)
             if taint:
                 taint = clean(extend(taint, self.step(node, "interpolated into a template literal")), frozenset({"nosql", "proto"}))
@@ -626,10 +624,9 @@ class FileWalker:
             elif c.type == "spread_element":
                 parts.append(self.expr(c, scope).taint)
             elif c.type == "method_definition":
-                name_node = c.child_by_field_name("name")
-                name = self.text(name_node) if name_node is not None else "@m"
-                key = self.function(c, scope, name)
-                out.fieldfuncs[name] = key
+                mname_node = c.child_by_field_name("name")
+                mname = self.text(mname_node) if mname_node is not None else "@m"
+                out.fieldfuncs[mname] = self.function(c, scope, mname)
         out.taint = union(*parts)
         return out
 
@@ -647,10 +644,9 @@ class FileWalker:
             ov = self.expr(obj_node, scope)
             if ov.role == "ctx" and prop == "body" and v.taint and v.stringy:
                 self.sink("xss", v.taint, node, scope, "ctx.body")
-            if ov.role == "ctx" and prop == "status" and v.literal is None:
-                status = self.text(left.parent.child_by_field_name("right")) if left.parent is not None and left.parent.child_by_field_name("right") is not None else ""
-                if status in ("401", "403"):
-                    ctx.ends_request = True
+            right = node.child_by_field_name("right")
+            if ov.role == "ctx" and prop == "status" and right is not None and self.text(right) in ("401", "403"):
+                ctx.ends_request = True
             ov.fields[prop] = union(ov.fields.get(prop, ()), v.taint)
             if v.taint:
                 ov.taint = union(ov.taint, extend(v.taint, self.step(node, f"stored in `.{prop}`")))
@@ -765,7 +761,6 @@ class FileWalker:
             else:
                 args.append(self.expr(a, scope))
         arg_taint = [a.taint for a in args]
-        step = self.step(node, "")
 
         if is_route:
             assert rv is not None and rv.recv is not None
@@ -796,15 +791,15 @@ class FileWalker:
                     ctx.headers += 1
                 if hname == "location" and len(args) > 1:
                     self.sink("redirect", args[1].taint, node, scope, f"res.{method}('Location')")
-            spec = RES_SINKS.get(method)
-            if spec is not None and not (recv_role == "reply" and spec.kind == "xss"):
+            res_spec = RES_SINKS.get(method)
+            if res_spec is not None and not (recv_role == "reply" and res_spec.kind == "xss"):
                 if method == "sendFile" and len(arg_nodes) > 1 and arg_nodes[1].type == "object" and "root" in args[1].fields:
-                    spec = None
-                if spec is not None:
-                    positions = range(len(args)) if spec.args == (-1,) else spec.args
+                    res_spec = None
+                if res_spec is not None:
+                    positions = range(len(args)) if res_spec.args == (-1,) else res_spec.args
                     for p in positions:
-                        if p < len(args) and args[p].taint and not (spec.kind == "xss" and args[p].is_obj):
-                            self.sink(spec.kind, args[p].taint, node, scope, f"{'res' if recv_role != 'ctx' else 'ctx'}.{method}")
+                        if p < len(args) and args[p].taint and not (res_spec.kind == "xss" and args[p].is_obj):
+                            self.sink(res_spec.kind, args[p].taint, node, scope, f"{'res' if recv_role != 'ctx' else 'ctx'}.{method}")
             if method in _RES_CHAIN:
                 return Value(role=recv_role)
             return Value()
@@ -824,14 +819,14 @@ class FileWalker:
             ctx.ends_request = True
 
         # Validation (express-validator, Joi, zod, yup, validator.js) and allow-lists.
-        if qn.startswith("express-validator.validationResult") or qn.startswith("express-validator.matchedData"):
+        if qn.startswith(("express-validator.validationResult", "express-validator.matchedData")):
             ctx.validates = True
             return Value()
         if method in VALIDATING_METHODS and rv is not None and rv.qn not in ("JSON", "path", "url", "Date", "qs", "querystring", "URL") and not rv.qn.startswith(("JSON.", "path.", "url.")) and rv.role == "":
             if any(a.taint for a in args):
                 ctx.validates = True
                 return Value(clean(union(*arg_taint), ALL_KINDS))
-        if qn.startswith("validator.is") or qn.startswith("validator.matches"):
+        if qn.startswith(("validator.is", "validator.matches")):
             self._clean_args(arg_nodes, scope)
             ctx.validates = True
             return Value()
@@ -875,7 +870,8 @@ class FileWalker:
                         self.sink("command", args[p].taint, node, scope, base_qn + " (shell)")
         elif method in METHOD_SINKS and rv is not None and rv.role not in ("req", "reqpart", "res", "ctx") and not rv.qn.startswith(("crypto", "lodash", "_")) and rv.qn not in ("Array", "Object", "JSON"):
             spec_s = METHOD_SINKS[method]
-            recv_text = self.text(fn_node.child_by_field_name("object")) if fn_node is not None and fn_node.child_by_field_name("object") is not None else ""
+            recv_node = fn_node.child_by_field_name("object") if fn_node is not None else None
+            recv_text = self.text(recv_node) if recv_node is not None else ""
             if self._sink_receiver_ok(method, recv_text, rv):
                 for p in spec_s.args:
                     if p < len(args) and args[p].taint:
@@ -1049,8 +1045,7 @@ class FileWalker:
         refs_list: list[MwRef] = []
         for n, v in rest:
             if n.type == "array":
-                for c in n.named_children:
-                    refs_list.append(self.mwref(c, self.expr(c, scope), scope))
+                refs_list.extend(self.mwref(c, self.expr(c, scope), scope) for c in n.named_children)
             elif n.type == "object" and method in ("register", "get", "post", "put", "patch", "delete", "route"):
                 # fastify route options: { preHandler: [...], onRequest: ..., prefix: '/x' }
                 prefix = self._object_string_field(n, "prefix")
@@ -1062,8 +1057,7 @@ class FileWalker:
                     val = c.child_by_field_name("value")
                     if kname in ("preHandler", "onRequest", "preValidation", "beforeHandler") and val is not None:
                         items = val.named_children if val.type == "array" else [val]
-                        for it in items:
-                            refs_list.append(self.mwref(it, self.expr(it, scope), scope))
+                        refs_list.extend(self.mwref(it, self.expr(it, scope), scope) for it in items)
                     elif kname == "schema":
                         refs_list.append(MwRef("value", name="schema", category="validation", line=c.start_point[0] + 1, col=c.start_point[1] + 1, text="fastify schema"))
                 if prefix is not None:
@@ -1097,8 +1091,8 @@ class FileWalker:
             elif kname in ("url", "path"):
                 url = self._string_value(val)
             elif kname in ("preHandler", "onRequest", "preValidation"):
-                for it in val.named_children if val.type == "array" else [val]:
-                    refs.append(self.mwref(it, self.expr(it, scope) if it.type not in _FUNCTION_TYPES else Value(), scope))
+                items = val.named_children if val.type == "array" else [val]
+                refs.extend(self.mwref(it, self.expr(it, scope) if it.type not in _FUNCTION_TYPES else Value(), scope) for it in items)
             elif kname == "schema":
                 refs.append(MwRef("value", name="schema", category="validation", line=c.start_point[0] + 1, col=c.start_point[1] + 1, text="fastify schema"))
             elif kname == "handler":
