@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from nodeward.model import Confidence
 from nodeward.secrets.detectors.base import ROTATE, Detector, secret_rule
 
 RULE = secret_rule(
@@ -18,6 +19,7 @@ AUTH0_CLIENT_SECRET=VADJHONXO1WMXsmVbgZteLc9dAtxJO8TLKsmWg3YzzYlqDvi4i5C32SSyAJ9
     use_instead="""
 const auth0clientsecret = process.env.AUTH0_CLIENT_SECRET;
 """,
+    confidence=Confidence.MEDIUM,
     references=('https://auth0.com/docs/get-started/applications/application-credentials',),
 )
 

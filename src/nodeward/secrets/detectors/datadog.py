@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from nodeward.model import Confidence
 from nodeward.secrets.detectors.base import ROTATE, Detector, secret_rule
 
 RULE = secret_rule(
@@ -18,6 +19,7 @@ DD_API_KEY=3f9a1c7e5b2d8f4a6c0e9b7d3f1a5c8e
     use_instead="""
 const ddapikey = process.env.DD_API_KEY;
 """,
+    confidence=Confidence.MEDIUM,
     references=('https://docs.datadoghq.com/account_management/api-app-keys/',),
 )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from nodeward.model import Confidence
 from nodeward.secrets.detectors.base import ROTATE, Detector, secret_rule
 
 RULE = secret_rule(
@@ -18,6 +19,7 @@ HEROKU_API_KEY=4f9a1c7e-5b2d-4f4a-9c0e-9b7d3f1a5c8e
     use_instead="""
 const herokuapikey = process.env.HEROKU_API_KEY;
 """,
+    confidence=Confidence.MEDIUM,
     references=('https://devcenter.heroku.com/articles/authentication',),
 )
 

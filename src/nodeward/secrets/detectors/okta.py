@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from nodeward.model import Confidence
 from nodeward.secrets.detectors.base import ROTATE, Detector, secret_rule
 
 RULE = secret_rule(
@@ -18,6 +19,7 @@ OKTA_API_TOKEN=00QQkYOqQAVW3ToA33wQzahGImaHt8RVkGYZC7nqV2
     use_instead="""
 const oktaapitoken = process.env.OKTA_API_TOKEN;
 """,
+    confidence=Confidence.MEDIUM,
     references=('https://developer.okta.com/docs/guides/create-an-api-token/main/',),
 )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from nodeward.model import Confidence
 from nodeward.secrets.detectors.base import ROTATE, Detector, secret_rule
 
 RULE = secret_rule(
@@ -18,6 +19,7 @@ TWILIO_AUTH_TOKEN=9f3c7a1e5b2d8f4a6c0e9b7d3f1a5c8e
     use_instead="""
 const twilioauthtoken = process.env.TWILIO_AUTH_TOKEN;
 """,
+    confidence=Confidence.MEDIUM,
     references=('https://www.twilio.com/docs/iam/api-keys',),
 )
 
