@@ -55,7 +55,7 @@ def run_app(app: str, tmp: Path) -> dict[str, object]:
     if app == "probe-insecure":
         certs = make_certs(tmp / "certs", ip=None, dns="insecure.invalid", expired=True)
         env = {"TLS_KEY": str(certs.key), "TLS_CERT": str(certs.cert), "SITE_ROOT": str(_site(tmp))}
-        options = ProbeOptions(https_url="https://127.0.0.1/", insecure=True, login_path="/login",
+        options = ProbeOptions(https_url="https://127.0.0.1/", insecure=True, ca_cert=str(certs.ca), login_path="/login",
                                login_body="user=admin&password=wrong", rate_limit_probe=True)
     else:
         certs = make_certs(tmp / "certs")

@@ -29,13 +29,18 @@ def _site(root: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def insecure_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
+def insecure_certs(tmp_path_factory: pytest.TempPathFactory) -> CertFiles:
+    # Expired, and issued for another name: the TLS checks must report both.
+    return make_certs(tmp_path_factory.mktemp("insecure-certs"), ip=None, dns="insecure.invalid", expired=True)
+
+
+@pytest.fixture(scope="module")
+def insecure_app(tmp_path_factory: pytest.TempPathFactory, insecure_certs: CertFiles) -> Iterator[RunningApp]:
     reason = node_available("probe-insecure")
     if reason:
         pytest.skip(reason)
     root = tmp_path_factory.mktemp("probe-insecure")
-    # Expired, and issued for another name: the TLS checks must report both.
-    certs = make_certs(root / "certs", ip=None, dns="insecure.invalid", expired=True)
+    certs = insecure_certs
     env = {"TLS_KEY": str(certs.key), "TLS_CERT": str(certs.cert), "SITE_ROOT": str(_site(root))}
     app = start_app("probe-insecure", env, root / "server.log")
     try:

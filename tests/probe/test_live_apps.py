@@ -20,7 +20,7 @@ import pytest
 from nodeward.cli import main
 from nodeward.model import ScanResult, UrlRef
 from nodeward.probe import ProbeOptions, probe_url
-from nodeward.probe.tls import probe_tls
+from nodeward.probe.tls import judge_tls, probe_tls
 from nodeward.report import FORMATS
 from tests.conftest import SHARED
 from tests.probe.certs import CertFiles
@@ -57,8 +57,11 @@ def keyed(result: ScanResult) -> set[tuple[str, str, str, str]]:
 
 
 @pytest.fixture(scope="module")
-def insecure_result(insecure_app: RunningApp) -> ScanResult:
-    return probe_url(insecure_app.http_url, ProbeOptions(https_url=insecure_app.https_url, insecure=True, **LOGIN))  # type: ignore[arg-type]
+def insecure_result(insecure_app: RunningApp, insecure_certs: CertFiles) -> ScanResult:
+    # --insecure to get past the expired, mismatched certificate; --ca-cert so the chain itself
+    # verifies and the certificate findings are exactly expiry and host name.
+    options = ProbeOptions(https_url=insecure_app.https_url, insecure=True, ca_cert=str(insecure_certs.ca), **LOGIN)  # type: ignore[arg-type]
+    return probe_url(insecure_app.http_url, options)
 
 
 @pytest.fixture(scope="module")
@@ -121,6 +124,14 @@ def test_insecure_app_legacy_tls_versions(insecure_app: RunningApp) -> None:
     report = probe_tls(insecure_app.https_url, 5.0)
     assert report.protocols == ("TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3")
     assert report.names == ("insecure.invalid",)
+
+
+def test_untrusted_chain_reported(insecure_app: RunningApp) -> None:
+    """Without the test CA the chain does not verify: NW923, besides expiry and host name."""
+    report = probe_tls(insecure_app.https_url, 5.0, ca_cert=None)
+    assert report.trust_error is not None and "local issuer" in report.trust_error
+    ids = {f.rule_id for f in judge_tls(report, insecure_app.https_url)}
+    assert {"NW921", "NW922", "NW923"} <= ids
 
 
 def test_insecure_app_spoofable_limiter(insecure_app: RunningApp) -> None:
@@ -228,6 +239,7 @@ def test_cli_json_and_exit_codes(insecure_app: RunningApp, hardened_app: Running
     code = main(["probe", insecure_app.http_url, "--https-url", insecure_app.https_url, "--insecure", "--format", "json"])
     out = json.loads(capsys.readouterr().out)
     assert code == 1  # critical and high findings, default --fail-on high
+    jsonschema.validate(out, json.loads((Path(__file__).resolve().parents[2] / "docs" / "json-format.schema.json").read_text()))
     env = next(f for f in out["findings"] if f["rule_id"] == "NW950")
     assert env["url"].endswith("/.env") and env["method"] == "GET" and env["status"] == 200
     assert env["request"].startswith("GET https://127.0.0.1:") and "DB_PASSWORD=<redacted>" in env["evidence_excerpt"]

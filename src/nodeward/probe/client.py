@@ -178,12 +178,12 @@ class ProbeSession:
                 return ex
             seen.add(current)
             if target in seen:
-                self._error(url, f"redirect loop ({current} -> {target})", kind="redirect")
+                self._error(url, f"redirect loop ({current} -> {target})", kind="probe")
                 return None
             current = target
             if method not in ("GET", "HEAD"):
                 method, content = "GET", None
-        self._error(url, f"more than {MAX_REDIRECTS} redirects", kind="redirect")
+        self._error(url, f"more than {MAX_REDIRECTS} redirects", kind="probe")
         return None
 
     def _send(
@@ -196,17 +196,17 @@ class ProbeSession:
     ) -> Exchange | None:
         if not self.allowed(url):
             # A bug in a check, not user input: never contact an origin the user did not give.
-            self._error(url, "refused: outside the origins given on the command line", kind="internal")
+            self._error(url, "refused: outside the origins given on the command line", kind="probe")
             return None
         if self.requests_sent >= self.max_requests:
-            self._error(url, f"request cap reached ({self.max_requests}); remaining checks skipped", kind="limit")
+            self._error(url, f"request cap reached ({self.max_requests}); remaining checks skipped", kind="probe")
             return None
         self.requests_sent += 1
         try:
             ex = read_bounded(self.client, method, url, headers, content, self.timeout)
         except httpx.HTTPError as e:
             if record_error:
-                self._error(url, describe_http_error(e, self.timeout), kind="network")
+                self._error(url, describe_http_error(e, self.timeout), kind="probe")
             return None
         self.exchanges.append(ex)
         return ex

@@ -52,6 +52,7 @@ NODEWARD_WEIGHTS: dict[str, int] = {
     R.LEGACY_TLS.id: -20,
     R.CERT_EXPIRED.id: -20,
     R.CERT_HOST_MISMATCH.id: -20,
+    R.CERT_NOT_TRUSTED.id: -20,
     R.X_POWERED_BY.id: -5,
     R.DEFAULT_ERROR_PAGE.id: -5,
     R.CORS_REFLECTS_WITH_CREDENTIALS.id: -50,
@@ -305,7 +306,7 @@ def compute_grade(
 ) -> Grade:
     findings = list(findings)
     invalid_cert = any(
-        f.rule_id == R.CERT_HOST_MISMATCH.id or (f.rule_id == R.CERT_EXPIRED.id and f.severity >= Severity.HIGH) for f in findings
+        f.rule_id in (R.CERT_HOST_MISMATCH.id, R.CERT_NOT_TRUSTED.id) or (f.rule_id == R.CERT_EXPIRED.id and f.severity >= Severity.HIGH) for f in findings
     )
     hsts_row, hsts_ok = _hsts_row(main, invalid_cert)
     obs_rows = [

@@ -290,6 +290,20 @@ CERT_HOST_MISMATCH = _rule(
     refs=["https://www.rfc-editor.org/rfc/rfc6125#section-6.4"],
 )
 
+CERT_NOT_TRUSTED = _rule(
+    "NW923", "certificate-not-trusted", "The TLS certificate chain does not verify (self-signed, unknown CA, incomplete chain)",
+    Severity.HIGH, (295,), _A02, "TLS/SSL",
+    what=(
+        "Verifies the served chain against `--ca-cert` (or the system trust store) with host-name "
+        "checking off, and reports a failure other than expiry (NW921 covers that): self-signed, "
+        "unknown issuer, missing intermediate."
+    ),
+    why="Browsers show a warning users learn to click through, and API clients end up with verification turned off.",
+    example="```tls\nhost: example.test\nprotocols: TLSv1.2 TLSv1.3\nnot_after: 2099-01-31T00:00:00Z\nnames: example.test\nuntrusted: self-signed certificate\n```",
+    use_instead="```tls\nhost: example.test\nprotocols: TLSv1.2 TLSv1.3\nnot_after: 2099-01-31T00:00:00Z\nnames: example.test\n```",
+    refs=["https://nodejs.org/api/tls.html#tlscreatesecurecontextoptions", "https://letsencrypt.org/docs/certificates-for-localhost/"],
+)
+
 # ---------------------------------------------------------------- fingerprinting
 X_POWERED_BY = _rule(
     "NW925", "x-powered-by-header", "Responses announce the framework (`X-Powered-By`)",
@@ -504,6 +518,7 @@ RULES: tuple[Rule, ...] = (
     LEGACY_TLS,
     CERT_EXPIRED,
     CERT_HOST_MISMATCH,
+    CERT_NOT_TRUSTED,
     X_POWERED_BY,
     DEFAULT_ERROR_PAGE,
     CORS_REFLECTS_WITH_CREDENTIALS,

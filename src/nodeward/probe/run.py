@@ -86,7 +86,7 @@ def _run(
         main = session.request("GET", primary, follow=True)
         if main is None:
             reason = session.errors[-1].message if session.errors else f"{primary}: no response"
-            fatal = ScanError(message=f"{reason} (nothing was probed)", path=primary, kind="network", incomplete=True, fatal=True)
+            fatal = ScanError(message=f"{reason} (nothing was probed)", path=primary, kind="probe", incomplete=True, fatal=True)
             return [], [*session.errors[:-1], fatal], skipped, session.requests_sent
 
         redirect: RedirectOutcome | None = None
@@ -135,7 +135,7 @@ def _run(
         findings.extend(check_fingerprint(session.exchanges, probes.not_found))
 
         if https_url and options.check_tls:
-            findings.extend(judge_tls(probe_tls(https_url, options.timeout), https_url))
+            findings.extend(judge_tls(probe_tls(https_url, options.timeout, options.ca_cert), https_url))
 
         if options.rate_limit_probe and login is not None:
             findings.extend(check_rate_limit(session, login, options.attempts))

@@ -7,7 +7,10 @@ signatures at the default level); if the local OpenSSL cannot offer a version
 at all, the report says so instead of calling the server safe.  The
 certificate is read from an unverified handshake and judged with
 `cryptography` (expiry, subjectAltName match per RFC 6125), so an expired or
-mismatched certificate is reported rather than aborting the probe.  Cipher
+mismatched certificate is reported rather than aborting the probe.  One more
+handshake verifies the chain against `--ca-cert` (or the system store) with
+host-name checking off: a failure other than expiry means no client trusts
+the certificate.  Cipher
 review is left to sslyze when installed; nodeward does not require it.
 """
 
@@ -43,6 +46,8 @@ class TlsReport:
     names: tuple[str, ...] = ()
     """subjectAltName DNS names and IP addresses of the leaf certificate."""
     errors: tuple[str, ...] = field(default_factory=tuple)
+    trust_error: str | None = None
+    """Why chain verification failed (expiry excluded: NW921 says that), or None when trusted."""
 
 
 def _context(version_attr: str) -> ssl.SSLContext:
@@ -73,8 +78,25 @@ def _sni(host: str) -> str | None:
         return host
 
 
-def probe_tls(url: str, timeout: float) -> TlsReport:
-    """Four pinned-version handshakes plus the certificate (5 connections, fixed)."""
+X509_V_ERR_CERT_HAS_EXPIRED = 10
+
+
+def _trust_error(host: str, port: int, timeout: float, ca_cert: str | None) -> str | None:
+    ctx = ssl.create_default_context(cafile=ca_cert) if ca_cert else ssl.create_default_context()
+    ctx.check_hostname = False
+    try:
+        _handshake(host, port, ctx, timeout, _sni(host))
+    except ssl.SSLCertVerificationError as e:
+        if e.verify_code == X509_V_ERR_CERT_HAS_EXPIRED:
+            return None
+        return str(e.verify_message or e)
+    except (ssl.SSLError, OSError):
+        return None  # not a trust verdict; the version handshakes report connection problems
+    return None
+
+
+def probe_tls(url: str, timeout: float, ca_cert: str | None = None) -> TlsReport:
+    """Four pinned-version handshakes, the certificate, and one verifying handshake (6 connections, fixed)."""
     parts = urlsplit(url)
     host = parts.hostname or ""
     port = parts.port or 443
@@ -105,7 +127,8 @@ def probe_tls(url: str, timeout: float) -> TlsReport:
     names: tuple[str, ...] = ()
     if der:
         not_after, names = _read_cert(der)
-    return TlsReport(host, tuple(accepted), tuple(untestable), not_after, names, tuple(errors))
+    trust = _trust_error(host, port, timeout, ca_cert) if accepted else None
+    return TlsReport(host, tuple(accepted), tuple(untestable), not_after, names, tuple(errors), trust)
 
 
 def _read_cert(der: bytes) -> tuple[dt.datetime | None, tuple[str, ...]]:
@@ -166,6 +189,10 @@ def judge_tls(report: TlsReport, url: str, now: dt.datetime | None = None) -> li
             out.append(make_finding(R.CERT_EXPIRED, None, f"The certificate expires in {int(days)} days ({stamp})", url=url, method="TLS",
                                     header=f"notAfter: {stamp}", key="expiry", severity=Severity.LOW,
                                     fix="Renew the certificate and automate renewal (ACME)."))
+    if report.trust_error:
+        out.append(make_finding(R.CERT_NOT_TRUSTED, None, f"The certificate chain does not verify: {report.trust_error}",
+                                url=url, method="TLS", header=f"verify: {report.trust_error}", key="trust",
+                                fix="Serve the full chain from a public CA (or, for internal services, distribute the private CA to every client)."))
     if report.names and not host_matches(report.host, report.names):
         out.append(make_finding(R.CERT_HOST_MISMATCH, None, f"The certificate is for {', '.join(report.names)}, not `{report.host}`",
                                 url=url, method="TLS", header=f"subjectAltName: {', '.join(report.names)}", key="host",
@@ -174,7 +201,7 @@ def judge_tls(report: TlsReport, url: str, now: dt.datetime | None = None) -> li
 
 
 def parse_tls_fixture(text: str) -> TlsReport:
-    """The `tls` blocks in rule docs: `host:`, `protocols:`, `not_after:` (ISO 8601), `names:`."""
+    """The `tls` blocks in rule docs: `host:`, `protocols:`, `not_after:` (ISO 8601), `names:`, `untrusted:` (reason)."""
     fields: dict[str, str] = {}
     for line in text.strip().splitlines():
         key, _, value = line.partition(":")
@@ -187,4 +214,5 @@ def parse_tls_fixture(text: str) -> TlsReport:
         protocols=tuple(fields.get("protocols", "").split()),
         not_after=not_after,
         names=tuple(fields.get("names", "").split()),
+        trust_error=fields.get("untrusted") or None,
     )
