@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from nodeward.deps.advisories.base import merge_advisories
 from nodeward.deps.advisories.cvss import cvss3_base_score
 from nodeward.deps.advisories.files import OsvFilesSource, iter_osv_records
@@ -123,8 +121,7 @@ def test_matching_agrees_with_node_semver_on_every_shared_record() -> None:
         for aff in adv.affected:
             for r in aff.ranges:
                 rng = _range_text(r.events).replace(">=1.0 ", ">=1.0.0 ")
-                for v in _probe_versions(r.events):
-                    cases.append((AffectedPackage(aff.name, (r,)), v, rng))
+                cases.extend((AffectedPackage(aff.name, (r,)), v, rng) for v in _probe_versions(r.events))
     expected = ask([["satisfies", v, rng, True] for _, v, rng in cases])
     wrong = [(a.name, v, rng, e) for (a, v, rng), e in zip(cases, expected, strict=True) if affected_by(a, v) != e]
     assert not wrong, wrong[:10]

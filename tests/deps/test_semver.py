@@ -14,7 +14,16 @@ from pathlib import Path
 import nodesemver
 import pytest
 
-from nodeward.deps.semver import Range, SemverError, compare, max_satisfying, min_satisfying, parse_version, satisfies, valid_range
+from nodeward.deps.semver import (
+    Range,
+    SemverError,
+    compare,
+    max_satisfying,
+    min_satisfying,
+    parse_version,
+    satisfies,
+    valid_range,
+)
 from tests.deps.oracle import ask, require_oracle
 
 FIXTURES = json.loads((Path(__file__).parent / "data" / "node_semver_fixtures.json").read_text())

@@ -33,7 +33,7 @@ __all__ = [
 
 _UNPINNED = {"*", "", "x", "X", "latest", "next"}
 _NON_SEMVER_PREFIXES = ("npm:", "workspace:", "file:", "link:", "portal:", "git", "http:", "https:", "github:", "gitlab:", "bitbucket:", "catalog:", "patch:", "exec:")
-_INSTALL_CMD = re.compile(r"(?<![\w-])(npm\s+(?:ci|install|i)(?![\w-])|yarn(?:\s+install)?\s*(?:$|[;&|'\"])|pnpm\s+(?:install|i)(?![\w-])|bun\s+install(?![\w-]))")
+_INSTALL_CMD = re.compile(r"(?<![\w-])(npm\s+(?:ci|install|i)(?![\w-])|yarn(?:\s+install(?![\w-])|\s*(?:$|[;&|'\"]))|pnpm\s+(?:install|i)(?![\w-])|bun\s+install(?![\w-]))")
 CI_FILES = (".gitlab-ci.yml", ".circleci/config.yml", "azure-pipelines.yml", "bitbucket-pipelines.yml", "Jenkinsfile", ".travis.yml")
 
 
@@ -76,7 +76,8 @@ def lockfile_findings(lock: Lockfile, lines: Sequence[str]) -> list[Finding]:
                 )
             )
         builtin_patch = "@patch:" in (pkg.resolved or "")  # Berry's built-in patches carry no checksum
-        if pkg.source == "registry" and not pkg.integrity and not builtin_patch and (MISSING_INTEGRITY.id, *ident[:2]) not in seen:
+        # Bundled packages ship inside their parent's tarball, which its own hash covers.
+        if pkg.source == "registry" and not pkg.integrity and not builtin_patch and not pkg.bundled and (MISSING_INTEGRITY.id, *ident[:2]) not in seen:
             seen.add((MISSING_INTEGRITY.id, *ident[:2]))
             out.append(
                 _finding(
