@@ -236,3 +236,22 @@ def test_no_rate_limit_traffic_without_the_flag() -> None:
     log: list[httpx.Request] = []
     probe_url("https://t.test/", ProbeOptions(check_tls=False, login_path="/login", login_body="u=a"), transport=fixture_transport(OK_PAGE, log))
     assert sum(1 for r in log if r.method == "POST" and r.url.path == "/login") == 1
+
+
+def test_extra_paths_capped_through_the_api() -> None:
+    log: list[httpx.Request] = []
+    paths = tuple(f"/page{i}" for i in range(120))
+    probe_url("https://t.test/", ProbeOptions(check_tls=False, paths=paths), transport=fixture_transport(OK_PAGE, log))
+    assert sum(1 for r in log if r.url.path.startswith("/page")) == 50
+
+
+def test_config_disable_and_severity_apply() -> None:
+    """Probe results go through `finalize`: the config's disable list and --min-severity apply."""
+    from nodeward.config import Config
+    from nodeward.model import Severity
+
+    config = Config(disable=("missing-nosniff",), min_severity=Severity.LOW)
+    result = probe_url("https://t.test/", ProbeOptions(check_tls=False), config, transport=fixture_transport(OK_PAGE))
+    ids = {f.rule_id for f in result.findings}
+    assert "NW904" not in ids and "NW901" in ids
+    assert all(f.severity >= Severity.LOW for f in result.findings)
