@@ -244,3 +244,11 @@ def test_cookie_without_secure_on_http_only_site() -> None:
     result = probe_url("http://plain.test/", ProbeOptions(check_tls=False), transport=fixture_transport(page))
     [f] = [f for f in result.findings if f.rule_id == "NW911"]
     assert "on a site with no HTTPS" in f.message
+
+
+def test_page_parser_caps() -> None:
+    from nodeward.probe.pages import MAX_FORMS, MAX_SCRIPTS
+
+    html = "<form method=post></form>" * 500 + "<script src=/x.js></script>" * 500
+    facts = parse_page(html)
+    assert len(facts.forms) == MAX_FORMS and len(facts.scripts) == MAX_SCRIPTS == len(facts.script_integrity)

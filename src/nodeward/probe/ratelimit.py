@@ -112,8 +112,9 @@ def check_rate_limit(session: ProbeSession, login: LoginRequest, attempts: int) 
         spoofed = True
     if spoofed:
         good = next((ex for ex in phase2 if not is_blocked(ex)), phase2[-1])
+        spoofed_ip = dict(good.request_headers).get("x-forwarded-for", "")
         return [make_finding(R.SPOOFABLE_RATE_LIMIT, good,
                              "The login limit is lifted by sending a different `X-Forwarded-For`: the limiter is keyed on a client-controlled header",
-                             method="POST", key="login-xff", header=f"X-Forwarded-For: {good.request_headers and dict(good.request_headers).get('x-forwarded-for', '')}",
+                             method="POST", key="login-xff", header=f"X-Forwarded-For: {spoofed_ip} -> {good.status}",
                              fix="Key the limiter on `req.ip` with `app.set('trust proxy', <number of proxies>)` (never `true`), not on raw `X-Forwarded-For`.")]
     return []
