@@ -134,6 +134,14 @@ def test_untrusted_chain_reported(insecure_app: RunningApp) -> None:
     assert {"NW921", "NW922", "NW923"} <= ids
 
 
+def test_untrusted_certificate_without_insecure_explains_why(insecure_app: RunningApp) -> None:
+    """Without --insecure the probe cannot go on (exit 3), but it reports what is wrong with the certificate."""
+    result = probe_url(insecure_app.https_url, ProbeOptions())
+    assert result.failed and "--insecure" in result.errors[-1].message
+    ids = {f.rule_id for f in result.findings} - {"NW920"}  # TLS 1.0/1.1: see the legacy-version test
+    assert ids == {"NW921", "NW922", "NW923"}
+
+
 def test_insecure_app_spoofable_limiter(insecure_app: RunningApp) -> None:
     """/api/login has a limiter keyed on X-Forwarded-For: limited, then lifted by spoofing."""
     options = ProbeOptions(https_url=insecure_app.https_url, insecure=True, login_path="/api/login",

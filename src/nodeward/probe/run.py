@@ -87,7 +87,11 @@ def _run(
         if main is None:
             reason = session.errors[-1].message if session.errors else f"{primary}: no response"
             fatal = ScanError(message=f"{reason} (nothing was probed)", path=primary, kind="probe", incomplete=True, fatal=True)
-            return [], [*session.errors[:-1], fatal], skipped, session.requests_sent
+            if https_url and options.check_tls and "certificate" in reason.lower():
+                # Say *why* the certificate is refused (expired, wrong host, unknown CA) even
+                # though nothing else can be probed without --insecure.
+                findings.extend(judge_tls(probe_tls(https_url, options.timeout, options.ca_cert), https_url))
+            return findings, [*session.errors[:-1], fatal], skipped, session.requests_sent
 
         redirect: RedirectOutcome | None = None
         if http_url and https_url:
