@@ -16,7 +16,7 @@ fill in), so its row is 0 there and nodeward's NW930 row carries the -50.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urljoin, urlsplit
 
 from nodeward.model import Finding, FindingDetail, JSONValue, Severity
@@ -360,8 +360,11 @@ class GradeDetail(FindingDetail):
 
 
 def grade_finding(main: Exchange, grade: Grade) -> Finding:
-    f = make_finding(R.PROBE_GRADE, main, f"Grade {grade.letter} (score {grade.score}; Observatory-comparable {grade.observatory_letter}, {grade.observatory_score})",
-                     key="grade", fix="Fix the failed checks listed in the table, most negative modifier first.")
-    from dataclasses import replace
-
+    worst = sorted((r for r in grade.rows if r.modifier < 0), key=lambda r: r.modifier)[:3]
+    fix = ("Start with the most costly checks: " + ", ".join(f"{r.check} ({r.modifier})" for r in worst) + ".") if worst else ""
+    f = make_finding(
+        R.PROBE_GRADE, main,
+        f"Grade {grade.letter} (score {grade.score}; Observatory-comparable {grade.observatory_letter}, {grade.observatory_score})",
+        key="grade", fix=fix,
+    )
     return replace(f, detail=GradeDetail(grade))
