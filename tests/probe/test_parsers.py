@@ -252,3 +252,57 @@ def test_page_parser_caps() -> None:
     html = "<form method=post></form>" * 500 + "<script src=/x.js></script>" * 500
     facts = parse_page(html)
     assert len(facts.forms) == MAX_FORMS and len(facts.scripts) == MAX_SCRIPTS == len(facts.script_integrity)
+
+
+# ---------------------------------------------------------------- Observatory's CSP test, reproduced
+@pytest.mark.parametrize(
+    ("headers", "metas", "report_only", "result", "modifier"),
+    [
+        ([], [], False, "csp-not-implemented", -25),
+        ([], [], True, "csp-not-implemented-but-reporting-enabled", -25),
+        (["default-src 'self'; script-src 'self'; script-src *"], [], False, "csp-header-invalid", -25),
+        (["script-src 'strict-dynamic'; object-src 'none'"], [], False, "csp-header-invalid", -25),
+        (["default-src 'self'; script-src 'nonce-abc' 'strict-dynamic' https: 'unsafe-inline'"], [], False, "csp-implemented-with-no-unsafe", 5),
+        # No style-src and no default-src: styles from anywhere (Observatory's fallback is `*`).
+        (["script-src 'self'; object-src 'none'"], [], False, "csp-implemented-with-unsafe-inline-in-style-src-only", 0),
+        (["default-src 'self'; script-src 'self' data:"], [], False, "csp-implemented-with-unsafe-inline", -20),
+        (["script-src 'self'"], [], False, "csp-implemented-with-unsafe-inline", -20),  # object-src unrestricted
+        (["default-src 'self'; connect-src http://api.example.test"], [], False, "csp-implemented-with-insecure-scheme", -20),
+        (["default-src 'self'; style-src 'self' 'unsafe-eval'"], [], False, "csp-implemented-with-unsafe-eval", -10),
+        (["default-src 'self'; img-src http://img.example.test"], [], False, "csp-implemented-with-insecure-scheme-in-passive-content-only", -10),
+        (["default-src 'self'; style-src 'self' 'unsafe-inline'"], [], False, "csp-implemented-with-unsafe-inline-in-style-src-only", 0),
+        (["default-src 'none'; img-src 'self'"], [], False, "csp-implemented-with-no-unsafe-default-src-none", 10),
+        (["default-src 'self' *.cdn.example.test"], [], False, "csp-implemented-with-no-unsafe", 5),
+        ([], ["default-src 'self'; frame-ancestors *"], False, "csp-implemented-with-no-unsafe", 5),
+        # Two enforced policies: the second forbids what the first allows.
+        (["default-src 'self'; script-src 'self' 'unsafe-inline'", "script-src 'self'"], [], False, "csp-implemented-with-no-unsafe", 5),
+    ],
+)
+def test_observatory_csp_result(headers: list[str], metas: list[str], report_only: bool, result: str, modifier: int) -> None:
+    from nodeward.probe.csp_score import observatory_csp_result
+
+    assert observatory_csp_result(headers, metas, report_only, https=True) == (result, modifier)
+
+
+def test_meta_csp_counts_and_report_only_does_not() -> None:
+    meta = "HTTP/1.1 200 OK\nContent-Type: text/html\n\n<meta http-equiv=\"Content-Security-Policy\" content=\"script-src 'self' 'unsafe-inline'\"><title>x</title>"
+    ids = {f.rule_id for f in probe_url("https://m.test/", ProbeOptions(check_tls=False), transport=fixture_transport(meta)).findings}
+    assert "NW901" not in ids and "NW902" in ids
+    ro = "HTTP/1.1 200 OK\nContent-Type: text/html\nContent-Security-Policy-Report-Only: default-src 'self'\n\n<title>x</title>"
+    result = probe_url("https://r.test/", ProbeOptions(check_tls=False), transport=fixture_transport(ro))
+    [f] = [f for f in result.findings if f.rule_id == "NW901"]
+    assert "Report-Only" in f.message
+
+
+def test_two_policies_close_each_others_gaps() -> None:
+    page = ("HTTP/1.1 200 OK\nContent-Type: text/html\nContent-Security-Policy: script-src 'self'; object-src 'none'\n"
+            "Content-Security-Policy: base-uri 'self'\n\n<title>x</title>")
+    ids = {f.rule_id for f in probe_url("https://two.test/", ProbeOptions(check_tls=False), transport=fixture_transport(page)).findings}
+    assert "NW902" not in ids
+
+
+def test_meta_referrer_policy_is_read() -> None:
+    page = 'HTTP/1.1 200 OK\nContent-Type: text/html\n\n<meta name="referrer" content="unsafe-url"><title>x</title>'
+    result = probe_url("https://ref.test/", ProbeOptions(check_tls=False), transport=fixture_transport(page))
+    [f] = [f for f in result.findings if f.rule_id == "NW905"]
+    assert "unsafe-url" in f.message

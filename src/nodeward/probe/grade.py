@@ -23,14 +23,16 @@ from nodeward.model import Finding, FindingDetail, JSONValue, Severity
 from nodeward.probe import rules as R
 from nodeward.probe.client import Exchange
 from nodeward.probe.cookies import SetCookie
+from nodeward.probe.csp_score import observatory_csp_result
 from nodeward.probe.evidence import make_finding
 from nodeward.probe.headers import (
     PRIVATE_REFERRER,
     UNSAFE_REFERRER,
     effective_referrer,
+    page_policies,
     parse_csp,
     referrer_tokens,
-    script_source_problems,
+    referrer_value,
     xfo_valid,
 )
 from nodeward.probe.https import RedirectOutcome, parse_hsts
@@ -104,25 +106,10 @@ def _total(mods: Iterable[int]) -> int:
 
 
 def _csp_row(main: Exchange) -> GradeRow:
-    value = main.header("content-security-policy")
-    if not value:
-        return GradeRow("content-security-policy", "csp-not-implemented", -25, "observatory")
-    csp = parse_csp(value)
-    script = csp.effective("script-src") or ()
-    problems = script_source_problems(csp)
-    if any("unsafe-inline" in p or "broad" in p or "no `script-src" in p or "object-src" in p for p in problems):
-        return GradeRow("content-security-policy", "csp-implemented-with-unsafe-inline", -20, "observatory")
-    if "'unsafe-eval'" in script:
-        return GradeRow("content-security-policy", "csp-implemented-with-unsafe-eval", -10, "observatory")
-    if main.scheme == "https" and any(s.startswith("http:") for srcs in csp.directives.values() for s in srcs):
-        return GradeRow("content-security-policy", "csp-implemented-with-insecure-scheme", -20, "observatory")
-    style = csp.effective("style-src") or ()
-    if "'unsafe-inline'" in style:
-        return GradeRow("content-security-policy", "csp-implemented-with-unsafe-inline-in-style-src-only", 0, "observatory")
-    form_action = csp.get("form-action")
-    if csp.get("default-src") == ("'none'",) and form_action is not None and set(form_action) <= {"'none'", "'self'"}:
-        return GradeRow("content-security-policy", "csp-implemented-with-no-unsafe-default-src-none", 10, "observatory")
-    return GradeRow("content-security-policy", "csp-implemented-with-no-unsafe", 5, "observatory")
+    headers, metas = page_policies(main)
+    report_only = main.header("content-security-policy-report-only") is not None
+    result, modifier = observatory_csp_result(headers, metas, report_only, main.scheme == "https")
+    return GradeRow("content-security-policy", result, modifier, "observatory")
 
 
 # Observatory's cookie results from least to most bad (its `goodness` list); the worst seen wins.
@@ -212,7 +199,7 @@ def _redirect_row(redirect: RedirectOutcome | None) -> GradeRow:
 
 
 def _referrer_row(main: Exchange) -> GradeRow:
-    value = main.header("referrer-policy")
+    value = referrer_value(main)
     if value is None:
         return GradeRow("referrer-policy", "referrer-policy-not-implemented", 0, "observatory")
     policy = effective_referrer(value)
@@ -225,8 +212,8 @@ def _referrer_row(main: Exchange) -> GradeRow:
 
 
 def _xfo_row(main: Exchange) -> GradeRow:
-    value = main.header("content-security-policy")
-    if value and parse_csp(value).get("frame-ancestors") is not None:
+    headers, _ = page_policies(main)  # frame-ancestors is ignored in <meta> policies
+    if any(parse_csp(h).get("frame-ancestors") is not None for h in headers):
         return GradeRow("x-frame-options", "x-frame-options-implemented-via-csp", 5, "observatory")
     xfo = main.header("x-frame-options")
     if xfo is None:

@@ -15,6 +15,7 @@ from nodeward.model import Finding, Severity
 from nodeward.probe import rules as R
 from nodeward.probe.client import Exchange
 from nodeward.probe.evidence import make_finding
+from nodeward.probe.pages import parse_page
 
 __all__ = ["Csp", "check_headers", "parse_csp", "script_source_problems"]
 
@@ -81,6 +82,25 @@ def script_source_problems(csp: Csp) -> list[str]:
     return problems
 
 
+def page_policies(ex: Exchange) -> tuple[list[str], list[str]]:
+    """(header policies, meta policies) of a response.
+
+    Repeated headers and comma-joined values are separate policies (CSP3 §3.1);
+    `<meta http-equiv>` policies are read from HTML bodies.
+    """
+    headers = [p.strip() for v in ex.header_all("content-security-policy") for p in v.split(",") if p.strip()]
+    metas = parse_page(ex.text).meta_csp if ex.is_html else []
+    return headers, metas
+
+
+def referrer_value(ex: Exchange) -> str | None:
+    """The `Referrer-Policy` header, else a `<meta name="referrer">` (Observatory reads both)."""
+    value = ex.header("referrer-policy")
+    if value is None and ex.is_html:
+        value = parse_page(ex.text).meta_referrer
+    return value
+
+
 def frame_ancestors_set(csp: Csp | None) -> bool:
     return csp is not None and csp.get("frame-ancestors") is not None
 
@@ -92,18 +112,27 @@ def xfo_valid(value: str | None) -> bool:
 def check_headers(ex: Exchange) -> list[Finding]:
     """Judge the main document's headers (one finding per problem, on that URL)."""
     out: list[Finding] = []
-    csp_value = ex.header("content-security-policy")
-    csp = parse_csp(csp_value) if csp_value else None
+    header_policies, meta_policies = page_policies(ex)
+    policies = [(f"Content-Security-Policy: {p}", parse_csp(p)) for p in header_policies]
+    policies += [(f'<meta http-equiv="Content-Security-Policy" content="{p}">', parse_csp(p)) for p in meta_policies]
     html = ex.is_html or not ex.content_type
-    if html and csp is None:
-        out.append(make_finding(R.MISSING_CSP, ex, "No `Content-Security-Policy` header on the page",
+    if html and not policies:
+        report_only = ex.header("content-security-policy-report-only")
+        out.append(make_finding(R.MISSING_CSP, ex, "No `Content-Security-Policy` on the page (header or meta)"
+                                + (" - only `Content-Security-Policy-Report-Only`, which enforces nothing" if report_only else ""),
+                                header=f"Content-Security-Policy-Report-Only: {report_only}" if report_only else "",
                                 fix="Use helmet 8 (`app.use(helmet())`), which sets a strict default CSP, and tighten it for your assets."))
-    if csp is not None and csp_value is not None:
-        problems = script_source_problems(csp)
+    if policies:
+        # Every policy is enforced: a weakness counts only if no policy closes it.
+        common = set(script_source_problems(policies[0][1]))
+        for _, p in policies[1:]:
+            common &= set(script_source_problems(p))
+        problems = [p for p in script_source_problems(policies[0][1]) if p in common]
         if problems:
             out.append(make_finding(R.WEAK_CSP, ex, "Content-Security-Policy does not stop injected scripts: " + "; ".join(problems),
-                                    header=f"Content-Security-Policy: {csp_value}", key="csp",
+                                    header=" | ".join(h for h, _ in policies), key="csp",
                                     fix="Drop 'unsafe-inline'/'unsafe-eval' and wildcards from script-src (use nonces or hashes), and set object-src 'none' and base-uri 'self'."))
+    csp = next((c for _, c in policies[: len(header_policies)] if c.get("frame-ancestors") is not None), None)
     xfo = ex.header("x-frame-options")
     if html and not xfo_valid(xfo) and not frame_ancestors_set(csp):
         out.append(make_finding(R.MISSING_FRAME_PROTECTION, ex,
@@ -145,7 +174,7 @@ def effective_referrer(value: str | None) -> str | None:
 
 
 def _referrer(ex: Exchange) -> list[Finding]:
-    value = ex.header("referrer-policy")
+    value = referrer_value(ex)
     policy = effective_referrer(value)
     fix = "Send `Referrer-Policy: no-referrer` (helmet's default) or `strict-origin-when-cross-origin`."
     if value is None:

@@ -32,6 +32,10 @@ class PageFacts:
     meta_csrf: bool = False
     """A `<meta name="csrf-token">` tag (Rails/Laravel style tokens sent by JS)."""
     title: str = ""
+    meta_referrer: str | None = None
+    """`<meta name="referrer" content=...>`, which sets the page's referrer policy."""
+    meta_csp: list[str] = field(default_factory=list)
+    """`<meta http-equiv="Content-Security-Policy" content=...>` policies (browsers enforce them too)."""
 
 
 class _Parser(HTMLParser):
@@ -53,6 +57,11 @@ class _Parser(HTMLParser):
             self.facts.script_integrity.append(bool(a.get("integrity", "").strip()))
         elif tag == "meta" and a.get("name", "").lower() in ("csrf-token", "_csrf", "xsrf-token"):
             self.facts.meta_csrf = True
+        elif tag == "meta" and a.get("name", "").strip().lower() == "referrer" and a.get("content"):
+            self.facts.meta_referrer = a["content"]
+        elif tag == "meta" and a.get("http-equiv", "").strip().lower() == "content-security-policy" and a.get("content"):
+            if len(self.facts.meta_csp) < 10:
+                self.facts.meta_csp.append(a["content"])
         elif tag == "title":
             self._in_title = True
 
