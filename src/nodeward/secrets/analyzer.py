@@ -10,7 +10,7 @@ in the SAST engine workers during `scan` (`nodeward.secrets.code`); the
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
+from collections.abc import Callable
 
 import pathspec
 
@@ -107,12 +107,28 @@ def analyze_project(project: Project, *, code: bool = False, engine: Engine | No
     if cfg.history:
         from nodeward.secrets.history import scan_history
 
-        hist = scan_history(project.root, engine)
+        hist = scan_history(project.root, engine, _history_filter(project, excludes.match_file))
         findings.extend(hist.findings)
         errors.extend(hist.errors)
         counts["history_commits"] = hist.commits
     findings = [f for f in findings if f.confidence >= cfg.min_confidence]
     return AnalyzerOutput(tuple(findings), tuple(errors), tuple(skipped), counts)
+
+
+def _history_filter(project: Project, secrets_excluded: Callable[[str], bool]) -> Callable[[str], bool]:
+    """Paths from history to skip, by the same rules as discovery (excludes, dependency folders)."""
+    from nodeward.project import SKIP_DIRS
+
+    config = project.config
+    project_excludes = pathspec.PathSpec.from_lines("gitwildmatch", config.exclude)
+    dep_dirs = {d for d, why in SKIP_DIRS.items() if why == "dependency folder"}
+
+    def skip(path: str) -> bool:
+        if not config.include_node_modules and any(part in dep_dirs for part in path.split("/")[:-1]):
+            return True
+        return bool(project_excludes.match_file(path) or secrets_excluded(path))
+
+    return skip
 
 
 def _read(f: ProjectFile, errors: list[ScanError]) -> bytes | None:
@@ -135,7 +151,3 @@ def _code_findings(f: ProjectFile, data: bytes, errors: list[ScanError]) -> list
         logger.debug("secret code checks crashed on %s", f.path, exc_info=True)
         errors.append(ScanError(f"internal error in secrets code checks: {type(e).__name__}: {e}", f.path, 0, "internal"))
         return []
-
-
-def with_confidence(f: Finding, confidence: Confidence) -> Finding:
-    return replace(f, confidence=confidence)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import re
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -75,8 +75,12 @@ def _stream(root: Path) -> Iterator[bytes]:
             raise GitError(f"git log failed: {err.decode('utf-8', 'replace').strip()}")
 
 
-def scan_history(root: Path, engine: Engine) -> HistoryResult:
-    """Findings (rule NW805) for secrets added anywhere in the repository's history."""
+def scan_history(root: Path, engine: Engine, skip_path: Callable[[str], bool] | None = None) -> HistoryResult:
+    """Findings (rule NW805) for secrets added anywhere in the repository's history.
+
+    `skip_path(path)` drops files the working-tree scan would not look at either
+    (configured excludes, `node_modules/` committed by mistake unless included).
+    """
     if not in_work_tree(root):
         msg = "--history needs a git work tree (is git installed and is this folder a repository?)"
         return HistoryResult((), (ScanError(msg, "", 0, "git", fatal=True),), 0)
@@ -108,7 +112,12 @@ def scan_history(root: Path, engine: Engine) -> HistoryResult:
                 path = None
             elif raw.startswith(b"+++ "):
                 target = raw[4:].rstrip(b"\n")
-                path = None if target == b"/dev/null" else target[2:].decode("utf-8", "surrogateescape") if target.startswith(b"b/") else target.decode("utf-8", "surrogateescape")
+                if target == b"/dev/null":
+                    path = None
+                else:
+                    path = (target[2:] if target.startswith(b"b/") else target).decode("utf-8", "surrogateescape")
+                    if skip_path is not None and skip_path(path):
+                        path = None
             elif raw.startswith(b"@@"):
                 m = _HUNK.match(raw)
                 line_no = int(m.group(1)) if m else 0
