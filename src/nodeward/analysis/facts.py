@@ -15,7 +15,7 @@ import tree_sitter as ts
 
 from nodeward.analysis.frameworks import REGISTRATION_METHODS
 from nodeward.analysis.ir import FileFacts, FuncFacts, Import
-from nodeward.analysis.taint.tables import METHOD_SINKS, MODULE_SINKS, RES_SINKS
+from nodeward.analysis.taint.tables import METHOD_SINKS
 from nodeward.analysis.taint.walker import FileWalker
 from nodeward.sast.parse import Lang, get_language
 
@@ -24,18 +24,38 @@ __all__ = ["extract_facts"]
 WHOLE_FILE_BELOW = 64 * 1024
 """Files smaller than this are walked entirely once they hold any candidate."""
 
-_CALL_NAMES = sorted(
-    {n.rsplit(".", 1)[-1] for n in MODULE_SINKS}
-    | set(METHOD_SINKS)
-    | set(RES_SINKS)
-    | set(REGISTRATION_METHODS)
-    | {"require", "listen", "merge", "unserialize", "then"}
+_CALLED_NAMES = sorted(
+    {"exec", "execSync", "spawn", "spawnSync", "execFile", "execFileSync", "eval", "Function", "unserialize", "fetch", "axios", "got", "needle", "execa"}
+    | {"readFile", "readFileSync", "writeFile", "writeFileSync", "createReadStream", "unlink", "unlinkSync"}
 )
+"""Sink functions called by their bare name (destructured imports, globals)."""
+_METHOD_NAMES = sorted(
+    {"query", "raw", "whereRaw", "$queryRawUnsafe", "$executeRawUnsafe", "sendFile", "download", "redirect", "unserialize"}
+    | {"runInNewContext", "runInThisContext", "runInContext", "readFile", "readFileSync", "writeFile", "writeFileSync", "createReadStream", "unlink", "unlinkSync"}
+)
+"""Sink methods distinctive enough on any receiver."""
+_QUALIFIED_METHODS = sorted({"exec", "execSync", "spawn", "execFile", "merge", "mergeWith", "defaultsDeep", "set", "setWith", "get", "post", "request"})
+"""Sink methods too common to gate on alone: only on receivers named like the module."""
+_MODEL_METHODS = sorted(m for m in METHOD_SINKS if m.startswith(("find", "update", "delete", "count", "where", "distinct", "mapReduce")))
+_ROUTE_METHODS = sorted(REGISTRATION_METHODS)
+
+
+def _any_of(capture: str, names: list[str]) -> str:
+    return f'(#any-of? @{capture} {" ".join(chr(34) + n + chr(34) for n in names)})'
+
+
 _QUERY_TEXT = f"""
-(member_expression object: (identifier) @obj (#any-of? @obj "req" "request" "ctx" "process"))
-(call_expression function: (identifier) @fn (#any-of? @fn {" ".join(f'"{n}"' for n in _CALL_NAMES)}))
-(call_expression function: (member_expression property: (property_identifier) @fn (#any-of? @fn {" ".join(f'"{n}"' for n in _CALL_NAMES)})))
-(new_expression constructor: (_) @ctor)
+(member_expression object: (identifier) @obj (#any-of? @obj "req" "request" "ctx"))
+(member_expression object: (identifier) @proc (#eq? @proc "process") property: (property_identifier) @argv (#eq? @argv "argv"))
+(call_expression function: (identifier) @fn {_any_of("fn", _CALLED_NAMES)})
+(call_expression function: (member_expression property: (property_identifier) @fn) {_any_of("fn", _METHOD_NAMES)})
+(call_expression function: (member_expression object: (identifier) @mod property: (property_identifier) @fn2) (#match? @mod "^(cp|child_process|childProcess|shell|shelljs|_|lodash|http|https|axios|got|request|superagent|needle|vm)$") {_any_of("fn2", _QUALIFIED_METHODS)})
+(call_expression function: (member_expression object: (identifier) @model property: (property_identifier) @fn3) (#match? @model "^[A-Z]|[Cc]ollection$|[Mm]odel$|^db$") {_any_of("fn3", _MODEL_METHODS)})
+(call_expression function: (member_expression object: (identifier) @app property: (property_identifier) @route) (#match? @app "(app|App|router|Router|routes|Routes|server|fastify|instance|api|Api|admin|v1|v2)$") {_any_of("route", _ROUTE_METHODS)})
+(call_expression function: (identifier) @fw (#any-of? @fw "express" "Router" "fastify" "Fastify"))
+(call_expression function: (member_expression property: (property_identifier) @fw) (#any-of? @fw "Router"))
+(new_expression constructor: (identifier) @fn (#any-of? @fn "RegExp" "Function" "Script"))
+(new_expression constructor: (identifier) @fw (#any-of? @fw "Koa" "Router" "KoaRouter"))
 """
 _IMPORT_QUERY = """
 (import_statement source: (string) @spec)
@@ -95,25 +115,37 @@ def _top_units(root: ts.Node, positions: list[int]) -> set[int] | None:
     return wanted
 
 
-def extract_facts(path: str, source: bytes, tree: ts.Tree, lang: Lang) -> FileFacts | None:
-    """Picklable facts about one file, or None when the file holds nothing of interest."""
+_SOURCE_CAPTURES = frozenset({"obj", "argv", "app", "fw", "deco"})
+"""Captures that make a file part of the app (request sources, route registrations)."""
+EAGER_SINK_FILES_BELOW = 32 * 1024
+"""Files with only sink candidates are walked in the workers when smaller than this (app
+helpers such as `lib/db.js`); bigger ones (bundled libraries) are walked lazily by the
+linker, only if tainted data is passed into them."""
+
+
+def extract_facts(path: str, source: bytes, tree: ts.Tree, lang: Lang, *, force: bool = False) -> FileFacts | None:
+    """Picklable facts about one file, or None when the file holds nothing of interest.
+
+    `force` walks the file whatever its candidates (the linker's on-demand analysis).
+    """
     candidates, import_query = _queries(lang)
     imports, unresolved = _imports(tree, source, import_query)
-    positions = sorted(
-        n.start_byte for nodes in ts.QueryCursor(candidates).captures(tree.root_node).values() for n in nodes
-    )
-    if not positions and not imports:
+    caps = ts.QueryCursor(candidates).captures(tree.root_node)
+    app_related = any(name in caps for name in _SOURCE_CAPTURES)
+    positions = sorted(n.start_byte for nodes in caps.values() for n in nodes)
+    if not positions and not imports and not force:
         return None
+    walk = force or app_related or (bool(positions) and len(source) < EAGER_SINK_FILES_BELOW)
+    if not walk:
+        # Nothing request- or route-related: imports only.  The linker walks the file on
+        # demand if tainted data reaches one of its functions (`walked=False`).
+        return FileFacts(path=path, imports=tuple(imports), unresolved=tuple(sorted(set(unresolved))), walked=False)
     walker = FileWalker(path, source)
-    if positions or any(b"exports" in source[:0] for _ in ()):
-        root = tree.root_node
-        only = _top_units(root, positions)
-        if only is not None and len(only) == 1 and len(root.named_children) <= 3:
-            only = None  # one wrapper statement: walk it (bounded by MAX_DEPTH)
-        walker.walk_program(root, only)
-    else:
-        # Imports only: still walk the top level cheaply for exports and re-exports.
-        walker.walk_program(tree.root_node, None if len(source) < WHOLE_FILE_BELOW else set())
+    root = tree.root_node
+    only = None if force else _top_units(root, positions)
+    if only is not None and len(only) == 1 and len(root.named_children) <= 3:
+        only = None  # one wrapper statement: walk it (bounded by MAX_DEPTH)
+    walker.walk_program(root, only)
     top = walker.top
     walker.functions["<module>"] = FuncFacts(
         "<module>", "<module>", 1, (), tuple(top.sinks), tuple(top.calls), top.returns, None, "", tuple(sorted(top.reads)), top.validates

@@ -192,3 +192,5 @@ class FileFacts:
     routes: tuple[RouteReg, ...] = ()
     unresolved: tuple[int, ...] = ()
     """Lines of `require(<non-literal>)`."""
+    walked: bool = True
+    """False when the file held nothing worth a dataflow walk (only its imports are known)."""

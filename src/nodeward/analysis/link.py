@@ -10,22 +10,28 @@ the project-level rules judge it.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from nodeward.analysis.appmodel import AppModel, build_app_model
+from nodeward.analysis.facts import extract_facts
 from nodeward.analysis.ir import FileFacts
 from nodeward.analysis.modules import BUILTINS, Resolver, package_name
 from nodeward.analysis.taint.propagate import UNANALYSED, Flow, FuncRef, TaintLinker
 from nodeward.analyzer import AnalyzerOutput
 from nodeward.model import Finding, ScanError
-from nodeward.project import Project
+from nodeward.project import Project, content_skip_reason
+from nodeward.sast.parse import parse
 
 __all__ = ["LinkedProject", "analyze_project", "link_project"]
 
 logger = logging.getLogger(__name__)
 
 MAX_EXPORT_HOPS = 12
+LAZY_FILE_MAX = 128 * 1024
+"""Bundles bigger than this are never walked on demand (calls into them pass taint through)."""
+LAZY_BUDGET = 2 * 1024 * 1024
+"""Total bytes the linker may walk on demand in one scan, so linking stays bounded."""
 _NON_CODE = (".json", ".css", ".scss", ".svg", ".png", ".node", ".html", ".txt", ".md", ".wasm", ".yaml", ".yml")
 
 
@@ -42,9 +48,12 @@ class LinkedProject:
 class _Callees:
     """Resolve call targets (local functions, imported functions, class methods)."""
 
-    def __init__(self, facts: Mapping[str, FileFacts], resolver: Resolver) -> None:
+    def __init__(self, facts: dict[str, FileFacts], resolver: Resolver, loader: Callable[[str], FileFacts | None] | None = None) -> None:
         self.facts = facts
         self.resolver = resolver
+        self.loader = loader
+        """Walks a file on demand (the taint linker sets it; the route model does not)."""
+        self._loaded: set[str] = set()
 
     def resolve_import(self, spec: str, importer: str) -> str | None:
         return self.resolver.resolve(spec, importer)
@@ -63,7 +72,13 @@ class _Callees:
 
     def export(self, file: str, member: str, hops: int) -> FuncRef | None:
         ff = self.facts.get(file)
-        if ff is None:
+        if (ff is None or not ff.walked) and self.loader is not None and file not in self._loaded:
+            self._loaded.add(file)
+            loaded = self.loader(file)
+            if loaded is not None:
+                self.facts[file] = loaded
+                ff = loaded
+        if ff is None or not ff.walked:
             return UNANALYSED
         if hops > MAX_EXPORT_HOPS:
             return None
@@ -114,8 +129,27 @@ def link_project(project: Project, facts: Mapping[str, object]) -> LinkedProject
             packages.setdefault(name, set()).add(path)
         unresolved.extend((path, line) for line in ff.unresolved)
     callees = _Callees(typed, resolver)
-    linker = TaintLinker(typed, callees)
     model = build_app_model(typed, callees.resolve_import, callees)
+    by_path = {f.path: f for f in project.files if f.lang is not None}
+    budget = [LAZY_BUDGET]
+
+    def load(path: str) -> FileFacts | None:
+        """Walk a file the workers skipped, now that tainted data reaches it."""
+        pf = by_path.get(path)
+        if pf is None or pf.lang is None or pf.size > LAZY_FILE_MAX or pf.size > budget[0]:
+            return None
+        budget[0] -= pf.size
+        try:
+            with open(pf.abspath, "rb") as fh:
+                source = fh.read()
+            if content_skip_reason(path, source) is not None:
+                return None
+            return extract_facts(path, source, parse(source, pf.lang), pf.lang, force=True)
+        except Exception:  # the same resilience as the workers: skip the file, keep going
+            logger.debug("on-demand analysis of %s failed", path, exc_info=True)
+            return None
+
+    linker = TaintLinker(typed, callees, _Callees(typed, resolver, load))
     return LinkedProject(
         dict(typed),
         resolver,

@@ -86,6 +86,8 @@ class Resolver:
         for rel in manifests:
             name = rel.rsplit("/", 1)[-1]
             folder = posixpath.dirname(rel)
+            if "node_modules/" in rel or rel.startswith("node_modules"):
+                continue  # installed packages stay npm packages (reachability is per package)
             data = _load_jsonc(root / rel)
             if data is None:
                 continue

@@ -44,12 +44,21 @@ def _owner(label: Label) -> str:
 class TaintLinker:
     """Resolves labels across the project's functions."""
 
-    def __init__(self, facts: Mapping[str, FileFacts], resolve_callee: Callable[[str, tuple[str, str, str]], FuncRef | None]) -> None:
+    def __init__(
+        self,
+        facts: Mapping[str, FileFacts],
+        resolve_callee: Callable[[str, tuple[str, str, str]], FuncRef | None],
+        resolve_lazily: Callable[[str, tuple[str, str, str]], FuncRef | None] | None = None,
+    ) -> None:
         self.facts = facts
         self._resolve_callee = resolve_callee
-        self._callee_cache: dict[tuple[str, tuple[str, str, str]], FuncRef | None] = {}
+        self._resolve_lazily = resolve_lazily or resolve_callee
+        """Like `resolve_callee`, but may walk a file the workers skipped; used only where
+        request data is known to flow (a call with a source argument, or inside the
+        summary of a function that such a call reaches)."""
+        self._callee_cache: dict[tuple[str, tuple[str, str, str], bool], FuncRef | None] = {}
         self._ret: dict[FuncRef, Taint] = {}
-        self._flows: dict[FuncRef, tuple[Flow, ...]] = {}
+        self._flows: dict[tuple[FuncRef, bool], tuple[Flow, ...]] = {}
         self._summary: dict[FuncRef, tuple[Flow, ...]] = {}
         self._busy: set[tuple[str, FuncRef]] = set()
         self._children: dict[str, dict[str, list[str]]] = {}
@@ -58,10 +67,10 @@ class TaintLinker:
         ff = self.facts.get(ref[0])
         return ff.functions.get(ref[1]) if ff is not None else None
 
-    def callee(self, path: str, call: CallEvent) -> FuncRef | None:
-        key = (path, call.callee)
+    def callee(self, path: str, call: CallEvent, lazy: bool = True) -> FuncRef | None:
+        key = (path, call.callee, lazy)
         if key not in self._callee_cache:
-            self._callee_cache[key] = self._resolve_callee(path, call.callee)
+            self._callee_cache[key] = (self._resolve_lazily if lazy else self._resolve_callee)(path, call.callee)
         return self._callee_cache[key]
 
     def descendants(self, path: str, key: str) -> list[str]:
@@ -97,7 +106,7 @@ class TaintLinker:
             if fn is None or not idx.isdigit() or int(idx) >= len(fn.calls):
                 continue
             call = fn.calls[int(idx)]
-            target = self.callee(path, call)
+            target = self.callee(path, call, lazy=False)
             if target is None:
                 continue
             if target == UNANALYSED:
@@ -131,11 +140,14 @@ class TaintLinker:
         return resolved
 
     # ------------------------------------------------------------ flows
-    def flows(self, ref: FuncRef, depth: int = 0) -> tuple[Flow, ...]:
-        """Every value (source or parameter) reaching a sink from inside this function."""
-        if ref in self._flows:
-            return self._flows[ref]
-        busy = ("flows", ref)
+    def flows(self, ref: FuncRef, depth: int = 0, lazy: bool = True) -> tuple[Flow, ...]:
+        """Every value (source or parameter) reaching a sink from inside this function.
+
+        With `lazy=False` (the project-wide pass) callees in skipped files are walked only
+        for calls that carry request data."""
+        if (ref, lazy) in self._flows:
+            return self._flows[(ref, lazy)]
+        busy = ("flows" if lazy else "flows-eager", ref)
         fn = self.func(ref)
         if fn is None or busy in self._busy or depth > MAX_DEPTH:
             return ()
@@ -146,14 +158,20 @@ class TaintLinker:
             for sink in fn.sinks:
                 out.extend(Flow(sink.kind, lb, sink.step, lb.steps) for lb in self.resolve(path, sink.labels, depth) if sink.kind not in lb.cleaned)
             for call in fn.calls:
-                target = self.callee(path, call)
+                if not any(call.args):
+                    continue
+                resolved_args = [self.resolve(path, a, depth) for a in call.args]
+                if not any(resolved_args):
+                    continue  # nothing flows in: do not even resolve (or walk) the callee
+                carries_source = any(lb.origin == "src" for arg in resolved_args for lb in arg)
+                target = self.callee(path, call, lazy or carries_source)
                 if target is None or target == UNANALYSED:
                     continue
                 for f in self.summary(target, depth + 1):
                     j = f.label.key.rpartition("|")[2]
                     if not j.isdigit() or int(j) >= len(call.args):
                         continue
-                    for lb in self.resolve(path, call.args[int(j)], depth):
+                    for lb in resolved_args[int(j)]:
                         cleaned = lb.cleaned | f.label.cleaned
                         if f.kind in cleaned:
                             continue
@@ -161,7 +179,7 @@ class TaintLinker:
         finally:
             self._busy.discard(busy)
         result = tuple(out)
-        self._flows[ref] = result
+        self._flows[(ref, lazy)] = result
         return result
 
     def summary(self, ref: FuncRef, depth: int = 0) -> tuple[Flow, ...]:
@@ -189,8 +207,8 @@ class TaintLinker:
         """All flows from a request source to a sink, one per (kind, sink place)."""
         best: dict[tuple[str, str, int], Flow] = {}
         for path, ff in sorted(self.facts.items()):
-            for key in ff.functions:
-                for f in self.flows((path, key)):
+            for key in list(ff.functions):
+                for f in self.flows((path, key), lazy=False):
                     if f.label.origin != "src":
                         continue
                     k = (f.kind, f.sink.path, f.sink.line)
