@@ -63,15 +63,16 @@ _IMPORT_QUERY = """
 (call_expression function: (identifier) @req (#eq? @req "require") arguments: (arguments . (_) @arg))
 (call_expression function: (import) arguments: (arguments . (_) @arg))
 """
-_QUERIES: dict[Lang, tuple[ts.Query, ts.Query]] = {}
+_QUERIES: dict[Lang, ts.Query] = {}
+_IMPORT_CAPTURES = ("spec", "arg", "req")
 
 
-def _queries(lang: Lang) -> tuple[ts.Query, ts.Query]:
+def _query(lang: Lang) -> ts.Query:
+    """One query for candidates and imports: each query costs a full tree traversal."""
     q = _QUERIES.get(lang)
     if q is None:
-        language = get_language(lang)
         extra = "\n(decorator) @deco" if lang != "javascript" else ""
-        q = (ts.Query(language, _QUERY_TEXT + extra), ts.Query(language, _IMPORT_QUERY))
+        q = ts.Query(get_language(lang), _QUERY_TEXT + extra + _IMPORT_QUERY)
         _QUERIES[lang] = q
     return q
 
@@ -82,21 +83,20 @@ def _string(node: ts.Node, source: bytes) -> str | None:
     return "".join(source[c.start_byte : c.end_byte].decode("utf-8", "replace") for c in node.named_children if c.type in ("string_fragment", "escape_sequence"))
 
 
-def _imports(tree: ts.Tree, source: bytes, query: ts.Query) -> tuple[list[Import], list[int]]:
+def _imports(caps: dict[str, list[ts.Node]], source: bytes) -> tuple[list[Import], list[int]]:
     imports: list[Import] = []
     unresolved: list[int] = []
-    for _pattern, caps in ts.QueryCursor(query).matches(tree.root_node):
-        for name in ("spec", "arg"):
-            for node in caps.get(name, []):
-                spec = _string(node, source)
-                line = node.start_point[0] + 1
-                if spec is None:
-                    if name == "arg":
-                        unresolved.append(line)
-                    continue
-                parent = node.parent
-                dynamic = parent is not None and parent.parent is not None and parent.parent.type == "call_expression" and parent.parent.child_by_field_name("function") is not None and parent.parent.child_by_field_name("function").type == "import"  # type: ignore[union-attr]
-                imports.append(Import(spec, line, dynamic=dynamic))
+    for name in ("spec", "arg"):
+        for node in caps.get(name, []):
+            spec = _string(node, source)
+            line = node.start_point[0] + 1
+            if spec is None:
+                if name == "arg":
+                    unresolved.append(line)
+                continue
+            call = node.parent.parent if node.parent is not None else None
+            fn = call.child_by_field_name("function") if call is not None and call.type == "call_expression" else None
+            imports.append(Import(spec, line, dynamic=fn is not None and fn.type == "import"))
     return imports, unresolved
 
 
@@ -128,11 +128,10 @@ def extract_facts(path: str, source: bytes, tree: ts.Tree, lang: Lang, *, force:
 
     `force` walks the file whatever its candidates (the linker's on-demand analysis).
     """
-    candidates, import_query = _queries(lang)
-    imports, unresolved = _imports(tree, source, import_query)
-    caps = ts.QueryCursor(candidates).captures(tree.root_node)
+    caps = ts.QueryCursor(_query(lang)).captures(tree.root_node)
+    imports, unresolved = _imports(caps, source)
     app_related = any(name in caps for name in _SOURCE_CAPTURES)
-    positions = sorted(n.start_byte for nodes in caps.values() for n in nodes)
+    positions = sorted(n.start_byte for name, nodes in caps.items() if name not in _IMPORT_CAPTURES for n in nodes)
     if not positions and not imports and not force:
         return None
     walk = force or app_related or (bool(positions) and len(source) < EAGER_SINK_FILES_BELOW)
