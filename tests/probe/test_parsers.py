@@ -306,3 +306,13 @@ def test_meta_referrer_policy_is_read() -> None:
     result = probe_url("https://ref.test/", ProbeOptions(check_tls=False), transport=fixture_transport(page))
     [f] = [f for f in result.findings if f.rule_id == "NW905"]
     assert "unsafe-url" in f.message
+
+
+def test_xfo_allow_from_grade_row_and_finding() -> None:
+    """Observatory scores ALLOW-FROM as 0; browsers ignore it, so nodeward still reports NW903."""
+    page = "HTTP/1.1 200 OK\nContent-Type: text/html\nX-Frame-Options: ALLOW-FROM https://a.test\n\n<title>x</title>"
+    result = probe_url("https://xfo.test/", ProbeOptions(check_tls=False), transport=fixture_transport(page))
+    assert "NW903" in {f.rule_id for f in result.findings}
+    grade = next(f for f in result.findings if f.rule_id == "NW900")
+    rows = {c["check"]: c["result"] for c in grade.detail.json_fields()["checks"]}  # type: ignore[union-attr,index]
+    assert rows["x-frame-options"] == "x-frame-options-allow-from-origin"

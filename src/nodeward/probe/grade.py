@@ -220,6 +220,9 @@ def _xfo_row(main: Exchange) -> GradeRow:
         return GradeRow("x-frame-options", "x-frame-options-not-implemented", -20, "observatory")
     if xfo_valid(xfo):
         return GradeRow("x-frame-options", "x-frame-options-sameorigin-or-deny", 0, "observatory")
+    if xfo.strip().lower().startswith("allow-from"):
+        # Observatory still accepts ALLOW-FROM; browsers ignore it, so NW903 reports the page as frameable.
+        return GradeRow("x-frame-options", "x-frame-options-allow-from-origin", 0, "observatory")
     return GradeRow("x-frame-options", "x-frame-options-header-invalid", -20, "observatory")
 
 
