@@ -186,7 +186,8 @@ def iter_results(
     jobs: int,
     cache_dir: str | None,
 ) -> Iterator[FileResult]:
-    tasks = [_Task(f, cache_dir, _ruleset_key()) for f in files]
+    key = _ruleset_key()  # once: it hashes the whole rule table
+    tasks = [_Task(f, cache_dir, key) for f in files]
     if jobs == 1 or len(tasks) < IN_PROCESS_BELOW:
         for t in tasks:
             yield _run_task(t)
