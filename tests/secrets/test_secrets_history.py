@@ -86,3 +86,22 @@ def test_history_outside_a_repository_exits_3(tmp_path: Path, capsys: pytest.Cap
     (tmp_path / "a.js").write_text("const a = 1;\n")
     assert main(["secrets", str(tmp_path), "--history"]) == 3
     assert "git work tree" in capsys.readouterr().out
+
+
+def test_history_skips_committed_node_modules_and_excludes(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from nodeward.config import Config
+
+    r = init_repo(tmp_path / "r")
+    (r / "node_modules" / "pkg").mkdir(parents=True)
+    (r / "node_modules" / "pkg" / "index.js").write_text(f"module.exports = '{REMOVED}';\n")
+    (r / "fixtures").mkdir()
+    (r / "fixtures" / "keys.env").write_text(f"STRIPE={KEPT}\n")
+    (r / "app.env").write_text(f"GITLAB={BRANCH_ONLY}\n")
+    git(r, "add", "-f", ".")
+    git(r, "commit", "-qm", "vendored")
+    base = Config()
+    cfg = replace(base, secrets=replace(base.secrets, exclude=("fixtures/",)))
+    paths = {f.path for f in secrets_scan(r, history=True, config=cfg).findings if f.rule_id == "NW805"}
+    assert paths == {"app.env"}

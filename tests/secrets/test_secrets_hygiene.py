@@ -89,3 +89,12 @@ def test_package_json_scripts(tmp_path: Path) -> None:
 def test_npmrc_token(tmp_path: Path) -> None:
     (tmp_path / ".npmrc").write_text("//registry.npmjs.org/:_authToken=Qx7rT2mL9vWp4Zk8\n//npm.pkg.github.com/:_authToken=${GH_TOKEN}\n")
     assert {(f.path, f.line, f.rule_id) for f in secrets_scan(tmp_path).findings} == {(".npmrc", 1, "NW803")}
+
+
+def test_tracked_npmrc_says_so(tmp_path: Path) -> None:
+    repo = init_repo(tmp_path / "r")
+    (repo / ".npmrc").write_text("//registry.npmjs.org/:_authToken=Qx7rT2mL9vWp4Zk8\n")
+    git(repo, "add", ".npmrc")
+    (f,) = [f for f in secrets_scan(repo).findings if f.rule_id == "NW803"]
+    assert f.message.endswith("tracked by git")
+    assert f.detail is not None and f.detail.json_fields()["tracked_by_git"] is True

@@ -20,7 +20,7 @@ from nodeward.project import Project, ProjectFile, content_skip_reason
 from nodeward.secrets.candidate import Candidate
 from nodeward.secrets.engine import Engine, RawMatch
 from nodeward.secrets.findings import judge, secret_finding
-from nodeward.secrets.hygiene import env_findings, is_env_file, script_findings
+from nodeward.secrets.hygiene import env_findings, is_env_file, mark_tracked_npmrc, script_findings
 
 __all__ = ["analyze_project", "scan_bytes", "scopes_for"]
 
@@ -74,7 +74,7 @@ def analyze_project(project: Project, *, code: bool = False, engine: Engine | No
     """
     cfg = project.config.secrets
     engine = engine or Engine("auto")
-    excludes = pathspec.PathSpec.from_lines("gitwildmatch", cfg.exclude)
+    excludes = pathspec.PathSpec.from_lines("gitignore", cfg.exclude)
     findings: list[Finding] = []
     skipped: list[Skipped] = []
     errors: list[ScanError] = []
@@ -98,6 +98,7 @@ def analyze_project(project: Project, *, code: bool = False, engine: Engine | No
             findings.extend(script_findings(f.path, data))
         if code and f.lang is not None:
             findings.extend(_code_findings(f, data, errors))
+    findings = mark_tracked_npmrc(project.root, findings)
     with_secrets = {x.path for x in findings if x.confidence >= Confidence.MEDIUM}
     env, env_skipped, env_errors = env_findings(project.root, (f.path for f in project.files), with_secrets)
     findings.extend(env)
@@ -120,7 +121,7 @@ def _history_filter(project: Project, secrets_excluded: Callable[[str], bool]) -
     from nodeward.project import SKIP_DIRS
 
     config = project.config
-    project_excludes = pathspec.PathSpec.from_lines("gitwildmatch", config.exclude)
+    project_excludes = pathspec.PathSpec.from_lines("gitignore", config.exclude)
     dep_dirs = {d for d, why in SKIP_DIRS.items() if why == "dependency folder"}
 
     def skip(path: str) -> bool:

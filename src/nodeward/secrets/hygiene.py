@@ -19,7 +19,7 @@ from nodeward.secrets.findings import judge, secret_finding
 from nodeward.secrets.gitrepo import GitError, ignored, in_work_tree, run_git, tracked
 from nodeward.secrets.rules import ENV_NOT_IGNORED, ENV_TRACKED, SCRIPT_SECRET
 
-__all__ = ["env_findings", "is_env_file", "is_env_template", "script_findings"]
+__all__ = ["env_findings", "is_env_file", "is_env_template", "mark_tracked_npmrc", "script_findings"]
 
 _TEMPLATE_SUFFIXES = (".example", ".sample", ".template", ".dist", ".defaults", ".tpl", ".schema")
 
@@ -157,3 +157,24 @@ def _locate(lines: list[str], start: int, name: str) -> tuple[int, str]:
         if needle in lines[i].replace('": ', '":').replace('" :', '":'):
             return i + 1, lines[i]
     return start + 1, lines[start] if lines else ""
+
+
+def mark_tracked_npmrc(root: Path, findings: list[Finding]) -> list[Finding]:
+    """NW803 findings in an `.npmrc` that git tracks say so: the token is in the repository."""
+    from dataclasses import replace
+
+    paths = sorted({f.path for f in findings if f.rule_id == "NW803"})
+    if not paths or not in_work_tree(root):
+        return findings
+    try:
+        committed = tracked(root, paths)
+    except GitError:
+        return findings
+    out = []
+    for f in findings:
+        if f.rule_id == "NW803" and isinstance(f.detail, SecretDetail):
+            is_tracked = f.path in committed
+            msg = f.message + (" in a file tracked by git" if is_tracked else "")
+            f = replace(f, message=msg, detail=replace(f.detail, tracked_by_git=is_tracked))
+        out.append(f)
+    return out
