@@ -38,6 +38,9 @@ def found(source: str, path: str = "src/app.js") -> set[tuple[str, int]]:
         ),
         ("const cs = require('cookie-session');\napp.use(cs({ keys: ['k1-long-key', process.env.K2] }));\n", {("NW806", 2)}),
         ("const jwt = require('jsonwebtoken');\njwt.sign(p, 'secret');\n", {("NW806", 2)}),
+        ("const crypto = require('crypto');\ncrypto.createCipheriv('aes-256-gcm', 'k'.repeat(1) + 'x', iv);\n", set()),
+        ("const crypto = require('crypto');\ncrypto.createCipheriv('aes-256-gcm', '0123456789abcdef0123456789abcdef', iv);\n", {("NW806", 2)}),
+        ("const { expressjwt } = require('express-jwt');\napp.use(expressjwt({ secret: 'api-jwt-key-9', algorithms: ['HS256'] }));\n", {("NW806", 2)}),
         # negatives
         ("const jwt = require('jsonwebtoken');\njwt.sign(p, process.env.JWT_SECRET);\n", set()),
         ("const jwt = require('jsonwebtoken');\njwt.sign(p, config.jwtSecret);\n", set()),

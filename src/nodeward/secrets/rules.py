@@ -120,8 +120,10 @@ HARDCODED_SECRET_ARGUMENT = secret_rule(
     "A literal secret passed to an API that takes a signing or session secret",
     what=(
         "Finds string literals (or constants holding one) passed as the secret of `jwt.sign` / "
-        "`jwt.verify`, `express-session({ secret })`, `cookie-parser(secret)`, "
-        "`crypto.createHmac(alg, key)` and passport strategies' `clientSecret`. Import aliases "
+        "`jwt.verify`, `express-session({ secret })`, `cookie-session({ secret, keys })`, "
+        "`cookie-parser(secret)`, `express-jwt({ secret })`, `crypto.createHmac(alg, key)`, the key "
+        "of `crypto.createCipher`/`createCipheriv`/`createDecipheriv`, and passport strategies' "
+        "`clientSecret`/`consumerSecret`. Import aliases "
         "(`const sign = require('jsonwebtoken').sign`, `import session from 'express-session'`) are "
         "resolved through the syntax tree."
     ),
