@@ -71,6 +71,9 @@ def test_min_confidence_low_shows_docs_examples(tmp_path: Path, capsys: pytest.C
     (tmp_path / "README.md").write_text(f"Use a key like `{KEY}`.\n")
     assert main(["secrets", str(tmp_path), "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["findings"] == []
+    assert main(["secrets", str(tmp_path), "--format", "json", "--min-confidence", "low"]) == 1
+    (f,) = json.loads(capsys.readouterr().out)["findings"]
+    assert (f["rule_id"], f["path"], f["confidence"]) == ("NW816", "README.md", "low")
 
 
 def test_binary_and_unreadable_files_are_skipped(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

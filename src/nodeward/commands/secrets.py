@@ -56,6 +56,9 @@ def run(args: argparse.Namespace) -> int:
     secrets_cfg = config.secrets
     if args.history:
         secrets_cfg = replace(secrets_cfg, history=True)
+    if args.min_confidence:
+        # For this command the flag is the secrets threshold too (docs/test examples are LOW).
+        secrets_cfg = replace(secrets_cfg, min_confidence=config.min_confidence)
     baseline = args.baseline or secrets_cfg.baseline
     config = replace(config, secrets=secrets_cfg)
     project = discover(root, config)
