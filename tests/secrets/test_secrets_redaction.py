@@ -93,3 +93,16 @@ def test_fingerprints_hash_the_value_not_the_line(tree: Path, tmp_path: Path) ->
     (moved / "config.js").write_text(f"// moved down\n\n\nmodule.exports = {{ github: '{SECRETS['github']}' }};\n")
     after = {f.fingerprint for f in secrets_scan(moved).findings if f.rule_id == "NW813"}
     assert before == after and len(before) == 1
+
+
+def test_sarif_is_schema_valid_with_history_details(tree: Path) -> None:
+    import jsonschema
+
+    schema_path = Path(__file__).resolve().parents[3] / "shared" / "schemas" / "sarif-schema-2.1.0.json"
+    if not schema_path.exists():
+        pytest.skip("shared SARIF schema not available")
+    result = secrets_scan(tree, history=True)
+    doc = json.loads(FORMATS["sarif"](result, RenderOptions()))
+    jsonschema.validate(doc, json.loads(schema_path.read_text()))
+    props = [r["properties"] for r in doc["runs"][0]["results"] if r["ruleId"] == "NW805"]
+    assert props and all("commit" in p and "still_present_at_head" in p for p in props)
