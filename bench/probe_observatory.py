@@ -17,6 +17,8 @@ default ports; run as root, with those ports free), then for each app:
     python bench/probe_observatory.py             # the two test apps: Markdown table and JSON
     python bench/probe_observatory.py --variants  # ~40 header/cookie/redirect/SRI configurations
                                                   # served by bench/observatory/variant-server.mjs
+    python bench/probe_observatory.py --variants --write-reference
+                                                  # also pins Observatory's verdicts for the tests
 
 Nothing but 127.0.0.1 is contacted.
 """
@@ -42,6 +44,7 @@ from tests.probe.servers import start_app  # noqa: E402
 from nodeward.probe import ProbeOptions, probe_url  # noqa: E402
 
 OBS = ROOT / "bench" / "observatory"
+REFERENCE = ROOT / "tests" / "probe" / "data" / "observatory_reference.json"
 
 
 def ensure_observatory() -> None:
@@ -190,7 +193,8 @@ def run_variants(tmp: Path) -> list[dict[str, object]]:
         diffs = {t: (r["result"], rows.get(t, {}).get("result")) for t, r in obs["tests"].items()
                  if (r["result"], r["scoreModifier"]) != (rows.get(t, {}).get("result"), rows.get(t, {}).get("modifier"))}
         out.append({"variant": name, "observatory_score": obs["score"], "nodeward_observatory_score": fields["observatory_score"],
-                    "tests": len(obs["tests"]), "disagreements": diffs})
+                    "tests": len(obs["tests"]), "disagreements": diffs, "config": variant,
+                    "observatory": {t: [r["result"], r["scoreModifier"]] for t, r in obs["tests"].items()}})
     return out
 
 
@@ -206,6 +210,11 @@ def main() -> int:
         for r in results:
             print(f"| {r['variant']} | {r['observatory_score']} | {r['nodeward_observatory_score']} | {r['disagreements'] or '-'} |")
         print(f"\n{len(results)} variants, {tests - bad}/{tests} test results identical, {same_score}/{len(results)} scores identical")
+        if "--write-reference" in sys.argv:
+            # Observatory's own verdicts, pinned for tests/probe/test_observatory_reference.py (no node needed there).
+            ref = {str(r["variant"]): {"config": r["config"], "score": r["observatory_score"], "tests": r["observatory"]} for r in results}
+            REFERENCE.write_text(json.dumps(ref, indent=1, sort_keys=True) + "\n")
+            print(f"wrote {REFERENCE.relative_to(ROOT)}")
         return 0
     out = []
     for app in ("probe-hardened", "probe-insecure"):
