@@ -241,7 +241,7 @@ def _eslint(exe: Path, tree: Path, label: str) -> Measurement:
     config = tree / "eslint.config.cjs"
     plugin = json.dumps(str(exe.parent.parent / "eslint-plugin-security"))
     config.write_text(ESLINT_CONFIG.format(plugin=plugin))
-    m, out = measure(label, [str(exe), "-c", str(config), "--no-ignore", "-f", "json", "."], cwd=tree)
+    m, out = measure(label, [str(exe), "-c", str(config), "-f", "json", "."], cwd=tree)
     try:
         data = json.loads(out or b"[]")
         linted = [f for f in data if not f["filePath"].endswith("eslint.config.cjs")]

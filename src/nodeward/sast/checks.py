@@ -35,8 +35,12 @@ for _family in FAMILIES:
     _NODE_PATTERNS.extend((p.query, p.handler) for p in _family.NODES)
 
 
+_BINDING_CALLS = ("require", "promisify")
+"""Calls that bind names; selected by the call query and handed to `FileContext`."""
+
+
 def _names_predicate() -> str:
-    names = " ".join(f'"{n}"' for n in sorted(_HANDLERS))
+    names = " ".join(f'"{n}"' for n in sorted({*_HANDLERS, *_BINDING_CALLS}))
     return f"(#any-of? @name {names})"
 
 
@@ -68,7 +72,10 @@ def _combined(lang: Lang) -> _Combined:
     if found is not None:
         return found
     language = get_language(lang)
-    parts: list[tuple[str, str | NodeHandler]] = [(bindings_query(lang), _BINDINGS), (_CALLS_QUERY, _CALLS)]
+    parts: list[tuple[str, str | NodeHandler]] = [
+        (bindings_query(lang, calls_included=True), _BINDINGS),
+        (_CALLS_QUERY, _CALLS),
+    ]
     parts.extend((src, handler) for src, handler in _NODE_PATTERNS)
     groups: list[str | NodeHandler] = []
     for src, owner in parts:
@@ -105,16 +112,21 @@ def run_file_rules(path: str, source: bytes, tree: ts.Tree, lang: Lang) -> list[
     root = tree.root_node
     bindings: list[Match] = []
     calls: list[ts.Node] = []
+    binding_calls: list[ts.Node] = []
     nodes: list[tuple[NodeHandler, dict[str, list[ts.Node]]]] = []
     for index, caps in ts.QueryCursor(combined.query).matches(root):
         group = combined.groups[index]
         if group == _BINDINGS:
             bindings.append((index, caps))
         elif group == _CALLS:
-            calls.append(caps["call"][0])
+            name = caps["name"][0].text
+            if name == b"require" or name == b"promisify":
+                binding_calls.append(caps["call"][0])
+            else:
+                calls.append(caps["call"][0])
         elif not isinstance(group, str):
             nodes.append((group, caps))
-    ctx = FileContext(path, source, tree, lang, bindings)
+    ctx = FileContext(path, source, tree, lang, bindings, binding_calls)
     seen: set[tuple[int, int]] = set()
     findings = _dispatch(ctx, sorted(calls, key=lambda n: n.start_byte), seen)
     renamed = {

@@ -17,7 +17,7 @@ Python only walks the few nodes those queries return.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import tree_sitter as ts
@@ -73,30 +73,40 @@ _MAX_DEPTH = 64
 
 _QUERIES: dict[tuple[Lang, str], ts.Query] = {}
 
-_BINDINGS_QUERY = """
-(call_expression
-  function: (identifier) @req (#eq? @req "require")
-  arguments: (arguments . (string) @module)) @require
+_BINDINGS_CORE = """
 (import_statement source: (string) @module) @import
 (variable_declarator
   name: [(identifier) (object_pattern)]
   value: [(identifier) (member_expression)]) @alias
-(variable_declarator
-  name: (identifier)
-  value: (call_expression
-    function: [(identifier) (member_expression)] @wrap (#match? @wrap "promisify$"))) @promisified
 (lexical_declaration
   (variable_declarator
     name: (identifier)
     value: [(string) (number) (template_string) (true) (false) (object) (array)])) @const
 """
-_TS_BINDINGS_QUERY = _BINDINGS_QUERY + "(import_statement (import_require_clause source: (string) @module)) @import\n"
+"""Binding shapes other than calls; `require(...)` and `promisify(...)` calls are selected by
+the dispatcher's call query (one predicate per call instead of three) and handed over."""
+
+_BINDINGS_QUERY = _BINDINGS_CORE + """
+(call_expression
+  function: (identifier) @req (#eq? @req "require")
+  arguments: (arguments . (string) @module)) @require
+(variable_declarator
+  name: (identifier)
+  value: (call_expression
+    function: [(identifier) (member_expression)] @wrap (#match? @wrap "promisify$"))) @promisified
+"""
+_TS_IMPORT_REQUIRE = "(import_statement (import_require_clause source: (string) @module)) @import\n"
+_TS_BINDINGS_QUERY = _BINDINGS_QUERY + _TS_IMPORT_REQUIRE
 """TypeScript adds `import cp = require('child_process')` (not valid JavaScript grammar)."""
 
 
-def bindings_query(lang: Lang) -> str:
-    """Query source selecting the nodes that bind names (requires, imports, aliases, consts)."""
-    return _BINDINGS_QUERY if lang == "javascript" else _TS_BINDINGS_QUERY
+def bindings_query(lang: Lang, *, calls_included: bool = False) -> str:
+    """Query source selecting the nodes that bind names (requires, imports, aliases, consts).
+
+    With `calls_included` the caller selects `require(...)`/`promisify(...)` calls itself
+    and passes them to `FileContext` as `binding_calls`."""
+    base = _BINDINGS_CORE if calls_included else _BINDINGS_QUERY
+    return base if lang == "javascript" else base + _TS_IMPORT_REQUIRE
 
 
 def compiled_query(lang: Lang, source: str) -> ts.Query:
@@ -155,9 +165,11 @@ class FileContext:
         tree: ts.Tree,
         lang: Lang,
         binding_matches: list[tuple[int, dict[str, list[ts.Node]]]] | None = None,
+        binding_calls: Sequence[ts.Node] = (),
     ) -> None:
-        """`binding_matches` are the matches of `bindings_query(lang)` when the caller ran it
-        as part of a combined query (one tree walk per file); otherwise it is run here."""
+        """`binding_matches` are the matches of `bindings_query(lang, ...)` when the caller ran it
+        as part of a combined query (one tree walk per file); otherwise it is run here.
+        `binding_calls` are `require(...)` and `...promisify(...)` calls the caller selected."""
         self.path = path
         self.source = source
         self.tree = tree
@@ -172,12 +184,22 @@ class FileContext:
         if binding_matches is None:
             query = compiled_query(lang, bindings_query(lang))
             binding_matches = ts.QueryCursor(query).matches(tree.root_node)
-        self._collect_bindings(binding_matches)
+        self._collect_bindings(binding_matches, binding_calls)
 
     # -- bindings -----------------------------------------------------------------
 
-    def _collect_bindings(self, matches: list[tuple[int, dict[str, list[ts.Node]]]]) -> None:
+    def _collect_bindings(self, matches: list[tuple[int, dict[str, list[ts.Node]]]], calls: Sequence[ts.Node]) -> None:
         later: list[tuple[str, ts.Node]] = []
+        for call in calls:
+            fn = call.child_by_field_name("function")
+            if fn is not None and fn.type == "identifier" and self.text(fn) == "require":
+                args = self.args(call)
+                if args and args[0].type == "string":
+                    self._bind_require(call, args[0])
+            elif call.parent is not None and call.parent.type == "variable_declarator":
+                name = call.parent.child_by_field_name("name")
+                if name is not None and name.type == "identifier" and call.parent.child_by_field_name("value") == call:
+                    later.append(("promisified", call.parent))
         for _idx, caps in matches:
             if "require" in caps:
                 self._bind_require(caps["require"][0], caps["module"][0])

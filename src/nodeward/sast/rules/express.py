@@ -1,5 +1,6 @@
 """Express configuration done unsafely (NW402-NW404, NW406, NW409): CORS,
-sessions, cookies, error responses and helmet options.
+sessions, cookies, error responses and helmet options; and (NW201) request
+objects handed to the view engine as template locals.
 
 Options objects are read as literals, following a `const opts = {...}` in the
 file; when options come from elsewhere the rules stay quiet rather than guess.
@@ -205,7 +206,45 @@ app.use(helmet());
     ),
 )
 
-RULES: tuple[Rule, ...] = (CORS, SESSION, COOKIE, ERROR_DETAILS, HELMET_DISABLED)
+RENDER_LOCALS = Rule(
+    id="NW201",
+    name="render-with-request-locals",
+    summary="`res.render` given the whole `req.query`/`req.body` as template locals",
+    severity=Severity.HIGH,
+    confidence=Confidence.HIGH,
+    cwe=(1336, 94),
+    owasp=("A03:2021",),
+    guide_section="Input Validation and Sanitization",
+    docs=make_docs(
+        what=(
+            "Flags `res.render(view, req.query | req.body | req.params)` and object literals that spread one "
+            "of them into the locals (`{ ...req.body }`)."
+        ),
+        why=(
+            "View engines read options from the locals object: ejs `settings['view options']` "
+            "(`outputFunctionName`, `client`, `escapeFunction`), hbs `layout`, pug `basedir`. Whoever "
+            "controls the keys controls the template compiler, which has led to remote code execution "
+            "(CVE-2022-29078, CVE-2024-33883)."
+        ),
+        example="""
+app.get('/preview', (req, res) => {
+  res.render('preview', req.query);
+});
+""",
+        use_instead="""
+app.get('/preview', (req, res) => {
+  res.render('preview', { title: String(req.query.title || '') });
+});
+""",
+        references=[
+            "https://cwe.mitre.org/data/definitions/1336.html",
+            "https://github.com/advisories/GHSA-phwq-j96m-2c2q",
+            "https://expressjs.com/en/api.html#res.render",
+        ],
+    ),
+)
+
+RULES: tuple[Rule, ...] = (RENDER_LOCALS, CORS, SESSION, COOKIE, ERROR_DETAILS, HELMET_DISABLED)
 
 _RESPONSE_NAMES = frozenset({"res", "response", "resp", "reply"})
 _SENSITIVE_COOKIE_WORDS = frozenset(
@@ -520,6 +559,50 @@ def _is_value_position(node: ts.Node) -> bool:
     return parent.type in ("arguments", "object", "array", "spread_element", "template_substitution", "binary_expression")
 
 
+# -- NW201 ----------------------------------------------------------------------
+
+_REQUEST_NAMES = frozenset({"req", "request"})
+_REQUEST_BAGS = frozenset({"query", "body", "params", "cookies", "signedCookies"})
+
+
+def _is_request_bag(ctx: FileContext, node: ts.Node | None) -> bool:
+    """`req.query`, `req.body`, `request.params` ... as a whole object."""
+    if node is None or node.type != "member_expression":
+        return False
+    obj = node.child_by_field_name("object")
+    prop = node.child_by_field_name("property")
+    return (
+        obj is not None
+        and prop is not None
+        and obj.type == "identifier"
+        and ctx.text(obj) in _REQUEST_NAMES
+        and ctx.text(prop) in _REQUEST_BAGS
+    )
+
+
+def _render_locals(ctx: FileContext, call: ts.Node, qual: str | None) -> Iterator[Finding]:
+    if call.type != "call_expression" or not is_response(ctx, _receiver(call)):
+        return
+    args = ctx.args(call)
+    if len(args) < 2:
+        return
+    locals_ = args[1]
+    bag: ts.Node | None = None
+    if _is_request_bag(ctx, locals_):
+        bag = locals_
+    elif locals_.type == "object":
+        for child in locals_.named_children:
+            if child.type == "spread_element" and child.named_children and _is_request_bag(ctx, child.named_children[0]):
+                bag = child.named_children[0]
+    if bag is not None:
+        yield ctx.finding(
+            RENDER_LOCALS,
+            call,
+            f"`{ctx.text(bag)}` passed as template locals: request keys can set view-engine options",
+            "Pass an object with the specific, validated fields the template needs.",
+        )
+
+
 # -- NW409 ----------------------------------------------------------------------
 
 
@@ -549,6 +632,7 @@ CALLS: tuple[CallPattern, ...] = (
     CallPattern(("express-session", "cookie-session", "session", "cookieSession"), _session),
     CallPattern(("cookie",), _res_cookie),
     CallPattern(("send", "json", "jsonp", "end", "write", "render"), _error_details),
+    CallPattern(("render",), _render_locals),
     CallPattern(("helmet",), _helmet),
 )
 

@@ -14,7 +14,7 @@ import tree_sitter as ts
 
 from nodeward.model import Confidence, Finding, Rule, Severity
 from nodeward.ruledocs import make_docs
-from nodeward.sast.context import FileContext, string_value
+from nodeward.sast.context import FileContext
 from nodeward.sast.rules.base import CallPattern, NodePattern
 
 __all__ = ["CALLS", "NODES", "RULES"]
@@ -93,25 +93,23 @@ _FIX_VERIFY = "Keep verification on; trust a private CA with the `ca` option ins
 _WEAK_VERSIONS = frozenset({"tlsv1", "tlsv1.0", "tlsv1.1", "sslv3"})
 _WEAK_METHODS = frozenset({"tlsv1_method", "tlsv1_1_method", "sslv3_method", "sslv23_method", "tlsv1_client_method", "tlsv1_server_method"})
 
-_PAIRS_QUERY = """
-(pair
-  key: [(property_identifier) (string)] @key
-  (#match? @key "^['\\"]?(rejectUnauthorized|strictSSL|insecure|minVersion|secureProtocol)['\\"]?$")) @pair
+_PAIR_KEYS = '"rejectUnauthorized" "strictSSL" "insecure" "minVersion" "secureProtocol"'
+_PAIRS_QUERY = f"""
+(pair key: (property_identifier) @key (#any-of? @key {_PAIR_KEYS})) @pair
+(pair key: (string (string_fragment) @key) (#any-of? @key {_PAIR_KEYS})) @pair
 """
 _ENV_QUERY = """
 (assignment_expression
-  left: [
-    (member_expression property: (property_identifier) @var)
-    (subscript_expression index: (string) @var)
-  ]
-  (#match? @var "NODE_TLS_REJECT_UNAUTHORIZED")) @assign
+  left: (member_expression property: (property_identifier) @var (#eq? @var "NODE_TLS_REJECT_UNAUTHORIZED"))) @assign
+(assignment_expression
+  left: (subscript_expression index: (string (string_fragment) @var) (#eq? @var "NODE_TLS_REJECT_UNAUTHORIZED"))) @assign
 """
 
 
 def _pairs(ctx: FileContext, caps: dict[str, list[ts.Node]]) -> Iterator[Finding]:
     pair = caps["pair"][0]
     key_node = caps["key"][0]
-    key = string_value(key_node) if key_node.type == "string" else ctx.text(key_node)
+    key = ctx.text(key_node)
     value = pair.child_by_field_name("value")
     lit = ctx.literal(value)
     if key in ("rejectUnauthorized", "strictSSL"):
@@ -138,11 +136,6 @@ def _pairs(ctx: FileContext, caps: dict[str, list[ts.Node]]) -> Iterator[Finding
 
 def _env(ctx: FileContext, caps: dict[str, list[ts.Node]]) -> Iterator[Finding]:
     assign = caps["assign"][0]
-    var = caps["var"][0]
-    if var.type == "string" and string_value(var) != "NODE_TLS_REJECT_UNAUTHORIZED":
-        return
-    if var.type != "string" and ctx.text(var) != "NODE_TLS_REJECT_UNAUTHORIZED":
-        return
     left = assign.child_by_field_name("left")
     obj = left.child_by_field_name("object") if left is not None else None
     if obj is None or ctx.qualname(obj) != "process.env":
