@@ -124,11 +124,14 @@ def test_https_against_plain_http_port(ssh_server: RawServer) -> None:
         (["probe", "http://127.0.0.1/", "--login-path", "/l", "--login-body", "{not json"], "does not parse"),
         (["probe", "http://127.0.0.1/", "--ca-cert", "/nonexistent/ca.pem"], "--ca-cert file not found"),
         (["probe", "http://127.0.0.1/", "--timeout", "0"], "--timeout must be"),
+        (["probe", "http://admin:hunter2@127.0.0.1/"], "credentials in the URL are not supported"),
     ],
 )
 def test_usage_errors_exit_2(argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(argv) == 2
-    assert message in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert message in err
+    assert "hunter2" not in err  # a password in the URL is never echoed
 
 
 def test_paths_file_capped(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -170,6 +173,7 @@ def test_every_request_stays_within_the_origins() -> None:
               transport=fixture_transport(page, log))
     assert {(r.url.scheme, r.url.host, r.url.port) for r in log} <= {("http", "home.test", None), ("https", "home.test", 8443)}
     assert all(r.headers["user-agent"].startswith("nodeward/") for r in log)
+    assert all(r.headers["accept-encoding"] == "identity" for r in log)
 
 
 def test_huge_body_read_is_bounded() -> None:

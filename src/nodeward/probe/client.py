@@ -82,7 +82,9 @@ def make_client(
         follow_redirects=False,
         verify=verify,
         trust_env=False,
-        headers={"User-Agent": USER_AGENT, "Accept": "text/html,application/json;q=0.9,*/*;q=0.8"},
+        # identity: bodies arrive as sent, so the size cap bounds what is held in memory
+        # (a compressed reply could otherwise expand a thousandfold per chunk).
+        headers={"User-Agent": USER_AGENT, "Accept": "text/html,application/json;q=0.9,*/*;q=0.8", "Accept-Encoding": "identity"},
         transport=transport,
     )
 

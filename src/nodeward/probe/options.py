@@ -43,6 +43,9 @@ def check_url(url: str, what: str = "URL") -> str:
         _ = parts.port
     except ValueError:
         raise UsageError(f"{url}: invalid port") from None
+    if parts.username is not None or parts.password is not None:
+        # They would be sent on every request and printed in every report.
+        raise UsageError(f"{parts.scheme}://{parts.hostname}/: credentials in the {what} are not supported (they would appear in reports)")
     return url
 
 

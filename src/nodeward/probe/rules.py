@@ -315,6 +315,16 @@ X_POWERED_BY = _rule(
     refs=["https://expressjs.com/en/advanced/best-practice-security.html#reduce-fingerprinting"],
 )
 
+SERVER_VERSION = _rule(
+    "NW927", "server-version-header", "The `Server` header gives the software version",
+    Severity.LOW, (200,), _A05, "Security Headers",
+    what="Reports a `Server` header carrying a version number (`nginx/1.25.3`, `Apache/2.4.58`); a bare product name is fine.",
+    why="Exact versions let scanners pick known exploits without probing; a reverse proxy in front of Express usually adds it.",
+    example=_http(_good(extra=["Server: nginx/1.18.0 (Ubuntu)"])),
+    use_instead=_http(_good(extra=["Server: nginx"])),
+    refs=["https://nginx.org/en/docs/http/ngx_http_core_module.html#server_tokens"],
+)
+
 DEFAULT_ERROR_PAGE = _rule(
     "NW926", "default-express-404-page", "Unknown routes get Express's default `Cannot GET /…` page",
     Severity.LOW, (200,), _A05, "Proper Error Handling",
@@ -521,6 +531,7 @@ RULES: tuple[Rule, ...] = (
     CERT_NOT_TRUSTED,
     X_POWERED_BY,
     DEFAULT_ERROR_PAGE,
+    SERVER_VERSION,
     CORS_REFLECTS_WITH_CREDENTIALS,
     CORS_WILDCARD_WITH_CREDENTIALS,
     CORS_WILDCARD,
