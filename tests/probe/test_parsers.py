@@ -316,3 +316,13 @@ def test_xfo_allow_from_grade_row_and_finding() -> None:
     grade = next(f for f in result.findings if f.rule_id == "NW900")
     rows = {c["check"]: c["result"] for c in grade.detail.json_fields()["checks"]}  # type: ignore[union-attr,index]
     assert rows["x-frame-options"] == "x-frame-options-allow-from-origin"
+
+
+def test_redirect_to_an_origin_not_given_is_not_judged_as_the_page() -> None:
+    fixture = "GET http://site.test/\nHTTP/1.1 301 Moved Permanently\nContent-Type: text/html\nLocation: https://site.test/\n\n<a href=https://site.test/>moved</a>"
+    log: list[httpx.Request] = []
+    result = probe_url("http://site.test/", ProbeOptions(check_tls=False), transport=fixture_transport(fixture, log))
+    ids = {f.rule_id for f in result.findings}
+    assert not ids & {"NW900", "NW901", "NW903", "NW915"}
+    assert any("pass it as --https-url" in s.reason for s in result.skipped)
+    assert all(r.url.scheme == "http" for r in log)

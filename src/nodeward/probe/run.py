@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
 
@@ -108,9 +108,16 @@ def _run(
         else:
             skipped.append(Skipped(primary, "plain-HTTP redirect not checked: pass the http:// URL as URL and this one as --https-url"))
 
-        findings.extend(check_headers(main))
-        if main.scheme == "https":
-            findings.extend(check_hsts(main))
+        # A redirect we may not follow (to an origin not given) is not the page: judging its
+        # headers, or grading it, would describe the redirect, not the site.
+        page_reached = not main.is_redirect
+        if page_reached:
+            findings.extend(check_headers(main))
+            if main.scheme == "https":
+                findings.extend(check_hsts(main))
+        else:
+            target = urljoin(main.url, main.header("location") or "")
+            skipped.append(Skipped(main.url, f"page headers and grade not checked: {main.url} redirects to {target}, outside the given origins (pass it as --https-url or URL)"))
 
         pages: list[Exchange] = [main]
         if options.login_path:
@@ -146,7 +153,8 @@ def _run(
         elif options.rate_limit_probe:
             skipped.append(Skipped(primary, "rate-limit probe not run: --login-body is required"))
 
-        cors = next((e for e in session.exchanges if e.method == "GET" and dict(e.request_headers).get("origin", "null") != "null"), None)
-        grade = compute_grade(main, cookies, redirect, findings, cors)
-        findings.append(grade_finding(main, grade))
+        if page_reached:
+            cors = next((e for e in session.exchanges if e.method == "GET" and dict(e.request_headers).get("origin", "null") != "null"), None)
+            grade = compute_grade(main, cookies, redirect, findings, cors)
+            findings.append(grade_finding(main, grade))
         return findings, list(session.errors), skipped, session.requests_sent
