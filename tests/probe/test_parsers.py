@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import httpx
 import pytest
@@ -326,3 +327,19 @@ def test_redirect_to_an_origin_not_given_is_not_judged_as_the_page() -> None:
     assert not ids & {"NW900", "NW901", "NW903", "NW915"}
     assert any("pass it as --https-url" in s.reason for s in result.skipped)
     assert all(r.url.scheme == "http" for r in log)
+
+
+def test_paths_file_and_login_body(tmp_path: Path) -> None:
+    from nodeward.errors import UsageError
+    from nodeward.probe.options import login_payload, read_paths_file
+
+    f = tmp_path / "paths.txt"
+    f.write_text("# pages behind the landing page\n/account\n\n/admin/settings\n")
+    assert read_paths_file(str(f)) == ("/account", "/admin/settings")
+    f.write_text("account\n")
+    with pytest.raises(UsageError, match="must start with /"):
+        read_paths_file(str(f))
+    assert login_payload('{"user": "a", "password": "b"}') == (b'{"user": "a", "password": "b"}', "application/json")
+    assert login_payload("user=a&password=b") == (b"user=a&password=b", "application/x-www-form-urlencoded")
+    with pytest.raises(UsageError, match="JSON object"):
+        login_payload('["a"]')
