@@ -69,9 +69,24 @@ def _answers(port: int) -> bool:
         return False
 
 
+START_ATTEMPTS = 3
+"""Random ports can be taken between picking and binding; retry with fresh ones (bounded)."""
+
+
 def start_app(app: str, env: Mapping[str, str], log: Path, ports: tuple[int, int] | None = None) -> RunningApp:
     """Start `tests/apps/<app>/server.js`; `ports` pins (http, https) (the Observatory bench needs 80/443)."""
-    http_port, https_port = ports or (free_port(), free_port())
+    error: RuntimeError | None = None
+    for _ in range(1 if ports else START_ATTEMPTS):
+        try:
+            return _start_once(app, env, log, ports or (free_port(), free_port()))
+        except RuntimeError as e:
+            error = e
+    assert error is not None
+    raise error
+
+
+def _start_once(app: str, env: Mapping[str, str], log: Path, ports: tuple[int, int]) -> RunningApp:
+    http_port, https_port = ports
     full_env = {
         "PATH": os.environ.get("PATH", ""),
         "HOME": os.environ.get("HOME", "/tmp"),
@@ -81,6 +96,7 @@ def start_app(app: str, env: Mapping[str, str], log: Path, ports: tuple[int, int
     }
     out = log.open("wb")
     proc = subprocess.Popen(["node", str(APPS / app / "server.js")], cwd=APPS / app, env=full_env, stdout=out, stderr=subprocess.STDOUT)
+    out.close()
     running = RunningApp(proc, http_port, https_port, log)
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
