@@ -115,3 +115,15 @@ def test_imported_packages_for_reachability() -> None:
         "express-validator": ("routes/users.js",),
         "helmet": ("app.js",),
     }
+
+
+def test_typescript_controllers_services_and_tsconfig_paths() -> None:
+    linked = link(APPS / "routes-ts")
+    limit = "rateLimit({ windowMs: 60_000, limit: 100 })"
+    ctl = "src/controllers/users.ts"
+    assert table(linked.model.routes) == {
+        ("GET", "/api/v1/users"): (ctl, 6, prot(authentication="authenticate", rate_limit=limit)),
+        ("GET", "/api/v1/users/:id"): (ctl, 10, prot(authentication="authenticate", rate_limit=limit)),
+        ("POST", "/api/v1/users"): (ctl, 15, prot(rate_limit=limit)),
+        ("DELETE", "/api/v1/users/:id"): (ctl, 20, prot(authentication="authenticate", authorization="authorize('admin')", rate_limit=limit)),
+    }

@@ -80,3 +80,13 @@ def test_bad_input_does_not_crash_and_is_reported() -> None:
     assert ("parse", "broken.js", 1) in kinds
     assert ("resolve", "app.js", 9) in kinds  # require(name)
     assert not any(e.kind == "internal" for e in result.errors)
+
+
+def test_typescript_layers_controller_to_service() -> None:
+    result = scan_app(APPS / "routes-ts")
+    found = {f for f in app_findings(result) if f[0] in TAINT_RULES}
+    assert found == {
+        ("NW112", "src/services/user-service.ts", 8),  # service.search(req.query.q) via tsconfig paths
+        ("NW110", "src/services/user-service.ts", 13),  # service.create(req.body) -> data.name
+        ("NW210", "src/controllers/users.ts", 12),  # `${id}` from req.params into res.send
+    }

@@ -893,7 +893,7 @@ class FileWalker:
             if qn == "path.basename":
                 t = clean(t, frozenset({"path"}))
             return Value(extend(t, self.step(node, f"passed through `{qn}`")) if t else (), is_obj=qn in ("JSON.parse", "qs.parse", "querystring.parse"))
-        if rv is not None and method in _STRING_METHODS_CLEAN:
+        if rv is not None and method in _STRING_METHODS_CLEAN and rv.cls is None and rv.imp is None and rv.role != "this":
             return Value()
 
         kind_i = instance_kind(f"{qn}()" if qn else "")
