@@ -79,7 +79,7 @@ def start_app(app: str, env: Mapping[str, str], log: Path, ports: tuple[int, int
     for _ in range(1 if ports else START_ATTEMPTS):
         try:
             return _start_once(app, env, log, ports or (free_port(), free_port()))
-        except RuntimeError as e:
+        except RuntimeError as e:  # noqa: PERF203 - a bounded retry, not a hot loop
             error = e
     assert error is not None
     raise error
