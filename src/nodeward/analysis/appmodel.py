@@ -60,6 +60,7 @@ class Route:
     """Where the route is registered (`router.post(...)`), for findings about the route."""
     reg_line: int = 0
     reg_col: int = 0
+    snippet: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +69,7 @@ class AppInfo:
     path: str
     line: int
     col: int
+    snippet: str
     global_middleware: tuple[Middleware, ...]
     has_error_handler: bool
     powered_by_disabled: bool
@@ -305,6 +307,7 @@ class _Builder:
                     path,
                     reg.line,
                     reg.col,
+                    reg.snippet,
                 )
             )
         return local
@@ -377,7 +380,7 @@ def build_app_model(
         )
         mws = tuple(mw for _p, mw in local)
         limits = tuple(mw for mw in mws if "body_parser" in mw.categories)
-        model.apps.append(AppInfo(kind, path, inst.line, inst.col, mws, error, disabled, limits))
+        model.apps.append(AppInfo(kind, path, inst.line, inst.col, inst.snippet, mws, error, disabled, limits))
     # Routers and app-receiving functions never reached from an app: listed with their own paths.
     for path, ff in sorted(facts.items()):
         for name, inst in sorted(ff.instances.items(), key=lambda kv: kv[1].line):

@@ -155,6 +155,7 @@ class RouteReg:
     col: int
     order: int
     handler_key: str = ""
+    snippet: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +165,7 @@ class Instance:
     line: int
     col: int
     prefix: str = ""
+    snippet: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -216,7 +216,8 @@ RULES: tuple[Rule, ...] = (NO_VALIDATION, LOGIN_NO_LIMIT, NO_AUTHN, NO_CSRF, NO_
 
 
 def _at(rule: Rule, route: Route, message: str, fix: str) -> Finding:
-    return finding_at(rule, route.reg_file or route.file, route.reg_line or route.line, route.reg_col or 1, f"{route.method} {route.path}", message, fix, key=f"{route.method} {route.path}")
+    snippet = route.snippet or f"{route.method} {route.path}"
+    return finding_at(rule, route.reg_file or route.file, route.reg_line or route.line, route.reg_col or 1, snippet, message, fix, key=f"{route.method} {route.path}")
 
 
 def check_routes(model: AppModel, reads_body: dict[tuple[str, str], bool]) -> list[Finding]:

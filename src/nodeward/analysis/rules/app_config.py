@@ -162,7 +162,7 @@ def _app_findings(app: AppInfo, route_count: int) -> list[Finding]:
     out: list[Finding] = []
     if app.kind != "express-app":
         return out
-    snippet = "express()"
+    snippet = app.snippet or "express()"
     helmet = any("helmet" in mw.categories for mw in app.global_middleware)
     if not helmet:
         out.append(finding_at(NO_HELMET, app.path, app.line, app.col, snippet, "Express app without `helmet()` or equivalent security headers", "Add `app.use(helmet())` before the routes.", key="express-app"))

@@ -157,6 +157,10 @@ class FileWalker:
         snippet = self.text(node).split("\n", 1)[0][:160]
         return Step(self.path, line + 1, node.start_point[1] + 1, message, snippet)
 
+    def _line_text(self, node: ts.Node) -> str:
+        """The first source line of a node, for finding snippets."""
+        return self.text(node).split("\n", 1)[0].strip()[:160]
+
     def _unique_key(self, key: str, node: ts.Node) -> str:
         if key in self.functions or key == "<module>":
             key = f"{key}#{node.start_point[0] + 1}"
@@ -294,7 +298,7 @@ class FileWalker:
             name = self.text(pattern)
             if v.instance:
                 inst_name = name if scope.ctx is self.top else f"{scope.ctx.key}::{name}"
-                self.instances[inst_name] = Instance(v.instance, node.start_point[0] + 1, node.start_point[1] + 1, v.route_path or "")
+                self.instances[inst_name] = Instance(v.instance, node.start_point[0] + 1, node.start_point[1] + 1, v.route_path or "", self._line_text(node))
                 v.recv = ("inst", inst_name, "")
                 v.instance = ""
                 v.route_path = None
@@ -1068,7 +1072,7 @@ class FileWalker:
         if refs_list and refs_list[-1].kind in ("inline", "local") and method not in ("use", "register"):
             handler_key = refs_list[-1].name
         self._order += 1
-        self.routes.append(RouteReg(rv.recv, method, path, tuple(refs_list), node.start_point[0] + 1, node.start_point[1] + 1, self._order, handler_key))
+        self.routes.append(RouteReg(rv.recv, method, path, tuple(refs_list), node.start_point[0] + 1, node.start_point[1] + 1, self._order, handler_key, self._line_text(node)))
 
     def _route_object(self, rv: Value, obj: ts.Node, ov: Value, node: ts.Node, scope: _Scope) -> None:
         """Fastify `route({ method, url, preHandler, handler })`."""
@@ -1103,7 +1107,7 @@ class FileWalker:
             return
         for m in methods or ["get"]:
             self._order += 1
-            self.routes.append(RouteReg(rv.recv, m, url, (*refs, handler), node.start_point[0] + 1, node.start_point[1] + 1, self._order, handler.name))
+            self.routes.append(RouteReg(rv.recv, m, url, (*refs, handler), node.start_point[0] + 1, node.start_point[1] + 1, self._order, handler.name, self._line_text(node)))
 
     def mwref(self, n: ts.Node, v: Value, scope: _Scope) -> MwRef:
         line, col = n.start_point[0] + 1, n.start_point[1] + 1
@@ -1262,7 +1266,7 @@ class FileWalker:
             refs.append(MwRef("value", qn="ValidationPipe", category="validation", line=m.start_point[0] + 1, col=1, text="ValidationPipe"))
         refs.append(MwRef("inline", name=key, line=m.start_point[0] + 1, col=m.start_point[1] + 1, text=self.text(m).split("\n", 1)[0][:80], nparams=len(self.functions[key].params)))
         self._order += 1
-        self.routes.append(RouteReg(("nest", cname, ""), NEST_METHODS[verb[0]], path, tuple(refs), m.start_point[0] + 1, m.start_point[1] + 1, self._order, key))
+        self.routes.append(RouteReg(("nest", cname, ""), NEST_METHODS[verb[0]], path, tuple(refs), m.start_point[0] + 1, m.start_point[1] + 1, self._order, key, self._line_text(m)))
 
     def _param_decorator(self, p: ts.Node) -> str:
         for c in p.children:
