@@ -1,0 +1,60 @@
+// Koa and Fastify sources, websocket messages and the remaining sink kinds.
+const Koa = require('koa');
+const Router = require('@koa/router');
+const fastify = require('fastify')();
+const fs = require('fs/promises');
+const got = require('got');
+const { WebSocketServer } = require('ws');
+
+const app = new Koa();
+const router = new Router();
+
+router.get('/hello', (ctx) => {
+  // ruleid: NW210
+  ctx.body = '<b>' + ctx.query.name + '</b>';
+});
+
+router.get('/away', (ctx) => {
+  // ruleid: NW116
+  ctx.redirect(ctx.query.next);
+});
+
+router.post('/settings', (ctx) => {
+  const settings = {};
+  const { section, key, value } = ctx.request.body;
+  // ruleid: NW650
+  settings[section][key] = value;
+  ctx.body = { ok: true };
+});
+
+router.get('/json', (ctx) => {
+  // ok: NW210
+  ctx.body = { name: ctx.query.name };
+});
+
+app.use(router.routes());
+
+fastify.get('/file', async (request) => {
+  // ruleid: NW114
+  return fs.readFile(request.query.path, 'utf8');
+});
+
+fastify.get('/proxy', async (request) => {
+  // ruleid: NW115
+  const r = await got(request.query.url);
+  return r.body;
+});
+
+fastify.get('/grep', async (request) => {
+  // ruleid: NW651
+  const re = new RegExp(request.query.pattern);
+  return { match: re.test('abc') };
+});
+
+const wss = new WebSocketServer({ port: 8080 });
+wss.on('connection', (socket) => {
+  socket.on('message', (message) => {
+    // ruleid: NW111
+    socket.send(String(eval(message.toString())));
+  });
+});
