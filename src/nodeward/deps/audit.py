@@ -48,12 +48,17 @@ def audit_lockfile(
 ) -> list[Finding]:
     groups: dict[tuple[str, str, str], list[Package]] = {}
     advs: dict[str, Advisory] = {}
+    verdicts: dict[tuple[str, str, str], bool] = {}
     for pkg in lock.packages.values():
         if pkg.source not in AUDITED_SOURCES:
             continue
         for adv in by_name.get(pkg.name.lower(), ()):
-            if any(affected_by(aff, pkg.version) for aff in adv.for_package(pkg.name)):
-                groups.setdefault((pkg.name, pkg.version, adv.id), []).append(pkg)
+            key = (pkg.name, pkg.version, adv.id)
+            hit = verdicts.get(key)
+            if hit is None:
+                hit = verdicts[key] = any(affected_by(aff, pkg.version) for aff in adv.for_package(pkg.name))
+            if hit:
+                groups.setdefault(key, []).append(pkg)
                 advs[adv.id] = adv
     findings: list[Finding] = []
     for (name, version, adv_id), pkgs in sorted(groups.items()):
@@ -75,10 +80,12 @@ def _finding(
 ) -> Finding:
     paths = []
     total = 0
+    truncated = False
     for p in pkgs:
-        found, n = graph.paths(p.key)
+        found, n, more = graph.paths(p.key)
         paths.extend(found)
         total += n
+        truncated = truncated or more
     paths.sort(key=lambda dp: (len(dp.steps), dp.steps))
     dev = all(graph.is_dev_only(p.key) for p in pkgs)
     direct = any(graph.is_direct(p.key) for p in pkgs)
@@ -127,6 +134,7 @@ def _finding(
         summary=summary,
         url=adv.url,
         paths_total=total,
+        paths_truncated=truncated,
         cvss_score=adv.cvss_score,
         cvss_vector=adv.cvss_vector,
         advisory_source=adv.source,

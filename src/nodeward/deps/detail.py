@@ -11,12 +11,13 @@ __all__ = ["DependencyDetail", "PackageDetail", "collapse_paths"]
 SHOWN_PATHS = 3
 
 
-def collapse_paths(paths: tuple[str, ...], total: int, shown: int = SHOWN_PATHS) -> list[str]:
+def collapse_paths(paths: tuple[str, ...], total: int, shown: int = SHOWN_PATHS, truncated: bool = False) -> list[str]:
     """The first few paths and a `... and N more` line, so a hub package stays readable."""
     lines = list(paths[:shown])
     rest = max(total, len(paths)) - len(lines)
-    if rest > 0:
-        lines.append(f"... and {rest} more path{'s' if rest != 1 else ''}")
+    plus = "+" if truncated else ""
+    if rest > 0 or truncated:
+        lines.append(f"... and {rest}{plus} more path{'s' if rest != 1 or plus else ''}")
     return lines
 
 
@@ -36,6 +37,8 @@ class DependencyDetail(FindingDetail):
     summary: str = ""
     url: str = ""
     paths_total: int = 0
+    paths_truncated: bool = False
+    """The path search hit its budget: there are more paths than counted."""
     cvss_score: float | None = None
     cvss_vector: str = ""
     advisory_source: str = ""
@@ -60,6 +63,7 @@ class DependencyDetail(FindingDetail):
             "direct": self.direct,
             "lockfile": self.lockfile,
             "paths_total": max(self.paths_total, len(self.dependency_paths)),
+            "paths_truncated": self.paths_truncated,
             "summary": self.summary,
             "url": self.url,
             "cvss_score": self.cvss_score,
@@ -78,7 +82,7 @@ class DependencyDetail(FindingDetail):
         if self.aliases:
             lines.append("aliases: " + ", ".join(self.aliases))
         lines.append("fixed in: " + (", ".join(self.fixed_versions) if self.fixed_versions else "no fixed version published"))
-        lines.extend(f"path: {p}" for p in collapse_paths(self.dependency_paths, self.paths_total))
+        lines.extend(f"path: {p}" for p in collapse_paths(self.dependency_paths, self.paths_total, truncated=self.paths_truncated))
         if self.reachable is True:
             lines.append("imported by: " + ", ".join(self.imported_by[:5]) + (" ..." if len(self.imported_by) > 5 else ""))
         elif self.reachable is False:
@@ -89,7 +93,7 @@ class DependencyDetail(FindingDetail):
 
     def sarif_properties(self) -> dict[str, JSONValue]:
         props = self.json_fields()
-        shown: list[JSONValue] = list(collapse_paths(self.dependency_paths, self.paths_total, 10))
+        shown: list[JSONValue] = list(collapse_paths(self.dependency_paths, self.paths_total, 10, self.paths_truncated))
         props["dependency_paths"] = shown
         return props
 

@@ -18,7 +18,7 @@ __all__ = ["DependencyPath", "Graph", "MAX_PATHS"]
 
 MAX_PATHS = 20
 """Paths kept per package; more are counted, then collapsed in reports."""
-MAX_PATH_VISITS = 20000
+MAX_PATH_VISITS = 2000
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +53,9 @@ class Graph:
         self.prod = self._reach(("prod", "optional", "peer"))
         self.any = self._reach(("prod", "optional", "peer", "dev"))
         self._names = {imp.path: imp.name for imp in lock.importers}
+        self._dist: dict[str, int] | None = None
+        self._labels: dict[str, str] = {}
+        self._paths: dict[str, tuple[int, list[DependencyPath], int, bool]] = {}
 
     def _reach(self, kinds: tuple[str, ...]) -> set[str]:
         seen: set[str] = set()
@@ -81,20 +84,55 @@ class Graph:
         return key in self.direct
 
     def label(self, pkg: Package) -> str:
-        base = f"{pkg.name}@{pkg.version}"
-        return f"{pkg.alias} ({base})" if pkg.alias else base
+        cached = self._labels.get(pkg.key)
+        if cached is None:
+            base = f"{pkg.name}@{pkg.version}"
+            cached = f"{pkg.alias} ({base})" if pkg.alias else base
+            self._labels[pkg.key] = cached
+        return cached
 
-    def paths(self, key: str, limit: int = MAX_PATHS) -> tuple[list[DependencyPath], int]:
-        """Up to `limit` simple paths from importers to `key`, shortest first, and a total count
-        (exact when small, a lower bound once the visit budget runs out)."""
+    def _distances(self) -> dict[str, int]:
+        """Hops from the nearest importer to every reachable package (one BFS for the graph)."""
+        if self._dist is not None:
+            return self._dist
+        dist: dict[str, int] = {}
+        queue: deque[str] = deque()
+        for imp in self.lock.importers:
+            for e in imp.edges:
+                if e.target is not None and e.target in self.lock.packages and e.target not in dist:
+                    dist[e.target] = 1
+                    queue.append(e.target)
+        while queue:
+            k = queue.popleft()
+            for e in self.lock.packages[k].dependencies:
+                t = e.target
+                if t is not None and t in self.lock.packages and t not in dist:
+                    dist[t] = dist[k] + 1
+                    queue.append(t)
+        self._dist = dist
+        return dist
+
+    def paths(self, key: str, limit: int = MAX_PATHS) -> tuple[list[DependencyPath], int, bool]:
+        """Up to `limit` paths from importers to `key`, shortest first; the number found; and
+        whether the search stopped early (at `limit` paths or its visit budget: there may be more).
+
+        The walk goes upwards only to parents closer to an importer (or to direct
+        dependencies), so it heads for the roots instead of wandering a dense graph;
+        that keeps every shortest path and every "pulled in by direct dependency X"
+        path while bounding the work.
+        """
+        cached = self._paths.get(key)
+        if cached is not None and cached[0] >= limit:
+            return cached[1][:limit], cached[2], cached[3]
+        dist = self._distances()
         found: list[DependencyPath] = []
         total = 0
-        # Breadth-first over partial reverse paths gives shortest paths first.
         queue: deque[tuple[str, tuple[str, ...], str]] = deque([(key, (key,), "")])
         visits = 0
-        while queue and visits < MAX_PATH_VISITS:
+        while queue and visits < MAX_PATH_VISITS and len(found) < limit:
             node, chain, last_spec = queue.popleft()
             visits += 1
+            here = dist.get(node, 1 << 30)
             for parent, edge in self.parents.get(node, ()):
                 spec = last_spec or edge.spec
                 if parent.startswith("importer:"):
@@ -105,7 +143,12 @@ class Graph:
                         labels += [self.label(self.lock.packages[k]) for k in chain]
                         found.append(DependencyPath(imp, tuple(labels), edge, spec))
                     continue
-                if parent in chain:
+                # Head for the roots: a strictly closer parent, or a direct dependency that
+                # pulls the package in (what fix advice needs), never away from the roots.
+                pd = dist.get(parent, 1 << 30)
+                if parent in chain or (pd >= here and pd != 1):
                     continue
                 queue.append((parent, (parent, *chain), spec))
-        return found, total
+        truncated = bool(queue)
+        self._paths[key] = (limit, found, total, truncated)
+        return found, total, truncated

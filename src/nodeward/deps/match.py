@@ -9,6 +9,7 @@ affecting the version (never a silent "clean"), and is recorded as such.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from nodeward.deps.advisories.model import AffectedPackage, AffectedRange
@@ -37,6 +38,26 @@ def bound_version(text: str) -> Version | None:
 
 def _in_range(r: AffectedRange, v: Version) -> bool:
     """OSV semantics: sort events by version; introduced opens, fixed/last_affected close."""
+    events = _sorted_events(r)
+    if not events or not any(k == "introduced" for _, _, k in events):
+        return False
+    affected = False
+    for bound, _, kind in events:
+        c = v.compare(bound)
+        if kind == "introduced":
+            if c >= 0:
+                affected = True
+        elif kind == "fixed":
+            if c >= 0:
+                affected = False
+        elif kind == "last_affected" and c > 0:
+            affected = False
+    return affected
+
+
+@functools.lru_cache(maxsize=65536)
+def _sorted_events(r: AffectedRange) -> tuple[tuple[Version, int, str], ...]:
+    """A range's events as Versions in precedence order (memoised: ranges are frozen)."""
     events: list[tuple[Version, int, str]] = []
     for kind, value in r.events:
         if kind == "limit":
@@ -50,28 +71,13 @@ def _in_range(r: AffectedRange, v: Version) -> bool:
                 continue
         order = {"introduced": 0, "last_affected": 1, "fixed": 2}[kind]
         events.append((b, order, kind))
-    if not any(k == "introduced" for _, _, k in events):
-        return False
-    # Stable sort by version (SemVer precedence), keeping introduced before a fix at the same version.
-    import functools
-
+    # Sort by version (SemVer precedence), keeping introduced before a fix at the same version.
     def cmp(a: tuple[Version, int, str], b: tuple[Version, int, str]) -> int:
         c = a[0].compare(b[0])
         return c if c else (a[1] > b[1]) - (a[1] < b[1])
 
     events.sort(key=functools.cmp_to_key(cmp))
-    affected = False
-    for bound, _, kind in events:
-        c = v.compare(bound)
-        if kind == "introduced":
-            if c >= 0:
-                affected = True
-        elif kind == "fixed":
-            if c >= 0:
-                affected = False
-        elif kind == "last_affected" and c > 0:
-            affected = False
-    return affected
+    return tuple(events)
 
 
 def affected_by(pkg: AffectedPackage, version: str) -> bool:

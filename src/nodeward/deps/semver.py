@@ -12,6 +12,7 @@ own fixture tables and against node-semver itself run through Node.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -174,16 +175,24 @@ def _parse(text: str, loose: bool) -> Version:
     return Version(nums[0], nums[1], nums[2], pre, build)
 
 
-def parse_version(text: str | Version | None, loose: bool = False) -> Version | None:
-    """The version, or None when node-semver would reject it (`semver.parse`)."""
-    if isinstance(text, Version):
-        return text
-    if not isinstance(text, str):
-        return None
+@functools.lru_cache(maxsize=65536)
+def _parse_or_none(text: str, loose: bool) -> Version | None:
     try:
         return _parse(text, loose)
     except SemverError:
         return None
+
+
+def parse_version(text: str | Version | None, loose: bool = False) -> Version | None:
+    """The version, or None when node-semver would reject it (`semver.parse`).
+
+    Memoised: Versions are frozen, and an audit compares the same few thousand
+    version strings (locked versions, advisory bounds) over and over."""
+    if isinstance(text, Version):
+        return text
+    if not isinstance(text, str):
+        return None
+    return _parse_or_none(text, loose)
 
 
 def compare(a: str | Version, b: str | Version, loose: bool = False) -> int:
@@ -446,6 +455,15 @@ def valid_range(text: str, *, loose: bool = False, include_prerelease: bool = Fa
         return None
 
 
+@functools.lru_cache(maxsize=4096)
+def _cached_range(text: str, loose: bool, include_prerelease: bool) -> Range | None:
+    """Parsed ranges are immutable in use; lockfiles repeat the same few hundred ranges."""
+    try:
+        return Range(text, loose=loose, include_prerelease=include_prerelease)
+    except SemverError:
+        return None
+
+
 def satisfies(
     version: str | Version | None,
     range_text: str,
@@ -454,11 +472,10 @@ def satisfies(
     include_prerelease: bool = False,
 ) -> bool:
     """`semver.satisfies`: False (not an exception) for an invalid version or range."""
-    try:
-        rng = Range(range_text, loose=loose, include_prerelease=include_prerelease)
-    except SemverError:
+    if not isinstance(range_text, str):
         return False
-    return rng.test(version)
+    rng = _cached_range(range_text, loose, include_prerelease)
+    return rng.test(version) if rng is not None else False
 
 
 def max_satisfying(versions: list[str], range_text: str, *, include_prerelease: bool = False) -> str | None:

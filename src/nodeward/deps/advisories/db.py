@@ -18,13 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from nodeward.deps.advisories.base import AdvisorySource
-from nodeward.deps.advisories.model import Advisory, parse_osv
+from nodeward.deps.advisories.model import Advisory, from_compact, parse_osv, to_compact
 from nodeward.errors import AdvisorySourceError
 
 __all__ = ["DB_FILENAME", "AdvisoryDb", "DbStats", "OfflineDbSource", "default_db_path"]
 
 DB_FILENAME = "advisories.sqlite"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _BATCH = 500
 
 
@@ -59,7 +59,10 @@ class AdvisoryDb:
             uri = f"file:{self.path}?mode=ro"
             try:
                 conn = sqlite3.connect(uri, uri=True)
-                conn.execute("SELECT 1 FROM meta LIMIT 1")
+                row = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+                if row is None or row[0] != str(SCHEMA_VERSION):
+                    conn.close()
+                    raise AdvisorySourceError(f"{self.path}: advisory database from an older nodeward; rebuild it with `nodeward db update --from PATH_OR_URL`")
             except sqlite3.DatabaseError as e:
                 raise AdvisorySourceError(f"{self.path}: unreadable advisory database ({e}); rebuild it with `nodeward db update`") from None
             return conn
@@ -79,11 +82,11 @@ class AdvisoryDb:
                 """
                 PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;
                 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
-                CREATE TABLE advisories(id TEXT PRIMARY KEY, modified TEXT, data BLOB);
+                CREATE TABLE advisories(id TEXT PRIMARY KEY, modified TEXT, data BLOB, parsed TEXT);
                 CREATE TABLE affected(name TEXT, advisory_id TEXT);
                 """
             )
-            adv_rows: list[tuple[str, str, bytes]] = []
+            adv_rows: list[tuple[str, str, bytes, str]] = []
             aff_rows: list[tuple[str, str]] = []
             for rec in records:
                 try:
@@ -93,14 +96,15 @@ class AdvisoryDb:
                 names = {a.name for a in adv.affected}
                 if not names:
                     continue
-                adv_rows.append((adv.id, adv.modified, zlib.compress(json.dumps(rec, separators=(",", ":")).encode(), 6)))
+                raw = zlib.compress(json.dumps(rec, separators=(",", ":")).encode(), 6)
+                adv_rows.append((adv.id, adv.modified, raw, json.dumps(to_compact(adv), separators=(",", ":"))))
                 aff_rows.extend((n, adv.id) for n in names)
                 count += 1
                 if len(adv_rows) >= _BATCH:
-                    conn.executemany("INSERT OR REPLACE INTO advisories VALUES (?,?,?)", adv_rows)
+                    conn.executemany("INSERT OR REPLACE INTO advisories VALUES (?,?,?,?)", adv_rows)
                     conn.executemany("INSERT INTO affected VALUES (?,?)", aff_rows)
                     adv_rows, aff_rows = [], []
-            conn.executemany("INSERT OR REPLACE INTO advisories VALUES (?,?,?)", adv_rows)
+            conn.executemany("INSERT OR REPLACE INTO advisories VALUES (?,?,?,?)", adv_rows)
             conn.executemany("INSERT INTO affected VALUES (?,?)", aff_rows)
             conn.execute("CREATE INDEX affected_name ON affected(name)")
             conn.executemany(
@@ -132,15 +136,15 @@ class AdvisoryDb:
                 chunk = wanted[i : i + _BATCH]
                 marks = ",".join("?" * len(chunk))
                 rows = conn.execute(
-                    f"SELECT DISTINCT a.id, a.data FROM affected f JOIN advisories a ON a.id = f.advisory_id WHERE f.name IN ({marks})",
+                    f"SELECT DISTINCT a.id, a.parsed FROM affected f JOIN advisories a ON a.id = f.advisory_id WHERE f.name IN ({marks})",
                     chunk,
                 ).fetchall()
-                for rid, blob in rows:
+                for rid, parsed in rows:
                     if rid in out:
                         continue
                     try:
-                        out[rid] = parse_osv(json.loads(zlib.decompress(blob)), "offline-db")
-                    except (ValueError, zlib.error):
+                        out[rid] = from_compact(json.loads(parsed), "offline-db")
+                    except (ValueError, TypeError, IndexError):
                         continue
         except sqlite3.DatabaseError as e:
             raise AdvisorySourceError(f"{self.path}: advisory database query failed: {e}") from None

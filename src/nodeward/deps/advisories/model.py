@@ -16,7 +16,16 @@ from typing import Any
 from nodeward.deps.advisories.cvss import cvss3_base_score
 from nodeward.model import Severity
 
-__all__ = ["Advisory", "AffectedPackage", "AffectedRange", "parse_osv", "severity_from_label", "severity_from_score"]
+__all__ = [
+    "Advisory",
+    "AffectedPackage",
+    "AffectedRange",
+    "from_compact",
+    "parse_osv",
+    "severity_from_label",
+    "severity_from_score",
+    "to_compact",
+]
 
 def _obj(v: Any) -> dict[str, Any]:
     """`v` when it is a mapping, else an empty dict (lockfiles and feeds hold surprises)."""
@@ -181,3 +190,49 @@ def parse_osv(record: Mapping[str, Any], source: str = "osv") -> Advisory:
 
         adv = replace(adv, severity=Severity.CRITICAL)
     return adv
+
+
+def to_compact(adv: Advisory) -> list[Any]:
+    """The parsed advisory as plain JSON lists: stored beside the raw record in the offline
+    database so a lookup rebuilds Advisories without re-parsing OSV (the hot path)."""
+    return [
+        adv.id,
+        list(adv.aliases),
+        adv.summary,
+        adv.severity.value,
+        [[a.name, [[r.type, [list(e) for e in r.events]] for r in a.ranges], list(a.versions), a.npm_range] for a in adv.affected],
+        adv.cvss_score,
+        adv.cvss_vector,
+        list(adv.cwes),
+        list(adv.references[:5]),
+        adv.published,
+        adv.modified,
+        adv.withdrawn,
+    ]
+
+
+def from_compact(data: list[Any], source: str) -> Advisory:
+    affected = tuple(
+        AffectedPackage(
+            name,
+            tuple(AffectedRange(rtype, tuple((k, v) for k, v in events)) for rtype, events in ranges),
+            tuple(versions),
+            npm_range,
+        )
+        for name, ranges, versions, npm_range in data[4]
+    )
+    return Advisory(
+        id=data[0],
+        aliases=tuple(data[1]),
+        summary=data[2],
+        severity=Severity(data[3]),
+        affected=affected,
+        cvss_score=data[5],
+        cvss_vector=data[6],
+        cwes=tuple(data[7]),
+        references=tuple(data[8]),
+        published=data[9],
+        modified=data[10],
+        withdrawn=data[11],
+        source=source,
+    )

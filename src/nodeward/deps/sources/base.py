@@ -57,7 +57,9 @@ def load_lockfile(root: Path, rel: str) -> Lockfile:
             data = json.loads(text)
         except ValueError as e:
             raise LockfileError(f"{rel}: invalid JSON (truncated or corrupt?): {e}") from None
-        return parse_npm_lock(rel, data, text, read_manifest(path.parent))
+        # Only v1 needs package.json (its roots are not in the lockfile).
+        needs_manifest = not (isinstance(data, dict) and data.get("lockfileVersion") in (2, 3))
+        return parse_npm_lock(rel, data, text, read_manifest(path.parent) if needs_manifest else None)
     if name == "yarn.lock":
         return parse_yarn_lock(rel, text, path.parent)
     if name == "pnpm-lock.yaml":

@@ -18,19 +18,21 @@ _KEY = re.compile(r'^(\s*)"((?:[^"\\]|\\.)*)"\s*:')
 def key_lines(text: str) -> dict[tuple[str, ...], int]:
     """(parent keys..., key) -> 1-based line, for keys that begin a line."""
     out: dict[tuple[str, ...], int] = {}
-    stack: list[tuple[int, str]] = []
+    stack: list[tuple[int, tuple[str, ...]]] = []
+    match = _KEY.match
     for lineno, line in enumerate(text.splitlines(), 1):
-        m = _KEY.match(line)
+        m = match(line)
         if m is None:
             continue
-        indent = len(m.group(1).expandtabs())
+        indent = len(m.group(1))
         while stack and stack[-1][0] >= indent:
             stack.pop()
-        path = (*(k for _, k in stack), m.group(2))
-        out.setdefault(path, lineno)
-        rest = line[m.end():].strip()
-        if rest.startswith(("{", "[")) and not rest.rstrip(",").endswith(("}", "]")):
-            stack.append((indent, m.group(2)))
+        path = (*stack[-1][1], m.group(2)) if stack else (m.group(2),)
+        if path not in out:
+            out[path] = lineno
+        rest = line[m.end() :].strip()
+        if rest[:1] in ("{", "[") and rest.rstrip(",")[-1:] not in ("}", "]"):
+            stack.append((indent, path))
     return out
 
 
