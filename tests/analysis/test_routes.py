@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from nodeward.analysis.appmodel import Route
-from tests.analysis.helpers import link
+from tests.analysis.helpers import link, scan_app
 from tests.conftest import ROOT
 
 APPS = ROOT / "tests" / "apps"
@@ -127,3 +129,21 @@ def test_typescript_controllers_services_and_tsconfig_paths() -> None:
         ("POST", "/api/v1/users"): (ctl, 15, prot(rate_limit=limit)),
         ("DELETE", "/api/v1/users/:id"): (ctl, 20, prot(authentication="authenticate", authorization="authorize('admin')", rate_limit=limit)),
     }
+
+
+def test_unmounted_router_is_credited_with_global_protections(tmp_path: Path) -> None:
+    (tmp_path / "app.js").write_text(
+        "const express = require('express');\n"
+        "const rateLimit = require('express-rate-limit');\n"
+        "const app = express();\n"
+        "app.use(rateLimit({ limit: 10 }));\n"
+        "for (const r of [require('./auth')]) app.use(r);\n"
+    )
+    (tmp_path / "auth.js").write_text(
+        "const router = require('express').Router();\n"
+        "router.post('/login', (req, res) => res.end());\n"
+        "module.exports = router;\n"
+    )
+    assert not any(f.rule_id == "NW510" for f in scan_app(tmp_path).findings)
+    (tmp_path / "app.js").write_text("const express = require('express');\nconst app = express();\n")
+    assert any(f.rule_id == "NW510" and f.path == "auth.js" for f in scan_app(tmp_path).findings)

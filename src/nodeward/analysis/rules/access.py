@@ -224,8 +224,15 @@ def check_routes(model: AppModel, reads_body: dict[tuple[str, str], bool]) -> li
     out: list[Finding] = []
     routes = model.routes
     any_auth = any(r.protections.get("authentication") for r in routes)
+    # A router never seen mounted (mounted in a loop, by a computed path...) may still sit behind
+    # an app's global middleware: credit it with whatever every app applies globally.
+    global_cats = set.intersection(*({c for m in app.global_middleware for c in m.categories} for app in model.apps)) if model.apps else set()
     for r in routes:
-        p = r.protections
+        p = dict(r.protections)
+        if not r.mounted:
+            for cat in global_cats:
+                if p.get(cat) is None and cat in p:
+                    p[cat] = next(m for app in model.apps for m in app.global_middleware if cat in m.categories)
         changing = r.method in _STATE_CHANGING
         if is_login_like(r) and not p.get("rate_limit"):
             out.append(_at(LOGIN_NO_LIMIT, r, f"Login-like route `{r.method} {r.path}` has no rate limiter", "Add `express-rate-limit` (or rate-limiter-flexible) to this route or its router."))
