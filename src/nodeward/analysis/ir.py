@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 __all__ = [
+    "FACTS_VERSION",
     "CallEvent",
     "Export",
     "FileFacts",
@@ -26,6 +27,11 @@ __all__ = [
     "SinkEvent",
     "Step",
 ]
+
+
+FACTS_VERSION = 1
+"""Bumped whenever the walker's output changes meaning; cached facts of another version are
+re-extracted by the linker instead of being trusted."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,3 +202,4 @@ class FileFacts:
     """Lines of `require(<non-literal>)`."""
     walked: bool = True
     """False when the file held nothing worth a dataflow walk (only its imports are known)."""
+    version: int = FACTS_VERSION

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 
 from nodeward.analysis.appmodel import AppModel, build_app_model
 from nodeward.analysis.facts import extract_facts
-from nodeward.analysis.ir import FileFacts
+from nodeward.analysis.ir import FACTS_VERSION, FileFacts
 from nodeward.analysis.modules import BUILTINS, Resolver, package_name
 from nodeward.analysis.taint.propagate import UNANALYSED, Flow, FuncRef, TaintLinker
 from nodeward.analyzer import AnalyzerOutput
 from nodeward.model import Finding, ScanError
-from nodeward.project import Project, content_skip_reason
+from nodeward.project import Project, ProjectFile, content_skip_reason
 from nodeward.sast.parse import parse
 
 __all__ = ["LinkedProject", "analyze_project", "link_project"]
@@ -107,9 +107,25 @@ class _Callees:
         return None
 
 
+def _extract(pf: ProjectFile | None, path: str, *, force: bool) -> FileFacts | None:
+    """Facts of one file computed in this process (stale cache entries, on-demand walks)."""
+    if pf is None or pf.lang is None:
+        return None
+    try:
+        with open(pf.abspath, "rb") as fh:
+            source = fh.read()
+        if content_skip_reason(path, source) is not None:
+            return None
+        return extract_facts(path, source, parse(source, pf.lang), pf.lang, force=force)
+    except Exception:  # the same resilience as the workers: skip the file, keep going
+        logger.debug("analysis of %s in the linker failed", path, exc_info=True)
+        return None
+
+
 def link_project(project: Project, facts: Mapping[str, object]) -> LinkedProject:
     """Resolve modules, taint and routes for a project's facts (shared by `scan` and `routes`)."""
-    typed = {p: f for p, f in facts.items() if isinstance(f, FileFacts)}
+    typed = {p: f for p, f in facts.items() if isinstance(f, FileFacts) and getattr(f, "version", None) == FACTS_VERSION}
+    stale = [p for p in facts if p not in typed]
     sources = [f.path for f in project.files if f.lang is not None]
     manifests = [f.path for f in project.files if f.path.rsplit("/", 1)[-1] == "package.json" or (f.path.rsplit("/", 1)[-1].startswith("tsconfig") and f.path.endswith(".json"))]
     resolver = Resolver.for_project(project.root, sources, manifests)
@@ -128,9 +144,13 @@ def link_project(project: Project, facts: Mapping[str, object]) -> LinkedProject
                 continue
             packages.setdefault(name, set()).add(path)
         unresolved.extend((path, line) for line in ff.unresolved)
+    by_path = {f.path: f for f in project.files if f.lang is not None}
+    for path in stale:  # facts cached by another nodeward version: extract them again
+        refreshed = _extract(by_path.get(path), path, force=False)
+        if refreshed is not None:
+            typed[path] = refreshed
     callees = _Callees(typed, resolver)
     model = build_app_model(typed, callees.resolve_import, callees)
-    by_path = {f.path: f for f in project.files if f.lang is not None}
     budget = [LAZY_BUDGET]
 
     def load(path: str) -> FileFacts | None:
@@ -139,15 +159,7 @@ def link_project(project: Project, facts: Mapping[str, object]) -> LinkedProject
         if pf is None or pf.lang is None or pf.size > LAZY_FILE_MAX or pf.size > budget[0]:
             return None
         budget[0] -= pf.size
-        try:
-            with open(pf.abspath, "rb") as fh:
-                source = fh.read()
-            if content_skip_reason(path, source) is not None:
-                return None
-            return extract_facts(path, source, parse(source, pf.lang), pf.lang, force=True)
-        except Exception:  # the same resilience as the workers: skip the file, keep going
-            logger.debug("on-demand analysis of %s failed", path, exc_info=True)
-            return None
+        return _extract(pf, path, force=True)
 
     linker = TaintLinker(typed, callees, _Callees(typed, resolver, load))
     return LinkedProject(

@@ -1,0 +1,61 @@
+"""The linker: stale cached facts, on-demand walking of skipped files, AnalyzerOutput contents."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from nodeward.analysis.facts import extract_facts
+from nodeward.analysis.ir import FileFacts
+from nodeward.analysis.link import analyze_project, link_project
+from nodeward.config import Config
+from nodeward.project import discover
+from nodeward.sast.engine import run_sast
+from nodeward.sast.parse import parse
+
+APP = (
+    "const express = require('express');\n"
+    "const { run } = require('./lib/runner');\n"
+    "const app = express();\n"
+    "app.get('/run', (req, res) => run(req.query.cmd));\n"
+)
+# No request source, no route, and bigger than the eager threshold: skipped by the workers.
+RUNNER = "const cp = require('child_process');\nfunction run(c) {\n  cp.exec('sh -c ' + c);\n}\nmodule.exports = { run };\n" + "// padding\n" * 4000
+
+
+def _project(tmp_path: Path) -> tuple[object, dict[str, object]]:
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "app.js").write_text(APP)
+    (tmp_path / "lib" / "runner.js").write_text(RUNNER)
+    project = discover(tmp_path, Config(use_cache=False, jobs=1))
+    return project, dict(run_sast(project).facts)
+
+
+def test_skipped_file_is_walked_on_demand(tmp_path: Path) -> None:
+    project, facts = _project(tmp_path)
+    runner = facts["lib/runner.js"]
+    assert isinstance(runner, FileFacts) and not runner.walked
+    out = analyze_project(project, facts)  # type: ignore[arg-type]
+    assert {(f.rule_id, f.path, f.line) for f in out.findings if f.rule_id == "NW110"} == {("NW110", "lib/runner.js", 3)}
+
+
+def test_facts_of_another_version_are_extracted_again(tmp_path: Path) -> None:
+    project, facts = _project(tmp_path)
+    app = facts["app.js"]
+    assert isinstance(app, FileFacts)
+    facts["app.js"] = replace(app, routes=(), version=0)
+    facts["lib/other.js"] = object()  # not facts at all: ignored
+    linked = link_project(project, facts)  # type: ignore[arg-type]
+    assert [(r.method, r.path) for r in linked.model.routes] == [("GET", "/run")]
+
+
+def test_imported_packages_and_counts(tmp_path: Path) -> None:
+    project, facts = _project(tmp_path)
+    out = analyze_project(project, facts)  # type: ignore[arg-type]
+    assert dict(out.imported_packages) == {"express": ("app.js",)}  # child_process is a built-in
+    assert out.counts == {"routes": 1, "apps": 1}
+
+
+def test_extract_facts_is_none_for_files_without_anything() -> None:
+    src = b"const x = 1 + 2;\n"
+    assert extract_facts("x.js", src, parse(src, "javascript"), "javascript") is None
