@@ -58,3 +58,14 @@ def test_empty_project(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     (tmp_path / "index.js").write_text("console.log('hi');\n")
     assert main(["routes", str(tmp_path), "--no-cache"]) == 0
     assert capsys.readouterr().out.strip() == "No routes found."
+
+
+def test_missing_filter_and_verbose_chain(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["routes", str(APP), "--no-cache", "--missing", "authentication", "--missing", "csrf", "-f", "json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+    assert main(["routes", str(APP), "--no-cache", "--missing", "authentication", "-f", "json"]) == 0
+    paths = sorted((r["method"], r["path"]) for r in json.loads(capsys.readouterr().out))
+    assert paths == [("GET", "/api/users"), ("GET", "/healthz"), ("POST", "/api/login"), ("POST", "/metrics/flush")]
+    assert main(["routes", str(APP), "--no-cache", "-v", "--missing", "rate_limit", "--missing", "validation"]) == 0
+    out = capsys.readouterr().out
+    assert "    router  requireUser  [authentication]  routes/admin.js:6  (custom middleware requireUser (checks `session.user`))" in out

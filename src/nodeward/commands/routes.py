@@ -35,6 +35,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     g.add_argument("--format", "-f", choices=("text", "json"), default="text", help="text table or JSON list")
     g.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of stdout")
     g.add_argument("--strict", action="store_true", help="exit 3 when some files could not be parsed or imports not resolved")
+    g.add_argument(
+        "--missing",
+        action="append",
+        choices=PROTECTIONS,
+        metavar="PROTECTION",
+        help=f"only routes lacking this protection (repeatable; one of {', '.join(PROTECTIONS)})",
+    )
     add_common_options(p)
 
 
@@ -68,7 +75,7 @@ def _cell(m: Middleware | None) -> str:
     return f"yes: {name[:28]}"
 
 
-def render_text(routes: list[Route]) -> str:
+def render_text(routes: list[Route], verbose: bool = False) -> str:
     if not routes:
         return "No routes found.\n"
     rows = [["METHOD", "PATH", "HANDLER", *(_HEADERS[c] for c in PROTECTIONS)]]
@@ -76,7 +83,14 @@ def render_text(routes: list[Route]) -> str:
         path = r.path if r.mounted else f"{r.path} (not mounted)"
         rows.append([r.method, path, f"{r.file}:{r.line}", *(_cell(r.protections.get(c)) for c in PROTECTIONS)])
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
+    lines: list[str] = []
+    for n, row in enumerate(rows):
+        lines.append("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
+        if verbose and n > 0:
+            r = routes[n - 1]
+            for m in r.middleware:
+                cats = ", ".join(m.categories) or "-"
+                lines.append(f"    {m.scope:7s} {m.name}  [{cats}]  {m.path}:{m.line}" + (f"  ({m.evidence})" if m.evidence else ""))
     unguarded = sum(1 for r in routes if r.method in ("POST", "PUT", "PATCH", "DELETE") and not r.protections.get("authentication"))
     lines.append("")
     lines.append(f"{len(routes)} routes; {unguarded} state-changing routes without authentication.")
@@ -98,10 +112,12 @@ def run(args: argparse.Namespace) -> int:
     sast = run_sast(project)
     linked = link_project(project, sast.facts)
     routes = sorted(linked.model.routes, key=_sort_key)
+    if args.missing:
+        routes = [r for r in routes if all(r.protections.get(cat) is None for cat in args.missing)]
     if args.format == "json":
         text = json.dumps([route_json(r) for r in routes], indent=2, sort_keys=True) + "\n"
     else:
-        text = render_text(routes)
+        text = render_text(routes, verbose=bool(getattr(args, "verbose", False)))
     write_output(text, args.output)
     incomplete = any(e.kind == "parse" for e in sast.errors) or bool(linked.unresolved)
     if getattr(args, "strict", False) and incomplete:

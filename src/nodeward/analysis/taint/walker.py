@@ -465,7 +465,7 @@ class FileWalker:
                 return Value()
             return Value(qn=name)
         if t in ("string",):
-            return Value(literal=self._string_value(node), stringy=True)
+            return Value(stringy=True)
         if t in _LITERALS:
             if t == "this":
                 return Value(role="this")
@@ -478,7 +478,7 @@ class FileWalker:
             taint = union(*parts)
             if taint:
                 taint = clean(extend(taint, self.step(node, "interpolated into a template literal")), frozenset({"nosql", "proto"}))
-            return Value(taint, stringy=True, literal=self._string_value(node))
+            return Value(taint, stringy=True)
         if t in _TRANSPARENT:
             inner = node.named_children
             v = Value()
@@ -771,7 +771,7 @@ class FileWalker:
             self.registration(rv, method, arg_nodes, args, node, scope)
             if method == "route":
                 out = Value(recv=rv.recv)
-                out.route_path = args[0].literal if args else None
+                out.route_path = self._string_value(arg_nodes[0]) if arg_nodes else None
                 return out
             chained = Value(recv=rv.recv, role="app")
             chained.route_path = rv.route_path
@@ -1039,7 +1039,7 @@ class FileWalker:
             self.routes.append(RouteReg(rv.recv, method, self._string_value(arg_nodes[0]), refs, node.start_point[0] + 1, node.start_point[1] + 1, self._order))
             return
         if rest and method != "register":
-            first_lit = args[0].literal if args else None
+            first_lit = self._string_value(arg_nodes[0]) if arg_nodes else None
             if first_lit is not None or arg_nodes[0].type in ("array", "regex", "template_string"):
                 path = (path or "") + (first_lit if first_lit is not None else self.text(arg_nodes[0]))
                 rest = rest[1:]
