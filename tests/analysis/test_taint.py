@@ -90,3 +90,15 @@ def test_typescript_layers_controller_to_service() -> None:
         ("NW110", "src/services/user-service.ts", 13),  # service.create(req.body) -> data.name
         ("NW210", "src/controllers/users.ts", 12),  # `${id}` from req.params into res.send
     }
+
+
+def test_global_mongo_sanitize_removes_nosql_flows(tmp_path: Path) -> None:
+    body = (
+        "const Note = require('./note');\n"
+        "app.get('/notes', async (req, res) => res.json(await Note.find({ owner: req.query.owner })));\n"
+    )
+    head = "const express = require('express');\nconst mongoSanitize = require('express-mongo-sanitize');\nconst app = express();\n"
+    (tmp_path / "app.js").write_text(head + body)
+    assert ("NW113", "app.js", 5) in app_findings(scan_app(tmp_path))
+    (tmp_path / "app.js").write_text(head + "app.use(mongoSanitize());\n" + body)
+    assert not any(f[0] == "NW113" for f in app_findings(scan_app(tmp_path)))

@@ -13,7 +13,7 @@ from __future__ import annotations
 __all__ = ["CATEGORIES", "PROTECTIONS", "classify_qn"]
 
 PROTECTIONS = ("authentication", "authorization", "validation", "rate_limit", "csrf")
-CATEGORIES = (*PROTECTIONS, "helmet", "session", "body_parser", "cors", "router", "static", "")
+CATEGORIES = (*PROTECTIONS, "helmet", "session", "body_parser", "cors", "router", "static", "nosql_sanitize", "")
 
 _PREFIXES: tuple[tuple[str, str], ...] = (
     ("passport.authenticate", "authentication"),
@@ -52,6 +52,8 @@ _PREFIXES: tuple[tuple[str, str], ...] = (
     ("@fastify/csrf-protection", "csrf"),
     ("koa-csrf", "csrf"),
     ("tiny-csrf", "csrf"),
+    ("express-mongo-sanitize", "nosql_sanitize"),
+    ("@exortek/express-mongo-sanitize", "nosql_sanitize"),
     ("helmet", "helmet"),
     ("koa-helmet", "helmet"),
     ("@fastify/helmet", "helmet"),

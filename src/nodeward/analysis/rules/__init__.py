@@ -22,6 +22,11 @@ RULES: tuple[Rule, ...] = (*injection.RULES, *access.RULES, *app_config.RULES)
 
 def check_project(linked: LinkedProject, flows: list[Flow]) -> list[Finding]:
     """Every app-model finding for a linked project."""
+    # express-mongo-sanitize registered on every app strips `$`/`.` keys from body, query and
+    # params before any handler runs: request objects can no longer carry query operators.
+    apps = linked.model.apps
+    if apps and all(any("nosql_sanitize" in m.categories for m in app.global_middleware) for app in apps):
+        flows = [f for f in flows if not (f.kind == "nosql" and f.label.key.startswith("req."))]
     findings = injection.check_flows(flows)
     findings.extend(app_config.check_apps(linked.model))
     reads_body: dict[tuple[str, str], bool] = {}
