@@ -147,3 +147,29 @@ def test_unmounted_router_is_credited_with_global_protections(tmp_path: Path) ->
     assert not any(f.rule_id == "NW510" for f in scan_app(tmp_path).findings)
     (tmp_path / "app.js").write_text("const express = require('express');\nconst app = express();\n")
     assert any(f.rule_id == "NW510" and f.path == "auth.js" for f in scan_app(tmp_path).findings)
+
+
+def test_wrapped_handlers_are_unwrapped(tmp_path: Path) -> None:
+    (tmp_path / "app.js").write_text(
+        "const express = require('express');\n"
+        "const asyncHandler = require('express-async-handler');\n"
+        "const controller = require('./controller');\n"
+        "const app = express();\n"
+        "const catchAsync = (fn) => (req, res, next) => fn(req, res, next).catch(next);\n"
+        "app.post('/a', asyncHandler(async (req, res) => {\n"
+        "  res.json({ n: req.body.n });\n"
+        "}));\n"
+        "app.post('/b', catchAsync(controller.create));\n"
+        "app.get('/c', asyncHandler(async (request, response) => {\n"
+        "  response.redirect(request.query.to);\n"
+        "}));\n"
+    )
+    (tmp_path / "controller.js").write_text("exports.create = async (req, res) => {\n  res.json({ name: req.body.name });\n};\n")
+    linked = link(tmp_path)
+    assert {(r.method, r.path, r.file, r.line) for r in linked.model.routes} == {
+        ("POST", "/a", "app.js", 6),
+        ("POST", "/b", "controller.js", 1),
+        ("GET", "/c", "app.js", 10),
+    }
+    found = {(f.rule_id, f.line) for f in scan_app(tmp_path).findings if f.path == "app.js" and f.rule_id in ("NW211", "NW116")}
+    assert found == {("NW211", 6), ("NW211", 9), ("NW116", 11)}

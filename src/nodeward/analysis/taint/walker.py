@@ -1109,6 +1109,26 @@ class FileWalker:
             self._order += 1
             self.routes.append(RouteReg(rv.recv, m, url, (*refs, handler), node.start_point[0] + 1, node.start_point[1] + 1, self._order, handler.name, self._line_text(node)))
 
+    def _unwrap_handler(self, n: ts.Node, v: Value, scope: _Scope) -> MwRef | None:
+        """`asyncHandler(async (req, res) => ...)`, `catchAsync(controller.create)`: the wrapped
+        function is the handler (unless the wrapper is a known middleware factory)."""
+        if n.type != "call_expression" or classify_qn(v.qn):
+            return None
+        inner = self._args(n)
+        if len(inner) != 1:
+            return None
+        arg = inner[0]
+        if arg.type in _FUNCTION_TYPES:
+            key = f"@{arg.start_point[0] + 1}:{arg.start_point[1] + 1}"
+            if key in self.functions:
+                return MwRef("inline", name=key, line=arg.start_point[0] + 1, col=arg.start_point[1] + 1, text=self.text(n).split("\n", 1)[0][:120], nparams=len(self.functions[key].params))
+            return None
+        if arg.type in ("identifier", "member_expression"):
+            av = self.expr(arg, scope)
+            if av.func or av.imp is not None:
+                return self.mwref(arg, av, scope)
+        return None
+
     def mwref(self, n: ts.Node, v: Value, scope: _Scope) -> MwRef:
         line, col = n.start_point[0] + 1, n.start_point[1] + 1
         text = self.text(n).split("\n", 1)[0][:120]
@@ -1118,6 +1138,9 @@ class FileWalker:
             nparams = self.functions[v.func].params if v.func in self.functions else ()
             kind = "inline" if n.type in _FUNCTION_TYPES else "local"
             return MwRef(kind, name=v.func, qn=v.qn, line=line, col=col, text=text, nparams=len(nparams))
+        wrapped = self._unwrap_handler(n, v, scope)
+        if wrapped is not None:
+            return wrapped
         option = ""
         if n.type == "call_expression":
             inner = self._args(n)
