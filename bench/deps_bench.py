@@ -7,7 +7,7 @@ hygiene, one indexed SQLite lookup, local re-check of every candidate advisory)
 with the database already built.  Also audits the real corpus lockfile
 (bench/corpus.py) when it is present.
 
-    python bench/deps_bench.py [--records 200000] [--packages 2000] [--repeat 5]
+    python bench/deps_bench.py [--profile realistic|dense] [--records 200000] [--packages 2000] [--repeat 5]
 """
 
 from __future__ import annotations
@@ -30,36 +30,65 @@ def _name(i: int) -> str:
     return f"@bench/pkg-{i:06d}" if i % 7 == 0 else f"bench-pkg-{i:06d}"
 
 
-def synthetic_records(count: int, names: int, seed: int = 1) -> Iterator[dict[str, Any]]:
-    """OSV records shaped like GHSA's: 1-3 affected ranges, aliases, CVSS, some with no fix."""
+def _ghsa_like(i: int, name: str, rnd: random.Random) -> dict[str, Any]:
+    major = rnd.randrange(0, 6)
+    ranges = []
+    for _ in range(rnd.choice((1, 1, 2, 3))):
+        intro = f"{major}.{rnd.randrange(0, 10)}.0"
+        events: list[dict[str, str]] = [{"introduced": intro if rnd.random() > 0.2 else "0"}]
+        if rnd.random() > 0.1:
+            events.append({"fixed": f"{major}.{rnd.randrange(10, 20)}.{rnd.randrange(0, 5)}"})
+        ranges.append({"type": "ECOSYSTEM", "events": events})
+        major += 1
+    return {
+        "schema_version": "1.4.0",
+        "id": f"GHSA-bnch-{i // 10000:04d}-{i % 10000:04d}",
+        "modified": "2025-01-01T00:00:00Z",
+        "aliases": [f"CVE-2025-{i:06d}"],
+        "summary": f"Synthetic advisory {i} for {name}",
+        "severity": [{"type": "CVSS_V3", "score": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N"}],
+        "affected": [{"package": {"ecosystem": "npm", "name": name}, "ranges": ranges}],
+        "database_specific": {"severity": rnd.choice(["LOW", "MODERATE", "HIGH", "CRITICAL"]), "cwe_ids": ["CWE-79"]},
+    }
+
+
+def synthetic_records(count: int, names: int, profile: str, seed: int = 1) -> Iterator[dict[str, Any]]:
+    """OSV records shaped like the real npm export.
+
+    `realistic`: 90% malware records (`MAL-`, one version each, names typosquats that
+    no lockfile contains) and 10% GHSA-style records over `names // 5` packages, the
+    proportions of OSV's npm export.  `dense`: every record GHSA-style over `names`
+    packages, so a lockfile drawn from them hits ~3 advisories per package (a stress test).
+    """
     rnd = random.Random(seed)
     for i in range(count):
-        name = _name(rnd.randrange(names))
-        major = rnd.randrange(0, 6)
-        ranges = []
-        for _ in range(rnd.choice((1, 1, 2, 3))):
-            intro = f"{major}.{rnd.randrange(0, 10)}.0"
-            events: list[dict[str, str]] = [{"introduced": intro if rnd.random() > 0.2 else "0"}]
-            if rnd.random() > 0.1:
-                events.append({"fixed": f"{major}.{rnd.randrange(10, 20)}.{rnd.randrange(0, 5)}"})
-            ranges.append({"type": "ECOSYSTEM", "events": events})
-            major += 1
-        yield {
-            "schema_version": "1.4.0",
-            "id": f"GHSA-bnch-{i // 10000:04d}-{i % 10000:04d}",
-            "modified": "2025-01-01T00:00:00Z",
-            "aliases": [f"CVE-2025-{i:06d}"],
-            "summary": f"Synthetic advisory {i} for {name}",
-            "severity": [{"type": "CVSS_V3", "score": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N"}],
-            "affected": [{"package": {"ecosystem": "npm", "name": name}, "ranges": ranges}],
-            "database_specific": {"severity": rnd.choice(["LOW", "MODERATE", "HIGH", "CRITICAL"]), "cwe_ids": ["CWE-79"]},
-        }
+        if profile == "realistic" and i % 10:
+            yield {
+                "schema_version": "1.5.0",
+                "id": f"MAL-2025-{i:06d}",
+                "modified": "2025-01-01T00:00:00Z",
+                "summary": f"Malicious code in typosquat-{i:06d} (npm)",
+                "affected": [{"package": {"ecosystem": "npm", "name": f"typosquat-{i:06d}"}, "versions": ["1.0.0"]}],
+                "database_specific": {"malicious-packages-origins": [{"source": "ossf-package-analysis"}]},
+            }
+            continue
+        pool = names // 5 if profile == "realistic" else names
+        yield _ghsa_like(i, _name(rnd.randrange(pool)), rnd)
 
 
-def synthetic_lockfile(folder: Path, packages: int, names: int, seed: int = 2) -> None:
-    """An npm v3 lockfile: 100 direct dependencies, the rest transitive, some nested copies."""
+def synthetic_lockfile(folder: Path, packages: int, names: int, profile: str, seed: int = 2) -> None:
+    """An npm v3 lockfile: 100 direct dependencies, the rest transitive, some nested copies.
+
+    `realistic`: 10% of its packages have advisories (drawn from the vulnerable pool);
+    `dense`: every package is drawn from the advisory pool."""
     rnd = random.Random(seed)
-    chosen = rnd.sample(range(names), packages)
+    if profile == "realistic":
+        vuln = rnd.sample(range(names // 5), packages // 10)
+        clean = rnd.sample(range(names, names * 2), packages - len(vuln))
+        chosen = vuln + clean
+        rnd.shuffle(chosen)
+    else:
+        chosen = rnd.sample(range(names), packages)
     entries: dict[str, Any] = {}
     keys = []
     for n, i in enumerate(chosen):
@@ -117,24 +146,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--packages", type=int, default=2_000)
     p.add_argument("--names", type=int, default=60_000, help="distinct package names in the synthetic database")
     p.add_argument("--repeat", type=int, default=5)
+    p.add_argument("--profile", choices=("realistic", "dense"), default="realistic")
     args = p.parse_args(argv)
     sys.path.insert(0, str(ROOT / "src"))
     from nodeward.deps.advisories.db import DB_FILENAME, AdvisoryDb
 
-    cache = CACHE / f"cache-{args.records}"
+    cache = CACHE / f"cache-{args.profile}-{args.records}"
     db = AdvisoryDb(cache / DB_FILENAME)
     stamp = cache / "stamp.json"
-    want = {"records": args.records, "names": args.names, "v": 1}
+    want = {"records": args.records, "names": args.names, "profile": args.profile, "v": 2}
     build_s = None
     if not (db.exists() and stamp.is_file() and json.loads(stamp.read_text()) == want):
         t0 = time.perf_counter()
-        n = db.import_records(synthetic_records(args.records, args.names), "synthetic", "2025-01-01T00:00:00+00:00")
+        n = db.import_records(synthetic_records(args.records, args.names, args.profile), "synthetic", "2025-01-01T00:00:00+00:00")
         build_s = time.perf_counter() - t0
         stamp.write_text(json.dumps(want))
         print(f"built db: {n} records in {build_s:.1f} s, {db.path.stat().st_size / 1e6:.0f} MB")
-    project = CACHE / f"project-{args.packages}"
+    project = CACHE / f"project-{args.profile}-{args.packages}"
     if not (project / "package-lock.json").is_file():
-        synthetic_lockfile(project, args.packages, args.names)
+        synthetic_lockfile(project, args.packages, args.names, args.profile)
     times = []
     cpus = []
     vulns = pkgs = 0
@@ -147,7 +177,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     stats = db.stats()
     print(
-        f"deps audit: {pkgs} packages vs {stats.advisories} advisories: "
+        f"deps audit ({args.profile}): {pkgs} packages vs {stats.advisories} advisories: "
         f"median {statistics.median(times):.3f} s, min {min(times):.3f} s, max {max(times):.3f} s "
         f"over {args.repeat} runs (CPU median {statistics.median(cpus):.3f} s); {vulns} NW701 findings; peak RSS {rss:.0f} MB"
     )
@@ -158,7 +188,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     result = {"packages": pkgs, "advisories": stats.advisories, "median_s": statistics.median(times), "cpu_median_s": statistics.median(cpus), "build_s": build_s, "peak_rss_mb": rss}
     out = ROOT / ".bench-cache" / "results"
     out.mkdir(parents=True, exist_ok=True)
-    (out / "deps.json").write_text(json.dumps(result, indent=2))
+    (out / f"deps-{args.profile}.json").write_text(json.dumps(result, indent=2))
     return 0 if statistics.median(times) < 1.0 else 1
 
 
