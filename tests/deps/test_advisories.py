@@ -120,7 +120,7 @@ def test_matching_agrees_with_node_semver_on_every_shared_record() -> None:
         adv = parse_osv(rec)
         for aff in adv.affected:
             for r in aff.ranges:
-                rng = _range_text(r.events).replace(">=1.0 ", ">=1.0.0 ")
+                rng = _range_text(r.events)
                 cases.extend((AffectedPackage(aff.name, (r,)), v, rng) for v in _probe_versions(r.events))
     expected = ask([["satisfies", v, rng, True] for _, v, rng in cases])
     wrong = [(a.name, v, rng, e) for (a, v, rng), e in zip(cases, expected, strict=True) if affected_by(a, v) != e]

@@ -160,3 +160,30 @@ def test_broken_lockfile_is_an_error_and_the_scan_goes_on(tmp_path: Path) -> Non
     out = audit(tmp_path / "p")
     assert [e.path for e in out.errors] == ["packages/a/yarn.lock"]
     assert len(by_rule(out, "NW701")) == 3
+
+
+def test_shrinkwrap_takes_precedence(tmp_path: Path) -> None:
+    shutil.copytree(SHARED / "lockfiles" / "npm11-v3", tmp_path / "p")
+    shutil.copy(tmp_path / "p" / "package-lock.json", tmp_path / "p" / "npm-shrinkwrap.json")
+    out = audit(tmp_path / "p")
+    assert {f.path for f in by_rule(out, "NW701")} == {"npm-shrinkwrap.json"}
+    assert any(s.path == "package-lock.json" and "shrinkwrap" in s.reason for s in out.skipped)
+
+
+def test_a_single_lockfile_path(tmp_path: Path) -> None:
+    out = audit(SHARED / "lockfiles" / "yarn1" / "yarn.lock")
+    assert len(by_rule(out, "NW701")) == 3 and out.counts["lockfiles"] == 1
+
+
+def test_dependency_folders_are_not_projects(tmp_path: Path) -> None:
+    from nodeward.config import Config, DepsConfig
+    from nodeward.deps.analyzer import analyze_project
+    from nodeward.project import discover
+
+    shutil.copytree(SHARED / "lockfiles" / "npm11-v3", tmp_path / "p")
+    nm = tmp_path / "p" / "node_modules" / "debug"
+    nm.mkdir(parents=True)
+    (nm / "package.json").write_text('{"name": "debug", "dependencies": {"ms": "*"}}')
+    config = Config(use_cache=False, include_node_modules=True, deps=DepsConfig(advisories=(str(SHARED / "advisories"),)))
+    out = analyze_project(discover(tmp_path / "p", config))
+    assert not [f for f in out.findings if f.path.startswith("node_modules/")]

@@ -120,7 +120,7 @@ def audit_project(
     relset = set(rels)
     manifests: list[tuple[str, Manifest]] = []
     for rel in rels:
-        if _basename(rel) == "package.json":
+        if _basename(rel) == "package.json" and "node_modules/" not in f"/{rel}":
             m = read_manifest((root / rel).parent)
             if m is None:
                 errors.append(ScanError(f"{rel}: not a JSON object (unreadable package.json)", path=rel, kind="source", incomplete=True))
@@ -129,7 +129,7 @@ def audit_project(
     locks: list[Lockfile] = []
     lock_folders: set[str] = set()
     texts: dict[str, list[str]] = {}
-    for rel in sorted(r for r in rels if _basename(r) in LOCKFILE_NAMES):
+    for rel in sorted(r for r in rels if _basename(r) in LOCKFILE_NAMES and "node_modules/" not in f"/{r}"):
         lock_folders.add(_folder(rel))
         if _basename(rel) == "package-lock.json" and (f"{_folder(rel)}/npm-shrinkwrap.json".lstrip("/")) in relset:
             skipped.append(Skipped(rel, "npm-shrinkwrap.json in the same folder takes precedence"))
