@@ -137,3 +137,32 @@ def test_usage_errors(capsys: pytest.CaptureFixture[str]) -> None:
 def test_strict_does_not_change_a_complete_run(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, _ = _run(capsys, "deps", str(DEMO), "--advisories", ADVISORIES, "--strict", "--fail-on", "critical")
     assert code == 0, "complete run, nothing critical (minimist is dev-only: lowered to high)"
+
+
+def test_db_update_from_url_on_loopback(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    import functools
+    import http.server
+    import threading
+    import zipfile
+
+    from tests.deps.fake_feeds import closed_port_url
+
+    site = tmp_path / "site"
+    site.mkdir()
+    with zipfile.ZipFile(site / "npm-all.zip", "w") as zf:
+        for p in sorted(Path(ADVISORIES).glob("GHSA-*.json")):
+            zf.write(p, f"advisories/{p.name}")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    handler.log_message = lambda *a, **k: None  # type: ignore[attr-defined]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/npm-all.zip"
+        code, out, _ = _run(capsys, "db", "update", "--from", url, "--db", str(tmp_path / "db.sqlite"), "--timeout", "5")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert code == 0 and "imported 63 npm advisories" in out
+    code, _, err = _run(capsys, "db", "update", "--from", closed_port_url() + "/x.zip", "--db", str(tmp_path / "db2.sqlite"), "--timeout", "2")
+    assert code == 3 and "unreachable" in err and not (tmp_path / "db2.sqlite").exists()
