@@ -40,6 +40,8 @@ def test_json_keys(capsys: pytest.CaptureFixture[str]) -> None:
         "2.6.8", "GHSA-gxpj-cx7g-858c", ["CVE-2017-16137"], ["2.6.9"], False, True, "package-lock.json"
     )
     assert data["stats"]["counts"]["packages"] == 17
+    assert f["advisory_url"] == "https://github.com/advisories/GHSA-gxpj-cx7g-858c"
+    jsonschema.validate(data, json.loads((ROOT / "docs" / "json-format.schema.json").read_text()))
 
 
 def test_sarif_one_rule_per_advisory_and_schema(capsys: pytest.CaptureFixture[str]) -> None:

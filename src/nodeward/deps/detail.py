@@ -65,7 +65,7 @@ class DependencyDetail(FindingDetail):
             "paths_total": max(self.paths_total, len(self.dependency_paths)),
             "paths_truncated": self.paths_truncated,
             "summary": self.summary,
-            "url": self.url,
+            "advisory_url": self.url,
             "cvss_score": self.cvss_score,
             "advisory_source": self.advisory_source,
             "installed_as": self.installed_as,
