@@ -15,7 +15,8 @@ on that subset too so the comparison is like for like.
 
 Every measurement runs in a fresh wrapper process so `getrusage(RUSAGE_CHILDREN)`
 sees exactly that command: CPU-seconds include worker processes, and peak RSS is
-the largest single process (ru_maxrss of the children and of the wrapper).
+the largest single process among the command and its workers (ru_maxrss of the
+children).
 
 Other engineers' benchmarks plug in as `bench/<name>_bench.py` exposing
 `main(argv: list[str]) -> int`; `--only <name>` runs one of them.
@@ -96,17 +97,10 @@ def _child_main(argv: list[str]) -> int:
         rc = -9
     wall = time.perf_counter() - started
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-    me = resource.getrusage(resource.RUSAGE_SELF)
-    print(
-        json.dumps(
-            {
-                "rc": rc,
-                "wall": wall,
-                "cpu": kids.ru_utime + kids.ru_stime,
-                "maxrss_kb": max(kids.ru_maxrss, me.ru_maxrss),
-            }
-        )
-    )
+    # NOTE: not max() with RUSAGE_SELF: Linux carries the forking parent's RSS high-water
+    # mark across fork+exec into the wrapper's own ru_maxrss, which would report run.py's
+    # size instead of the command's.  The command and its workers are all children here.
+    print(json.dumps({"rc": rc, "wall": wall, "cpu": kids.ru_utime + kids.ru_stime, "maxrss_kb": kids.ru_maxrss}))
     return 0
 
 
