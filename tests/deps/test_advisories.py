@@ -68,7 +68,7 @@ def test_edge_case_matching() -> None:
     assert affected_by(serialize, "0.0.4") and affected_by(serialize, "99.0.0"), "no fix: every later version"
     assert fixed_versions_for(serialize, "0.0.4") == ()
     fetch = parse_osv(_load("GHSA-r683-j2x4-v87g")).for_package("node-fetch")
-    assert bound_version("1.0") == parse_version("1.0.0")
+    assert bound_version("1.0") == parse_version("1.0.0-0"), "a partial bound covers the line's prereleases"
     # Two ranges in this record: [0, 2.6.7) and [`1.0`, 3.1.1): the second one still covers 2.6.7.
     assert [affected_by(a, "2.6.7") for a in fetch] == [True, False]
     assert [affected_by(a, "0.9.0") for a in fetch] == [False, True]

@@ -91,10 +91,11 @@ def test_fix_advice_update_install_and_override() -> None:
 
 
 def test_fix_advice_uses_the_project_package_manager() -> None:
-    for folder, word in (("yarn1", "yarn"), ("pnpm10-9.0", "pnpm"), ("bun", "bun"), ("yarn4", "yarn")):
+    # debug is pinned to exactly 2.6.8, so the fix is an install of the fixed range, not an update.
+    for folder, cmd in (("yarn1", "yarn add"), ("pnpm10-9.0", "pnpm add"), ("bun", "bun add"), ("yarn4", "yarn add")):
         out = audit(SHARED / "lockfiles" / folder)
         debug = next(f for f in by_rule(out, "NW701") if _detail(f).package == "debug")
-        assert debug.fix.startswith(f"`{word} "), (folder, debug.fix)
+        assert debug.fix.startswith(f"`{cmd} debug@^2.6.9`"), (folder, debug.fix)
 
 
 def test_update_suffices_when_the_range_admits_the_fix(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ import json
 from collections.abc import Sequence
 
 from nodeward.deps.graph import DependencyPath
+from nodeward.deps.model import spec_range
 from nodeward.deps.semver import parse_version, satisfies
 
 __all__ = ["FixAdvice", "fix_advice"]
@@ -41,12 +42,8 @@ class FixAdvice:
 
 
 def _spec_range(spec: str) -> str:
-    """The semver part of a declared spec (`npm:ms@^2.1.0` -> `^2.1.0`)."""
-    if spec.startswith("npm:"):
-        body = spec[4:]
-        at = body.rfind("@")
-        return body[at + 1 :] if at > 0 else "*"
-    return spec
+    """The range a spec admits; specs that are not ranges (git, tags) admit nothing known."""
+    return spec_range(spec) or "<0.0.0-0"
 
 
 def _override_snippet(manager: str, name: str, target: str) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path, PurePosixPath
 
 from nodeward.deps.advisories.npmrc import read_npmrc
 from nodeward.deps.detail import PackageDetail
-from nodeward.deps.model import Lockfile
+from nodeward.deps.model import Lockfile, spec_range
 from nodeward.deps.rules import (
     INSTALL_SCRIPT,
     LOCKFILE_OUT_OF_SYNC,
@@ -18,7 +18,6 @@ from nodeward.deps.rules import (
     SCRIPTS_IN_CI,
     UNPINNED_RANGE,
 )
-from nodeward.deps.semver import Range, SemverError
 from nodeward.deps.sources.manifest import DEP_FIELDS, Manifest, read_manifest
 from nodeward.model import Finding, Rule, SourceSpan, make_fingerprint
 
@@ -32,7 +31,6 @@ __all__ = [
 ]
 
 _UNPINNED = {"*", "", "x", "X", "latest", "next"}
-_NON_SEMVER_PREFIXES = ("npm:", "workspace:", "file:", "link:", "portal:", "git", "http:", "https:", "github:", "gitlab:", "bitbucket:", "catalog:", "patch:", "exec:")
 _INSTALL_CMD = re.compile(r"(?<![\w-])(npm\s+(?:ci|install|i)(?![\w-])|yarn(?:\s+install(?![\w-])|\s*(?:$|[;&|'\"]))|pnpm\s+(?:install|i)(?![\w-])|bun\s+install(?![\w-]))")
 CI_FILES = (".gitlab-ci.yml", ".circleci/config.yml", "azure-pipelines.yml", "bitbucket-pipelines.yml", "Jenkinsfile", ".travis.yml")
 
@@ -98,25 +96,6 @@ def lockfile_findings(lock: Lockfile, lines: Sequence[str]) -> list[Finding]:
     return out
 
 
-def _is_range(spec: str) -> bool:
-    s = spec.strip()
-    if s.startswith(_NON_SEMVER_PREFIXES) or "/" in s:
-        return False
-    try:
-        Range(s)
-    except SemverError:
-        return False
-    return True
-
-
-def _alias_range(spec: str) -> str | None:
-    if spec.startswith("npm:"):
-        body = spec[4:]
-        at = body.rfind("@")
-        return body[at + 1 :] if at > 0 else None
-    return spec
-
-
 def out_of_sync_findings(lock: Lockfile, root: Path) -> list[Finding]:
     """NW703: declared ranges the locked versions do not satisfy, and missing or extra entries."""
     out: list[Finding] = []
@@ -149,8 +128,8 @@ def out_of_sync_findings(lock: Lockfile, root: Path) -> list[Finding]:
                 )
                 continue
             pkg = lock.packages.get(e.target)
-            rng = _alias_range(spec)
-            if pkg is None or pkg.source not in ("registry",) or rng is None or not _is_range(rng):
+            rng = spec_range(spec)
+            if pkg is None or pkg.source not in ("registry",) or rng is None:
                 continue
             from nodeward.deps.semver import satisfies
 

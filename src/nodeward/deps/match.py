@@ -32,7 +32,9 @@ def bound_version(text: str) -> Version | None:
     m = _PARTIAL.match(text)
     if m is None:
         return None
-    pre = f"-{m.group(4)}" if m.group(4) else ""
+    # A partial bound names a whole release line, as a node-semver x-range does with
+    # includePrerelease: `1.0` starts at `1.0.0-0`, below the line's first prerelease.
+    pre = f"-{m.group(4)}" if m.group(4) else ("-0" if m.group(3) is None else "")
     return parse_version(f"{m.group(1)}.{m.group(2) or 0}.{m.group(3) or 0}{pre}", loose=True)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-__all__ = ["Edge", "Importer", "Lockfile", "Package", "Unreadable", "classify_source"]
+__all__ = ["Edge", "Importer", "Lockfile", "Package", "Unreadable", "classify_source", "spec_range"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,3 +110,26 @@ def classify_source(resolved: str | None, spec: str = "") -> str:
             # Registry tarballs live at `<registry>/<name>/-/<name>-<version>.tgz`.
             return "registry" if "/-/" in low else "url"
     return "registry"
+
+
+def spec_range(spec: str) -> str | None:
+    """The semver range inside a declared spec, or None when it is not a registry range.
+
+    `^1.2.0` -> `^1.2.0`; npm alias `npm:ms@^2.1.0` -> `^2.1.0`; Berry's
+    `npm:2.6.8` (same package, explicit protocol) -> `2.6.8`; an alias without a
+    range (`npm:ms`) -> `*`; git, file, workspace and tag specs -> None.
+    """
+    from nodeward.deps.semver import valid_range
+
+    s = spec.strip()
+    if s.startswith("npm:"):
+        body = s[4:]
+        at = body.rfind("@")
+        if at > 0:
+            return body[at + 1 :] or "*"
+        if valid_range(body) is not None and not body.startswith("@"):
+            return body
+        return "*"
+    if classify_source(None, s) != "registry" or "/" in s or ":" in s:
+        return None
+    return s if valid_range(s, loose=True) is not None else None
