@@ -15,7 +15,6 @@ import tree_sitter as ts
 
 from nodeward.analysis.frameworks import REGISTRATION_METHODS
 from nodeward.analysis.ir import FileFacts, FuncFacts, Import
-from nodeward.analysis.taint.tables import METHOD_SINKS
 from nodeward.analysis.taint.walker import FileWalker
 from nodeward.sast.parse import Lang, get_language
 
@@ -34,9 +33,6 @@ _METHOD_NAMES = sorted(
     | {"runInNewContext", "runInThisContext", "runInContext", "readFile", "readFileSync", "writeFile", "writeFileSync", "createReadStream", "unlink", "unlinkSync"}
 )
 """Sink methods distinctive enough on any receiver."""
-_QUALIFIED_METHODS = sorted({"exec", "execSync", "spawn", "execFile", "merge", "mergeWith", "defaultsDeep", "set", "setWith", "get", "post", "request"})
-"""Sink methods too common to gate on alone: only on receivers named like the module."""
-_MODEL_METHODS = sorted(m for m in METHOD_SINKS if m.startswith(("find", "update", "delete", "count", "where", "distinct", "mapReduce")))
 _ROUTE_METHODS = sorted(REGISTRATION_METHODS)
 
 
@@ -44,18 +40,17 @@ def _any_of(capture: str, names: list[str]) -> str:
     return f'(#any-of? @{capture} {" ".join(chr(34) + n + chr(34) for n in names)})'
 
 
+_APP_RECEIVERS = ("app", "router", "routes", "server", "fastify", "instance", "api", "admin", "apiRouter", "authRouter", "userRouter", "v1", "v2")
+
+# Few patterns on purpose: each pattern is tried at every node of its type, and the traversal is
+# most of a query's cost.  Sinks in files without request sources need no gate: such files are
+# walked on demand by the linker when request data reaches them.
 _QUERY_TEXT = f"""
-(member_expression object: (identifier) @obj (#any-of? @obj "req" "request" "ctx"))
-(member_expression object: (identifier) @proc (#eq? @proc "process") property: (property_identifier) @argv (#eq? @argv "argv"))
-(call_expression function: (identifier) @fn {_any_of("fn", _CALLED_NAMES)})
-(call_expression function: (member_expression property: (property_identifier) @fn) {_any_of("fn", _METHOD_NAMES)})
-(call_expression function: (member_expression object: (identifier) @mod property: (property_identifier) @fn2) (#match? @mod "^(cp|child_process|childProcess|shell|shelljs|_|lodash|http|https|axios|got|request|superagent|needle|vm)$") {_any_of("fn2", _QUALIFIED_METHODS)})
-(call_expression function: (member_expression object: (identifier) @model property: (property_identifier) @fn3) (#match? @model "^[A-Z]|[Cc]ollection$|[Mm]odel$|^db$") {_any_of("fn3", _MODEL_METHODS)})
-(call_expression function: (member_expression object: (identifier) @app property: (property_identifier) @route) (#match? @app "(app|App|router|Router|routes|Routes|server|fastify|instance|api|Api|admin|v1|v2)$") {_any_of("route", _ROUTE_METHODS)})
-(call_expression function: (identifier) @fw (#any-of? @fw "express" "Router" "fastify" "Fastify"))
-(call_expression function: (member_expression property: (property_identifier) @fw) (#any-of? @fw "Router"))
-(new_expression constructor: (identifier) @fn (#any-of? @fn "RegExp" "Function" "Script"))
-(new_expression constructor: (identifier) @fw (#any-of? @fw "Koa" "Router" "KoaRouter"))
+(member_expression object: (identifier) @obj (#any-of? @obj "req" "request" "ctx" "process"))
+(call_expression function: (identifier) @fn {_any_of("fn", _CALLED_NAMES + ["express", "Router", "fastify", "Fastify"])})
+(call_expression function: (member_expression property: (property_identifier) @fn) {_any_of("fn", _METHOD_NAMES + ["Router"])})
+(call_expression function: (member_expression object: (identifier) @app property: (property_identifier) @route) {_any_of("app", list(_APP_RECEIVERS))} {_any_of("route", _ROUTE_METHODS)})
+(new_expression constructor: (identifier) @fn (#any-of? @fn "RegExp" "Function" "Script" "Koa" "Router" "KoaRouter"))
 """
 _IMPORT_QUERY = """
 (import_statement source: (string) @spec)
@@ -100,6 +95,23 @@ def _imports(caps: dict[str, list[ts.Node]], source: bytes) -> tuple[list[Import
     return imports, unresolved
 
 
+_FRAMEWORK_CALLS = frozenset({b"express", b"Router", b"fastify", b"Fastify", b"Koa", b"KoaRouter"})
+
+
+def _app_node(node: ts.Node, source: bytes) -> bool:
+    """`req.`/`request.`/`ctx.` or `process.argv`: a request (or CLI) source."""
+    if source[node.start_byte : node.end_byte] != b"process":
+        return True
+    parent = node.parent
+    prop = parent.child_by_field_name("property") if parent is not None else None
+    return prop is not None and source[prop.start_byte : prop.end_byte] == b"argv"
+
+
+def _framework_node(node: ts.Node, source: bytes) -> bool:
+    """An app or router being created (`express()`, `Router()`, `new Koa()`)."""
+    return source[node.start_byte : node.end_byte] in _FRAMEWORK_CALLS
+
+
 def _top_units(root: ts.Node, positions: list[int]) -> set[int] | None:
     """Start bytes of the top-level statements to walk (None: walk them all)."""
     if root.end_byte < WHOLE_FILE_BELOW:
@@ -115,8 +127,6 @@ def _top_units(root: ts.Node, positions: list[int]) -> set[int] | None:
     return wanted
 
 
-_SOURCE_CAPTURES = frozenset({"obj", "argv", "app", "fw", "deco"})
-"""Captures that make a file part of the app (request sources, route registrations)."""
 EAGER_SINK_FILES_BELOW = 32 * 1024
 """Files with only sink candidates are walked in the workers when smaller than this (app
 helpers such as `lib/db.js`); bigger ones (bundled libraries) are walked lazily by the
@@ -130,7 +140,7 @@ def extract_facts(path: str, source: bytes, tree: ts.Tree, lang: Lang, *, force:
     """
     caps = ts.QueryCursor(_query(lang)).captures(tree.root_node)
     imports, unresolved = _imports(caps, source)
-    app_related = any(name in caps for name in _SOURCE_CAPTURES)
+    app_related = "app" in caps or "deco" in caps or any(_app_node(n, source) for n in caps.get("obj", ())) or any(_framework_node(n, source) for n in caps.get("fn", ()))
     positions = sorted(n.start_byte for name, nodes in caps.items() if name not in _IMPORT_CAPTURES for n in nodes)
     if not positions and not imports and not force:
         return None
