@@ -240,7 +240,8 @@ class FileWalker:
         elif t == "return_statement":
             for c in node.named_children:
                 v = self.expr(c, scope)
-                ctx.returns = union(ctx.returns, extend(v.taint, self.step(node, "returned")))
+                if v.taint:
+                    ctx.returns = union(ctx.returns, extend(v.taint, self.step(node, "returned")))
                 if v.func:
                     ctx.returns_function = v.func
         elif t in ("function_declaration", "generator_function_declaration"):
@@ -919,6 +920,8 @@ class FileWalker:
         elif fv.imp is not None:
             spec, member = fv.imp
             callee = ("import", spec, member or "default")
+        if callee is not None and callee[0] == "import" and not callee[1].startswith((".", "/")) and not any(a.taint or a.role or a.recv for a in args):
+            callee = None  # a package call with nothing of ours flowing in: not worth a summary lookup
         if callee is not None:
             arg_recv = tuple(a.recv for a in args)
             index = len(ctx.calls)
