@@ -58,3 +58,20 @@ wss.on('connection', (socket) => {
     socket.send(String(eval(message.toString())));
   });
 });
+
+fastify.get('/where', async (request) => {
+  const Note = require('./lib/note-model');
+  // ruleid: NW113
+  return Note.find({ $where: "this.owner == '" + request.query.owner + "'" });
+});
+
+fastify.get('/avatar', async (request) => {
+  // ok: NW115
+  const r = await got(`https://avatars.example.com/u/${request.query.id}.png`);
+  return r.body;
+});
+
+router.get('/back', (ctx) => {
+  // ok: NW116
+  ctx.redirect('/items/' + ctx.query.id);
+});

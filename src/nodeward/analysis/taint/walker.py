@@ -15,6 +15,7 @@ to a crash.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import tree_sitter as ts
@@ -70,6 +71,11 @@ _ROLE_NAMES = {"req": "req", "request": "req", "ctx": "ctx", "context": "ctx", "
 _STRING_METHODS_CLEAN = frozenset({"length", "indexOf", "lastIndexOf", "startsWith", "endsWith", "includes", "test", "localeCompare", "search", "charCodeAt", "codePointAt"})
 _AUTH_MARKERS = ("user", "userId", "userID", "loggedIn", "isLoggedIn", "authenticated", "account", "uid")
 _ROLE_MARKERS = frozenset({"role", "roles", "isAdmin", "admin", "permissions", "permission", "scope", "scopes", "groups", "can", "hasRole", "hasPermission", "isOwner"})
+_STRING_CLEAN = frozenset({"nosql", "proto"})
+"""A string built by concatenation or a template cannot carry query operators or keys."""
+_FIXED_TARGET = re.compile(r"^(?:https?://[^/\s'\"`]+/|/[^/\\])")
+"""A URL or path whose scheme and host (or first path segment) are fixed by a literal prefix."""
+_FIXED_TARGET_CLEAN = frozenset({"ssrf", "redirect"})
 _SQLISH = ("db", "conn", "pool", "client", "connection", "sequelize", "knex", "mysql", "pg", "sql", "database", "prisma", "trx", "tx")
 
 
@@ -478,7 +484,11 @@ class FileWalker:
                     parts.extend(self.expr(cc, scope).taint for cc in c.named_children)
             taint = union(*parts)
             if taint:
-                taint = clean(extend(taint, self.step(node, "interpolated into a template literal")), frozenset({"nosql", "proto"}))
+                kinds = _STRING_CLEAN
+                first = node.named_children[0] if node.named_children else None
+                if first is not None and first.type == "string_fragment" and _FIXED_TARGET.match(self.text(first)):
+                    kinds = kinds | _FIXED_TARGET_CLEAN
+                taint = clean(extend(taint, self.step(node, "interpolated into a template literal")), kinds)
             return Value(taint, stringy=True)
         if t in _TRANSPARENT:
             inner = node.named_children
@@ -525,7 +535,12 @@ class FileWalker:
                 if taint:
                     taint = extend(taint, self.step(node, "concatenated"))
                     if stringy:
-                        taint = clean(taint, frozenset({"nosql", "proto"}))
+                        kinds = _STRING_CLEAN
+                        left = node.child_by_field_name("left")
+                        prefix = self._string_value(left) if left is not None and not lv.taint else None
+                        if prefix is not None and _FIXED_TARGET.match(prefix):
+                            kinds = kinds | _FIXED_TARGET_CLEAN
+                        taint = clean(taint, kinds)
                 return Value(taint, stringy=stringy)
             if opt in ("||", "&&", "??"):
                 out = Value(union(lv.taint, rv.taint), role=lv.role or rv.role)
@@ -883,6 +898,8 @@ class FileWalker:
                         if method in NOSQL_NEEDS_OBJECT and not (arg_nodes[p].type == "object" or args[p].is_obj or args[p].role == "reqpart"):
                             continue
                         self.sink(spec_s.kind, args[p].taint, node, scope, f"{recv_text.split(chr(10))[0][:40]}.{method}")
+                    if method in NOSQL_NEEDS_OBJECT and p < len(arg_nodes) and arg_nodes[p].type == "object":
+                        self._where_clause(arg_nodes[p], node, scope, f"{recv_text.split(chr(10))[0][:40]}.{method}")
 
         # Sanitizers and propagators.
         if qn in CLEAN_ALL or qn in ("Number.parseInt", "Number.parseFloat", "Number.isInteger", "Number.isFinite"):
@@ -964,6 +981,19 @@ class FileWalker:
         elif cv.imp is not None:
             out.cls = ("import", cv.imp[0], cv.imp[1] or "default")
         return out
+
+    def _where_clause(self, obj: ts.Node, call: ts.Node, scope: _Scope, callee: str) -> None:
+        """`{ $where: '...' + input }` runs JavaScript in MongoDB: even a string is injection."""
+        for c in obj.named_children:
+            if c.type != "pair":
+                continue
+            key = c.child_by_field_name("key")
+            if key is None or (self._string_value(key) or self.text(key)) != "$where":
+                continue
+            v = self.expr(c.child_by_field_name("value"), scope)
+            if v.taint:
+                labels = tuple(Label(lb.origin, lb.key, lb.cleaned - {"nosql"}, lb.steps) for lb in v.taint if not (lb.cleaned >= ALL_KINDS))
+                self.sink("nosql", labels, call, scope, f"{callee} $where")
 
     def _object_string_field(self, obj: ts.Node, name: str) -> str | None:
         for c in obj.named_children:
