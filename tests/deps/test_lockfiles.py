@@ -156,3 +156,20 @@ def test_missing_resolved_field_is_accepted(tmp_path: Path) -> None:
     lock = load_lockfile(tmp_path, "package-lock.json")
     assert len(lock.packages) == 17
     assert all(p.source == "registry" for p in lock.packages.values())
+
+
+def test_pnpm_single_project_lockfiles_without_importers() -> None:
+    # Real pnpm 7 (5.4) and pnpm 8 (6.0) lockfiles of a project without workspaces keep the
+    # root's dependencies at the top level, and scoped names in the package ids.
+    for folder, fmt in (("pnpm7-single", "pnpm-5.4"), ("pnpm8-single", "pnpm-6.0")):
+        lock = load_lockfile(ASSETS / folder, "pnpm-lock.yaml")
+        assert lock.format == fmt and len(lock.packages) == 15
+        (root,) = lock.importers
+        assert root.name == "single-app"
+        assert {e.name: e.kind for e in root.edges} == {"@babel/code-frame": "prod", "debug": "prod", "minimist": "dev"}
+        graph = Graph(lock)
+        frame = _find(lock, "@babel/code-frame", "7.0.0")
+        assert graph.is_direct(frame) and not graph.is_dev_only(frame)
+        assert graph.is_dev_only(_find(lock, "minimist", "1.2.5"))
+        chalk = _find(lock, "chalk", "2.4.2")
+        assert graph.paths(chalk)[0][0].steps == ("single-app", "@babel/code-frame@7.0.0", "@babel/highlight@7.25.9", "chalk@2.4.2")
