@@ -188,3 +188,9 @@ def test_dependency_folders_are_not_projects(tmp_path: Path) -> None:
     config = Config(use_cache=False, include_node_modules=True, deps=DepsConfig(advisories=(str(SHARED / "advisories"),)))
     out = analyze_project(discover(tmp_path / "p", config))
     assert not [f for f in out.findings if f.path.startswith("node_modules/")]
+
+
+def test_ignores_are_not_called_unused_when_no_advisories_ran() -> None:
+    ignores = (DepsIgnore("GHSA-c2qf-rxjj-qqgw", "reviewed", package="semver"),)
+    out = audit(SHARED / "lockfiles" / "npm11-v3", ignores=ignores, advisories=())
+    assert not by_rule(out, "NW711")

@@ -158,15 +158,18 @@ def audit_project(
     # Known vulnerabilities.
     pairs = sorted({(p.name, p.version) for lock in locks for p in lock.packages.values() if p.source in AUDITED_SOURCES})
     merged: list[Advisory] = []
+    complete = True
     if pairs:
         sources = build_sources(config, root, options.env)
         if not sources:
+            complete = False
             errors.append(ScanError(NO_ADVISORY_DATA, kind="source", incomplete=True, fatal=options.require_advisories))
         fetched: list[Advisory] = []
         for src in sources:
             try:
                 fetched.extend(src.query(pairs))
             except AdvisorySourceError as e:
+                complete = False
                 errors.append(ScanError(f"advisory source failed ({src.describe()}): {e}", kind="source", incomplete=True, fatal=True))
             if isinstance(src, OsvFilesSource) and src.problems:
                 first = src.problems[0]
@@ -186,7 +189,7 @@ def audit_project(
         for lock, graph in zip(locks, graphs, strict=True):
             findings.extend(audit_lockfile(lock, graph, by_name, settings, texts.get(lock.path, [])))
     today = options.today or dt.date.today()
-    findings = apply_ignores(findings, config.deps.ignore, today, _config_location(project))
+    findings = apply_ignores(findings, config.deps.ignore, today, _config_location(project), report_unused=complete)
     counts = {
         "lockfiles": len(locks),
         "packages": sum(len(lock.packages) for lock in locks),

@@ -59,8 +59,12 @@ def apply_ignores(
     ignores: Sequence[DepsIgnore],
     today: dt.date,
     where: ConfigLocation | None,
+    report_unused: bool = True,
 ) -> list[Finding]:
-    """Findings with matching ignores attached as suppressions, plus NW710/NW711 findings."""
+    """Findings with matching ignores attached as suppressions, plus NW710/NW711 findings.
+
+    `report_unused` is False when the advisory check did not (fully) run: an ignore
+    cannot be called stale when nothing was matched against it."""
     if not ignores:
         return list(findings)
     used = [False] * len(ignores)
@@ -95,7 +99,7 @@ def apply_ignores(
                     fix="Fix the dependency, or renew the ignore with a new `expires` date and a current reason.",
                 )
             )
-        elif not used[i]:
+        elif not used[i] and report_unused:
             out.append(
                 Finding(
                     rule_id=UNUSED_IGNORE.id,
