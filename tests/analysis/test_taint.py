@@ -102,3 +102,17 @@ def test_global_mongo_sanitize_removes_nosql_flows(tmp_path: Path) -> None:
     assert ("NW113", "app.js", 5) in app_findings(scan_app(tmp_path))
     (tmp_path / "app.js").write_text(head + "app.use(mongoSanitize());\n" + body)
     assert not any(f[0] == "NW113" for f in app_findings(scan_app(tmp_path)))
+
+
+def test_process_argv_only_reaches_command_and_code(tmp_path: Path) -> None:
+    (tmp_path / "cli.js").write_text(
+        "const fs = require('fs');\n"
+        "const { exec, spawn } = require('child_process');\n"
+        "fs.readFileSync(process.argv[2]);\n"
+        "spawn(process.argv[0], ['--version']);\n"
+        "exec('git log ' + process.argv[2]);\n"
+    )
+    result = scan_app(tmp_path)
+    hits = [f for f in result.findings if f.rule_id in TAINT_RULES]
+    assert [(f.rule_id, f.line) for f in hits] == [("NW110", 5)]
+    assert str(hits[0].confidence) == "low" and hits[0].message.startswith("Command-line argument")

@@ -9,6 +9,7 @@ stronger, better-explained finding.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from nodeward.analysis.rules.base import flow_finding
 from nodeward.analysis.taint.propagate import Flow
@@ -394,6 +395,12 @@ def check_flows(flows: Iterable[Flow]) -> list[Finding]:
         where = ""
         if flow.steps and flow.steps[0].path != flow.sink.path:
             where = f" (from {flow.steps[0].path}:{flow.steps[0].line})"
+        if src.startswith("process.argv"):
+            # A CLI's own arguments: real only when the tool runs for someone else (a CI job,
+            # a wrapper fed by a web request), hence low confidence.
+            message = f"Command-line argument `{src}`{where} reaches `{flow.sink.snippet[:60]}`"
+            out.append(replace(flow_finding(rule, flow, message, _FIX[flow.kind]), confidence=Confidence.LOW))
+            continue
         message = f"{rule.summary}: `{src}`{where} reaches `{flow.sink.snippet[:60]}`"
         out.append(flow_finding(rule, flow, message, _FIX[flow.kind]))
     return out

@@ -442,7 +442,8 @@ class FileWalker:
         if prop in obj.fieldfuncs:
             out.func = obj.fieldfuncs[prop]
         if obj.qn == "process" and prop == "argv":
-            out.taint = (Label("src", "process.argv", frozenset(), (self.step(node, "command-line argument `process.argv`"),)),)
+            # The operator's own arguments: only a problem when they become code or a command.
+            out.taint = (Label("src", "process.argv", ALL_KINDS - {"command", "code"}, (self.step(node, "command-line argument `process.argv`"),)),)
         return out
 
     # ---------------------------------------------------------------- expressions
@@ -519,6 +520,8 @@ class FileWalker:
             if ov.role == "reqpart" and ov.taint:
                 return Value(ov.taint, role="reqpart")
             del iv
+            if idx is not None and idx.type == "number" and self.text(idx) in ("0", "1") and any(lb.key == "process.argv" for lb in ov.taint):
+                return Value()  # the node binary and the script path
             return Value(ov.taint)
         if t == "call_expression":
             return self.call(node, scope, name_hint)
