@@ -42,7 +42,8 @@ class LinkedProject:
     taint: TaintLinker
     model: AppModel
     imported_packages: dict[str, tuple[str, ...]]
-    unresolved: list[tuple[str, int]]
+    unresolved: list[tuple[str, int, str]]
+    """(file, line, why) of imports that could not be followed (dependencies' own are left out)."""
 
 
 class _Callees:
@@ -130,20 +131,21 @@ def link_project(project: Project, facts: Mapping[str, object]) -> LinkedProject
     manifests = [f.path for f in project.files if f.path.rsplit("/", 1)[-1] == "package.json" or (f.path.rsplit("/", 1)[-1].startswith("tsconfig") and f.path.endswith(".json"))]
     resolver = Resolver.for_project(project.root, sources, manifests)
     packages: dict[str, set[str]] = {}
-    unresolved: list[tuple[str, int]] = []
+    unresolved: list[tuple[str, int, str]] = []
     for path, ff in typed.items():
         for imp in ff.imports:
             if resolver.resolve(imp.spec, path) is not None:
                 continue
             if imp.spec.startswith((".", "/")):
                 if not imp.spec.endswith(_NON_CODE):
-                    unresolved.append((path, imp.line))
+                    unresolved.append((path, imp.line, f"import of `{imp.spec}` not found in the project; not followed"))
                 continue
             name = package_name(imp.spec)
             if name in BUILTINS or imp.spec.startswith("node:"):
                 continue
             packages.setdefault(name, set()).add(path)
-        unresolved.extend((path, line) for line in ff.unresolved)
+        unresolved.extend((path, line, "`require`/`import()` of a computed name; not followed") for line in ff.unresolved)
+    unresolved = [u for u in unresolved if "node_modules/" not in u[0] and not u[0].startswith("node_modules")]
     by_path = {f.path: f for f in project.files if f.lang is not None}
     for path in stale:  # facts cached by another nodeward version: extract them again
         refreshed = _extract(by_path.get(path), path, force=False)
@@ -189,8 +191,8 @@ def analyze_project(project: Project, facts: Mapping[str, object]) -> AnalyzerOu
     except Exception as e:
         logger.debug("app rules failed", exc_info=True)
         errors.append(ScanError(f"internal error in app rules: {type(e).__name__}: {e}", "", 0, "internal"))
-    for path, line in linked.unresolved:
-        errors.append(ScanError("import not resolved statically (dynamic `require`/missing file); not followed", path, line, "resolve", incomplete=False))
+    for path, line, why in linked.unresolved:
+        errors.append(ScanError(why, path, line, "resolve", incomplete=False))
     return AnalyzerOutput(
         findings=tuple(findings),
         errors=tuple(errors),
