@@ -84,3 +84,14 @@ def test_binary_and_unreadable_files_are_skipped(tmp_path: Path, capsys: pytest.
     assert doc["findings"] == []
     reasons = {s["path"]: s["reason"] for s in doc["skipped"]}
     assert reasons["blob.bin"] == "binary file" and reasons["app.js.map"] == "source map"
+
+
+def test_undecodable_bytes_never_leak_or_crash(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    secret = b"Zq8xLr2V\xff\xfeKw93"
+    (tmp_path / "settings.env").write_bytes(b"DB_PASSWORD=" + secret + b"\n")
+    assert main(["secrets", str(tmp_path), "--format", "json"]) == 1
+    out = capsys.readouterr().out
+    (f,) = json.loads(out)["findings"]
+    assert f["rule_id"] == "NW807"
+    assert "Lr2V" not in out
+    assert main(["secrets", str(tmp_path)]) == 1

@@ -212,7 +212,7 @@ def _position(data: bytes, det: Detector, secret: str, key: str, offset: int) ->
     end = offset + raw_len
     end_line = line + data.count(b"\n", offset, end)
     end_col = end - (data.rfind(b"\n", 0, end) + 1) + 1
-    context = data[line_start:line_end].decode("utf-8", "replace")
+    context = data[line_start:line_end].decode("utf-8", "surrogateescape")
     return RawMatch(det, secret, key, line, offset - line_start + 1, end_line, end_col, context, offset)
 
 

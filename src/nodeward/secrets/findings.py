@@ -11,16 +11,21 @@ from nodeward.secrets.candidate import Candidate, SecretDetail, redact, redact_t
 from nodeward.secrets.entropy import shannon_entropy
 from nodeward.secrets.filters import demoted_by, dropped_by
 
-__all__ = ["SNIPPET_MAX", "judge", "secret_finding", "snippet_for"]
+__all__ = ["SNIPPET_MAX", "judge", "printable", "secret_finding", "snippet_for"]
 
 SNIPPET_MAX = 200
 
 FIX = "Rotate the credential now, remove it from the file, and load it from the environment or a secret manager."
 
 
+def printable(text: str) -> str:
+    """Undecodable bytes (kept as surrogates so redaction matches) become U+FFFD for output."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def snippet_for(context: str, secrets: list[str], col: int) -> str:
     """The line with every secret redacted, cut to SNIPPET_MAX characters around `col`."""
-    text = redact_text(context, secrets)
+    text = printable(redact_text(context, secrets))
     if len(text) <= SNIPPET_MAX:
         return text.strip()
     start = max(0, min(col - 1, len(text)) - SNIPPET_MAX // 2)
@@ -53,7 +58,8 @@ def secret_finding(
     if not message:
         where = f" assigned to `{c.key}`" if c.key and c.secret not in c.key else ""
         message = f"Hard-coded {kind} `{shown}`{where}"
-    message = redact_text(message.replace("{redacted}", shown), [c.secret])
+    message = printable(redact_text(message.replace("{redacted}", shown), [c.secret]))
+    shown = printable(shown)
     span = SourceSpan(
         c.path,
         c.line,

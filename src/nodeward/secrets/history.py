@@ -24,7 +24,7 @@ from nodeward.sast.parse import language_for
 from nodeward.secrets.candidate import Candidate, SecretDetail, redact, secret_hash
 from nodeward.secrets.engine import Engine
 from nodeward.secrets.entropy import shannon_entropy
-from nodeward.secrets.findings import judge, secret_finding
+from nodeward.secrets.findings import judge, printable, secret_finding
 from nodeward.secrets.gitrepo import GitError, _env, in_work_tree, run_git
 from nodeward.secrets.rules import HISTORY_SECRET
 
@@ -177,7 +177,7 @@ def _scan_chunk(
         key = (det.rule.id, path, secret_hash(m.secret))
         detail = SecretDetail(
             kind=det.kind,
-            redacted=redact(m.secret),
+            redacted=printable(redact(m.secret)),
             entropy=shannon_entropy(m.secret),
             commit=commit,
             author_date=date,
