@@ -299,7 +299,7 @@ class FileWalker:
             self.expr(node, scope)
 
     # ---------------------------------------------------------------- binding
-    def bind(self, pattern: ts.Node, v: Value, scope: _Scope, *, declare: bool, node: ts.Node) -> None:
+    def bind(self, pattern: ts.Node, v: Value, scope: _Scope, *, declare: bool, node: ts.Node, what: str = "assigned to") -> None:
         t = pattern.type
         if t == "identifier":
             name = self.text(pattern)
@@ -310,7 +310,7 @@ class FileWalker:
                 v.instance = ""
                 v.route_path = None
             if v.taint:
-                v = self._copy(v, extend(v.taint, self.step(node, f"assigned to `{name}`")))
+                v = self._copy(v, extend(v.taint, self.step(node, f"{what} `{name}`")))
             if declare:
                 scope.vars[name] = v
             else:
@@ -1236,7 +1236,7 @@ class FileWalker:
             deco = self._param_decorator(p)
             if deco:
                 v = self._nest_param(deco, p)
-            self.bind(pat, v, inner, declare=True, node=p)
+            self.bind(pat, v, inner, declare=True, node=p, what="parameter")
         body = node.child_by_field_name("body")
         if body is not None:
             if body.type == "statement_block":
