@@ -25,6 +25,7 @@ DEFAULT_OSV_URL = "https://api.osv.dev"
 BATCH = 1000
 """OSV's documented maximum queries per querybatch request."""
 MAX_PAGES = 20
+FETCH_WORKERS = 8
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]+$")
 _HINT = "check the network or use the offline database: `nodeward db update --from PATH` then `--source offline`"
 
@@ -64,11 +65,13 @@ class OsvApiSource(AdvisorySource):
                     if not again:
                         break
                     queries = again
-            out = []
-            for vid, modified in sorted(wanted.items()):
-                rec = self._fetch(client, base, vid, modified)
-                out.append(parse_osv(rec, "osv-api"))
-        return out
+            # Records are independent GETs: fetch a few at a time (httpx clients are thread-safe).
+            from concurrent.futures import ThreadPoolExecutor
+
+            items = sorted(wanted.items())
+            with ThreadPoolExecutor(max_workers=FETCH_WORKERS) as pool:
+                records = list(pool.map(lambda kv: self._fetch(client, base, kv[0], kv[1]), items))
+        return [parse_osv(rec, "osv-api") for rec in records]
 
     def _cache_path(self, vid: str) -> Path | None:
         if self.cache_dir is None or not _SAFE_ID.match(vid):
