@@ -194,3 +194,26 @@ def test_ignores_are_not_called_unused_when_no_advisories_ran() -> None:
     ignores = (DepsIgnore("GHSA-c2qf-rxjj-qqgw", "reviewed", package="semver"),)
     out = audit(SHARED / "lockfiles" / "npm11-v3", ignores=ignores, advisories=())
     assert not by_rule(out, "NW711")
+
+
+GARBAGE = {
+    "a/package.json": "[1, 2]",
+    "a/package-lock.json": '{"lockfileVersion": 3, "packages": {"": [], "node_modules/x": "str", "node_modules/y": {"version": 5}}}',
+    "b/package.json": '{"name": "b", "dependencies": {"x": 5, "y": "^1"}}',
+    "b/pnpm-lock.yaml": "lockfileVersion: '9.0'\nimporters:\n  .:\n    dependencies:\n      y: {specifier: ^1, version: 1.0.0}\npackages: [1, 2]\n",
+    "d/package.json": '{"name": "d", "dependencies": {"y": "^1"}}',
+    "d/bun.lock": '{"lockfileVersion": 1, "workspaces": {"": {"dependencies": {"y": "^1"}}}, "packages": {"y": ["y"], "z": [], "w": ["w@1.0.0", "", null, 5]}}',
+    "e/package.json": '{"name": "e", "dependencies": {"y": "^1"}}',
+    "e/yarn.lock": '__metadata:\n  version: 8\n"y@npm:^1":\n  resolution: 5\n"z@npm:1":\n  version: 1.0.0\n  resolution: "z@npm:1.0.0"\n  dependencies: [1]\n',
+    "f/package-lock.json": '{"lockfileVersion": 1, "dependencies": {"y": {"version": "npm:", "requires": [1]}, "z": 7}}',
+}
+
+
+def test_garbage_never_raises_and_every_problem_is_reported(tmp_path: Path) -> None:
+    for rel, text in GARBAGE.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    out = audit(tmp_path)
+    paths = {e.path for e in out.errors}
+    assert paths == {"a/package-lock.json", "a/package.json", "b/pnpm-lock.yaml", "d/bun.lock", "e/yarn.lock", "f/package-lock.json"}
+    assert all(e.message.startswith(e.path) for e in out.errors)
