@@ -168,3 +168,11 @@ def test_db_update_from_url_on_loopback(capsys: pytest.CaptureFixture[str], tmp_
     assert code == 0 and "imported 63 npm advisories" in out
     code, _, err = _run(capsys, "db", "update", "--from", closed_port_url() + "/x.zip", "--db", str(tmp_path / "db2.sqlite"), "--timeout", "2")
     assert code == 3 and "unreachable" in err and not (tmp_path / "db2.sqlite").exists()
+
+
+def test_env_mirror_feeds_scan_too(capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    shutil.copytree(DEMO, tmp_path / "p")
+    monkeypatch.setenv("NODEWARD_ADVISORIES", ADVISORIES)
+    code, out, _ = _run(capsys, "scan", str(tmp_path / "p"), "--no-cache", "-f", "json")
+    ids = {f.get("advisory_id") for f in json.loads(out)["findings"] if f["rule_id"] == "NW701"}
+    assert ids == {"GHSA-gxpj-cx7g-858c", "GHSA-xvch-5gv4-984h", "GHSA-c2qf-rxjj-qqgw"}

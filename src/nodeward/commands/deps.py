@@ -33,7 +33,7 @@ FORMATS = ("text", "json", "sarif", "html", "cyclonedx")
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("path", help="project folder (or one lockfile) to audit")
     g = p.add_argument_group("advisories")
-    g.add_argument("--advisories", action="append", metavar="PATH", help="OSV records to use directly: a folder or .zip (repeatable; offline)")
+    g.add_argument("--advisories", action="append", metavar="PATH", help="OSV records to use directly: a folder or .zip (repeatable; offline; env NODEWARD_ADVISORIES, paths separated by the OS path separator)")
     g.add_argument(
         "--source",
         action="append",

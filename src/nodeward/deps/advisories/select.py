@@ -39,11 +39,18 @@ def build_sources(config: Config, project_root: Path, env: Mapping[str, str] | N
     """The sources to query, in order; an empty list means no advisory data is configured."""
     from nodeward.sast.engine import cache_dir_for
 
+    import os
+
+    environ = os.environ if env is None else env
     out: list[AdvisorySource] = []
     for name in config.deps.sources:
         if name == "offline":
-            if config.deps.advisories:
-                out.append(OsvFilesSource(resolve_advisory_paths(config.deps.advisories, project_root)))
+            paths = config.deps.advisories
+            if not paths and environ.get("NODEWARD_ADVISORIES"):
+                # The env mirror of `--advisories`, so `scan` (which has no such flag) can use it too.
+                paths = tuple(p for p in environ["NODEWARD_ADVISORIES"].split(os.pathsep) if p)
+            if paths:
+                out.append(OsvFilesSource(resolve_advisory_paths(paths, project_root)))
                 continue
             db = AdvisoryDb(default_db_path(config.cache_dir))
             if db.exists():
