@@ -37,9 +37,9 @@ def resolve_advisory_paths(paths: tuple[str, ...], project_root: Path) -> list[P
 
 def build_sources(config: Config, project_root: Path, env: Mapping[str, str] | None = None) -> list[AdvisorySource]:
     """The sources to query, in order; an empty list means no advisory data is configured."""
-    from nodeward.sast.engine import cache_dir_for
-
     import os
+
+    from nodeward.sast.engine import cache_dir_for
 
     environ = os.environ if env is None else env
     out: list[AdvisorySource] = []
