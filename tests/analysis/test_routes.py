@@ -173,3 +173,22 @@ def test_wrapped_handlers_are_unwrapped(tmp_path: Path) -> None:
     }
     found = {(f.rule_id, f.line) for f in scan_app(tmp_path).findings if f.path == "app.js" and f.rule_id in ("NW211", "NW116")}
     assert found == {("NW211", 6), ("NW211", 9), ("NW116", 11)}
+
+
+def test_fastify_request_hooks_are_global_middleware(tmp_path: Path) -> None:
+    (tmp_path / "server.js").write_text(
+        "const fastify = require('fastify')();\n"
+        "fastify.get('/public', async () => ({}));\n"
+        "fastify.addHook('onRequest', async (request, reply) => {\n"
+        "  if (!request.headers.authorization) {\n"
+        "    return reply.code(401).send();\n"
+        "  }\n"
+        "});\n"
+        "fastify.addHook('onSend', async () => {});\n"
+        "fastify.delete('/things/:id', async () => ({}));\n"
+    )
+    linked = link(tmp_path)
+    assert table(linked.model.routes) == {
+        ("GET", "/public"): ("server.js", 2, prot()),
+        ("DELETE", "/things/:id"): ("server.js", 9, prot(authentication="async (request, reply) => {")),
+    }

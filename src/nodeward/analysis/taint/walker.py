@@ -1074,7 +1074,13 @@ class FileWalker:
             self._order += 1
             self.routes.append(RouteReg(rv.recv, method, self._string_value(arg_nodes[0]), refs, node.start_point[0] + 1, node.start_point[1] + 1, self._order))
             return
-        if rest and method != "register":
+        if method == "addHook":
+            # fastify.addHook('onRequest', fn): request hooks act as global middleware.
+            if not (arg_nodes and self._string_value(arg_nodes[0]) in ("onRequest", "preParsing", "preValidation", "preHandler")):
+                return
+            rest = rest[1:]
+            method = "use"
+        elif rest and method != "register":
             first_lit = self._string_value(arg_nodes[0]) if arg_nodes else None
             if first_lit is not None or arg_nodes[0].type in ("array", "regex", "template_string"):
                 path = (path or "") + (first_lit if first_lit is not None else self.text(arg_nodes[0]))
