@@ -192,3 +192,29 @@ def test_fastify_request_hooks_are_global_middleware(tmp_path: Path) -> None:
         ("GET", "/public"): ("server.js", 2, prot()),
         ("DELETE", "/things/:id"): ("server.js", 9, prot(authentication="async (request, reply) => {")),
     }
+
+
+def test_schema_validators_as_custom_middleware(tmp_path: Path) -> None:
+    (tmp_path / "app.js").write_text(
+        "const express = require('express');\n"
+        "const Ajv = require('ajv');\n"
+        "const { z } = require('zod');\n"
+        "const ajv = new Ajv();\n"
+        "const app = express();\n"
+        "const checkNote = ajv.compile({ type: 'object' });\n"
+        "const validate = (schema) => (req, res, next) => {\n"
+        "  const parsed = schema.safeParse(req.body);\n"
+        "  if (!parsed.success) return res.status(400).end();\n"
+        "  next();\n"
+        "};\n"
+        "function ajvBody(req, res, next) {\n"
+        "  if (!checkNote(req.body)) return res.status(400).end();\n"
+        "  next();\n"
+        "}\n"
+        "app.post('/a', validate(z.object({ name: z.string() })), (req, res) => res.json(req.body));\n"
+        "app.post('/b', ajvBody, (req, res) => res.json(req.body));\n"
+        "app.post('/c', (req, res) => res.json(req.body));\n"
+    )
+    linked = link(tmp_path)
+    got = {r.path: (r.protections["validation"].name if r.protections["validation"] else None) for r in linked.model.routes}
+    assert got == {"/a": "validate(z.object({ name: z.string() }))", "/b": "ajvBody", "/c": None}

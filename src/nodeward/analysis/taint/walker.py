@@ -849,6 +849,11 @@ class FileWalker:
             if any(a.taint for a in args):
                 ctx.validates = True
                 return Value(clean(union(*arg_taint), ALL_KINDS))
+        if any(a.taint for a in args) and (qn.endswith(".compile()") or qn.startswith("class-validator.") or method in ("isValid", "isValidSync", "validateOrReject")):
+            # ajv `validate = ajv.compile(schema); validate(req.body)`, yup `isValid`, class-validator.
+            ctx.validates = True
+            self._clean_args(arg_nodes, scope)
+            return Value()
         if qn.startswith(("validator.is", "validator.matches")):
             self._clean_args(arg_nodes, scope)
             ctx.validates = True
