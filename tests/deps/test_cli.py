@@ -74,6 +74,9 @@ def test_cyclonedx_validates(capsys: pytest.CaptureFixture[str]) -> None:
     assert vuln["affects"][0]["ref"].startswith("pkg:npm/minimist@1.2.5")
     root = next(d for d in bom["dependencies"] if d["ref"] == "project:demo-app")
     assert any(r.startswith("pkg:npm/debug@2.6.8") for r in root["dependsOn"])
+    assert "workspace:packages/a" in root["dependsOn"]
+    ws = next(d for d in bom["dependencies"] if d["ref"] == "workspace:packages/a")
+    assert any(r.startswith("pkg:npm/semver@7.5.1") for r in ws["dependsOn"])
     # Deterministic: the same input gives the same bytes (no timestamp, content-derived serial).
     _, again, _ = _run(capsys, "deps", str(SHARED / "lockfiles" / "yarn4"), "--advisories", ADVISORIES, "-f", "cyclonedx")
     assert again == out

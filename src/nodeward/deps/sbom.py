@@ -85,7 +85,21 @@ def render_cyclonedx(result: ScanResult, lockfiles: Sequence[Lockfile], project_
                 components[ref] = comp
             deps.setdefault(ref, set()).update(refs[e.target] for e in pkg.dependencies if e.target in refs)
         for imp in lock.importers:
-            deps[root_ref].update(refs[e.target] for e in imp.edges if e.target in refs)
+            targets = {refs[e.target] for e in imp.edges if e.target in refs}
+            if not imp.path:
+                deps[root_ref].update(targets)
+                continue
+            # Workspaces are components of their own, depended on by the project.
+            folder = "/".join(x for x in (lock.folder, imp.path) if x)
+            ws_ref = f"workspace:{folder}"
+            components[ws_ref] = {
+                "type": "library",
+                "bom-ref": ws_ref,
+                "name": imp.name,
+                "properties": [{"name": "nodeward:workspace", "value": folder}],
+            }
+            deps.setdefault(ws_ref, set()).update(targets)
+            deps[root_ref].add(ws_ref)
     vulns: dict[str, dict[str, Any]] = {}
     for f in result.findings:
         d = f.detail
