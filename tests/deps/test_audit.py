@@ -50,6 +50,13 @@ def test_every_format_finds_the_demo_vulnerabilities(folder: str, name: str, fmt
     if folder != "npm6-v1":
         semver = next(f for f in vulns if _detail(f).package == "semver")
         assert _detail(semver).dependency_paths == ("@demo/a > semver@7.5.1",)
+        expected_fix = {
+            "npm": "`npm install semver@^7.5.2 -w packages/a`",
+            "yarn": "`yarn workspace @demo/a add semver@^7.5.2`",
+            "pnpm": "`pnpm --filter @demo/a add semver@^7.5.2`",
+            "bun": "`(cd packages/a && bun add semver@^7.5.2)`",
+        }
+        assert semver.fix.startswith(expected_fix[fmt.split("-")[0]]), semver.fix
 
 
 def test_no_advisory_data_is_an_error_not_clean(tmp_path: Path) -> None:

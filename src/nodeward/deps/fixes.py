@@ -33,6 +33,18 @@ _INSTALL = {
 }
 
 
+def _in_workspace(manager: str, cmd: str, folder: str, name: str) -> str:
+    """The install command scoped to one workspace, in each manager's own syntax."""
+    verb = cmd.split(" ", 1)[1]
+    if manager == "npm":
+        return f"{cmd} -w {folder}"
+    if manager in ("yarn", "yarn-v1"):
+        return f"yarn workspace {name} {verb}"
+    if manager == "pnpm":
+        return f"pnpm --filter {name} {verb}"
+    return f"(cd {folder} && {cmd})"
+
+
 class FixAdvice:
     __slots__ = ("minimal", "text")
 
@@ -97,12 +109,18 @@ def fix_advice(
             f"or force {minimal} in {where}:\n{_override_snippet(manager, name, target)}"
         )
     if direct:
-        direct_specs = [p.first_edge.spec for p in paths if len(p.steps) == 2]
+        direct_paths = [p for p in paths if len(p.steps) == 2]
+        direct_specs = [p.first_edge.spec for p in direct_paths]
         if direct_specs and all(satisfies(minimal, _spec_range(s)) for s in direct_specs):
             head = f"`{update.format(name=as_name)}` (the declared range already admits {minimal})"
         else:
             spec = f"{as_name}@npm:{name}@{target}" if installed_as else f"{name}@{target}"
-            head = f"`{_INSTALL.get(manager, _INSTALL['npm']).format(spec=spec)}` (upgrade to {minimal} or later)"
+            cmd = _INSTALL.get(manager, _INSTALL["npm"]).format(spec=spec)
+            workspaces = sorted({(p.importer, p.steps[0]) for p in direct_paths if p.importer})
+            if workspaces and len(workspaces) == len({p.importer for p in direct_paths}):
+                # Declared only by workspaces: the install has to run in each of them.
+                cmd = " ; ".join(_in_workspace(manager, cmd, folder, ws_name) for folder, ws_name in workspaces)
+            head = f"`{cmd}` (upgrade to {minimal} or later)"
         return FixAdvice(minimal, f"{head}; also, {override}" if override else head)
     if not override:
         return FixAdvice(minimal, f"`{update.format(name=name)}` (every dependent's range already admits {minimal})")
