@@ -10,10 +10,19 @@ authorization metadata; `@Throttle()` rate limiting; a `ValidationPipe` in
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import tree_sitter as ts
 
-__all__ = ["Decorator", "NEST_METHODS", "decorators_before", "read_decorator"]
+from nodeward.analysis.ir import Label, MwRef, RouteReg
+from nodeward.analysis.middleware import classify_qn
+from nodeward.analysis.taint.tables import STRING_ONLY_PARTS
+from nodeward.analysis.taint.values import Value
+
+if TYPE_CHECKING:
+    from nodeward.analysis.taint.walker import FileWalker, Scope
+
+__all__ = ["Decorator", "NEST_METHODS", "decorators_before", "nest_param", "nest_route", "param_decorator", "read_decorator"]
 
 NEST_METHODS = {"Get": "get", "Post": "post", "Put": "put", "Patch": "patch", "Delete": "delete", "All": "all", "Options": "options", "Head": "head"}
 
@@ -55,3 +64,59 @@ def decorators_before(member: ts.Node, text: Callable[[ts.Node], str]) -> list[D
         sib = sib.prev_named_sibling
     out.reverse()
     return out
+
+
+def nest_route(w: FileWalker, cname: str, prefix: str, class_decos: list[Decorator], m: ts.Node, key: str, scope: Scope) -> None:
+    """A NestJS handler method: `@Get(':id')` under `@Controller('users')`."""
+    decos = decorators_before(m, w.text)
+    verb = next((d for d in decos if d[0] in NEST_METHODS), None)
+    if verb is None:
+        return
+    sub = (w._string_value(verb[1][0]) or "") if verb[1] else ""
+    path = "/" + "/".join(p.strip("/") for p in (prefix, sub) if p.strip("/"))
+    refs: list[MwRef] = []
+    for name, args, dnode in (*class_decos, *decos):
+        line, col = dnode.start_point[0] + 1, dnode.start_point[1] + 1
+        if name == "UseGuards":
+            for a in args:
+                v = w.expr(a, scope)
+                text = w.text(a)
+                cat = classify_qn(v.qn.replace("()", "")) or classify_qn(v.qn)
+                if not cat:
+                    low = text.lower()
+                    cat = "authorization" if any(w in low for w in ("role", "permission", "admin", "policy", "ability")) else ("authentication" if any(w in low for w in ("auth", "jwt", "session", "login")) else "")
+                refs.append(MwRef("call" if a.type == "call_expression" else "value", qn=v.qn, category=cat, line=line, col=col, text=text))
+        elif name in ("Roles", "Permissions", "RequirePermissions"):
+            refs.append(MwRef("value", qn=name, category="authorization", line=line, col=col, text=w.text(dnode)[1:]))
+        elif name in ("Throttle",):
+            refs.append(MwRef("value", qn=name, category="rate_limit", line=line, col=col, text=w.text(dnode)[1:]))
+        elif name == "UsePipes" and any("Validation" in w.text(a) for a in args):
+            refs.append(MwRef("value", qn=name, category="validation", line=line, col=col, text=w.text(dnode)[1:]))
+    params = m.child_by_field_name("parameters")
+    if params is not None and "ValidationPipe" in w.text(params):
+        refs.append(MwRef("value", qn="ValidationPipe", category="validation", line=m.start_point[0] + 1, col=1, text="ValidationPipe"))
+    refs.append(MwRef("inline", name=key, line=m.start_point[0] + 1, col=m.start_point[1] + 1, text=w.text(m).split("\n", 1)[0][:80], nparams=len(w.functions[key].params)))
+    w._order += 1
+    w.routes.append(RouteReg(("nest", cname, ""), NEST_METHODS[verb[0]], path, tuple(refs), m.start_point[0] + 1, m.start_point[1] + 1, w._order, key, w._line_text(m)))
+
+
+def param_decorator(w: FileWalker, p: ts.Node) -> str:
+    for c in p.children:
+        if c.type == "decorator":
+            for cc in c.named_children:
+                fn = cc.child_by_field_name("function") if cc.type == "call_expression" else cc
+                if fn is not None:
+                    return w.text(fn)
+    return ""
+
+
+def nest_param(w: FileWalker, deco: str, p: ts.Node) -> Value:
+    part = {"Body": "body", "Query": "query", "Param": "params", "Headers": "headers", "Cookies": "cookies", "UploadedFile": "files"}.get(deco)
+    if deco in ("Req", "Request"):
+        return Value(role="req")
+    if deco in ("Res", "Response"):
+        return Value(role="res")
+    if part is None:
+        return Value()
+    cleaned = frozenset({"nosql", "proto"}) if part in STRING_ONLY_PARTS else frozenset()
+    return Value((Label("src", f"@{deco}()", cleaned, (w.step(p, f"request data `@{deco}()`"),)),), role="reqpart")

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from nodeward.analysis.ir import Label, Recv, Step, Taint
 
-__all__ = ["MAX_STEPS", "Value", "clean", "extend", "union"]
+__all__ = ["FUNCTION_TYPES", "MAX_STEPS", "Value", "clean", "extend", "union"]
+
+FUNCTION_TYPES = frozenset({"function_declaration", "generator_function_declaration", "function_expression", "function", "arrow_function", "generator_function", "method_definition"})
+"""tree-sitter node types of functions (JavaScript and TypeScript grammars)."""
 
 MAX_STEPS = 12
 """Trace steps kept per label (the source and the sink are always kept)."""

@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 
 import tree_sitter as ts
 
+from nodeward.analysis import nest, registrations
 from nodeward.analysis.frameworks import (
     HTTP_METHODS,
     SECURITY_HEADERS,
     instance_kind,
-    looks_like_route_path,
 )
 from nodeward.analysis.ir import (
     CallEvent,
@@ -34,14 +34,12 @@ from nodeward.analysis.ir import (
     Import,
     Instance,
     Label,
-    MwRef,
     RouteReg,
     SinkEvent,
     Step,
     Taint,
 )
-from nodeward.analysis.middleware import classify_qn
-from nodeward.analysis.nest import NEST_METHODS, Decorator, decorators_before
+from nodeward.analysis.nest import decorators_before
 from nodeward.analysis.taint.tables import (
     ALL_KINDS,
     CLEAN_ALL,
@@ -56,14 +54,13 @@ from nodeward.analysis.taint.tables import (
     VALIDATING_METHODS,
     normalize_module,
 )
-from nodeward.analysis.taint.values import Value, clean, extend, union
+from nodeward.analysis.taint.values import FUNCTION_TYPES, Value, clean, extend, union
 
-__all__ = ["FileWalker"]
+__all__ = ["FileWalker", "Scope"]
 
 MAX_DEPTH = 60
 """Expression/statement nesting beyond this is not followed (pathological generated code)."""
 
-_FUNCTION_TYPES = frozenset({"function_declaration", "generator_function_declaration", "function_expression", "function", "arrow_function", "generator_function", "method_definition"})
 _TRANSPARENT = frozenset({"parenthesized_expression", "await_expression", "as_expression", "non_null_expression", "satisfies_expression", "type_assertion", "spread_element"})
 _LITERALS = frozenset({"number", "true", "false", "null", "undefined", "regex", "this", "super"})
 _RES_CHAIN = frozenset({"status", "set", "type", "header", "cookie", "clearCookie", "append", "vary", "links", "attachment", "code", "headers"})
@@ -107,16 +104,16 @@ class _Ctx:
     """Source text of non-variable expressions checked by a validator or allow-list."""
 
 
-class _Scope:
+class Scope:
     __slots__ = ("vars", "parent", "ctx")
 
-    def __init__(self, parent: _Scope | None, ctx: _Ctx) -> None:
+    def __init__(self, parent: Scope | None, ctx: _Ctx) -> None:
         self.vars: dict[str, Value] = {}
         self.parent = parent
         self.ctx = ctx
 
     def lookup(self, name: str) -> Value | None:
-        scope: _Scope | None = self
+        scope: Scope | None = self
         while scope is not None:
             v = scope.vars.get(name)
             if v is not None:
@@ -125,7 +122,7 @@ class _Scope:
         return None
 
     def assign(self, name: str, value: Value) -> None:
-        scope: _Scope | None = self
+        scope: Scope | None = self
         while scope is not None:
             if name in scope.vars:
                 scope.vars[name] = value
@@ -148,7 +145,7 @@ class FileWalker:
         self.imports: list[Import] = []
         self.unresolved: list[int] = []
         self.top = _Ctx("<module>", "<module>", 1, ())
-        self.module_scope = _Scope(None, self.top)
+        self.module_scope = Scope(None, self.top)
         self._order = 0
         self._depth = 0
         self.class_fields: dict[str, dict[str, Value]] = {}
@@ -213,14 +210,14 @@ class FileWalker:
                 continue
             self.stmt(child, self.module_scope)
 
-    def _declare_only(self, node: ts.Node, scope: _Scope) -> None:
+    def _declare_only(self, node: ts.Node, scope: Scope) -> None:
         """Register a skipped function's name so calls to it still resolve (unanalysed)."""
         if node.type in ("function_declaration", "generator_function_declaration"):
             name = node.child_by_field_name("name")
             if name is not None:
                 scope.vars[self.text(name)] = Value(func="?" + self.text(name))
 
-    def stmt(self, node: ts.Node, scope: _Scope) -> None:
+    def stmt(self, node: ts.Node, scope: Scope) -> None:
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
@@ -229,7 +226,7 @@ class FileWalker:
         finally:
             self._depth -= 1
 
-    def _stmt(self, node: ts.Node, scope: _Scope) -> None:
+    def _stmt(self, node: ts.Node, scope: Scope) -> None:
         t = node.type
         ctx = scope.ctx
         if t in ("lexical_declaration", "variable_declaration"):
@@ -299,7 +296,7 @@ class FileWalker:
             self.expr(node, scope)
 
     # ---------------------------------------------------------------- binding
-    def bind(self, pattern: ts.Node, v: Value, scope: _Scope, *, declare: bool, node: ts.Node, what: str = "assigned to") -> None:
+    def bind(self, pattern: ts.Node, v: Value, scope: Scope, *, declare: bool, node: ts.Node, what: str = "assigned to") -> None:
         t = pattern.type
         if t == "identifier":
             name = self.text(pattern)
@@ -354,7 +351,7 @@ class FileWalker:
         elif t in ("member_expression", "subscript_expression"):
             self.assign_target(pattern, v, scope, node)
 
-    def bind_name(self, name: str, v: Value, scope: _Scope, declare: bool, node: ts.Node) -> None:
+    def bind_name(self, name: str, v: Value, scope: Scope, declare: bool, node: ts.Node) -> None:
         if v.taint:
             v = self._copy(v, extend(v.taint, self.step(node, f"destructured into `{name}`")))
         if declare:
@@ -372,7 +369,7 @@ class FileWalker:
         return n
 
     # ---------------------------------------------------------------- members
-    def member(self, obj: Value, prop: str, node: ts.Node, scope: _Scope) -> Value:
+    def member(self, obj: Value, prop: str, node: ts.Node, scope: Scope) -> Value:
         """The value of `obj.prop` (also used for destructuring)."""
         ctx = scope.ctx
         if obj.role == "req":
@@ -447,7 +444,7 @@ class FileWalker:
         return out
 
     # ---------------------------------------------------------------- expressions
-    def expr(self, node: ts.Node | None, scope: _Scope, name_hint: str = "") -> Value:
+    def expr(self, node: ts.Node | None, scope: Scope, name_hint: str = "") -> Value:
         if node is None:
             return Value()
         self._depth += 1
@@ -458,7 +455,7 @@ class FileWalker:
         finally:
             self._depth -= 1
 
-    def _expr(self, node: ts.Node, scope: _Scope, name_hint: str) -> Value:
+    def _expr(self, node: ts.Node, scope: Scope, name_hint: str) -> Value:
         t = node.type
         ctx = scope.ctx
         if t == "identifier" or t == "shorthand_property_identifier":
@@ -603,7 +600,7 @@ class FileWalker:
         if t == "array":
             parts = [self.expr(c, scope).taint for c in node.named_children]
             return Value(union(*parts))
-        if t in _FUNCTION_TYPES:
+        if t in FUNCTION_TYPES:
             key = self.function(node, scope, name_hint or f"@{node.start_point[0] + 1}:{node.start_point[1] + 1}")
             return Value(func=key)
         if t in ("class", "class_expression"):
@@ -620,7 +617,7 @@ class FileWalker:
             self.expr(c, scope)
         return Value()
 
-    def object_literal(self, node: ts.Node, scope: _Scope) -> Value:
+    def object_literal(self, node: ts.Node, scope: Scope) -> Value:
         out = Value(is_obj=True)
         parts: list[Taint] = []
         for c in node.named_children:
@@ -654,7 +651,7 @@ class FileWalker:
         return out
 
     # ---------------------------------------------------------------- assignment targets
-    def assign_target(self, left: ts.Node, v: Value, scope: _Scope, node: ts.Node) -> None:
+    def assign_target(self, left: ts.Node, v: Value, scope: Scope, node: ts.Node) -> None:
         ctx = scope.ctx
         if left.type == "member_expression":
             path = self._member_path(left)
@@ -712,13 +709,13 @@ class FileWalker:
             self.exports[name] = Export("local", target)
 
     # ---------------------------------------------------------------- sinks
-    def sink(self, kind: str, taint: Taint, node: ts.Node, scope: _Scope, callee: str) -> None:
+    def sink(self, kind: str, taint: Taint, node: ts.Node, scope: Scope, callee: str) -> None:
         live = tuple(lb for lb in taint if kind not in lb.cleaned)
         if live:
             scope.ctx.sinks.append(SinkEvent(kind, live, self.step(node, f"reaches `{callee}`"), callee))
 
     # ---------------------------------------------------------------- calls
-    def _callee(self, node: ts.Node, scope: _Scope) -> tuple[Value, Value | None, str]:
+    def _callee(self, node: ts.Node, scope: Scope) -> tuple[Value, Value | None, str]:
         """(callee value, receiver value for method calls, method name)."""
         fn = node.child_by_field_name("function")
         if fn is None:
@@ -739,7 +736,7 @@ class FileWalker:
             return []
         return [c for c in args.named_children if c.type != "comment"]
 
-    def call(self, node: ts.Node, scope: _Scope, name_hint: str) -> Value:
+    def call(self, node: ts.Node, scope: Scope, name_hint: str) -> Value:
         ctx = scope.ctx
         args_node = node.child_by_field_name("arguments")
         if args_node is not None and args_node.type == "template_string":
@@ -762,13 +759,13 @@ class FileWalker:
         recv_role = rv.role if rv is not None else ""
         # Route registrations need the handler parameters bound before their bodies are walked.
         is_route = rv is not None and rv.recv is not None and (
-            (rv.route_path is not None and method in HTTP_METHODS and bool(arg_nodes)) or self._is_registration(method, arg_nodes)
+            (rv.route_path is not None and method in HTTP_METHODS and bool(arg_nodes)) or registrations.is_registration(self, method, arg_nodes)
         )
         hints: dict[int, dict[int, Value]] = {}
         if is_route:
             assert rv is not None and rv.recv is not None
             for i in range(len(arg_nodes)):
-                hints[i] = self._handler_hints(rv)
+                hints[i] = registrations.handler_hints(self, rv)
         elif method in ("then", "map", "forEach", "filter", "flatMap", "reduce", "some", "every", "find") and rv is not None:
             if rv.taint or rv.role:
                 pos = 1 if method == "reduce" else 0
@@ -778,7 +775,7 @@ class FileWalker:
             hints = {1: {0: Value((label,))}}
         args: list[Value] = []
         for i, a in enumerate(arg_nodes):
-            if a.type in _FUNCTION_TYPES:
+            if a.type in FUNCTION_TYPES:
                 key = self.function(a, scope, f"@{a.start_point[0] + 1}:{a.start_point[1] + 1}", hints.get(i))
                 args.append(Value(func=key))
             else:
@@ -787,7 +784,7 @@ class FileWalker:
 
         if is_route:
             assert rv is not None and rv.recv is not None
-            self.registration(rv, method, arg_nodes, args, node, scope)
+            registrations.record(self, rv, method, arg_nodes, args, node, scope)
             if method == "route":
                 out = Value(recv=rv.recv)
                 out.route_path = self._string_value(arg_nodes[0]) if arg_nodes else None
@@ -885,7 +882,7 @@ class FileWalker:
         # Sinks by qualified name.
         base_qn = qn
         spec_m = MODULE_SINKS.get(base_qn)
-        if spec_m is not None and not (base_qn in ("setTimeout", "setInterval") and arg_nodes and arg_nodes[0].type in _FUNCTION_TYPES):
+        if spec_m is not None and not (base_qn in ("setTimeout", "setInterval") and arg_nodes and arg_nodes[0].type in FUNCTION_TYPES):
             positions = range(len(args)) if spec_m.args == (-1,) else spec_m.args
             for p in positions:
                 if p < len(args) and args[p].taint:
@@ -962,7 +959,7 @@ class FileWalker:
             return Value(rv.taint, role="reqpart")
         return Value(qn=f"{qn}()" if qn else "")
 
-    def new(self, node: ts.Node, scope: _Scope, name_hint: str) -> Value:
+    def new(self, node: ts.Node, scope: Scope, name_hint: str) -> Value:
         ctor = node.child_by_field_name("constructor")
         cv = self.expr(ctor, scope)
         arg_nodes = self._args(node)
@@ -990,7 +987,7 @@ class FileWalker:
             out.cls = ("import", cv.imp[0], cv.imp[1] or "default")
         return out
 
-    def _where_clause(self, obj: ts.Node, call: ts.Node, scope: _Scope, callee: str) -> None:
+    def _where_clause(self, obj: ts.Node, call: ts.Node, scope: Scope, callee: str) -> None:
         """`{ $where: '...' + input }` runs JavaScript in MongoDB: even a string is injection."""
         for c in obj.named_children:
             if c.type != "pair":
@@ -1023,7 +1020,7 @@ class FileWalker:
         last = recv_text.rsplit(".", 1)[-1].strip()
         return bool(last[:1].isupper() or "collection" in low or low.endswith("model") or rv.cls is not None or last in ("db", "users", "notes"))
 
-    def _clean_args(self, arg_nodes: list[ts.Node], scope: _Scope) -> None:
+    def _clean_args(self, arg_nodes: list[ts.Node], scope: Scope) -> None:
         """A value checked by a validator/allow-list is treated as validated from here on."""
         for a in arg_nodes:
             if a.type == "identifier":
@@ -1031,182 +1028,11 @@ class FileWalker:
                 if v is not None and v.taint:
                     scope.assign(self.text(a), self._copy(v, clean(v.taint, ALL_KINDS)))
             elif a.type in ("member_expression", "subscript_expression"):
-                c: _Scope | None = scope
+                c: Scope | None = scope
                 while c is not None:
                     c.ctx.checked.add(self.text(a))
                     c = c.parent if c.parent is not None and c.parent.ctx is not c.ctx else None
 
-    def _is_registration(self, method: str, arg_nodes: list[ts.Node]) -> bool:
-        if method in HTTP_METHODS:
-            if len(arg_nodes) < 2 and method == "get":
-                return False
-            if not arg_nodes:
-                return False
-            first = self._string_value(arg_nodes[0])
-            if first is not None:
-                return looks_like_route_path(first)
-            return arg_nodes[0].type in ("array", "regex", "identifier", "template_string", "member_expression") and len(arg_nodes) >= 2
-        if method == "use":
-            return bool(arg_nodes)
-        if method == "route":
-            return len(arg_nodes) == 1 and (self._string_value(arg_nodes[0]) is not None or arg_nodes[0].type == "object")
-        if method in ("disable", "set", "enable"):
-            return bool(arg_nodes) and self._string_value(arg_nodes[0]) is not None
-        if method in ("register", "setErrorHandler", "addHook"):
-            return bool(arg_nodes)
-        return False
-
-    def _handler_hints(self, rv: Value) -> dict[int, Value]:
-        assert rv.recv is not None
-        recv = rv.recv
-        kind = self.instances[recv[1]].kind if recv[0] == "inst" and recv[1] in self.instances else ""
-        if kind.startswith("koa"):
-            return {0: Value(role="ctx")}
-        if kind == "fastify":
-            return {0: Value(role="req"), 1: Value(role="reply")}
-        return {0: Value(role="req"), 1: Value(role="res")}
-
-    def registration(self, rv: Value, method: str, arg_nodes: list[ts.Node], args: list[Value], node: ts.Node, scope: _Scope) -> None:
-        assert rv.recv is not None
-        path: str | None = rv.route_path
-        rest = list(zip(arg_nodes, args, strict=False))
-        if method == "route":
-            if arg_nodes and arg_nodes[0].type == "object":
-                self._route_object(rv, arg_nodes[0], args[0], node, scope)
-            return
-        if method in ("disable", "set", "enable"):
-            refs = tuple(self.mwref(n, v, scope) for n, v in rest)
-            self._order += 1
-            self.routes.append(RouteReg(rv.recv, method, self._string_value(arg_nodes[0]), refs, node.start_point[0] + 1, node.start_point[1] + 1, self._order))
-            return
-        if method == "addHook":
-            # fastify.addHook('onRequest', fn): request hooks act as global middleware.
-            if not (arg_nodes and self._string_value(arg_nodes[0]) in ("onRequest", "preParsing", "preValidation", "preHandler")):
-                return
-            rest = rest[1:]
-            method = "use"
-        elif rest and method != "register":
-            first_lit = self._string_value(arg_nodes[0]) if arg_nodes else None
-            if first_lit is not None or arg_nodes[0].type in ("array", "regex", "template_string"):
-                path = (path or "") + (first_lit if first_lit is not None else self.text(arg_nodes[0]))
-                rest = rest[1:]
-            elif method != "use" and arg_nodes[0].type in ("identifier", "member_expression") and not (args[0].func or args[0].recv or args[0].imp):
-                path = (path or "") + "{" + self.text(arg_nodes[0]) + "}"
-                rest = rest[1:]
-        refs_list: list[MwRef] = []
-        for n, v in rest:
-            if n.type == "array":
-                refs_list.extend(self.mwref(c, self.expr(c, scope), scope) for c in n.named_children)
-            elif n.type == "object" and method in ("register", "get", "post", "put", "patch", "delete", "route"):
-                # fastify route options: { preHandler: [...], onRequest: ..., prefix: '/x' }
-                prefix = self._object_string_field(n, "prefix")
-                for c in n.named_children:
-                    if c.type != "pair":
-                        continue
-                    key = c.child_by_field_name("key")
-                    kname = self.text(key) if key is not None else ""
-                    val = c.child_by_field_name("value")
-                    if kname in ("preHandler", "onRequest", "preValidation", "beforeHandler") and val is not None:
-                        items = val.named_children if val.type == "array" else [val]
-                        refs_list.extend(self.mwref(it, self.expr(it, scope), scope) for it in items)
-                    elif kname == "schema":
-                        refs_list.append(MwRef("value", name="schema", category="validation", line=c.start_point[0] + 1, col=c.start_point[1] + 1, text="fastify schema"))
-                if prefix is not None:
-                    refs_list.append(MwRef("value", name="prefix", option=prefix, line=n.start_point[0] + 1))
-            else:
-                refs_list.append(self.mwref(n, v, scope))
-        handler_key = ""
-        if refs_list and refs_list[-1].kind in ("inline", "local") and method not in ("use", "register"):
-            handler_key = refs_list[-1].name
-        self._order += 1
-        self.routes.append(RouteReg(rv.recv, method, path, tuple(refs_list), node.start_point[0] + 1, node.start_point[1] + 1, self._order, handler_key, self._line_text(node)))
-
-    def _route_object(self, rv: Value, obj: ts.Node, ov: Value, node: ts.Node, scope: _Scope) -> None:
-        """Fastify `route({ method, url, preHandler, handler })`."""
-        assert rv.recv is not None
-        methods: list[str] = []
-        url: str | None = None
-        refs: list[MwRef] = []
-        handler: MwRef | None = None
-        for c in obj.named_children:
-            if c.type != "pair":
-                continue
-            key = c.child_by_field_name("key")
-            val = c.child_by_field_name("value")
-            if key is None or val is None:
-                continue
-            kname = self.text(key)
-            if kname == "method":
-                items = val.named_children if val.type == "array" else [val]
-                methods = [m.lower() for m in (self._string_value(i) for i in items) if m]
-            elif kname in ("url", "path"):
-                url = self._string_value(val)
-            elif kname in ("preHandler", "onRequest", "preValidation"):
-                items = val.named_children if val.type == "array" else [val]
-                refs.extend(self.mwref(it, self.expr(it, scope) if it.type not in _FUNCTION_TYPES else Value(), scope) for it in items)
-            elif kname == "schema":
-                refs.append(MwRef("value", name="schema", category="validation", line=c.start_point[0] + 1, col=c.start_point[1] + 1, text="fastify schema"))
-            elif kname == "handler":
-                key_fn = ov.fieldfuncs.get("handler", "")
-                if key_fn:
-                    handler = MwRef("inline", name=key_fn, line=val.start_point[0] + 1, col=val.start_point[1] + 1, text=self.text(val).split("\n", 1)[0][:80])
-        if url is None or handler is None:
-            return
-        for m in methods or ["get"]:
-            self._order += 1
-            self.routes.append(RouteReg(rv.recv, m, url, (*refs, handler), node.start_point[0] + 1, node.start_point[1] + 1, self._order, handler.name, self._line_text(node)))
-
-    def _unwrap_handler(self, n: ts.Node, v: Value, scope: _Scope) -> MwRef | None:
-        """`asyncHandler(async (req, res) => ...)`, `catchAsync(controller.create)`: the wrapped
-        function is the handler (unless the wrapper is a known middleware factory)."""
-        if n.type != "call_expression" or classify_qn(v.qn):
-            return None
-        inner = self._args(n)
-        if len(inner) != 1:
-            return None
-        arg = inner[0]
-        if arg.type in _FUNCTION_TYPES:
-            key = f"@{arg.start_point[0] + 1}:{arg.start_point[1] + 1}"
-            if key in self.functions:
-                return MwRef("inline", name=key, line=arg.start_point[0] + 1, col=arg.start_point[1] + 1, text=self.text(n).split("\n", 1)[0][:120], nparams=len(self.functions[key].params))
-            return None
-        if arg.type in ("identifier", "member_expression"):
-            av = self.expr(arg, scope)
-            if av.func or av.imp is not None:
-                return self.mwref(arg, av, scope)
-        return None
-
-    def mwref(self, n: ts.Node, v: Value, scope: _Scope) -> MwRef:
-        line, col = n.start_point[0] + 1, n.start_point[1] + 1
-        text = self.text(n).split("\n", 1)[0][:120]
-        if v.recv is not None:
-            return MwRef("inst", qn=v.qn, line=line, col=col, text=text, recv=v.recv)
-        if v.func:
-            nparams = self.functions[v.func].params if v.func in self.functions else ()
-            kind = "inline" if n.type in _FUNCTION_TYPES else "local"
-            return MwRef(kind, name=v.func, qn=v.qn, line=line, col=col, text=text, nparams=len(nparams))
-        wrapped = self._unwrap_handler(n, v, scope)
-        if wrapped is not None:
-            return wrapped
-        option = ""
-        if n.type == "call_expression":
-            inner = self._args(n)
-            if inner and inner[0].type == "object":
-                option = self._object_string_field(inner[0], "limit") or ""
-        category = classify_qn(v.qn)
-        if v.imp is not None:
-            return MwRef("import", name=v.imp[1], spec=v.imp[0], qn=v.qn, category=category, line=line, col=col, text=text, option=option)
-        if n.type == "call_expression":
-            # A middleware factory of this project: requireRole('admin').
-            fn = n.child_by_field_name("function")
-            fv = scope.lookup(self.text(fn)) if fn is not None and fn.type == "identifier" else None
-            if fv is not None and fv.func:
-                return MwRef("call", name=fv.func, qn=v.qn, category=category, line=line, col=col, text=text)
-            if fv is not None and fv.imp is not None:
-                return MwRef("call", name=fv.imp[1] or "default", spec=fv.imp[0], qn=v.qn, category=category, line=line, col=col, text=text)
-        return MwRef("call" if n.type == "call_expression" else "value", qn=v.qn, category=category, line=line, col=col, text=text, option=option)
-
-    # ---------------------------------------------------------------- functions and classes
     def _params(self, node: ts.Node) -> list[ts.Node]:
         single = node.child_by_field_name("parameter")
         if single is not None:
@@ -1216,7 +1042,7 @@ class FileWalker:
             return []
         return [c for c in params.named_children if c.type not in ("comment",)]
 
-    def function(self, node: ts.Node, scope: _Scope, name: str, hints: dict[int, Value] | None = None, class_name: str = "") -> str:
+    def function(self, node: ts.Node, scope: Scope, name: str, hints: dict[int, Value] | None = None, class_name: str = "") -> str:
         key = self._unique_key(name, node)
         params = self._params(node)
         names: list[str] = []
@@ -1229,7 +1055,7 @@ class FileWalker:
                 pat = left if left is not None else pat
             names.append(self.text(pat) if pat.type == "identifier" else "")
         ctx = _Ctx(key, name, node.start_point[0] + 1, tuple(names), class_name=class_name or scope.ctx.class_name)
-        inner = _Scope(scope, ctx)
+        inner = Scope(scope, ctx)
         self.functions[key] = FuncFacts(key, name, ctx.line, ctx.params)  # placeholder: recursion-safe
         for i, p in enumerate(params):
             pat = p.child_by_field_name("pattern") if p.type in ("required_parameter", "optional_parameter") else p
@@ -1244,9 +1070,9 @@ class FileWalker:
                     v = Value(union(hint.taint, v.taint), recv=v.recv)
             elif names[i] in _ROLE_NAMES:
                 v = Value(role=_ROLE_NAMES[names[i]])
-            deco = self._param_decorator(p)
+            deco = nest.param_decorator(self, p)
             if deco:
-                v = self._nest_param(deco, p)
+                v = nest.nest_param(self, deco, p)
             self.bind(pat, v, inner, declare=True, node=p, what="parameter")
         body = node.child_by_field_name("body")
         if body is not None:
@@ -1281,7 +1107,7 @@ class FileWalker:
         )
         return key
 
-    def _constructor_fields(self, cname: str, ctor: ts.Node, scope: _Scope) -> None:
+    def _constructor_fields(self, cname: str, ctor: ts.Node, scope: Scope) -> None:
         """TypeScript parameter properties: `constructor(private readonly users: UsersService)`."""
         for p in self._params(ctor):
             if p.type not in ("required_parameter", "optional_parameter"):
@@ -1305,60 +1131,7 @@ class FileWalker:
             if cls is not None:
                 self.class_fields.setdefault(cname, {})[self.text(pat)] = Value(cls=cls)
 
-    def nest_route(self, cname: str, prefix: str, class_decos: list[Decorator], m: ts.Node, key: str, scope: _Scope) -> None:
-        """A NestJS handler method: `@Get(':id')` under `@Controller('users')`."""
-        decos = decorators_before(m, self.text)
-        verb = next((d for d in decos if d[0] in NEST_METHODS), None)
-        if verb is None:
-            return
-        sub = (self._string_value(verb[1][0]) or "") if verb[1] else ""
-        path = "/" + "/".join(p.strip("/") for p in (prefix, sub) if p.strip("/"))
-        refs: list[MwRef] = []
-        for name, args, dnode in (*class_decos, *decos):
-            line, col = dnode.start_point[0] + 1, dnode.start_point[1] + 1
-            if name == "UseGuards":
-                for a in args:
-                    v = self.expr(a, scope)
-                    text = self.text(a)
-                    cat = classify_qn(v.qn.replace("()", "")) or classify_qn(v.qn)
-                    if not cat:
-                        low = text.lower()
-                        cat = "authorization" if any(w in low for w in ("role", "permission", "admin", "policy", "ability")) else ("authentication" if any(w in low for w in ("auth", "jwt", "session", "login")) else "")
-                    refs.append(MwRef("call" if a.type == "call_expression" else "value", qn=v.qn, category=cat, line=line, col=col, text=text))
-            elif name in ("Roles", "Permissions", "RequirePermissions"):
-                refs.append(MwRef("value", qn=name, category="authorization", line=line, col=col, text=self.text(dnode)[1:]))
-            elif name in ("Throttle",):
-                refs.append(MwRef("value", qn=name, category="rate_limit", line=line, col=col, text=self.text(dnode)[1:]))
-            elif name == "UsePipes" and any("Validation" in self.text(a) for a in args):
-                refs.append(MwRef("value", qn=name, category="validation", line=line, col=col, text=self.text(dnode)[1:]))
-        params = m.child_by_field_name("parameters")
-        if params is not None and "ValidationPipe" in self.text(params):
-            refs.append(MwRef("value", qn="ValidationPipe", category="validation", line=m.start_point[0] + 1, col=1, text="ValidationPipe"))
-        refs.append(MwRef("inline", name=key, line=m.start_point[0] + 1, col=m.start_point[1] + 1, text=self.text(m).split("\n", 1)[0][:80], nparams=len(self.functions[key].params)))
-        self._order += 1
-        self.routes.append(RouteReg(("nest", cname, ""), NEST_METHODS[verb[0]], path, tuple(refs), m.start_point[0] + 1, m.start_point[1] + 1, self._order, key, self._line_text(m)))
-
-    def _param_decorator(self, p: ts.Node) -> str:
-        for c in p.children:
-            if c.type == "decorator":
-                for cc in c.named_children:
-                    fn = cc.child_by_field_name("function") if cc.type == "call_expression" else cc
-                    if fn is not None:
-                        return self.text(fn)
-        return ""
-
-    def _nest_param(self, deco: str, p: ts.Node) -> Value:
-        part = {"Body": "body", "Query": "query", "Param": "params", "Headers": "headers", "Cookies": "cookies", "UploadedFile": "files"}.get(deco)
-        if deco in ("Req", "Request"):
-            return Value(role="req")
-        if deco in ("Res", "Response"):
-            return Value(role="res")
-        if part is None:
-            return Value()
-        cleaned = frozenset({"nosql", "proto"}) if part in STRING_ONLY_PARTS else frozenset()
-        return Value((Label("src", f"@{deco}()", cleaned, (self.step(p, f"request data `@{deco}()`"),)),), role="reqpart")
-
-    def class_decl(self, node: ts.Node, scope: _Scope, name_hint: str = "") -> Value:
+    def class_decl(self, node: ts.Node, scope: Scope, name_hint: str = "") -> Value:
         name_node = node.child_by_field_name("name")
         cname = self.text(name_node) if name_node is not None else (name_hint or f"@class{node.start_point[0] + 1}")
         body = node.child_by_field_name("body")
@@ -1377,7 +1150,7 @@ class FileWalker:
                     mname = self.text(mname_node) if mname_node is not None else "@m"
                     key = self.function(m, scope, f"{cname}.{mname}", class_name=cname)
                     if controller is not None:
-                        self.nest_route(cname, prefix, class_decos, m, key, scope)
+                        nest.nest_route(self, cname, prefix, class_decos, m, key, scope)
         v = Value(func=cname)
         if cname not in self.functions:
             self.functions[cname] = FuncFacts(cname, cname, node.start_point[0] + 1, ())
@@ -1386,7 +1159,7 @@ class FileWalker:
         return v
 
     # ---------------------------------------------------------------- modules
-    def import_stmt(self, node: ts.Node, scope: _Scope) -> None:
+    def import_stmt(self, node: ts.Node, scope: Scope) -> None:
         src = node.child_by_field_name("source")
         spec = self._string_value(src)
         if spec is None:
@@ -1415,7 +1188,7 @@ class FileWalker:
                         local = self.text(al) if al is not None else imported
                         scope.vars[local] = Value(qn=f"{qn}.{imported}", imp=(spec, imported))
 
-    def export_stmt(self, node: ts.Node, scope: _Scope) -> None:
+    def export_stmt(self, node: ts.Node, scope: Scope) -> None:
         src = node.child_by_field_name("source")
         spec = self._string_value(src) if src is not None else None
         if spec is not None:

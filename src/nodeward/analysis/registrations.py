@@ -1,0 +1,201 @@
+"""Route registrations seen by the walker: `app.get(path, ...handlers)`, `router.use`,
+`app.route(path).put(...)`, Fastify `route({...})` objects and request hooks.
+
+Each registration becomes a `RouteReg` whose arguments are `MwRef`s (middleware, handler or
+mounted router), pre-classified from package tables where the qualified name allows; the
+linker (`appmodel.py`) resolves the rest across files.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import tree_sitter as ts
+
+from nodeward.analysis.frameworks import HTTP_METHODS, looks_like_route_path
+from nodeward.analysis.ir import MwRef, RouteReg
+from nodeward.analysis.middleware import classify_qn
+from nodeward.analysis.taint.values import FUNCTION_TYPES, Value
+
+if TYPE_CHECKING:
+    from nodeward.analysis.taint.walker import FileWalker, Scope
+
+__all__ = ["handler_hints", "is_registration", "mwref", "record", "route_object", "unwrap_handler"]
+
+
+def is_registration(w: FileWalker, method: str, arg_nodes: list[ts.Node]) -> bool:
+    if method in HTTP_METHODS:
+        if len(arg_nodes) < 2 and method == "get":
+            return False
+        if not arg_nodes:
+            return False
+        first = w._string_value(arg_nodes[0])
+        if first is not None:
+            return looks_like_route_path(first)
+        return arg_nodes[0].type in ("array", "regex", "identifier", "template_string", "member_expression") and len(arg_nodes) >= 2
+    if method == "use":
+        return bool(arg_nodes)
+    if method == "route":
+        return len(arg_nodes) == 1 and (w._string_value(arg_nodes[0]) is not None or arg_nodes[0].type == "object")
+    if method in ("disable", "set", "enable"):
+        return bool(arg_nodes) and w._string_value(arg_nodes[0]) is not None
+    if method in ("register", "setErrorHandler", "addHook"):
+        return bool(arg_nodes)
+    return False
+
+
+def handler_hints(w: FileWalker, rv: Value) -> dict[int, Value]:
+    assert rv.recv is not None
+    recv = rv.recv
+    kind = w.instances[recv[1]].kind if recv[0] == "inst" and recv[1] in w.instances else ""
+    if kind.startswith("koa"):
+        return {0: Value(role="ctx")}
+    if kind == "fastify":
+        return {0: Value(role="req"), 1: Value(role="reply")}
+    return {0: Value(role="req"), 1: Value(role="res")}
+
+
+def record(w: FileWalker, rv: Value, method: str, arg_nodes: list[ts.Node], args: list[Value], node: ts.Node, scope: Scope) -> None:
+    assert rv.recv is not None
+    path: str | None = rv.route_path
+    rest = list(zip(arg_nodes, args, strict=False))
+    if method == "route":
+        if arg_nodes and arg_nodes[0].type == "object":
+            route_object(w, rv, arg_nodes[0], args[0], node, scope)
+        return
+    if method in ("disable", "set", "enable"):
+        refs = tuple(mwref(w, n, v, scope) for n, v in rest)
+        w._order += 1
+        w.routes.append(RouteReg(rv.recv, method, w._string_value(arg_nodes[0]), refs, node.start_point[0] + 1, node.start_point[1] + 1, w._order))
+        return
+    if method == "addHook":
+        # fastify.addHook('onRequest', fn): request hooks act as global middleware.
+        if not (arg_nodes and w._string_value(arg_nodes[0]) in ("onRequest", "preParsing", "preValidation", "preHandler")):
+            return
+        rest = rest[1:]
+        method = "use"
+    elif rest and method != "register":
+        first_lit = w._string_value(arg_nodes[0]) if arg_nodes else None
+        if first_lit is not None or arg_nodes[0].type in ("array", "regex", "template_string"):
+            path = (path or "") + (first_lit if first_lit is not None else w.text(arg_nodes[0]))
+            rest = rest[1:]
+        elif method != "use" and arg_nodes[0].type in ("identifier", "member_expression") and not (args[0].func or args[0].recv or args[0].imp):
+            path = (path or "") + "{" + w.text(arg_nodes[0]) + "}"
+            rest = rest[1:]
+    refs_list: list[MwRef] = []
+    for n, v in rest:
+        if n.type == "array":
+            refs_list.extend(mwref(w, c, w.expr(c, scope), scope) for c in n.named_children)
+        elif n.type == "object" and method in ("register", "get", "post", "put", "patch", "delete", "route"):
+            # fastify route options: { preHandler: [...], onRequest: ..., prefix: '/x' }
+            prefix = w._object_string_field(n, "prefix")
+            for c in n.named_children:
+                if c.type != "pair":
+                    continue
+                key = c.child_by_field_name("key")
+                kname = w.text(key) if key is not None else ""
+                val = c.child_by_field_name("value")
+                if kname in ("preHandler", "onRequest", "preValidation", "beforeHandler") and val is not None:
+                    items = val.named_children if val.type == "array" else [val]
+                    refs_list.extend(mwref(w, it, w.expr(it, scope), scope) for it in items)
+                elif kname == "schema":
+                    refs_list.append(MwRef("value", name="schema", category="validation", line=c.start_point[0] + 1, col=c.start_point[1] + 1, text="fastify schema"))
+            if prefix is not None:
+                refs_list.append(MwRef("value", name="prefix", option=prefix, line=n.start_point[0] + 1))
+        else:
+            refs_list.append(mwref(w, n, v, scope))
+    handler_key = ""
+    if refs_list and refs_list[-1].kind in ("inline", "local") and method not in ("use", "register"):
+        handler_key = refs_list[-1].name
+    w._order += 1
+    w.routes.append(RouteReg(rv.recv, method, path, tuple(refs_list), node.start_point[0] + 1, node.start_point[1] + 1, w._order, handler_key, w._line_text(node)))
+
+
+def route_object(w: FileWalker, rv: Value, obj: ts.Node, ov: Value, node: ts.Node, scope: Scope) -> None:
+    """Fastify `route({ method, url, preHandler, handler })`."""
+    assert rv.recv is not None
+    methods: list[str] = []
+    url: str | None = None
+    refs: list[MwRef] = []
+    handler: MwRef | None = None
+    for c in obj.named_children:
+        if c.type != "pair":
+            continue
+        key = c.child_by_field_name("key")
+        val = c.child_by_field_name("value")
+        if key is None or val is None:
+            continue
+        kname = w.text(key)
+        if kname == "method":
+            items = val.named_children if val.type == "array" else [val]
+            methods = [m.lower() for m in (w._string_value(i) for i in items) if m]
+        elif kname in ("url", "path"):
+            url = w._string_value(val)
+        elif kname in ("preHandler", "onRequest", "preValidation"):
+            items = val.named_children if val.type == "array" else [val]
+            refs.extend(mwref(w, it, w.expr(it, scope) if it.type not in FUNCTION_TYPES else Value(), scope) for it in items)
+        elif kname == "schema":
+            refs.append(MwRef("value", name="schema", category="validation", line=c.start_point[0] + 1, col=c.start_point[1] + 1, text="fastify schema"))
+        elif kname == "handler":
+            key_fn = ov.fieldfuncs.get("handler", "")
+            if key_fn:
+                handler = MwRef("inline", name=key_fn, line=val.start_point[0] + 1, col=val.start_point[1] + 1, text=w.text(val).split("\n", 1)[0][:80])
+    if url is None or handler is None:
+        return
+    for m in methods or ["get"]:
+        w._order += 1
+        w.routes.append(RouteReg(rv.recv, m, url, (*refs, handler), node.start_point[0] + 1, node.start_point[1] + 1, w._order, handler.name, w._line_text(node)))
+
+
+def unwrap_handler(w: FileWalker, n: ts.Node, v: Value, scope: Scope) -> MwRef | None:
+    """`asyncHandler(async (req, res) => ...)`, `catchAsync(controller.create)`: the wrapped
+    function is the handler (unless the wrapper is a known middleware factory)."""
+    if n.type != "call_expression" or classify_qn(v.qn):
+        return None
+    inner = w._args(n)
+    if len(inner) != 1:
+        return None
+    arg = inner[0]
+    if arg.type in FUNCTION_TYPES:
+        key = f"@{arg.start_point[0] + 1}:{arg.start_point[1] + 1}"
+        if key in w.functions:
+            return MwRef("inline", name=key, line=arg.start_point[0] + 1, col=arg.start_point[1] + 1, text=w.text(n).split("\n", 1)[0][:120], nparams=len(w.functions[key].params))
+        return None
+    if arg.type in ("identifier", "member_expression"):
+        av = w.expr(arg, scope)
+        if av.func or av.imp is not None:
+            return mwref(w, arg, av, scope)
+    return None
+
+
+def mwref(w: FileWalker, n: ts.Node, v: Value, scope: Scope) -> MwRef:
+    line, col = n.start_point[0] + 1, n.start_point[1] + 1
+    text = w.text(n).split("\n", 1)[0][:120]
+    if v.recv is not None:
+        return MwRef("inst", qn=v.qn, line=line, col=col, text=text, recv=v.recv)
+    if v.func:
+        nparams = w.functions[v.func].params if v.func in w.functions else ()
+        kind = "inline" if n.type in FUNCTION_TYPES else "local"
+        return MwRef(kind, name=v.func, qn=v.qn, line=line, col=col, text=text, nparams=len(nparams))
+    wrapped = unwrap_handler(w, n, v, scope)
+    if wrapped is not None:
+        return wrapped
+    option = ""
+    if n.type == "call_expression":
+        inner = w._args(n)
+        if inner and inner[0].type == "object":
+            option = w._object_string_field(inner[0], "limit") or ""
+    category = classify_qn(v.qn)
+    if v.imp is not None:
+        return MwRef("import", name=v.imp[1], spec=v.imp[0], qn=v.qn, category=category, line=line, col=col, text=text, option=option)
+    if n.type == "call_expression":
+        # A middleware factory of this project: requireRole('admin').
+        fn = n.child_by_field_name("function")
+        fv = scope.lookup(w.text(fn)) if fn is not None and fn.type == "identifier" else None
+        if fv is not None and fv.func:
+            return MwRef("call", name=fv.func, qn=v.qn, category=category, line=line, col=col, text=text)
+        if fv is not None and fv.imp is not None:
+            return MwRef("call", name=fv.imp[1] or "default", spec=fv.imp[0], qn=v.qn, category=category, line=line, col=col, text=text)
+    return MwRef("call" if n.type == "call_expression" else "value", qn=v.qn, category=category, line=line, col=col, text=text, option=option)
+
+# ---------------------------------------------------------------- functions and classes
