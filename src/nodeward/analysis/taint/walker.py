@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import tree_sitter as ts
 
-from nodeward.analysis import nest, registrations
+from nodeward.analysis import exports, nest, registrations
 from nodeward.analysis.frameworks import (
     HTTP_METHODS,
     SECURITY_HEADERS,
@@ -275,9 +275,9 @@ class FileWalker:
             if body is not None:
                 self.stmt(body, scope)
         elif t == "import_statement":
-            self.import_stmt(node, scope)
+            exports.import_statement(self, node, scope)
         elif t == "export_statement":
-            self.export_stmt(node, scope)
+            exports.export_statement(self, node, scope)
         elif t == "throw_statement":
             ctx.ends_request = True
             for c in node.named_children:
@@ -659,7 +659,7 @@ class FileWalker:
             prop_node = left.child_by_field_name("property")
             prop = self.text(prop_node) if prop_node is not None else ""
             if path[:2] == ["module", "exports"] or path[:1] == ["exports"]:
-                self.record_export(path, v, node)
+                exports.commonjs_export(self, path, v, node)
                 return
             ov = self.expr(obj_node, scope)
             if ov.role == "ctx" and prop == "body" and v.taint and v.stringy:
@@ -688,27 +688,6 @@ class FileWalker:
             ov = self.expr(obj, scope)
             ov.taint = union(ov.taint, v.taint)
 
-    def record_export(self, path: list[str], v: Value, node: ts.Node) -> None:
-        """`module.exports = X`, `module.exports.a = X`, `exports.a = X`."""
-        name = path[2] if path[:2] == ["module", "exports"] and len(path) > 2 else (path[1] if path[0] == "exports" and len(path) > 1 else "default")
-        if name == "default":
-            if v.imp is not None and not v.imp[1]:
-                self.star_exports.append(v.imp[0])
-                self.exports["default"] = Export("reexport", v.imp[0], "default")
-                return
-            if v.fieldfuncs:
-                for k, target in v.fieldfuncs.items():
-                    self.exports[k] = Export("local", target)
-        target = v.func or (v.recv[1] if v.recv is not None and v.recv[0] == "inst" else "")
-        if not target and v.cls is not None and v.cls[0] == "local":
-            target = v.cls[2]
-        if not target and v.imp is not None:
-            self.exports[name] = Export("reexport", v.imp[0], v.imp[1] or "default")
-            return
-        if target:
-            self.exports[name] = Export("local", target)
-
-    # ---------------------------------------------------------------- sinks
     def sink(self, kind: str, taint: Taint, node: ts.Node, scope: Scope, callee: str) -> None:
         live = tuple(lb for lb in taint if kind not in lb.cleaned)
         if live:
@@ -1159,87 +1138,3 @@ class FileWalker:
         return v
 
     # ---------------------------------------------------------------- modules
-    def import_stmt(self, node: ts.Node, scope: Scope) -> None:
-        src = node.child_by_field_name("source")
-        spec = self._string_value(src)
-        if spec is None:
-            return
-        self.imports.append(Import(spec, node.start_point[0] + 1))
-        qn = normalize_module(spec)
-        for clause in node.named_children:
-            if clause.type != "import_clause":
-                continue
-            for c in clause.named_children:
-                if c.type == "identifier":
-                    scope.vars[self.text(c)] = Value(qn=qn, imp=(spec, "default"))
-                elif c.type == "namespace_import":
-                    for cc in c.named_children:
-                        if cc.type == "identifier":
-                            scope.vars[self.text(cc)] = Value(qn=qn, imp=(spec, ""))
-                elif c.type == "named_imports":
-                    for s in c.named_children:
-                        if s.type != "import_specifier":
-                            continue
-                        nm = s.child_by_field_name("name")
-                        al = s.child_by_field_name("alias")
-                        if nm is None:
-                            continue
-                        imported = self._string_value(nm) or self.text(nm)
-                        local = self.text(al) if al is not None else imported
-                        scope.vars[local] = Value(qn=f"{qn}.{imported}", imp=(spec, imported))
-
-    def export_stmt(self, node: ts.Node, scope: Scope) -> None:
-        src = node.child_by_field_name("source")
-        spec = self._string_value(src) if src is not None else None
-        if spec is not None:
-            self.imports.append(Import(spec, node.start_point[0] + 1))
-        decl = node.child_by_field_name("declaration")
-        value = node.child_by_field_name("value")
-        is_default = any(c.type == "default" for c in node.children)
-        if decl is not None:
-            before = set(scope.vars)
-            self.stmt(decl, scope)
-            names = [n for n in scope.vars if n not in before]
-            nm = decl.child_by_field_name("name")
-            if nm is not None:
-                names.append(self.text(nm))
-            for n in names:
-                v = scope.vars.get(n)
-                target = (v.func or (v.recv[1] if v.recv is not None and v.recv[0] == "inst" else "")) if v is not None else ""
-                if target:
-                    self.exports["default" if is_default else n] = Export("local", target)
-            return
-        if value is not None:
-            v = self.expr(value, scope, name_hint="default")
-            target = v.func or (v.recv[1] if v.recv is not None and v.recv[0] == "inst" else "")
-            if target:
-                self.exports["default"] = Export("local", target)
-            elif v.imp is not None:
-                self.exports["default"] = Export("reexport", v.imp[0], v.imp[1] or "default")
-            return
-        clause = next((c for c in node.named_children if c.type == "export_clause"), None)
-        if clause is None:
-            if spec is not None:
-                self.star_exports.append(spec)
-            return
-        for s in clause.named_children:
-            if s.type != "export_specifier":
-                continue
-            nm = s.child_by_field_name("name")
-            al = s.child_by_field_name("alias")
-            if nm is None:
-                continue
-            name = self.text(nm)
-            alias = self.text(al) if al is not None else name
-            if spec is not None:
-                self.exports[alias] = Export("reexport", spec, name)
-                continue
-            v = scope.lookup(name)
-            if v is None:
-                continue
-            if v.imp is not None:
-                self.exports[alias] = Export("reexport", v.imp[0], v.imp[1] or "default")
-            else:
-                target = v.func or (v.recv[1] if v.recv is not None and v.recv[0] == "inst" else "")
-                if target:
-                    self.exports[alias] = Export("local", target)
