@@ -95,3 +95,13 @@ def test_ci_install_scripts(tmp_path: Path) -> None:
     assert hits == [(".github/workflows/ci.yml", 4), (".github/workflows/ci.yml", 5), (".gitlab-ci.yml", 3)]
     (tmp_path / ".npmrc").write_text("ignore-scripts=true\n")
     assert not by_rule(audit(tmp_path), "NW708")
+
+
+def test_ci_respects_package_managers_that_skip_scripts(tmp_path: Path) -> None:
+    wf = tmp_path / ".github" / "workflows"
+    wf.mkdir(parents=True)
+    (wf / "ci.yml").write_text("steps:\n  - run: bun install\n  - run: pnpm install\n  - run: yarn install\n")
+    (tmp_path / "package.json").write_text('{"name": "x", "packageManager": "pnpm@10.4.0"}')
+    assert [f.line for f in by_rule(audit(tmp_path), "NW708")] == [4], "bun and pnpm 10 skip dependency scripts"
+    (tmp_path / ".yarnrc.yml").write_text("nodeLinker: node-modules\nenableScripts: false\n")
+    assert not by_rule(audit(tmp_path), "NW708")

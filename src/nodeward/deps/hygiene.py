@@ -201,11 +201,45 @@ def unpinned_findings(manifests: Iterable[tuple[str, Manifest]]) -> list[Finding
     return out
 
 
+def _scripts_off_by_default(root: Path) -> set[str]:
+    """Package managers whose installs already skip dependency lifecycle scripts here.
+
+    bun runs dependency scripts only for `trustedDependencies`; pnpm 10 only for
+    `onlyBuiltDependencies` (and earlier pnpm when that allow-list is configured);
+    Yarn Berry runs none with `enableScripts: false` in .yarnrc.yml.
+    """
+    off = {"bun"}
+    manifest = read_manifest(root)
+    data = manifest.data if manifest is not None else {}
+    pm = data.get("packageManager")
+    if isinstance(pm, str) and pm.startswith("pnpm@"):
+        major = pm[5:].split(".", 1)[0]
+        if major.isdigit() and int(major) >= 10:
+            off.add("pnpm")
+    pnpm_cfg = data.get("pnpm")
+    if isinstance(pnpm_cfg, dict) and "onlyBuiltDependencies" in pnpm_cfg:
+        off.add("pnpm")
+    try:
+        if "onlyBuiltDependencies" in (root / "pnpm-workspace.yaml").read_text(encoding="utf-8", errors="replace"):
+            off.add("pnpm")
+    except OSError:
+        pass
+    try:
+        yarnrc = (root / ".yarnrc.yml").read_text(encoding="utf-8", errors="replace")
+        if re.search(r"(?m)^enableScripts:\s*false\s*$", yarnrc):
+            off.add("yarn")
+    except OSError:
+        pass
+    return off
+
+
 def ci_findings(root: Path, ci_files: Iterable[str]) -> list[Finding]:
-    """NW708: install commands in CI without `--ignore-scripts`, unless .npmrc sets it."""
+    """NW708: install commands in CI without `--ignore-scripts`, unless the project turns
+    dependency scripts off another way (.npmrc, .yarnrc.yml, pnpm/bun defaults)."""
     rc = read_npmrc(root / ".npmrc", {})
     if rc.get("ignore-scripts", "").lower() == "true":
         return []
+    off = _scripts_off_by_default(root)
     out: list[Finding] = []
     for rel in ci_files:
         try:
@@ -222,6 +256,8 @@ def ci_findings(root: Path, ci_files: Iterable[str]) -> list[Finding]:
             if m is None:
                 continue
             cmd = m.group(1).strip(" ;&|'\"")
+            if cmd.split()[0] in off:
+                continue
             out.append(
                 _finding(
                     SCRIPTS_IN_CI, rel, n, stripped,

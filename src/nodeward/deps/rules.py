@@ -228,7 +228,7 @@ SCRIPTS_IN_CI = Rule(
     guide_section=_SECTION,
     family="deps",
     docs=make_docs(
-        what="Reports CI configuration (GitHub Actions, GitLab CI, CircleCI, Azure Pipelines, Bitbucket, Jenkinsfile) that runs `npm ci`/`npm install`/`yarn`/`pnpm install` without `--ignore-scripts` while the project's .npmrc does not set `ignore-scripts=true`.",
+        what="Reports CI configuration (GitHub Actions, GitLab CI, CircleCI, Azure Pipelines, Bitbucket, Jenkinsfile) that runs `npm ci`/`npm install`/`yarn`/`pnpm install` without `--ignore-scripts` while the project's .npmrc does not set `ignore-scripts=true`. bun, pnpm 10 (or an `onlyBuiltDependencies` allow-list) and Yarn with `enableScripts: false` already skip dependency scripts and are not reported.",
         why="CI runners hold deployment secrets; a malicious install script in any transitive dependency runs with them.",
         example="```yaml title=.github/workflows/ci.yml\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: npm ci\n      - run: npm test\n```",
         use_instead="```yaml title=.github/workflows/ci.yml\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: npm ci --ignore-scripts\n      - run: npm test\n```",
