@@ -9,10 +9,20 @@ from __future__ import annotations
 from types import ModuleType
 
 from nodeward.model import Rule
-from nodeward.sast.rules import auth, crypto, deserialization, express, injection, runtime, tls
+from nodeward.sast.rules import (
+    auth,
+    crypto,
+    deserialization,
+    express,
+    injection,
+    regex,
+    runtime,
+    templates,
+    tls,
+)
 
 __all__ = ["FAMILIES", "RULES"]
 
-FAMILIES: tuple[ModuleType, ...] = (injection, crypto, express, tls, runtime, auth, deserialization)
+FAMILIES: tuple[ModuleType, ...] = (injection, crypto, express, templates, tls, runtime, regex, auth, deserialization)
 
 RULES: tuple[Rule, ...] = tuple(rule for family in FAMILIES for rule in family.RULES)

@@ -1,5 +1,5 @@
-"""Cryptography and randomness (NW301-NW306): weak password hashing, predictable
-secrets, deprecated or weak ciphers, static IVs.
+"""Cryptography and randomness (NW301-NW307): weak password hashing, predictable
+secrets, deprecated or weak ciphers, static IVs, `pseudoRandomBytes`.
 
 Name heuristics (is this value a password? a token?) split identifiers into
 words (`resetToken` -> reset, token) rather than substring-matching, so
@@ -216,7 +216,34 @@ const cipher = crypto.createCipheriv('aes-256-cbc', key, iv);
     ),
 )
 
-RULES: tuple[Rule, ...] = (WEAK_HASH, MATH_RANDOM, CREATE_CIPHER, BCRYPT_COST, WEAK_CIPHER, STATIC_IV)
+PSEUDO_RANDOM = Rule(
+    id="NW307",
+    name="pseudo-random-bytes",
+    summary="`crypto.pseudoRandomBytes`: deprecated and not for secrets",
+    severity=Severity.MEDIUM,
+    confidence=Confidence.HIGH,
+    cwe=(338,),
+    owasp=("A02:2021",),
+    guide_section=_AUTH,
+    docs=make_docs(
+        what="Flags calls to `crypto.pseudoRandomBytes` (DEP0115).",
+        why=(
+            "The name says it: the bytes were never promised to be cryptographically strong, and the alias "
+            "is deprecated. Code that reaches for it usually wanted a token or a key."
+        ),
+        example="""
+const crypto = require('crypto');
+const sessionId = crypto.pseudoRandomBytes(16).toString('hex');
+""",
+        use_instead="""
+const crypto = require('crypto');
+const sessionId = crypto.randomBytes(16).toString('hex');
+""",
+        references=["https://nodejs.org/api/deprecations.html#DEP0115"],
+    ),
+)
+
+RULES: tuple[Rule, ...] = (WEAK_HASH, MATH_RANDOM, CREATE_CIPHER, BCRYPT_COST, WEAK_CIPHER, STATIC_IV, PSEUDO_RANDOM)
 
 _PASSWORD_WORDS = frozenset({"password", "passwd", "pwd", "pass", "passphrase", "passwords", "pw"})
 _SECRET_WORDS = frozenset(
@@ -410,6 +437,16 @@ def _static_iv(ctx: FileContext, node: ts.Node) -> bool:
     return False
 
 
+def _pseudo_random(ctx: FileContext, call: ts.Node, qual: str | None) -> Iterator[Finding]:
+    if qual == "crypto.pseudoRandomBytes" and call.type == "call_expression":
+        yield ctx.finding(
+            PSEUDO_RANDOM,
+            call,
+            "`crypto.pseudoRandomBytes` is deprecated and not guaranteed to be cryptographically strong",
+            "Use `crypto.randomBytes`.",
+        )
+
+
 def _bcrypt(ctx: FileContext, call: ts.Node, qual: str | None) -> Iterator[Finding]:
     if qual is None or not qual.startswith(("bcrypt.", "bcryptjs.", "bcrypt-nodejs.")):
         return
@@ -436,6 +473,7 @@ CALLS: tuple[CallPattern, ...] = (
     CallPattern(("random",), _math_random),
     CallPattern(("createCipher", "createDecipher", "createCipheriv", "createDecipheriv"), _ciphers),
     CallPattern(("hash", "hashSync", "genSalt", "genSaltSync"), _bcrypt),
+    CallPattern(("pseudoRandomBytes",), _pseudo_random),
 )
 
 NODES: tuple[NodePattern, ...] = ()

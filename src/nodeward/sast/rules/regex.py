@@ -1,0 +1,194 @@
+"""Regular expressions that can take exponential time (NW604).
+
+The check reads the *pattern* (a regex literal, or a constant string given to
+`RegExp`) with a small scanner, not the JavaScript around it: a group that
+contains an unbounded quantifier and is itself repeated without bound (`(a+)+`,
+`(\\w+\\s?)*`) has star height 2, the shape safe-regex and eslint-plugin-security
+flag, and backtracks exponentially on a near-miss input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import tree_sitter as ts
+
+from nodeward.model import Confidence, Finding, Rule, Severity
+from nodeward.ruledocs import make_docs
+from nodeward.sast.context import FileContext
+from nodeward.sast.rules.base import CallPattern, NodePattern
+
+__all__ = ["CALLS", "NODES", "RULES", "nested_quantifier"]
+
+REDOS = Rule(
+    id="NW604",
+    name="redos-prone-regex",
+    summary="A regular expression with a repeated group that itself repeats (star height 2)",
+    severity=Severity.MEDIUM,
+    confidence=Confidence.MEDIUM,
+    cwe=(1333,),
+    owasp=("A05:2021",),
+    guide_section="Advanced Node.js Security Vulnerabilities and Mitigations",
+    docs=make_docs(
+        what=(
+            "Flags regex literals and constant `RegExp` patterns where a group containing an unbounded "
+            "quantifier (`*`, `+`, `{n,}`) is itself quantified without bound, such as `(a+)+`, `(\\d*)*` or "
+            "`(\\w+\\s?)*`."
+        ),
+        why=(
+            "Node.js runs regular expressions on the event loop with a backtracking engine: one crafted "
+            "string of a few dozen characters makes such a pattern take seconds or hours, and the whole "
+            "server stops answering (ReDoS)."
+        ),
+        example="""
+const EMAIL = /^([a-zA-Z0-9]+\\.?)+@example\\.com$/;
+function isCompanyEmail(value) {
+  return EMAIL.test(value);
+}
+""",
+        use_instead="""
+const EMAIL = /^[a-zA-Z0-9]+(?:\\.[a-zA-Z0-9]+)*@example\\.com$/;
+function isCompanyEmail(value) {
+  return value.length <= 254 && EMAIL.test(value);
+}
+""",
+        references=[
+            "https://cwe.mitre.org/data/definitions/1333.html",
+            "https://github.com/davisjam/safe-regex",
+            "https://nodejs.org/en/learn/asynchronous-work/dont-block-the-event-loop#redos",
+        ],
+    ),
+)
+
+RULES: tuple[Rule, ...] = (REDOS,)
+
+_MAX_PATTERN = 2000
+"""Longer patterns are generated tables (unicode ranges), not hand-written logic."""
+
+
+def _quantifier_at(pattern: str, i: int) -> tuple[bool, int]:
+    """(unbounded, length) of a quantifier starting at `i`, or (False, 0) when there is none."""
+    if i >= len(pattern):
+        return False, 0
+    c = pattern[i]
+    if c in "*+":
+        n = 1
+    elif c == "?":
+        return False, 1
+    elif c == "{":
+        close = pattern.find("}", i)
+        body = pattern[i + 1 : close] if close > 0 else ""
+        parts = body.split(",")
+        if close < 0 or not parts[0].isdigit() or len(parts) > 2 or (len(parts) == 2 and parts[1] and not parts[1].isdigit()):
+            return False, 0  # a literal brace
+        n = close - i + 1
+        if len(parts) == 1 or parts[1]:
+            return False, n  # {n} or {n,m}: bounded
+    else:
+        return False, 0
+    if i + n < len(pattern) and pattern[i + n] == "?":
+        n += 1  # lazy: same backtracking
+    return True, n
+
+
+_CLASS_ESCAPES = frozenset("wWdDsSbBpPu")
+
+
+def _starts_with_separator(pattern: str, i: int) -> bool:
+    r"""Does the group body at `i` begin with a mandatory literal (`(\.[a-z]+)*`, `(,\s*x)*`)?
+
+    Each repetition then has to consume that literal first, so the repetitions cannot
+    overlap: the separator idiom is linear, not exponential."""
+    if pattern.startswith("?:", i):
+        i += 2
+    elif pattern.startswith("?<", i) and not pattern.startswith(("?<=", "?<!"), i):
+        close = pattern.find(">", i)
+        i = close + 1 if close > 0 else i
+    if i >= len(pattern):
+        return False
+    c = pattern[i]
+    if c == "\\":
+        if i + 1 >= len(pattern) or pattern[i + 1] in _CLASS_ESCAPES:
+            return False
+        width = 2
+    elif c in ".[(|)?*+{^$":
+        return False
+    else:
+        width = 1
+    nxt = pattern[i + width] if i + width < len(pattern) else ""
+    return nxt not in ("*", "+", "?", "{")
+
+
+def nested_quantifier(pattern: str) -> bool:
+    """True when an unboundedly repeated group contains an unbounded quantifier
+    (and does not start with a mandatory separator)."""
+    if len(pattern) > _MAX_PATTERN:
+        return False
+    stack: list[bool] = [False]
+    """Per open group: does it contain an unbounded quantifier?"""
+    separated: list[bool] = [False]
+    i = 0
+    n = len(pattern)
+    while i < n:
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            unbounded, q = _quantifier_at(pattern, i)
+            if unbounded:
+                stack[-1] = True
+            i += q
+            continue
+        if c == "[":
+            i += 1
+            if i < n and pattern[i] == "^":
+                i += 1
+            if i < n and pattern[i] == "]":
+                i += 1
+            while i < n and pattern[i] != "]":
+                i += 2 if pattern[i] == "\\" else 1
+            i += 1
+        elif c == "(":
+            stack.append(False)
+            separated.append(_starts_with_separator(pattern, i + 1))
+            i += 1
+            continue
+        elif c == ")" and len(stack) > 1:
+            inner = stack.pop()
+            anchored = separated.pop()
+            i += 1
+            unbounded, q = _quantifier_at(pattern, i)
+            if unbounded and inner and not anchored:
+                return True
+            if unbounded or inner:
+                stack[-1] = True
+            i += q
+            continue
+        else:
+            i += 1
+        unbounded, q = _quantifier_at(pattern, i)
+        if unbounded:
+            stack[-1] = True
+        i += q
+    return False
+
+
+_FIX = "Remove the nested repetition (make the inner part unambiguous) or bound the input length first."
+
+
+def _literal(ctx: FileContext, caps: dict[str, list[ts.Node]]) -> Iterator[Finding]:
+    node = caps["re"][0]
+    if nested_quantifier(ctx.text(caps["pattern"][0])):
+        yield ctx.finding(REDOS, node, "Possible ReDoS: nested unbounded quantifiers in a regular expression", _FIX)
+
+
+def _constructed(ctx: FileContext, call: ts.Node, qual: str | None) -> Iterator[Finding]:
+    if qual != "RegExp":
+        return
+    args = ctx.args(call)
+    pattern = ctx.literal(args[0]) if args else None
+    if isinstance(pattern, str) and nested_quantifier(pattern):
+        yield ctx.finding(REDOS, call, "Possible ReDoS: nested unbounded quantifiers in a `RegExp` pattern", _FIX)
+
+
+CALLS: tuple[CallPattern, ...] = (CallPattern(("RegExp",), _constructed),)
+NODES: tuple[NodePattern, ...] = (NodePattern("(regex pattern: (regex_pattern) @pattern) @re", _literal),)
