@@ -105,3 +105,16 @@ def test_history_skips_committed_node_modules_and_excludes(tmp_path: Path) -> No
     cfg = replace(base, secrets=replace(base.secrets, exclude=("fixtures/",)))
     paths = {f.path for f in secrets_scan(r, history=True, config=cfg).findings if f.rule_id == "NW805"}
     assert paths == {"app.env"}
+
+
+def test_history_range_limits_the_walk(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["secrets", str(repo), "--history-range", "main..feature", "--format", "json"]) == 1
+    doc = json.loads(capsys.readouterr().out)
+    kinds = {f["secret_kind"] for f in doc["findings"] if f["rule_id"] == "NW805"}
+    assert kinds == {"GitLab token"}
+
+
+def test_history_range_is_never_an_option(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["secrets", str(repo), "--history-range=--output=/tmp/x"]) == 2
+    assert main(["secrets", str(repo), "--history-range", "no-such-ref..HEAD"]) == 3
+    assert "history scan failed" in capsys.readouterr().out

@@ -24,6 +24,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("secrets")
     g.add_argument("--history", action="store_true", help="also scan every line added in every commit of the git history")
     g.add_argument(
+        "--history-range",
+        metavar="RANGE",
+        help="with --history, only commits in this git revision range (e.g. origin/main..HEAD) instead of all refs",
+    )
+    g.add_argument(
         "--baseline",
         metavar="FILE",
         help="suppress findings whose fingerprints are in FILE; FILE is created from this scan when missing",
@@ -48,6 +53,10 @@ def run(args: argparse.Namespace) -> int:
     root = Path(args.path)
     if not root.exists():
         raise UsageError(f"{args.path}: no such file or directory")
+    if args.history_range is not None and (not args.history_range.strip() or args.history_range.startswith("-")):
+        raise UsageError(f"--history-range {args.history_range!r}: expected a git revision range like origin/main..HEAD")
+    if args.history_range and not args.history:
+        args.history = True
     if args.update_baseline and not args.baseline:
         raise UsageError("--update-baseline needs --baseline FILE")
     if args.engine == "hyperscan" and "hyperscan" not in available_engines():
@@ -62,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
     baseline = args.baseline or secrets_cfg.baseline
     config = replace(config, secrets=secrets_cfg)
     project = discover(root, config)
-    output = analyze_project(project, code=True, engine=Engine(args.engine))
+    output = analyze_project(project, code=True, engine=Engine(args.engine), history_range=args.history_range)
     findings = list(output.findings)
     if baseline:
         path = Path(baseline)

@@ -66,11 +66,18 @@ def _judge_match(path: str, m: RawMatch, line_offset: int = 0) -> Finding | None
     )
 
 
-def analyze_project(project: Project, *, code: bool = False, engine: Engine | None = None) -> AnalyzerOutput:
+def analyze_project(
+    project: Project,
+    *,
+    code: bool = False,
+    engine: Engine | None = None,
+    history_range: str | None = None,
+) -> AnalyzerOutput:
     """Findings for every text file of the project (and git history when configured).
 
     `code=True` also runs the syntax-tree checks (`secrets` command; `scan` gets
-    them from the SAST engine).  Findings below `secrets.min_confidence` are dropped.
+    them from the SAST engine).  `history_range` limits a history scan to a git
+    revision range.  Findings below `secrets.min_confidence` are dropped.
     """
     cfg = project.config.secrets
     engine = engine or Engine("auto")
@@ -108,7 +115,7 @@ def analyze_project(project: Project, *, code: bool = False, engine: Engine | No
     if cfg.history:
         from nodeward.secrets.history import scan_history
 
-        hist = scan_history(project.root, engine, _history_filter(project, excludes.match_file))
+        hist = scan_history(project.root, engine, _history_filter(project, excludes.match_file), history_range)
         findings.extend(hist.findings)
         errors.extend(hist.errors)
         counts["history_commits"] = hist.commits

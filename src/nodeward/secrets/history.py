@@ -54,12 +54,14 @@ class _Seen:
     date: str
 
 
-def _stream(root: Path) -> Iterator[bytes]:
-    """Lines of `git log -p` over all refs, paths relative to `root`."""
+def _stream(root: Path, revisions: str | None) -> Iterator[bytes]:
+    """Lines of `git log -p` over all refs (or `revisions`), paths relative to `root`."""
     cmd = [
-        "git", "-c", "core.quotepath=off", "log", "-p", "--all", "--unified=0", "--no-color",
+        "git", "-c", "core.quotepath=off", "log", "-p", "--unified=0", "--no-color",
         "--no-ext-diff", "--no-textconv", "--no-renames", "--relative", "--format=%x00commit %H %aI",
     ]
+    # A user-given range goes after --end-of-options so it can never be read as an option.
+    cmd += ["--end-of-options", revisions] if revisions else ["--all"]
     proc = subprocess.Popen(cmd, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env())
     assert proc.stdout is not None
     try:
@@ -75,9 +77,16 @@ def _stream(root: Path) -> Iterator[bytes]:
             raise GitError(f"git log failed: {err.decode('utf-8', 'replace').strip()}")
 
 
-def scan_history(root: Path, engine: Engine, skip_path: Callable[[str], bool] | None = None) -> HistoryResult:
+def scan_history(
+    root: Path,
+    engine: Engine,
+    skip_path: Callable[[str], bool] | None = None,
+    revisions: str | None = None,
+) -> HistoryResult:
     """Findings (rule NW805) for secrets added anywhere in the repository's history.
 
+    `revisions` limits the walk to a git range (`origin/main..HEAD` in CI) instead of
+    every ref.
     `skip_path(path)` drops files the working-tree scan would not look at either
     (configured excludes, `node_modules/` committed by mistake unless included).
     """
@@ -99,7 +108,7 @@ def scan_history(root: Path, engine: Engine, skip_path: Callable[[str], bool] | 
         buf, size = [], 0
 
     try:
-        for raw in _stream(root):
+        for raw in _stream(root, revisions):
             if raw.startswith(_COMMIT_MARK):
                 flush()
                 parts = raw[len(_COMMIT_MARK):].split()
