@@ -124,16 +124,15 @@ def synthetic_lockfile(folder: Path, packages: int, names: int, profile: str, se
 
 
 def _audit(folder: Path, db: Path, cache: Path) -> tuple[float, float, int, int]:
-    import os
-
-    os.environ["NODEWARD_CACHE_DIR"] = str(cache)
     from nodeward.config import Config
     from nodeward.deps.analyzer import audit_project
     from nodeward.project import discover
 
     t0 = time.perf_counter()
     c0 = time.process_time()
-    audit = audit_project(discover(folder, Config(use_cache=False)))
+    # The database is found through the config's cache dir (no environment changes:
+    # bench/run.py runs other benchmarks in this same process).
+    audit = audit_project(discover(folder, Config(use_cache=False, cache_dir=str(cache))))
     elapsed = time.perf_counter() - t0
     cpu = time.process_time() - c0
     vulns = sum(1 for f in audit.output.findings if f.rule_id == "NW701")
