@@ -29,7 +29,7 @@ _CALLED_NAMES = sorted(
 )
 """Sink functions called by their bare name (destructured imports, globals)."""
 _METHOD_NAMES = sorted(
-    {"query", "raw", "whereRaw", "$queryRawUnsafe", "$executeRawUnsafe", "sendFile", "download", "redirect", "unserialize"}
+    {"parseXml", "parseXmlString", "query", "raw", "whereRaw", "$queryRawUnsafe", "$executeRawUnsafe", "sendFile", "download", "redirect", "unserialize"}
     | {"runInNewContext", "runInThisContext", "runInContext", "readFile", "readFileSync", "writeFile", "writeFileSync", "createReadStream", "unlink", "unlinkSync"}
 )
 """Sink methods distinctive enough on any receiver."""

@@ -353,6 +353,37 @@ app.get('/prefs', (req, res) => {
     owasp=("A08:2021",),
 )
 
+XXE = _rule(
+    "NW653", "xxe-from-request", "Request data is parsed as XML with external entities enabled", Severity.HIGH, 611,
+    "Advanced vulnerabilities",
+    "Reports request data parsed by `libxmljs`/`libxmljs2` `parseXml`/`parseXmlString` with `noent: true` (entity substitution).",
+    "External entities read local files (`<!ENTITY x SYSTEM \"file:///etc/passwd\">`) or make the server fetch internal URLs.",
+    """
+const express = require('express');
+const libxmljs = require('libxmljs');
+const app = express();
+app.use(express.text({ type: 'application/xml' }));
+
+app.post('/import', (req, res) => {
+  const doc = libxmljs.parseXml(req.body, { noent: true });
+  res.json({ root: doc.root().name() });
+});
+""",
+    """
+const express = require('express');
+const libxmljs = require('libxmljs');
+const app = express();
+app.use(express.text({ type: 'application/xml' }));
+
+app.post('/import', (req, res) => {
+  const doc = libxmljs.parseXml(req.body, { noent: false, nonet: true });
+  res.json({ root: doc.root().name() });
+});
+""",
+    ["https://owasp.org/www-community/vulnerabilities/XML_External_Entity_(XXE)_Processing", "https://cheatsheetseries.owasp.org/cheatsheets/XML_External_Entity_Prevention_Cheat_Sheet.html"],
+    owasp=("A05:2021",),
+)
+
 RULE_BY_KIND: dict[str, Rule] = {
     "command": COMMAND,
     "code": CODE,
@@ -365,6 +396,7 @@ RULE_BY_KIND: dict[str, Rule] = {
     "proto": PROTO,
     "regex": REGEX,
     "deser": DESER,
+    "xxe": XXE,
 }
 
 _FIX = {
@@ -379,6 +411,7 @@ _FIX = {
     "proto": "Copy known fields explicitly, validate the body with a schema, or create the target with `Object.create(null)`.",
     "regex": "Escape the value with `escape-string-regexp`, or match with `includes()` instead of a pattern.",
     "deser": "Use `JSON.parse` for data; never deserialise formats that can revive functions.",
+    "xxe": "Leave entity substitution off (`noent: false`, the default) and set `nonet: true`.",
 }
 
 RULES: tuple[Rule, ...] = tuple(RULE_BY_KIND.values())

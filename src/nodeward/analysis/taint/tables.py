@@ -26,7 +26,7 @@ __all__ = [
 ]
 
 ALL_KINDS = frozenset(
-    {"command", "code", "sql", "nosql", "path", "ssrf", "redirect", "xss", "proto", "regex", "deser"}
+    {"command", "code", "sql", "nosql", "path", "ssrf", "redirect", "xss", "proto", "regex", "deser", "xxe"}
 )
 
 
@@ -118,6 +118,10 @@ MODULE_SINKS: dict[str, SinkSpec] = {
     "dot-prop.setProperty": SinkSpec("proto", (1,)),
     "dot-prop.set": SinkSpec("proto", (1,)),
     "RegExp": SinkSpec("regex", (0,)),
+    "libxmljs.parseXml": SinkSpec("xxe", (0,)),
+    "libxmljs.parseXmlString": SinkSpec("xxe", (0,)),
+    "libxmljs2.parseXml": SinkSpec("xxe", (0,)),
+    "libxmljs2.parseXmlString": SinkSpec("xxe", (0,)),
     "node-serialize.unserialize": SinkSpec("deser", (0,)),
     "serialize-to-js.deserialize": SinkSpec("deser", (0,)),
     "funcster.deepDeserialize": SinkSpec("deser", (0,)),

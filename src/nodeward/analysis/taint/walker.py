@@ -867,6 +867,8 @@ class FileWalker:
                 if p < len(args) and args[p].taint:
                     if spec_m.kind == "proto" and args[p].stringy and base_qn not in ("lodash.set", "lodash.setWith", "set-value", "dot-prop.set", "dot-prop.setProperty"):
                         continue
+                    if spec_m.kind == "xxe" and not (len(arg_nodes) > 1 and arg_nodes[1].type == "object" and self._object_flag(arg_nodes[1], "noent")):
+                        continue
                     self.sink(spec_m.kind, args[p].taint, node, scope, base_qn)
             if base_qn.startswith("child_process.spawn") and len(arg_nodes) > 2 and "shell" in args[2].fields:
                 for p in (1,):
@@ -978,6 +980,16 @@ class FileWalker:
             if v.taint:
                 labels = tuple(Label(lb.origin, lb.key, lb.cleaned - {"nosql"}, lb.steps) for lb in v.taint if not (lb.cleaned >= ALL_KINDS))
                 self.sink("nosql", labels, call, scope, f"{callee} $where")
+
+    def _object_flag(self, obj: ts.Node, name: str) -> bool:
+        """`{ name: true }` in an object literal."""
+        for c in obj.named_children:
+            if c.type == "pair":
+                key = c.child_by_field_name("key")
+                val = c.child_by_field_name("value")
+                if key is not None and val is not None and (self._string_value(key) or self.text(key)) == name and val.type == "true":
+                    return True
+        return False
 
     def _object_string_field(self, obj: ts.Node, name: str) -> str | None:
         for c in obj.named_children:
