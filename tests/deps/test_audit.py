@@ -120,6 +120,8 @@ def test_malicious_package_is_critical_and_its_own_rule() -> None:
     out = audit(ROOT / "tests" / "assets" / "lockfiles" / "bun-git")
     mal = by_rule(out, "NW709")
     assert len(mal) == 1 and _detail(mal[0]).package == "ua-parser-js" and mal[0].severity == Severity.CRITICAL
+    lines = (ROOT / "tests" / "assets" / "lockfiles" / "bun-git" / "bun.lock").read_text().splitlines()
+    assert mal[0].path == "bun.lock" and lines[mal[0].line - 1].strip().startswith('"ua-parser-js": [')
     assert 506 in mal[0].cwe
     assert not [f for f in by_rule(out, "NW701") if _detail(f).package == "ua-parser-js"]
 
@@ -148,6 +150,13 @@ def test_ignores_from_the_config_file_point_at_their_line(tmp_path: Path) -> Non
     out = audit(tmp_path / "p", use_config_file=True)
     expired = by_rule(out, "NW710")
     assert len(expired) == 1 and expired[0].path == ".nodeward.toml" and expired[0].line == 3
+    (tmp_path / "p" / ".nodeward.toml").write_text(
+        '[[deps.ignore]]\nid = "GHSA-xvch-5gv4-984h"\nreason = "dev only"\nexpires = 2999-01-01\n\n'
+        '[[deps.ignore]]\nid = "GHSA-0000-0000-0000"\nreason = "stale"\n'
+    )
+    out = audit(tmp_path / "p", use_config_file=True)
+    assert [(f.path, f.line) for f in by_rule(out, "NW711")] == [(".nodeward.toml", 7)]
+    assert not by_rule(out, "NW710")
 
 
 def test_unreadable_entries_are_counted_and_make_the_result_incomplete(tmp_path: Path) -> None:
