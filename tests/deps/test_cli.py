@@ -179,3 +179,9 @@ def test_env_mirror_feeds_scan_too(capsys: pytest.CaptureFixture[str], tmp_path:
     code, out, _ = _run(capsys, "scan", str(tmp_path / "p"), "--no-cache", "-f", "json")
     ids = {f.get("advisory_id") for f in json.loads(out)["findings"] if f["rule_id"] == "NW701"}
     assert ids == {"GHSA-gxpj-cx7g-858c", "GHSA-xvch-5gv4-984h", "GHSA-c2qf-rxjj-qqgw"}
+
+
+def test_a_package_json_path_means_its_project(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "deps", str(DEMO / "package.json"), "--advisories", ADVISORIES, "-f", "json")
+    rules = {f["rule_id"] for f in json.loads(out)["findings"]}
+    assert code == 1 and "NW701" in rules and "NW702" not in rules

@@ -56,6 +56,8 @@ def run(args: argparse.Namespace) -> int:
     root = Path(args.path)
     if not root.exists():
         raise UsageError(f"{args.path}: no such file or directory")
+    if root.is_file() and root.name == "package.json":
+        root = root.parent  # the project, not one manifest: its lockfile sits beside it
     if args.timeout is not None and args.timeout <= 0:
         raise UsageError("--timeout must be positive")
     if args.dev_severity_drop is not None and args.dev_severity_drop < 0:
