@@ -95,3 +95,15 @@ def test_undecodable_bytes_never_leak_or_crash(tmp_path: Path, capsys: pytest.Ca
     assert f["rule_id"] == "NW807"
     assert "Lr2V" not in out
     assert main(["secrets", str(tmp_path)]) == 1
+
+
+def test_code_checks_in_worker_processes_match_in_process(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for i in range(60):
+        (tmp_path / f"m{i}.js").write_text(f"const jwt = require('jsonwebtoken');\n\njwt.sign(p, 'signing-key-{i:04d}');\n")
+    results = []
+    for jobs in ("1", "2"):
+        main(["secrets", str(tmp_path), "--format", "json", "--jobs", jobs])
+        doc = json.loads(capsys.readouterr().out)
+        results.append(sorted((f["rule_id"], f["path"], f["line"]) for f in doc["findings"]))
+    assert results[0] == results[1]
+    assert len(results[0]) == 60 and {r[0] for r in results[0]} == {"NW806"} and {r[2] for r in results[0]} == {3}

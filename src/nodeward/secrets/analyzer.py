@@ -10,7 +10,8 @@ in the SAST engine workers during `scan` (`nodeward.secrets.code`); the
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
 
 import pathspec
 
@@ -87,6 +88,7 @@ def analyze_project(
     errors: list[ScanError] = []
     nbytes = 0
     nfiles = 0
+    code_files: list[ProjectFile] = []
     for f in project.files:
         if excludes.match_file(f.path):
             skipped.append(Skipped(f.path, "excluded by secrets.exclude"))
@@ -104,7 +106,10 @@ def analyze_project(
         if f.path.rsplit("/", 1)[-1] == "package.json":
             findings.extend(script_findings(f.path, data))
         if code and f.lang is not None:
-            findings.extend(_code_findings(f, data, errors))
+            code_files.append(f)
+    for code_findings, code_errors in _run_code_checks(code_files, project.config.jobs):
+        findings.extend(code_findings)
+        errors.extend(code_errors)
     findings = mark_tracked_npmrc(project.root, findings)
     with_secrets = {x.path for x in findings if x.confidence >= Confidence.MEDIUM}
     env, env_skipped, env_errors = env_findings(project.root, (f.path for f in project.files), with_secrets)
@@ -148,14 +153,36 @@ def _read(f: ProjectFile, errors: list[ScanError]) -> bytes | None:
         return None
 
 
-def _code_findings(f: ProjectFile, data: bytes, errors: list[ScanError]) -> list[Finding]:
+PARALLEL_CODE_CHECKS_FROM = 48
+"""Below this many JS/TS files the syntax-tree checks run in-process (pool start-up costs more)."""
+
+
+def _run_code_checks(
+    files: list[ProjectFile], jobs: int
+) -> Iterator[tuple[list[Finding], list[ScanError]]]:
+    """NW806/NW807 on each JS/TS file, in worker processes when there are many (`--jobs`)."""
+    workers = jobs or os.cpu_count() or 1
+    if workers == 1 or len(files) < PARALLEL_CODE_CHECKS_FROM:
+        yield from map(_code_task, files)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield from pool.map(_code_task, files, chunksize=32)
+
+
+def _code_task(f: ProjectFile) -> tuple[list[Finding], list[ScanError]]:
+    """Syntax-tree secret checks of one file; never raises (a crash becomes a ScanError)."""
     from nodeward.sast.parse import parse
     from nodeward.secrets.code import check_tree
 
-    assert f.lang is not None
+    errors: list[ScanError] = []
+    data = _read(f, errors)
+    if data is None or f.lang is None:
+        return [], errors
     try:
-        return check_tree(f.path, data, parse(data, f.lang), f.lang)
+        return check_tree(f.path, data, parse(data, f.lang), f.lang), errors
     except Exception as e:  # a crash in one file must not end the scan
         logger.debug("secret code checks crashed on %s", f.path, exc_info=True)
         errors.append(ScanError(f"internal error in secrets code checks: {type(e).__name__}: {e}", f.path, 0, "internal"))
-        return []
+        return [], errors
