@@ -116,3 +116,22 @@ def test_process_argv_only_reaches_command_and_code(tmp_path: Path) -> None:
     hits = [f for f in result.findings if f.rule_id in TAINT_RULES]
     assert [(f.rule_id, f.line) for f in hits] == [("NW110", 5)]
     assert str(hits[0].confidence) == "low" and hits[0].message.startswith("Command-line argument")
+
+
+def test_secrets_in_trace_snippets_are_redacted(tmp_path: Path) -> None:
+    key = "sk_live_" + "4eC39HqLyjWDarjtT1zdp7dc"
+    (tmp_path / "app.js").write_text(
+        "const express = require('express');\n"
+        "const { exec } = require('child_process');\n"
+        "const app = express();\n"
+        "app.get('/x', (req, res) => {\n"
+        "  const base = req.query.c;\n"
+        f"  const cmd = base + ' --key {key}';\n"
+        "  exec(cmd);\n"
+        "});\n"
+    )
+    result = scan_app(tmp_path)
+    (f,) = [f for f in result.findings if f.rule_id == "NW110"]
+    texts = [s.snippet for s in f.trace] + [f.location.snippet, f.message]  # type: ignore[union-attr]
+    assert any("--key" in t for t in texts)
+    assert not any(key in t for t in texts)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from nodeward.analysis.rules import access, app_config, injection
+from nodeward.analysis.rules.base import redact_secrets
 from nodeward.model import Finding, Rule
 
 if TYPE_CHECKING:
@@ -35,4 +36,4 @@ def check_project(linked: LinkedProject, flows: list[Flow]) -> list[Finding]:
             fn = linked.taint.func(r.handler_ref)
             reads_body[r.handler_ref] = fn is not None and "body" in fn.reads
     findings.extend(access.check_routes(linked.model, reads_body))
-    return findings
+    return redact_secrets(findings)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from nodeward.analysis.ir import Step
 from nodeward.analysis.taint.propagate import Flow
 from nodeward.model import Finding, Rule, SourceSpan, TraceStep, make_fingerprint
 
-__all__ = ["finding_at", "flow_finding"]
+__all__ = ["finding_at", "flow_finding", "redact_secrets"]
 
 
 def finding_at(rule: Rule, path: str, line: int, col: int, snippet: str, message: str, fix: str, key: str = "", trace: tuple[TraceStep, ...] = ()) -> Finding:
@@ -51,3 +53,36 @@ def flow_finding(rule: Rule, flow: Flow, message: str, fix: str) -> Finding:
         key=f"{sink.snippet}|{flow.label.key}",
         trace=tuple(trace),
     )
+
+
+def redact_secrets(findings: list[Finding]) -> list[Finding]:
+    """Findings with any credential in their snippets, trace or message redacted.
+
+    Trace steps quote code lines that may hold a hard-coded key; the secrets analyzer's own
+    detectors decide what a secret is, so every output redacts the same things.
+    """
+    if not findings:
+        return findings
+    from nodeward.secrets.candidate import redact_text
+    from nodeward.secrets.engine import make_engine
+
+    engine = make_engine()
+    scopes = frozenset({"any", "config", "npmrc"})
+    cache: dict[str, str] = {}
+
+    def clean(text: str) -> str:
+        if not text:
+            return text
+        if text not in cache:
+            found = [m.secret for m in engine.scan(text.encode("utf-8", "surrogateescape"), scopes)]
+            cache[text] = redact_text(text, found) if found else text
+        return cache[text]
+
+    out: list[Finding] = []
+    for f in findings:
+        loc = f.location
+        if isinstance(loc, SourceSpan):
+            loc = replace(loc, snippet=clean(loc.snippet))
+        trace = tuple(replace(t, snippet=clean(t.snippet)) for t in f.trace)
+        out.append(replace(f, location=loc, trace=trace, message=clean(f.message)))
+    return out
