@@ -45,7 +45,7 @@ def test_express_middleware_chain_is_ordered_global_router_route() -> None:
     assert [(m.name, m.scope) for m in route.middleware] == [
         ("helmet()", "global"),
         ("express.json({ limit: '100kb' })", "global"),
-        ("session({ secret: process.env.SESSION_SECRET, resave: false, saveUninitialized: false })", "global"),
+        ("session(…)", "global"),
         ("csrfSynchronisedProtection", "global"),
         ("requireUser", "router"),
         ("requireRole('admin')", "route"),
@@ -65,7 +65,7 @@ def test_express_app_facts() -> None:
 
 def test_koa_route_table() -> None:
     linked = link(APPS / "routes-koa")
-    jwt = "jwt({ secret: process.env.JWT_SECRET })"
+    jwt = "jwt(…)"
     assert table(linked.model.routes) == {
         ("GET", "/status"): ("server.js", 14, prot()),
         ("GET", "/api/items"): ("server.js", 20, prot(authentication=jwt)),

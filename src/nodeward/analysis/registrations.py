@@ -168,9 +168,21 @@ def unwrap_handler(w: FileWalker, n: ts.Node, v: Value, scope: Scope) -> MwRef |
     return None
 
 
+_SECRET_TAKING = ("cookie-parser", "express-session", "cookie-session", "koa-session", "express-jwt", "koa-jwt", "jsonwebtoken", "csurf", "csrf-csrf", "@fastify/cookie", "@fastify/session", "@fastify/jwt")
+
+
+def _display(w: FileWalker, n: ts.Node, qn: str) -> str:
+    """How a middleware is shown: its first source line, but `name(…)` for calls whose
+    arguments are secrets (session and cookie secrets, JWT keys)."""
+    fn = n.child_by_field_name("function") if n.type == "call_expression" else None
+    if fn is not None and qn.startswith(_SECRET_TAKING):
+        return w.text(fn).split("\n", 1)[0][:80] + "(…)"
+    return w.text(n).split("\n", 1)[0][:120]
+
+
 def mwref(w: FileWalker, n: ts.Node, v: Value, scope: Scope) -> MwRef:
     line, col = n.start_point[0] + 1, n.start_point[1] + 1
-    text = w.text(n).split("\n", 1)[0][:120]
+    text = _display(w, n, v.qn)
     if v.recv is not None:
         return MwRef("inst", qn=v.qn, line=line, col=col, text=text, recv=v.recv)
     if v.func:
