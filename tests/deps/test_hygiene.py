@@ -105,3 +105,9 @@ def test_ci_respects_package_managers_that_skip_scripts(tmp_path: Path) -> None:
     assert [f.line for f in by_rule(audit(tmp_path), "NW708")] == [4], "bun and pnpm 10 skip dependency scripts"
     (tmp_path / ".yarnrc.yml").write_text("nodeLinker: node-modules\nenableScripts: false\n")
     assert not by_rule(audit(tmp_path), "NW708")
+
+
+def test_linked_sibling_workspaces_are_not_out_of_sync() -> None:
+    # Real pnpm 10 lockfile with link-workspace-packages: `^1.0.0` resolves to `link:../b`.
+    out = audit(ASSETS / "pnpm10-workspace-links")
+    assert not by_rule(out, "NW703") and not by_rule(out, "NW702")

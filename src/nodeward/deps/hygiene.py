@@ -100,6 +100,7 @@ def out_of_sync_findings(lock: Lockfile, root: Path) -> list[Finding]:
     """NW703: declared ranges the locked versions do not satisfy, and missing or extra entries."""
     out: list[Finding] = []
     base = PurePosixPath(lock.folder)
+    workspace_names = {i.name for i in lock.importers}
     for imp in lock.importers:
         folder = root / lock.folder / imp.path if imp.path else root / lock.folder
         manifest = read_manifest(folder)
@@ -117,8 +118,8 @@ def out_of_sync_findings(lock: Lockfile, root: Path) -> list[Finding]:
             if e is None or e.target is None:
                 if lock.format in ("npm-v1",) and e is None:
                     continue
-                if spec.startswith(("workspace:", "link:", "file:", "portal:")):
-                    continue
+                if spec.startswith(("workspace:", "link:", "file:", "portal:")) or name in workspace_names:
+                    continue  # a sibling workspace, linked rather than locked
                 out.append(
                     _finding(
                         LOCKFILE_OUT_OF_SYNC, rel, line, snippet,
