@@ -20,8 +20,9 @@ $(VENV)/.test: $(BIN)/python pyproject.toml
 	touch $@ $(VENV)/.base
 
 demo: $(VENV)/.base
-	@echo "== nodeward scan examples/insecure-express (a deliberately insecure demo app) =="
-	@$(BIN)/nodeward scan examples/insecure-express --no-cache; status=$$?; \
+	@echo "== nodeward scan examples/insecure-express --advisories examples/advisories =="
+	@echo "   (a deliberately insecure demo app; 64 real GHSA records make the dependency audit work offline)"
+	@$(BIN)/nodeward scan examples/insecure-express --advisories examples/advisories --no-cache; status=$$?; \
 	  if [ $$status -gt 1 ]; then exit $$status; fi; \
 	  echo; echo "(exit code $$status: 1 means findings at or above --fail-on, as expected for this app)"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from rich.progress import Progress, TaskID
@@ -31,6 +32,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("path", help="project folder or file to scan")
     add_scan_options(p)
     p.add_argument("--history", action="store_true", help="also scan every commit of the git history for secrets")
+    p.add_argument("--advisories", action="append", metavar="PATH", help="OSV advisory records (folder or .zip) for the dependency audit (repeatable; offline)")
     add_output_options(p)
     add_common_options(p)
 
@@ -72,9 +74,9 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--jobs must be at least 1")
     config = config_from_args(root, args)
     if args.history:
-        from dataclasses import replace
-
         config = replace(config, secrets=replace(config.secrets, history=True))
+    if args.advisories:
+        config = replace(config, deps=replace(config.deps, advisories=(*config.deps.advisories, *args.advisories)))
     project = discover(root, config)
     progress = _Progress(sys.stderr.isatty() and not args.quiet)
     try:

@@ -55,7 +55,9 @@ def _lines(result: ScanResult, options: RenderOptions) -> list[str]:
                 f"            [dim]↳ {escape(step.path)}:{step.line} {escape(step.message)}[/dim]" for step in f.trace
             )
             if f.detail is not None:
-                out.extend(f"            {escape(t)}" for t in f.detail.text_lines())
+                out.extend(
+                    f"            {escape(part)}" for t in f.detail.text_lines() for part in t.splitlines()
+                )
             if f.fix:
                 out.append(f"            [green]fix:[/green] {escape(f.fix)}")
         out.append("")
