@@ -39,3 +39,23 @@ def test_demo_json_matches_documented_schema(reports: dict[str, object]) -> None
     families = {f["rule_id"][:3] for f in doc["findings"]}
     # code, config, auth and secrets findings all appear in one run
     assert {"NW1", "NW4", "NW5", "NW8"} <= families
+
+
+def test_hardened_twin_is_clean_with_every_analyzer(capsys: pytest.CaptureFixture[str]) -> None:
+    advisories = ROOT / "examples" / "advisories"
+    hardened = ROOT / "examples" / "hardened-express"
+    code = main(["scan", str(hardened), "--advisories", str(advisories), "--fail-on", "low", "--format", "json"])
+    doc = json.loads(capsys.readouterr().out)
+    assert (code, doc["findings"], doc["errors"]) == (0, [], [])
+
+
+def test_demo_with_advisories_reports_vulnerable_packages(capsys: pytest.CaptureFixture[str]) -> None:
+    advisories = ROOT / "examples" / "advisories"
+    assert main(["scan", str(DEMO), "--advisories", str(advisories), "--format", "json"]) == 1
+    doc = json.loads(capsys.readouterr().out)
+    vulnerable = {(f["package"], f["version"], f["advisory_id"]) for f in doc["findings"] if f["rule_id"] == "NW701"}
+    # jsonwebtoken 8.5.1 and lodash 4.17.15 are locked in the demo's package-lock.json
+    assert ("jsonwebtoken", "8.5.1", "GHSA-27h2-hvpr-p74q") in vulnerable
+    assert ("lodash", "4.17.15", "GHSA-p6mc-m468-83gw") in vulnerable
+    assert ("node-serialize", "0.0.4", "GHSA-q4v7-4rhw-9hqm") in vulnerable
+    assert all(f["path"] == "package-lock.json" for f in doc["findings"] if f["rule_id"] == "NW701")
