@@ -111,3 +111,11 @@ def test_linked_sibling_workspaces_are_not_out_of_sync() -> None:
     # Real pnpm 10 lockfile with link-workspace-packages: `^1.0.0` resolves to `link:../b`.
     out = audit(ASSETS / "pnpm10-workspace-links")
     assert not by_rule(out, "NW703") and not by_rule(out, "NW702")
+
+
+def test_gitignored_lockfile_is_called_out(tmp_path: Path) -> None:
+    shutil.copytree(SHARED / "lockfiles" / "npm8-v2", tmp_path / "p")
+    (tmp_path / "p" / ".gitignore").write_text("package-lock.json\n")
+    hits = by_rule(audit(tmp_path / "p"), "NW702")
+    assert [(f.path, f.line) for f in hits] == [("package.json", 6)]
+    assert "lockfile (package-lock.json) is ignored" in hits[0].message

@@ -18,6 +18,7 @@ from nodeward.deps.rules import (
     SCRIPTS_IN_CI,
     UNPINNED_RANGE,
 )
+from nodeward.deps.sources.base import LOCKFILE_NAMES
 from nodeward.deps.sources.manifest import DEP_FIELDS, Manifest, read_manifest
 from nodeward.model import Finding, Rule, SourceSpan, make_fingerprint
 
@@ -170,11 +171,20 @@ def missing_lockfile_findings(manifests: Iterable[tuple[str, Manifest]], lock_fo
         parts = folder.split("/") if folder else []
         if any("/".join(parts[:i]) in lock_folders for i in range(len(parts), -1, -1)):
             continue
+        # A workspace under an ignored-but-present lockfile is reported once, at that lockfile's project.
+        ancestors = list(m.path.parent.parents)[: len(parts)]
+        if any((d / n).is_file() for d in ancestors for n in LOCKFILE_NAMES):
+            continue
         line = next((m.lines.get((f,), 0) for f, _ in DEP_FIELDS if m.lines.get((f,))), 1)
+        on_disk = [n for n in LOCKFILE_NAMES if (m.path.parent / n).is_file()]
+        message = "package.json declares dependencies but no lockfile pins them"
+        if on_disk:
+            # Excluded by .gitignore or --exclude: CI and every other clone install without it.
+            message = f"package.json declares dependencies but its lockfile ({on_disk[0]}) is ignored, so it is not committed or audited"
         out.append(
             _finding(
                 MISSING_LOCKFILE, rel, line, _line(m.text.splitlines(), line),
-                "package.json declares dependencies but no lockfile pins them",
+                message,
                 "missing-lockfile", "Run `npm install` (or yarn/pnpm/bun) and commit the lockfile; install with `npm ci` in CI.",
             )
         )
