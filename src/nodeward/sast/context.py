@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 
 import tree_sitter as ts
 
@@ -54,9 +53,7 @@ _GLOBAL_OBJECTS = ("globalThis.", "global.", "window.", "self.")
 _UNKNOWN = "?"
 """Prefix for names that are neither imported nor a known global (a local variable)."""
 
-_SCOPES = frozenset(
-    {"program", "statement_block", "class_body", "switch_body", "for_statement", "for_in_statement"}
-)
+_SCOPES = frozenset({"program", "statement_block", "switch_case", "switch_default"})
 _FUNCTIONS = frozenset(
     {
         "function_declaration",
@@ -78,10 +75,6 @@ _BINDINGS_CORE = """
 (variable_declarator
   name: [(identifier) (object_pattern)]
   value: [(identifier) (member_expression)]) @alias
-(lexical_declaration
-  (variable_declarator
-    name: (identifier)
-    value: [(string) (number) (template_string) (true) (false) (object) (array)])) @const
 """
 """Binding shapes other than calls; `require(...)` and `promisify(...)` calls are selected by
 the dispatcher's call query (one predicate per call instead of three) and handed over."""
@@ -149,12 +142,6 @@ def _module_name(spec: str) -> str:
     return spec[5:] if spec.startswith("node:") else spec
 
 
-@dataclass(frozen=True, slots=True)
-class _ConstBinding:
-    value: ts.Node
-    scope: tuple[int, int]
-
-
 class FileContext:
     """Everything the pattern rules of one file share, computed once per file."""
 
@@ -178,7 +165,7 @@ class FileContext:
         """Local name -> qualified name (`run` -> `child_process.exec`)."""
         self.modules: set[str] = set()
         """Every module the file requires or imports."""
-        self._consts: dict[str, list[_ConstBinding]] = {}
+        self._const_cache: dict[tuple[int, str], tuple[ts.Node | None]] = {}
         self._occurrences: dict[tuple[str, str], int] = {}
         self._lines: list[bytes] | None = None
         if binding_matches is None:
@@ -209,8 +196,6 @@ class FileContext:
                 later.append(("alias", caps["alias"][0]))
             elif "promisified" in caps:
                 later.append(("promisified", caps["promisified"][0]))
-            elif "const" in caps:
-                self._bind_consts(caps["const"][0])
         later.sort(key=lambda item: item[1].start_byte)
         for kind, node in later:
             if kind == "alias":
@@ -337,20 +322,6 @@ class FileContext:
         if qualified is not None and not qualified.startswith(_UNKNOWN):
             self.aliases[self.text(name)] = qualified
 
-    def _bind_consts(self, decl: ts.Node) -> None:
-        if not any(c.type == "const" for c in decl.children):
-            return
-        scope = decl.parent
-        if scope is None:
-            return
-        for d in decl.named_children:
-            if d.type != "variable_declarator":
-                continue
-            name = d.child_by_field_name("name")
-            value = d.child_by_field_name("value")
-            if name is not None and value is not None and name.type == "identifier":
-                self._consts.setdefault(self.text(name), []).append(_ConstBinding(value, _key(scope)))
-
     # -- names ----------------------------------------------------------------------
 
     def text(self, node: ts.Node) -> str:
@@ -432,25 +403,44 @@ class FileContext:
     def const_binding(self, ident: ts.Node) -> ts.Node | None:
         """The literal a `const` in an enclosing scope binds this identifier to, if any.
 
-        A function parameter of the same name between the use and the binding
-        shadows it, so the answer is None then.
+        Looked up on demand (rules ask about a handful of arguments per file, so
+        indexing every `const` of every file up front would cost more): walk up
+        from the use, and in each enclosing block or program look at its own
+        `const` declarations.  A function parameter of the same name met on the
+        way shadows outer bindings, so the answer is None then.
         """
         name = self.text(ident)
-        bindings = self._consts.get(name)
-        if not bindings:
-            return None
-        by_scope = {b.scope: b for b in bindings}
+        cached = self._const_cache.get((ident.start_byte, name))
+        if cached is not None:
+            return cached[0]
+        found: ts.Node | None = None
         node = ident.parent
         depth = 0
         while node is not None and depth < _MAX_DEPTH * 4:
             depth += 1
-            hit = by_scope.get(_key(node))
-            if hit is not None:
-                return hit.value
-            if node.type in _FUNCTIONS and self._declares_param(node, name):
-                return None
+            if node.type in _SCOPES:
+                found = self._const_in_scope(node, name)
+                if found is not None:
+                    break
+            elif node.type in _FUNCTIONS and self._declares_param(node, name):
+                break
             node = node.parent
-        return None
+        self._const_cache[(ident.start_byte, name)] = (found,)
+        return found
+
+    def _const_in_scope(self, scope: ts.Node, name: str) -> ts.Node | None:
+        target = name.encode()
+        value: ts.Node | None = None
+        for child in scope.named_children:
+            if child.type != "lexical_declaration" or child.children[0].type != "const":
+                continue
+            for d in child.named_children:
+                if d.type != "variable_declarator":
+                    continue
+                n = d.child_by_field_name("name")
+                if n is not None and n.type == "identifier" and n.text == target:
+                    value = d.child_by_field_name("value")
+        return value
 
     def _declares_param(self, fn: ts.Node, name: str) -> bool:
         params = fn.child_by_field_name("parameters") or fn.child_by_field_name("parameter")
