@@ -137,7 +137,10 @@ def scan_project(project: Project, progress: Progress | None = None) -> ScanResu
     wanted = set(config.analyzers)
     outputs: list[AnalyzerOutput] = []
     sast = run_sast(project, progress)
-    outputs.append(AnalyzerOutput(sast.findings if "sast" in wanted else (), sast.errors, sast.skipped))
+    # The engine workers also run the secrets analyzer's syntax-tree checks (NW8xx): keep those
+    # when only `secrets` is wanted.
+    kept = sast.findings if "sast" in wanted else tuple(f for f in sast.findings if f.rule_id.startswith("NW8"))
+    outputs.append(AnalyzerOutput(kept, sast.errors, sast.skipped))
     imported: dict[str, tuple[str, ...]] = {}
     if "app" in wanted:
         app = analyze_app(project, sast.facts)

@@ -48,3 +48,12 @@ def test_hardened_express_has_none() -> None:
     from nodeward.model import Confidence
 
     assert secrets_scan(HARDENED, min_confidence=Confidence.LOW).findings == ()
+
+
+def test_scan_with_only_the_secrets_analyzer_keeps_code_checks() -> None:
+    from nodeward.config import Config
+    from nodeward.scanner import scan
+
+    result = scan(INSECURE, Config(use_cache=False, analyzers=("secrets",)))
+    got = {(f.path, f.line, f.rule_id) for f in result.findings}
+    assert got == EXPECTED
