@@ -141,7 +141,9 @@ def extract_facts(path: str, source: bytes, tree: ts.Tree, lang: Lang, *, force:
     caps = ts.QueryCursor(_query(lang)).captures(tree.root_node)
     imports, unresolved = _imports(caps, source)
     app_related = "app" in caps or "deco" in caps or any(_app_node(n, source) for n in caps.get("obj", ())) or any(_framework_node(n, source) for n in caps.get("fn", ()))
-    positions = sorted(n.start_byte for name, nodes in caps.items() if name not in _IMPORT_CAPTURES for n in nodes)
+    positions = sorted(
+        n.start_byte for name, nodes in caps.items() if name not in _IMPORT_CAPTURES for n in nodes if name != "obj" or _app_node(n, source)
+    )
     if not positions and not imports and not force:
         return None
     walk = force or app_related or (bool(positions) and len(source) < EAGER_SINK_FILES_BELOW)
