@@ -127,6 +127,11 @@ def run_file_rules(path: str, source: bytes, tree: ts.Tree, lang: Lang) -> list[
         elif not isinstance(group, str):
             nodes.append((group, caps))
     ctx = FileContext(path, source, tree, lang, bindings, binding_calls)
+    for call in binding_calls:
+        # `require('cors')({...})`: the module itself is called; dispatch the outer call.
+        outer = call.parent
+        if outer is not None and outer.type == "call_expression" and outer.child_by_field_name("function") == call:
+            calls.append(outer)
     seen: set[tuple[int, int]] = set()
     findings = _dispatch(ctx, sorted(calls, key=lambda n: n.start_byte), seen)
     renamed = {
