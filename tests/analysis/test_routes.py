@@ -218,3 +218,25 @@ def test_schema_validators_as_custom_middleware(tmp_path: Path) -> None:
     linked = link(tmp_path)
     got = {r.path: (r.protections["validation"].name if r.protections["validation"] else None) for r in linked.model.routes}
     assert got == {"/a": "validate(z.object({ name: z.string() }))", "/b": "ajvBody", "/c": None}
+
+
+def test_app_factory_with_helmet_and_error_handler_from_other_files(tmp_path: Path) -> None:
+    (tmp_path / "app.js").write_text(
+        "const express = require('express');\n"
+        "const security = require('./security');\n"
+        "const errors = require('./errors');\n"
+        "function createApp() {\n"
+        "  const app = express();\n"
+        "  security(app);\n"
+        "  app.get('/ok', (req, res) => res.send('ok'));\n"
+        "  errors(app);\n"
+        "  return app;\n"
+        "}\n"
+        "module.exports = createApp;\n"
+    )
+    (tmp_path / "security.js").write_text("const helmet = require('helmet');\nmodule.exports = (app) => {\n  app.use(helmet());\n};\n")
+    (tmp_path / "errors.js").write_text("module.exports = function registerErrors(app) {\n  app.use((err, req, res, next) => res.status(500).end());\n};\n")
+    result = scan_app(tmp_path)
+    assert not [f for f in result.findings if f.rule_id in ("NW401", "NW450", "NW451")]
+    (tmp_path / "app.js").write_text((tmp_path / "app.js").read_text().replace("  security(app);\n", "").replace("  errors(app);\n", ""))
+    assert {f.rule_id for f in scan_app(tmp_path).findings if f.rule_id.startswith("NW4")} >= {"NW401", "NW450", "NW451"}
