@@ -135,3 +135,27 @@ def test_secrets_in_trace_snippets_are_redacted(tmp_path: Path) -> None:
     texts = [s.snippet for s in f.trace] + [f.location.snippet, f.message]  # type: ignore[union-attr]
     assert any("--key" in t for t in texts)
     assert not any(key in t for t in texts)
+
+
+def test_validation_vouches_for_request_objects(tmp_path: Path) -> None:
+    (tmp_path / "app.js").write_text(
+        "const express = require('express');\n"
+        "const Joi = require('joi');\n"
+        "const { body } = require('express-validator');\n"
+        "const User = require('./user');\n"
+        "const app = express();\n"
+        "const schema = Joi.object({ email: Joi.string().email() });\n"
+        "app.post('/a', async (req, res) => {\n"
+        "  const { error } = schema.validate(req.body);\n"
+        "  if (error) return res.status(400).end();\n"
+        "  res.json(await User.findOne({ email: req.body.email }));\n"
+        "});\n"
+        "app.post('/b', body('email').isEmail(), async (req, res) => {\n"
+        "  res.json(await User.findOne({ email: req.body.email }));\n"
+        "});\n"
+        "app.post('/c', async (req, res) => {\n"
+        "  res.json(await User.findOne({ email: req.body.email }));\n"
+        "});\n"
+    )
+    hits = {f[2] for f in app_findings(scan_app(tmp_path)) if f[0] == "NW113"}
+    assert hits == {16}

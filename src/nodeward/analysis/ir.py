@@ -29,7 +29,7 @@ __all__ = [
 ]
 
 
-FACTS_VERSION = 1
+FACTS_VERSION = 2
 """Bumped whenever the walker's output changes meaning; cached facts of another version are
 re-extracted by the linker instead of being trusted."""
 
@@ -127,6 +127,7 @@ class FuncFacts:
     error_handler: bool = False
     parent: str = ""
     """Key of the enclosing function ('' at module level): closures see its variables."""
+    end_line: int = 0
 
 
 @dataclass(frozen=True, slots=True)

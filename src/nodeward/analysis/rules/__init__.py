@@ -28,6 +28,7 @@ def check_project(linked: LinkedProject, flows: list[Flow]) -> list[Finding]:
     apps = linked.model.apps
     if apps and all(any("nosql_sanitize" in m.categories for m in app.global_middleware) for app in apps):
         flows = [f for f in flows if not (f.kind == "nosql" and f.label.key.startswith("req."))]
+    flows = _drop_type_confusion_on_validated_routes(linked, flows)
     findings = injection.check_flows(flows)
     findings.extend(app_config.check_apps(linked.model))
     reads_body: dict[tuple[str, str], bool] = {}
@@ -37,3 +38,27 @@ def check_project(linked: LinkedProject, flows: list[Flow]) -> list[Finding]:
             reads_body[r.handler_ref] = fn is not None and "body" in fn.reads
     findings.extend(access.check_routes(linked.model, reads_body))
     return redact_secrets(findings)
+
+
+def _drop_type_confusion_on_validated_routes(linked: LinkedProject, flows: list[Flow]) -> list[Flow]:
+    """A route whose chain validates its input (express-validator, celebrate, a schema
+    middleware) receives scalars where it expects them: NoSQL-operator and prototype-pollution
+    flows starting in its handler are dropped.  Other kinds stay: a validated string can
+    still be a shell metacharacter or a `../` path."""
+    ranges: list[tuple[str, int, int]] = []
+    for r in linked.model.routes:
+        v = r.protections.get("validation")
+        if v is None or v.scope == "handler" or r.handler_ref is None:
+            continue
+        fn = linked.taint.func(r.handler_ref)
+        if fn is not None and fn.end_line:
+            ranges.append((r.handler_ref[0], fn.line, fn.end_line))
+    if not ranges:
+        return flows
+    out = []
+    for f in flows:
+        first = f.steps[0] if f.steps else f.sink
+        if f.kind in ("nosql", "proto") and any(first.path == p and a <= first.line <= b for p, a, b in ranges):
+            continue
+        out.append(f)
+    return out

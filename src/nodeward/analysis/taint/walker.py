@@ -501,7 +501,7 @@ class FileWalker:
             prop = node.child_by_field_name("property")
             ov = self.expr(obj, scope)
             mv = self.member(ov, self.text(prop) if prop is not None else "", node, scope)
-            if mv.taint and ctx.checked and self.text(node) in ctx.checked:
+            if mv.taint and ctx.checked and self._is_checked(self.text(node), ctx):
                 mv = self._copy(mv, clean(mv.taint, ALL_KINDS))
             return mv
         if t == "subscript_expression":
@@ -824,6 +824,7 @@ class FileWalker:
         if method in VALIDATING_METHODS and rv is not None and rv.qn not in ("JSON", "path", "url", "Date", "qs", "querystring", "URL") and not rv.qn.startswith(("JSON.", "path.", "url.")) and rv.role == "":
             if any(a.taint for a in args):
                 ctx.validates = True
+                self._clean_args(arg_nodes, scope)  # `schema.validate(req.body)` vouches for req.body
                 return Value(clean(union(*arg_taint), ALL_KINDS))
         if any(a.taint for a in args) and (qn.endswith(".compile()") or qn.startswith("class-validator.") or method in ("isValid", "isValidSync", "validateOrReject")):
             # ajv `validate = ajv.compile(schema); validate(req.body)`, yup `isValid`, class-validator.
@@ -1011,6 +1012,13 @@ class FileWalker:
         last = recv_text.rsplit(".", 1)[-1].strip()
         return bool(last[:1].isupper() or "collection" in low or low.endswith("model") or rv.cls is not None or last in ("db", "users", "notes"))
 
+    @staticmethod
+    def _is_checked(text: str, ctx: _Ctx) -> bool:
+        """`req.body.name` is validated when `req.body` (or itself) was checked."""
+        if text in ctx.checked:
+            return True
+        return any(text.startswith((c + ".", c + "[")) for c in ctx.checked)
+
     def _clean_args(self, arg_nodes: list[ts.Node], scope: Scope) -> None:
         """A value checked by a validator/allow-list is treated as validated from here on."""
         for a in arg_nodes:
@@ -1095,6 +1103,7 @@ class FileWalker:
             ctx.validates,
             len(names) == 4,
             scope.ctx.key,
+            node.end_point[0] + 1,
         )
         return key
 
