@@ -1,4 +1,4 @@
-"""JSON Web Token misuse with `jsonwebtoken` (NW501-NW503).
+"""JSON Web Token misuse with `jsonwebtoken` (NW501-NW504).
 
 Literal signing secrets are the secrets analyzer's (NW8xx); these rules look
 at how tokens are verified, decoded and issued.
@@ -116,7 +116,31 @@ const token = jwt.sign({ sub: user.id }, process.env.JWT_SECRET, { expiresIn: '1
     ),
 )
 
-RULES: tuple[Rule, ...] = (JWT_ALGORITHMS, JWT_DECODE, JWT_EXPIRY)
+JWT_IGNORE_EXPIRATION = Rule(
+    id="NW504",
+    name="jwt-verify-ignores-expiration",
+    summary="`jwt.verify` told to accept expired tokens",
+    severity=Severity.MEDIUM,
+    confidence=Confidence.HIGH,
+    cwe=(613,),
+    owasp=("A07:2021",),
+    guide_section=_AUTH,
+    docs=make_docs(
+        what="Flags `jsonwebtoken`'s `verify` with `ignoreExpiration: true`.",
+        why="Expiry is what limits a stolen or leaked token's life; ignoring it makes every token ever issued valid forever.",
+        example="""
+const jwt = require('jsonwebtoken');
+const claims = jwt.verify(token, process.env.JWT_SECRET, { algorithms: ['HS256'], ignoreExpiration: true });
+""",
+        use_instead="""
+const jwt = require('jsonwebtoken');
+const claims = jwt.verify(token, process.env.JWT_SECRET, { algorithms: ['HS256'], clockTolerance: 30 });
+""",
+        references=["https://github.com/auth0/node-jsonwebtoken#jwtverifytoken-secretorpublickey-options-callback"],
+    ),
+)
+
+RULES: tuple[Rule, ...] = (JWT_ALGORITHMS, JWT_DECODE, JWT_EXPIRY, JWT_IGNORE_EXPIRATION)
 
 _VERIFY_QUERY = '(call_expression function: (member_expression property: (property_identifier) @p (#eq? @p "verify"))) @call'
 
@@ -135,6 +159,13 @@ def _verify(ctx: FileContext, call: ts.Node, qual: str) -> Iterator[Finding]:
     present, opts = _options(ctx, args, 2)
     if present and opts is None:
         return  # options built elsewhere
+    if opts is not None and ctx.literal(ctx.prop(opts, "ignoreExpiration")) is True:
+        yield ctx.finding(
+            JWT_IGNORE_EXPIRATION,
+            call,
+            "`jwt.verify` with `ignoreExpiration: true` accepts expired tokens",
+            "Remove `ignoreExpiration`; allow a small `clockTolerance` for clock skew instead.",
+        )
     algorithms = ctx.prop(opts, "algorithms") if opts is not None else None
     if algorithms is None:
         if opts is not None and ctx.has_spread(opts):

@@ -1,5 +1,6 @@
-"""Cryptography and randomness (NW301-NW307): weak password hashing, predictable
-secrets, deprecated or weak ciphers, static IVs, `pseudoRandomBytes`.
+"""Cryptography and randomness (NW301-NW309): weak password hashing, predictable
+secrets, deprecated or weak ciphers, static IVs, `pseudoRandomBytes`, weak PBKDF2
+parameters and short RSA keys.
 
 Name heuristics (is this value a password? a token?) split identifiers into
 words (`resetToken` -> reset, token) rather than substring-matching, so
@@ -243,7 +244,71 @@ const sessionId = crypto.randomBytes(16).toString('hex');
     ),
 )
 
-RULES: tuple[Rule, ...] = (WEAK_HASH, MATH_RANDOM, CREATE_CIPHER, BCRYPT_COST, WEAK_CIPHER, STATIC_IV, PSEUDO_RANDOM)
+WEAK_KDF = Rule(
+    id="NW308",
+    name="weak-pbkdf2-parameters",
+    summary="PBKDF2 with too few iterations or a broken digest",
+    severity=Severity.MEDIUM,
+    confidence=Confidence.HIGH,
+    cwe=(916,),
+    owasp=("A02:2021",),
+    guide_section=_AUTH,
+    docs=make_docs(
+        what=(
+            "Flags `crypto.pbkdf2`/`pbkdf2Sync` with a constant iteration count below 100,000 or with the "
+            "`md5`/`sha1` digest."
+        ),
+        why=(
+            "PBKDF2's only defence is its iteration count: at 1,000 or 10,000 iterations a GPU tests "
+            "millions of passwords per second. OWASP recommends 600,000 iterations with SHA-256."
+        ),
+        example="""
+const crypto = require('crypto');
+const key = crypto.pbkdf2Sync(password, salt, 1000, 32, 'sha256');
+""",
+        use_instead="""
+const crypto = require('crypto');
+const key = crypto.pbkdf2Sync(password, salt, 600000, 32, 'sha256');
+""",
+        references=["https://cheatsheetseries.owasp.org/cheatsheets/Password_Storage_Cheat_Sheet.html#pbkdf2"],
+    ),
+)
+
+WEAK_RSA = Rule(
+    id="NW309",
+    name="weak-rsa-key-size",
+    summary="An RSA/DSA key pair generated with fewer than 2048 bits",
+    severity=Severity.MEDIUM,
+    confidence=Confidence.HIGH,
+    cwe=(326,),
+    owasp=("A02:2021",),
+    guide_section=_AUTH,
+    docs=make_docs(
+        what="Flags `crypto.generateKeyPair`/`generateKeyPairSync` for `rsa`, `rsa-pss` or `dsa` with a constant `modulusLength` below 2048.",
+        why="1024-bit RSA is within reach of well-funded attackers and is refused by current TLS and JWT libraries.",
+        example="""
+const crypto = require('crypto');
+const { publicKey, privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 1024 });
+""",
+        use_instead="""
+const crypto = require('crypto');
+const { publicKey, privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 3072 });
+""",
+        references=["https://cwe.mitre.org/data/definitions/326.html", "https://www.keylength.com/en/4/"],
+    ),
+)
+
+RULES: tuple[Rule, ...] = (
+    WEAK_HASH,
+    MATH_RANDOM,
+    CREATE_CIPHER,
+    BCRYPT_COST,
+    WEAK_CIPHER,
+    STATIC_IV,
+    PSEUDO_RANDOM,
+    WEAK_KDF,
+    WEAK_RSA,
+)
 
 _PASSWORD_WORDS = frozenset({"password", "passwd", "pwd", "pass", "passphrase", "passwords", "pw"})
 _SECRET_WORDS = frozenset(
@@ -447,6 +512,45 @@ def _pseudo_random(ctx: FileContext, call: ts.Node, qual: str | None) -> Iterato
         )
 
 
+_MIN_PBKDF2_ITERATIONS = 100_000
+
+
+def _pbkdf2(ctx: FileContext, call: ts.Node, qual: str | None) -> Iterator[Finding]:
+    if qual not in ("crypto.pbkdf2", "crypto.pbkdf2Sync") or call.type != "call_expression":
+        return
+    args = ctx.args(call)
+    iterations = ctx.literal(args[2]) if len(args) > 2 else None
+    digest = ctx.literal(args[4]) if len(args) > 4 else None
+    fn = qual.split(".")[1]
+    if isinstance(iterations, int) and not isinstance(iterations, bool) and iterations < _MIN_PBKDF2_ITERATIONS:
+        yield ctx.finding(
+            WEAK_KDF,
+            call,
+            f"`{fn}` with only {iterations} iterations",
+            "Use at least 600,000 iterations with SHA-256 (or switch to scrypt/Argon2).",
+        )
+    elif isinstance(digest, str) and digest.lower() in _WEAK_HASHES:
+        yield ctx.finding(WEAK_KDF, call, f"`{fn}` with the broken `{digest}` digest", "Use `'sha256'` or `'sha512'`.")
+
+
+def _key_pair(ctx: FileContext, call: ts.Node, qual: str | None) -> Iterator[Finding]:
+    if qual not in ("crypto.generateKeyPair", "crypto.generateKeyPairSync") or call.type != "call_expression":
+        return
+    args = ctx.args(call)
+    kind = ctx.literal(args[0]) if args else None
+    opts = ctx.object_literal(args[1]) if len(args) > 1 else None
+    if not isinstance(kind, str) or kind.lower() not in ("rsa", "rsa-pss", "dsa") or opts is None:
+        return
+    bits = ctx.literal(ctx.prop(opts, "modulusLength"))
+    if isinstance(bits, int) and not isinstance(bits, bool) and bits < 2048:
+        yield ctx.finding(
+            WEAK_RSA,
+            call,
+            f"{kind.upper()} key pair with only {bits} bits",
+            "Use `modulusLength: 3072` (or an elliptic curve such as `ed25519`).",
+        )
+
+
 def _bcrypt(ctx: FileContext, call: ts.Node, qual: str | None) -> Iterator[Finding]:
     if qual is None or not qual.startswith(("bcrypt.", "bcryptjs.", "bcrypt-nodejs.")):
         return
@@ -474,6 +578,8 @@ CALLS: tuple[CallPattern, ...] = (
     CallPattern(("createCipher", "createDecipher", "createCipheriv", "createDecipheriv"), _ciphers),
     CallPattern(("hash", "hashSync", "genSalt", "genSaltSync"), _bcrypt),
     CallPattern(("pseudoRandomBytes",), _pseudo_random),
+    CallPattern(("pbkdf2", "pbkdf2Sync"), _pbkdf2),
+    CallPattern(("generateKeyPair", "generateKeyPairSync"), _key_pair),
 )
 
 NODES: tuple[NodePattern, ...] = ()
