@@ -19,6 +19,7 @@ HELP = "find hard-coded secrets, committed .env files and secrets in git history
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
+    """Flags of `nodeward secrets` (discovery and output flags are shared with `scan`)."""
     p.add_argument("path", help="project folder or file to scan")
     add_scan_options(p)
     g = p.add_argument_group("secrets")
@@ -45,6 +46,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Scan, apply the baseline, finalize and emit; returns the exit code."""
     from nodeward.secrets.analyzer import analyze_project
     from nodeward.secrets.baseline import apply_baseline, load_baseline, write_baseline
     from nodeward.secrets.engine import Engine, available_engines

@@ -137,6 +137,7 @@ def _history_filter(project: Project, secrets_excluded: Callable[[str], bool]) -
     dep_dirs = {d for d, why in SKIP_DIRS.items() if why == "dependency folder"}
 
     def skip(path: str) -> bool:
+        """True when discovery would not have scanned `path`."""
         if not config.include_node_modules and any(part in dep_dirs for part in path.split("/")[:-1]):
             return True
         return bool(project_excludes.match_file(path) or secrets_excluded(path))

@@ -37,6 +37,7 @@ def dump_baseline(findings: Iterable[Finding]) -> str:
 
 
 def write_baseline(path: Path, findings: Iterable[Finding]) -> None:
+    """Write the baseline for `findings` to `path`; BaselineError when it cannot."""
     try:
         path.write_text(dump_baseline(findings), encoding="utf-8")
     except OSError as e:

@@ -68,6 +68,7 @@ class SecretDetail(FindingDetail):
     tracked_by_git: bool | None = None
 
     def json_fields(self) -> dict[str, JSONValue]:
+        """Kind and redacted value, plus history and git-tracking facts when known."""
         out: dict[str, JSONValue] = {"secret_kind": self.kind, "secret_redacted": self.redacted}
         if self.entropy:
             out["secret_entropy"] = round(self.entropy, 2)
@@ -80,6 +81,7 @@ class SecretDetail(FindingDetail):
         return out
 
     def text_lines(self) -> tuple[str, ...]:
+        """For history findings: the commit, its date and whether the secret is still at HEAD."""
         lines: list[str] = []
         if self.commit:
             state = "still present at HEAD" if self.still_present_at_head else "removed since: rotate it, it is in history"

@@ -123,6 +123,7 @@ class _Scope:
         self.constants: dict[str, str] = {}
 
     def bind_declarator(self, name: ts.Node, value: ts.Node) -> None:
+        """Record `const x = require(...)`, destructured requires, aliases and string constants."""
         module = _module_of(value)
         if module is not None:
             if name.type == "identifier":
@@ -147,6 +148,7 @@ class _Scope:
                     self.aliases[_text(name)] = target
 
     def bind_import(self, node: ts.Node) -> None:
+        """Record default, namespace and named ES imports as module aliases."""
         source = node.child_by_field_name("source")
         module = _string_value(source) if source is not None else None
         if not module:
@@ -183,6 +185,7 @@ class _Scope:
         return None
 
     def literal(self, node: ts.Node) -> str | None:
+        """The string a node denotes: a literal, or an identifier bound to one."""
         value = _string_value(node)
         if value is None and node.type == "identifier":
             value = self.constants.get(_text(node))

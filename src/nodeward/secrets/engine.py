@@ -49,6 +49,7 @@ class RawMatch:
 
 
 class Prefilter(Protocol):
+    """Finds every keyword occurrence; the two implementations must agree exactly."""
     name: str
 
     def hits(self, data: bytes) -> list[tuple[int, int]]:
@@ -65,6 +66,7 @@ class RegexPrefilter:
         self.keywords = tuple(keywords)
 
     def hits(self, data: bytes) -> list[tuple[int, int]]:
+        """Every occurrence of every keyword in the lower-cased bytes, overlaps included."""
         lower = data.lower()
         out: list[tuple[int, int]] = []
         for kid, kw in enumerate(self.keywords):
@@ -98,6 +100,7 @@ class HyperscanPrefilter:
         )
 
     def hits(self, data: bytes) -> list[tuple[int, int]]:
+        """Every match Hyperscan reports (it reports each occurrence, overlaps included)."""
         out: list[tuple[int, int]] = []
         append = out.append
 

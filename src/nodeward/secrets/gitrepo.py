@@ -30,6 +30,7 @@ def _env() -> dict[str, str]:
 
 
 def git_available() -> bool:
+    """True when a `git` executable is on PATH."""
     return shutil.which("git") is not None
 
 

@@ -41,6 +41,7 @@ _COMMIT_MARK = b"\x00commit "
 
 @dataclass(frozen=True, slots=True)
 class HistoryResult:
+    """What a history scan found, what failed, and how many commits it read."""
     findings: tuple[Finding, ...]
     errors: tuple[ScanError, ...]
     commits: int

@@ -31,6 +31,7 @@ def is_env_file(path: str) -> bool:
 
 
 def is_env_template(path: str) -> bool:
+    """`.env.example`, `.env.sample`, `.env.template`, `.env.dist` and similar committed templates."""
     name = path.rsplit("/", 1)[-1].lower()
     return name.endswith(_TEMPLATE_SUFFIXES) or ".example." in name or ".sample." in name
 
