@@ -4,7 +4,10 @@ The check reads the *pattern* (a regex literal, or a constant string given to
 `RegExp`) with a small scanner, not the JavaScript around it: a group that
 contains an unbounded quantifier and is itself repeated without bound (`(a+)+`,
 `(\\w+\\s?)*`) has star height 2, the shape safe-regex and eslint-plugin-security
-flag, and backtracks exponentially on a near-miss input.
+flag, and backtracks exponentially on a near-miss input.  Unlike safe-regex, a group
+that starts or ends with a mandatory literal (`(?:\\.[a-z]+)*`, `(?:[a-z0-9-]+\\.)+`)
+is not reported: every repetition must consume that separator, so repetitions
+cannot overlap and matching stays linear.
 """
 
 from __future__ import annotations
@@ -119,6 +122,13 @@ def _starts_with_separator(pattern: str, i: int) -> bool:
     return nxt not in ("*", "+", "?", "{")
 
 
+def _ends_with_separator(body: str) -> bool:
+    """Does the group body end with a mandatory literal (`(?:[a-z0-9]+\\.)+`)?"""
+    if len(body) >= 2 and body[-2] == "\\" and (len(body) < 3 or body[-3] != "\\"):
+        return body[-1] not in _CLASS_ESCAPES
+    return bool(body) and body[-1] not in "*+?}])|.^$\\"
+
+
 def nested_quantifier(pattern: str) -> bool:
     """True when an unboundedly repeated group contains an unbounded quantifier
     (and does not start with a mandatory separator)."""
@@ -127,6 +137,7 @@ def nested_quantifier(pattern: str) -> bool:
     stack: list[bool] = [False]
     """Per open group: does it contain an unbounded quantifier?"""
     separated: list[bool] = [False]
+    starts: list[int] = [0]
     i = 0
     n = len(pattern)
     while i < n:
@@ -150,11 +161,16 @@ def nested_quantifier(pattern: str) -> bool:
         elif c == "(":
             stack.append(False)
             separated.append(_starts_with_separator(pattern, i + 1))
+            starts.append(i + 1)
             i += 1
             continue
         elif c == ")" and len(stack) > 1:
             inner = stack.pop()
-            anchored = separated.pop()
+            body = pattern[starts.pop() : i]
+            # A mandatory literal at either end of every repetition keeps them from overlapping;
+            # with a top-level alternative that literal is no longer mandatory.
+            starts_separated = separated.pop()
+            anchored = "|" not in body and (starts_separated or _ends_with_separator(body))
             i += 1
             unbounded, q = _quantifier_at(pattern, i)
             if unbounded and inner and not anchored:
