@@ -391,8 +391,13 @@ def build_app_model(
             if reg.recv[0] == "nest":
                 pass
     nest_nodes = sorted({n for n in b.entries if n[0] == "nest"})
+    nest_global: list[tuple[str, Middleware]] = []
+    for path, ff in sorted(facts.items()):
+        for reg in ff.routes:
+            if reg.recv[0] == "nest-global":
+                nest_global.extend(("", mw) for ref in reg.args for mw in b.classify(path, ref, "global"))
     for node in nest_nodes:
-        b.walk(node, "", [], model, f"{node[1]}:{node[2]}", "nest", (), True)
+        b.walk(node, "", nest_global, model, f"{node[1]}:{node[2]}", "nest", (), True)
     param_nodes = sorted({n for n in b.entries if n[0] == "param"} - set(b.aliases) - b.mounted)
     for node in param_nodes:
         b.walk(node, "", [], model, f"{node[1]}:{node[2]}", "express", (), False)

@@ -22,7 +22,7 @@ from nodeward.analysis.taint.values import Value
 if TYPE_CHECKING:
     from nodeward.analysis.taint.walker import FileWalker, Scope
 
-__all__ = ["Decorator", "NEST_METHODS", "decorators_before", "nest_param", "nest_route", "param_decorator", "read_decorator"]
+__all__ = ["Decorator", "NEST_METHODS", "decorators_before", "global_guards", "guard_ref", "nest_param", "nest_route", "param_decorator", "read_decorator"]
 
 NEST_METHODS = {"Get": "get", "Post": "post", "Put": "put", "Patch": "patch", "Delete": "delete", "All": "all", "Options": "options", "Head": "head"}
 
@@ -66,6 +66,27 @@ def decorators_before(member: ts.Node, text: Callable[[ts.Node], str]) -> list[D
     return out
 
 
+def guard_ref(w: FileWalker, a: ts.Node, scope: Scope, line: int, col: int) -> MwRef:
+    """A guard (`AuthGuard('jwt')`, `RolesGuard`, `new JwtAuthGuard()`), classified by package or name."""
+    v = w.expr(a, scope)
+    text = w.text(a)
+    cat = classify_qn(v.qn.replace("()", "")) or classify_qn(v.qn)
+    if not cat:
+        low = text.lower()
+        if any(word in low for word in ("role", "permission", "admin", "policy", "ability")):
+            cat = "authorization"
+        elif any(word in low for word in ("auth", "jwt", "session", "login")):
+            cat = "authentication"
+    return MwRef("call" if a.type in ("call_expression", "new_expression") else "value", qn=v.qn, category=cat, line=line, col=col, text=text)
+
+
+def global_guards(w: FileWalker, arg_nodes: list[ts.Node], scope: Scope, node: ts.Node) -> None:
+    """`app.useGlobalGuards(new JwtAuthGuard(), new RolesGuard())` in `main.ts`: every controller."""
+    refs = tuple(guard_ref(w, a, scope, a.start_point[0] + 1, a.start_point[1] + 1) for a in arg_nodes)
+    w._order += 1
+    w.routes.append(RouteReg(("nest-global", "", ""), "use", None, refs, node.start_point[0] + 1, node.start_point[1] + 1, w._order))
+
+
 def nest_route(w: FileWalker, cname: str, prefix: str, class_decos: list[Decorator], m: ts.Node, key: str, scope: Scope) -> None:
     """A NestJS handler method: `@Get(':id')` under `@Controller('users')`."""
     decos = decorators_before(m, w.text)
@@ -78,14 +99,7 @@ def nest_route(w: FileWalker, cname: str, prefix: str, class_decos: list[Decorat
     for name, args, dnode in (*class_decos, *decos):
         line, col = dnode.start_point[0] + 1, dnode.start_point[1] + 1
         if name == "UseGuards":
-            for a in args:
-                v = w.expr(a, scope)
-                text = w.text(a)
-                cat = classify_qn(v.qn.replace("()", "")) or classify_qn(v.qn)
-                if not cat:
-                    low = text.lower()
-                    cat = "authorization" if any(w in low for w in ("role", "permission", "admin", "policy", "ability")) else ("authentication" if any(w in low for w in ("auth", "jwt", "session", "login")) else "")
-                refs.append(MwRef("call" if a.type == "call_expression" else "value", qn=v.qn, category=cat, line=line, col=col, text=text))
+            refs.extend(guard_ref(w, a, scope, line, col) for a in args)
         elif name in ("Roles", "Permissions", "RequirePermissions"):
             refs.append(MwRef("value", qn=name, category="authorization", line=line, col=col, text=w.text(dnode)[1:]))
         elif name in ("Throttle",):

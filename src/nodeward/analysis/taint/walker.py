@@ -813,6 +813,9 @@ class FileWalker:
         if recv_role == "reqpart" and method in ("get",):  # ctx.cookies.get('x')
             return Value(rv.taint if rv is not None else (), role="reqpart")
 
+        if method == "useGlobalGuards" and arg_nodes:
+            nest.global_guards(self, arg_nodes, scope, node)
+            return Value()
         # `next(err)` ends the chain with an error.
         if fn_node is not None and fn_node.type == "identifier" and self.text(fn_node) == "next" and arg_nodes:
             ctx.ends_request = True
