@@ -1,5 +1,6 @@
 const path = require('path');
 const { execFile } = require('child_process');
+const requireLogin = require('../middleware/require-login');
 
 const UPLOADS = path.join(__dirname, '..', 'uploads');
 const SAFE_NAME = /^[A-Za-z0-9_-]{1,64}\.(png|jpe?g|gif)$/;
@@ -10,7 +11,7 @@ function safeFileName(value) {
 
 // Registers file routes on the app it is given.
 module.exports = function registerFileRoutes(app) {
-  app.get('/files/download', (req, res) => {
+  app.get('/files/download', requireLogin, (req, res) => {
     const name = safeFileName(req.query.name);
     if (!name) {
       return res.status(400).json({ error: 'invalid file name' });
@@ -18,7 +19,7 @@ module.exports = function registerFileRoutes(app) {
     res.sendFile(name, { root: UPLOADS, dotfiles: 'deny' });
   });
 
-  app.get('/files/convert', (req, res, next) => {
+  app.get('/files/convert', requireLogin, (req, res, next) => {
     const target = safeFileName(req.query.file);
     if (!target) {
       return res.status(400).json({ error: 'invalid file name' });
