@@ -121,51 +121,72 @@ def available_engines() -> tuple[str, ...]:
     return ("hyperscan", "re")
 
 
+@dataclass(frozen=True, slots=True)
+class _KeywordIndex:
+    """The keywords of some detectors, their prefilter, and which detectors own each one."""
+
+    prefilter: Prefilter
+    lengths: tuple[int, ...]
+    owners: tuple[tuple[int, ...], ...]
+
+
 class Engine:
-    """Keyword prefilter plus confirmation; one instance per process, reused across files."""
+    """Keyword prefilter plus confirmation; one instance per process, reused across files.
+
+    One keyword index is built per scope set actually seen (`any`, `any+config`,
+    `any+npmrc`), so a JS file never pays for the hits of config-only keywords such
+    as `password` or `token`.
+    """
 
     def __init__(self, prefilter: str = "auto", detectors: Sequence[Detector] = DETECTORS) -> None:
-        keywords: list[bytes] = []
-        owners: list[list[int]] = []
-        index: dict[bytes, int] = {}
-        for di, det in enumerate(detectors):
-            for kw in det.keywords:
-                b = kw.lower().encode()
-                if b not in index:
-                    index[b] = len(keywords)
-                    keywords.append(b)
-                    owners.append([])
-                owners[index[b]].append(di)
         self.detectors = tuple(detectors)
-        self.keyword_lengths = tuple(len(k) for k in keywords)
-        self.owners = tuple(tuple(o) for o in owners)
         if prefilter == "auto":
             prefilter = available_engines()[0]
-        if prefilter == "hyperscan":
-            self.prefilter: Prefilter = HyperscanPrefilter(keywords)
-        elif prefilter == "re":
-            self.prefilter = RegexPrefilter(keywords)
-        else:
+        if prefilter not in ("hyperscan", "re"):
             raise ValueError(f"unknown secrets engine {prefilter!r} (choose from hyperscan, re)")
-        self.name = self.prefilter.name
+        self.name = prefilter
+        self._indexes: dict[frozenset[str], _KeywordIndex] = {}
+        every_scope = frozenset(d.scope for d in self.detectors)
+        self.prefilter = self._index(every_scope).prefilter
+
+    def _index(self, scopes: frozenset[str]) -> _KeywordIndex:
+        index = self._indexes.get(scopes)
+        if index is not None:
+            return index
+        keywords: list[bytes] = []
+        owners: list[list[int]] = []
+        position: dict[bytes, int] = {}
+        for di, det in enumerate(self.detectors):
+            if det.scope not in scopes:
+                continue
+            for kw in det.keywords:
+                b = kw.lower().encode()
+                if b not in position:
+                    position[b] = len(keywords)
+                    keywords.append(b)
+                    owners.append([])
+                owners[position[b]].append(di)
+        pf: Prefilter = HyperscanPrefilter(keywords) if self.name == "hyperscan" else RegexPrefilter(keywords)
+        index = _KeywordIndex(pf, tuple(len(k) for k in keywords), tuple(tuple(o) for o in owners))
+        self._indexes[scopes] = index
+        return index
 
     def scan(self, data: bytes, scopes: frozenset[str]) -> list[RawMatch]:
         """Confirmed matches of the detectors whose scope is in `scopes`, in file order."""
-        hits = self.prefilter.hits(data)
+        index = self._index(scopes)
+        hits = index.prefilter.hits(data)
         if not hits:
             return []
         windows: set[tuple[int, int, int]] = set()
         size = len(data)
         for kid, end in hits:
-            start = end - self.keyword_lengths[kid]
+            start = end - index.lengths[kid]
             line_start = data.rfind(b"\n", 0, start) + 1
             line_end = data.find(b"\n", start)
             if line_end == -1:
                 line_end = size
-            for di in self.owners[kid]:
+            for di in index.owners[kid]:
                 det = self.detectors[di]
-                if det.scope not in scopes:
-                    continue
                 w_start, w_end = line_start, line_end
                 if det.window_lines:
                     for _ in range(det.window_lines):
