@@ -235,7 +235,10 @@ def _eslint(exe: Path, tree: Path, label: str) -> Measurement:
     config = tree / "eslint.config.cjs"
     plugin = json.dumps(str(exe.parent.parent / "eslint-plugin-security"))
     config.write_text(ESLINT_CONFIG.format(plugin=plugin))
-    m, out = measure(label, [str(exe), "-c", str(config), "-f", "json", "."], cwd=tree)
+    try:
+        m, out = measure(label, [str(exe), "-c", str(config), "-f", "json", "."], cwd=tree)
+    finally:
+        config.unlink(missing_ok=True)  # or the next nodeward run would scan it too
     try:
         data = json.loads(out or b"[]")
         linted = [f for f in data if not f["filePath"].endswith("eslint.config.cjs")]

@@ -35,8 +35,8 @@ _PARSERS: dict[Lang, ts.Parser] = {}
 def language_for(path: str | PurePath) -> Lang | None:
     """The grammar for a file name, or None when it is not JS/TS source."""
     name = str(path)
-    if name.endswith(".d.ts"):
-        return None
+    if name.endswith((".d.ts", ".d.mts", ".d.cts")):
+        return None  # type declarations: no code runs, and they trip the TS grammar
     dot = name.rfind(".")
     return EXTENSIONS.get(name[dot:].lower()) if dot >= 0 else None
 
