@@ -104,6 +104,9 @@ class _Builder:
         self.aliases: dict[Node, list[tuple[Node, int]]] = {}
         """param node -> [(target node, call line)]"""
         self.mounted: set[Node] = set()
+        self.passed_to: dict[Node, list[tuple[Node, int]]] = {}
+        """app/router node -> [(param node of a function it is passed to, call line)]"""
+        self._resolved: dict[Node, list[tuple[tuple[int, int, int], str, RouteReg]]] = {}
 
     # ------------------------------------------------------------ nodes
     def node_for(self, path: str, recv: tuple[str, str, str]) -> Node | None:
@@ -157,19 +160,23 @@ class _Builder:
                         src = self.node_for(path, r)
                         if src is None:
                             continue
-                        self.aliases.setdefault(("param", target[0], target[1], str(i)), []).append((src, call.step.line))
+                        param_node = ("param", target[0], target[1], str(i))
+                        self.aliases.setdefault(param_node, []).append((src, call.step.line))
+                        self.passed_to.setdefault(src, []).append((param_node, call.step.line))
 
     def resolved_entries(self, node: Node, depth: int = 0) -> list[tuple[tuple[int, int, int], str, RouteReg]]:
         """A node's registrations plus those of functions it was passed to, in order."""
+        cached = self._resolved.get(node)
+        if cached is not None:
+            return cached
         out = list(self.entries.get(node, ()))
-        if depth > MAX_MOUNT_DEPTH:
-            return out
-        for param_node, targets in self.aliases.items():
-            for target, call_line in targets:
-                if target == node:
-                    for key, path, reg in self.resolved_entries(param_node, depth + 1):
-                        out.append(((call_line, key[0], key[2]), path, reg))
+        if depth <= MAX_MOUNT_DEPTH:
+            for param_node, call_line in self.passed_to.get(node, ()):
+                for key, path, reg in self.resolved_entries(param_node, depth + 1):
+                    out.append(((call_line, key[0], key[2]), path, reg))
         out.sort(key=lambda e: e[0])
+        if depth == 0:
+            self._resolved[node] = out
         return out
 
     # ------------------------------------------------------------ classification
