@@ -33,7 +33,8 @@ TLS_VERIFY = Rule(
     docs=make_docs(
         what=(
             "Flags `rejectUnauthorized: false` in any options object (https, tls, axios agents, database "
-            "`ssl` blocks), `strictSSL: false` (request), `insecure: true` in got's `https` options, and "
+            "`ssl` blocks), `strictSSL: false` (request), `insecure: true` in got's `https` options, a "
+            "`checkServerIdentity` that accepts every host (`() => undefined`), and "
             "`process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0'`."
         ),
         why=(
@@ -93,7 +94,7 @@ _FIX_VERIFY = "Keep verification on; trust a private CA with the `ca` option ins
 _WEAK_VERSIONS = frozenset({"tlsv1", "tlsv1.0", "tlsv1.1", "sslv3"})
 _WEAK_METHODS = frozenset({"tlsv1_method", "tlsv1_1_method", "sslv3_method", "sslv23_method", "tlsv1_client_method", "tlsv1_server_method"})
 
-_PAIR_KEYS = '"rejectUnauthorized" "strictSSL" "insecure" "minVersion" "secureProtocol"'
+_PAIR_KEYS = '"rejectUnauthorized" "strictSSL" "insecure" "minVersion" "secureProtocol" "checkServerIdentity"'
 _PAIRS_QUERY = f"""
 (pair key: (property_identifier) @key (#any-of? @key {_PAIR_KEYS})) @pair
 (pair key: (string (string_fragment) @key) (#any-of? @key {_PAIR_KEYS})) @pair
@@ -121,6 +122,13 @@ def _pairs(ctx: FileContext, caps: dict[str, list[ts.Node]]) -> Iterator[Finding
             k = parent_pair.child_by_field_name("key")
             if k is not None and ctx.text(k).strip("'\"") == "https":
                 yield ctx.finding(TLS_VERIFY, pair, "TLS certificate verification disabled (`https.insecure: true`)", _FIX_VERIFY)
+    elif key == "checkServerIdentity" and value is not None and _accepts_any_host(ctx, value):
+        yield ctx.finding(
+            TLS_VERIFY,
+            pair,
+            "Hostname verification disabled (`checkServerIdentity` accepts every certificate)",
+            "Remove the override, or call `tls.checkServerIdentity(host, cert)` and add checks on top.",
+        )
     elif key == "minVersion":
         if isinstance(lit, str) and lit.lower() in _WEAK_VERSIONS:
             yield ctx.finding(WEAK_TLS, pair, f"Deprecated TLS version allowed (`minVersion: '{lit}'`)", "Use `minVersion: 'TLSv1.2'` or higher.")
@@ -132,6 +140,28 @@ def _pairs(ctx: FileContext, caps: dict[str, list[ts.Node]]) -> Iterator[Finding
                 f"Deprecated TLS protocol method `{lit}`",
                 "Drop `secureProtocol` and set `minVersion: 'TLSv1.2'`.",
             )
+
+
+def _accepts_any_host(ctx: FileContext, fn: ts.Node) -> bool:
+    """`() => undefined`, `() => {}`, `function () { return null; }`: no error ever returned."""
+    if fn.type not in ("arrow_function", "function_expression", "function"):
+        return False
+    body = fn.child_by_field_name("body")
+    if body is None:
+        return False
+    if body.type in ("undefined", "null"):
+        return True
+    if body.type == "identifier":
+        return ctx.text(body) == "undefined"
+    if body.type != "statement_block":
+        return False
+    statements = [c for c in body.named_children if c.type != "comment"]
+    if not statements:
+        return True
+    if len(statements) == 1 and statements[0].type == "return_statement":
+        value = statements[0].named_children[0] if statements[0].named_children else None
+        return value is None or value.type in ("undefined", "null") or ctx.text(value) == "undefined"
+    return False
 
 
 def _env(ctx: FileContext, caps: dict[str, list[ts.Node]]) -> Iterator[Finding]:
