@@ -241,3 +241,32 @@ def test_app_factory_with_helmet_and_error_handler_from_other_files(tmp_path: Pa
     assert not [f for f in result.findings if f.rule_id in ("NW401", "NW450", "NW451")]
     (tmp_path / "app.js").write_text((tmp_path / "app.js").read_text().replace("  security(app);\n", "").replace("  errors(app);\n", ""))
     assert {f.rule_id for f in scan_app(tmp_path).findings if f.rule_id.startswith("NW4")} >= {"NW401", "NW450", "NW451"}
+
+
+def test_koa_custom_guards_and_nested_router_prefixes(tmp_path: Path) -> None:
+    (tmp_path / "app.js").write_text(
+        "const Koa = require('koa');\n"
+        "const Router = require('@koa/router');\n"
+        "const app = new Koa();\n"
+        "const api = new Router({ prefix: '/api' });\n"
+        "const admin = new Router();\n"
+        "async function requireUser(ctx, next) {\n"
+        "  if (!ctx.state.user) {\n"
+        "    ctx.throw(401, 'login required');\n"
+        "  }\n"
+        "  await next();\n"
+        "}\n"
+        "const requireAdmin = async (ctx, next) => {\n"
+        "  if (ctx.state.user.role !== 'admin') ctx.throw(403);\n"
+        "  await next();\n"
+        "};\n"
+        "admin.delete('/users/:id', requireAdmin, async (ctx) => { ctx.status = 204; });\n"
+        "api.use(requireUser);\n"
+        "api.use('/admin', admin.routes());\n"
+        "api.get('/me', async (ctx) => { ctx.body = ctx.state.user; });\n"
+        "app.use(api.routes());\n"
+    )
+    assert table(link(tmp_path).model.routes) == {
+        ("DELETE", "/api/admin/users/:id"): ("app.js", 16, prot(authentication="requireUser", authorization="requireAdmin")),
+        ("GET", "/api/me"): ("app.js", 19, prot(authentication="requireUser")),
+    }
