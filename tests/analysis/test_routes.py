@@ -270,3 +270,20 @@ def test_koa_custom_guards_and_nested_router_prefixes(tmp_path: Path) -> None:
         ("DELETE", "/api/admin/users/:id"): ("app.js", 16, prot(authentication="requireUser", authorization="requireAdmin")),
         ("GET", "/api/me"): ("app.js", 19, prot(authentication="requireUser")),
     }
+
+
+def test_all_star_with_next_is_middleware(tmp_path: Path) -> None:
+    (tmp_path / "app.js").write_text(
+        "const express = require('express');\n"
+        "const app = express();\n"
+        "app.get('/health', (req, res) => res.end());\n"
+        "app.all('*', function requireUser(req, res, next) {\n"
+        "  if (!req.user) return res.sendStatus(401);\n"
+        "  next();\n"
+        "});\n"
+        "app.post('/notes', (req, res) => res.end());\n"
+    )
+    assert table(link(tmp_path).model.routes) == {
+        ("GET", "/health"): ("app.js", 3, prot()),
+        ("POST", "/notes"): ("app.js", 8, prot(authentication="requireUser")),
+    }

@@ -250,6 +250,8 @@ class _Builder:
             if method in ("disable", "set", "enable"):
                 continue
             sub = reg.path or ""
+            if method == "all" and sub in ("*", "/*", "/*splat", "/{*splat}", "(.*)", "/(.*)") and reg.args and all(a.nparams >= 3 or a.kind not in ("inline", "local") for a in reg.args):
+                method, sub = "use", ""  # app.all('*', guard): middleware for every later route
             if method in ("use", "register"):
                 mws: list[tuple[str, Middleware]] = []
                 reg_prefix = prefix + sub

@@ -188,6 +188,9 @@ def mwref(w: FileWalker, n: ts.Node, v: Value, scope: Scope) -> MwRef:
     if v.func:
         nparams = w.functions[v.func].params if v.func in w.functions else ()
         kind = "inline" if n.type in FUNCTION_TYPES else "local"
+        fname = n.child_by_field_name("name") if n.type in FUNCTION_TYPES else None
+        if fname is not None:
+            text = w.text(fname)  # a named function expression is shown by its name
         return MwRef(kind, name=v.func, qn=v.qn, line=line, col=col, text=text, nparams=len(nparams))
     wrapped = unwrap_handler(w, n, v, scope)
     if wrapped is not None:
