@@ -51,6 +51,7 @@ _QUERY_TEXT = f"""
 (call_expression function: (member_expression property: (property_identifier) @fn) {_any_of("fn", _METHOD_NAMES + ["Router"])})
 (call_expression function: (member_expression object: (identifier) @app property: (property_identifier) @route) {_any_of("app", list(_APP_RECEIVERS))} {_any_of("route", _ROUTE_METHODS)})
 (new_expression constructor: (identifier) @fn (#any-of? @fn "RegExp" "Function" "Script" "Koa" "Router" "KoaRouter"))
+(pair key: (property_identifier) @gql (#any-of? @gql "Query" "Mutation"))
 """
 _IMPORT_QUERY = """
 (import_statement source: (string) @spec)
@@ -140,7 +141,7 @@ def extract_facts(path: str, source: bytes, tree: ts.Tree, lang: Lang, *, force:
     """
     caps = ts.QueryCursor(_query(lang)).captures(tree.root_node)
     imports, unresolved = _imports(caps, source)
-    app_related = "app" in caps or "deco" in caps or any(_app_node(n, source) for n in caps.get("obj", ())) or any(_framework_node(n, source) for n in caps.get("fn", ()))
+    app_related = "app" in caps or "deco" in caps or "gql" in caps or any(_app_node(n, source) for n in caps.get("obj", ())) or any(_framework_node(n, source) for n in caps.get("fn", ()))
     positions = sorted(
         n.start_byte for name, nodes in caps.items() if name not in _IMPORT_CAPTURES for n in nodes if name != "obj" or _app_node(n, source)
     )

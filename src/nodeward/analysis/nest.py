@@ -125,7 +125,7 @@ def param_decorator(w: FileWalker, p: ts.Node) -> str:
 
 
 def nest_param(w: FileWalker, deco: str, p: ts.Node) -> Value:
-    part = {"Body": "body", "Query": "query", "Param": "params", "Headers": "headers", "Cookies": "cookies", "UploadedFile": "files"}.get(deco)
+    part = {"Body": "body", "Query": "query", "Param": "params", "Headers": "headers", "Cookies": "cookies", "UploadedFile": "files", "Args": "params"}.get(deco)
     if deco in ("Req", "Request"):
         return Value(role="req")
     if deco in ("Res", "Response"):

@@ -68,6 +68,7 @@ _ROLE_NAMES = {"req": "req", "request": "req", "ctx": "ctx", "context": "ctx", "
 _STRING_METHODS_CLEAN = frozenset({"length", "indexOf", "lastIndexOf", "startsWith", "endsWith", "includes", "test", "localeCompare", "search", "charCodeAt", "codePointAt"})
 _AUTH_MARKERS = ("user", "userId", "userID", "loggedIn", "isLoggedIn", "authenticated", "account", "uid")
 _ROLE_MARKERS = frozenset({"role", "roles", "isAdmin", "admin", "permissions", "permission", "scope", "scopes", "groups", "can", "hasRole", "hasPermission", "isOwner"})
+_GRAPHQL_ROOTS = frozenset({"Query", "Mutation", "Subscription"})
 _STRING_CLEAN = frozenset({"nosql", "proto"})
 """A string built by concatenation or a template cannot carry query operators or keys."""
 _FIXED_TARGET = re.compile(r"^(?:https?://[^/\s'\"`]+/|/[^/\\])")
@@ -617,7 +618,13 @@ class FileWalker:
             self.expr(c, scope)
         return Value()
 
-    def object_literal(self, node: ts.Node, scope: Scope) -> Value:
+    def _resolver_hints(self, fn: ts.Node, name: str) -> dict[int, Value]:
+        """GraphQL resolvers `(parent, args, context, info)`: `args` is client input (typed
+        scalars, so not a NoSQL-operator or prototype-pollution source)."""
+        label = Label("src", "args", frozenset({"nosql", "proto"}), (self.step(fn, f"GraphQL arguments of resolver `{name}`"),))
+        return {1: Value((label,), role="reqpart")}
+
+    def object_literal(self, node: ts.Node, scope: Scope, resolvers: bool = False) -> Value:
         out = Value(is_obj=True)
         parts: list[Taint] = []
         for c in node.named_children:
@@ -625,7 +632,12 @@ class FileWalker:
                 key = c.child_by_field_name("key")
                 val = c.child_by_field_name("value")
                 kname = (self._string_value(key) or self.text(key)) if key is not None else ""
-                v = self.expr(val, scope, name_hint=kname)
+                if val is not None and val.type == "object" and kname in _GRAPHQL_ROOTS:
+                    v = self.object_literal(val, scope, resolvers=True)
+                elif resolvers and val is not None and val.type in FUNCTION_TYPES:
+                    v = Value(func=self.function(val, scope, kname, self._resolver_hints(val, kname)))
+                else:
+                    v = self.expr(val, scope, name_hint=kname)
                 out.fields[kname] = v.taint
                 if v.func:
                     out.fieldfuncs[kname] = v.func
@@ -646,7 +658,7 @@ class FileWalker:
             elif c.type == "method_definition":
                 mname_node = c.child_by_field_name("name")
                 mname = self.text(mname_node) if mname_node is not None else "@m"
-                out.fieldfuncs[mname] = self.function(c, scope, mname)
+                out.fieldfuncs[mname] = self.function(c, scope, mname, self._resolver_hints(c, mname) if resolvers else None)
         out.taint = union(*parts)
         return out
 
