@@ -29,7 +29,7 @@ __all__ = [
 ]
 
 
-FACTS_VERSION = 2
+FACTS_VERSION = 3
 """Bumped whenever the walker's output changes meaning; cached facts of another version are
 re-extracted by the linker instead of being trusted."""
 
