@@ -30,6 +30,7 @@ FuncRef = tuple[str, str]
 
 @dataclass(frozen=True, slots=True)
 class Middleware:
+    """One middleware of a route's chain, with what it protects and where it is registered."""
     name: str
     categories: tuple[str, ...]
     """Any of authentication, authorization, validation, rate_limit, csrf, helmet, session,
@@ -44,6 +45,7 @@ class Middleware:
 
 @dataclass(frozen=True, slots=True)
 class Route:
+    """One HTTP route: method, full path, handler, ordered middleware and the protections found."""
     method: str
     path: str
     file: str
@@ -65,6 +67,7 @@ class Route:
 
 @dataclass(frozen=True, slots=True)
 class AppInfo:
+    """Per-app facts the configuration rules judge (global middleware, error handler, x-powered-by)."""
     kind: str
     path: str
     line: int
@@ -78,6 +81,7 @@ class AppInfo:
 
 @dataclass
 class AppModel:
+    """Every route and app of a project."""
     routes: list[Route] = field(default_factory=list)
     apps: list[AppInfo] = field(default_factory=list)
 
@@ -110,6 +114,7 @@ class _Builder:
 
     # ------------------------------------------------------------ nodes
     def node_for(self, path: str, recv: tuple[str, str, str]) -> Node | None:
+        """The graph node a registration's receiver stands for, or None."""
         kind, a, b = recv
         if kind == "inst":
             return ("inst", path, a)
@@ -122,6 +127,7 @@ class _Builder:
         return None
 
     def import_node(self, path: str, spec: str, member: str, depth: int = 0) -> Node | None:
+        """The app/router (or function) an imported binding resolves to, following re-exports."""
         target = self.resolve_import(spec, path)
         if target is None or depth > 8:
             return None
@@ -141,6 +147,7 @@ class _Builder:
         return None
 
     def collect(self) -> None:
+        """Index every registration by node, and every call that passes an app to a function."""
         for path, ff in self.facts.items():
             for reg in ff.routes:
                 node = self.node_for(path, reg.recv)
@@ -181,6 +188,7 @@ class _Builder:
 
     # ------------------------------------------------------------ classification
     def function_of(self, path: str, ref: MwRef) -> FuncFacts | None:
+        """The function facts behind a middleware reference (factories yield the function they return)."""
         ff = self.facts.get(path)
         if ff is None:
             return None
@@ -206,6 +214,7 @@ class _Builder:
         return fn
 
     def classify(self, path: str, ref: MwRef, scope: str) -> list[Middleware]:
+        """What a middleware protects: package tables first, then its body, then its name."""
         name = ref.text
         if ref.category:
             return [Middleware(name, (ref.category,), path, ref.line, scope, f"`{ref.qn or ref.text}`", ref.option)]
@@ -227,6 +236,7 @@ class _Builder:
 
     # ------------------------------------------------------------ traversal
     def child_node(self, path: str, ref: MwRef) -> Node | None:
+        """The router a `use()` argument mounts, or None when it is plain middleware."""
         if ref.kind == "inst" and ref.recv is not None:
             return self.node_for(path, ref.recv)
         if ref.kind == "import":

@@ -21,6 +21,7 @@ __all__ = ["commonjs_export", "export_statement", "import_statement"]
 
 
 def import_statement(w: FileWalker, node: ts.Node, scope: Scope) -> None:
+    """Bind ES import names to their module and record the import."""
     src = node.child_by_field_name("source")
     spec = w._string_value(src)
     if spec is None:
@@ -51,6 +52,7 @@ def import_statement(w: FileWalker, node: ts.Node, scope: Scope) -> None:
 
 
 def export_statement(w: FileWalker, node: ts.Node, scope: Scope) -> None:
+    """Record ES exports: declarations, `export default`, export lists and re-exports."""
     src = node.child_by_field_name("source")
     spec = w._string_value(src) if src is not None else None
     if spec is not None:

@@ -61,6 +61,7 @@ class Label:
 
     @property
     def ident(self) -> tuple[str, str, frozenset[str]]:
+        """The identity used to de-duplicate labels (the trace is not part of it)."""
         return (self.origin, self.key, self.cleaned)
 
 
@@ -74,6 +75,7 @@ Recv = tuple[str, str, str]
 
 @dataclass(frozen=True, slots=True)
 class SinkEvent:
+    """A value with symbolic taint reaching a sink of some kind at one place."""
     kind: str
     """Sink kind: command, code, sql, nosql, path, ssrf, redirect, xss, proto, regex, deser."""
     labels: Taint
@@ -111,6 +113,7 @@ class GuardInfo:
 
 @dataclass(frozen=True, slots=True)
 class FuncFacts:
+    """The summary of one function: sinks, calls, returns, and what it checks as middleware."""
     key: str
     name: str
     line: int
@@ -153,6 +156,7 @@ class MwRef:
 
 @dataclass(frozen=True, slots=True)
 class RouteReg:
+    """One registration call (`app.get`, `router.use`, a NestJS handler ...) in source order."""
     recv: Recv
     method: str
     """HTTP method in lower case, `all`, `use`, `register` or `disable`/`set`."""
@@ -167,6 +171,7 @@ class RouteReg:
 
 @dataclass(frozen=True, slots=True)
 class Instance:
+    """An app or router created in this file."""
     kind: str
     """express-app, express-router, koa-app, koa-router, fastify."""
     line: int
@@ -177,6 +182,7 @@ class Instance:
 
 @dataclass(frozen=True, slots=True)
 class Import:
+    """One import or require of a module specifier."""
     spec: str
     line: int
     dynamic: bool = False
@@ -184,6 +190,7 @@ class Import:
 
 @dataclass(frozen=True, slots=True)
 class Export:
+    """What an exported name refers to in this file, or which module re-exports it."""
     kind: str
     """local (a = local key/name) or reexport (a = spec, b = name; b='*' for export *)."""
     a: str
@@ -192,6 +199,7 @@ class Export:
 
 @dataclass(frozen=True, slots=True)
 class FileFacts:
+    """Everything the linker needs from one file."""
     path: str
     imports: tuple[Import, ...] = ()
     exports: dict[str, Export] = field(default_factory=dict)

@@ -37,6 +37,7 @@ _NON_CODE = (".json", ".css", ".scss", ".svg", ".png", ".node", ".html", ".txt",
 
 @dataclass
 class LinkedProject:
+    """The linked model shared by `scan` (rules) and `routes` (the table)."""
     facts: dict[str, FileFacts]
     resolver: Resolver
     taint: TaintLinker
@@ -57,6 +58,7 @@ class _Callees:
         self._loaded: set[str] = set()
 
     def resolve_import(self, spec: str, importer: str) -> str | None:
+        """The project file an import specifier names, or None for packages."""
         return self.resolver.resolve(spec, importer)
 
     def __call__(self, path: str, callee: tuple[str, str, str]) -> FuncRef | None:
@@ -72,6 +74,7 @@ class _Callees:
         return self.export(target, member, 0)
 
     def export(self, file: str, member: str, hops: int) -> FuncRef | None:
+        """The function an exported member path names in `file`, following re-exports."""
         ff = self.facts.get(file)
         if (ff is None or not ff.walked) and self.loader is not None and file not in self._loaded:
             self._loaded.add(file)

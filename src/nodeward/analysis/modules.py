@@ -71,6 +71,7 @@ def _export_target(exports: object) -> str | None:
 
 @dataclass
 class Resolver:
+    """Resolves specifiers for one project (memoised per importing folder)."""
     root: Path
     files: frozenset[str]
     """Every JS/TS file of the project (relative POSIX paths)."""
@@ -82,6 +83,7 @@ class Resolver:
 
     @classmethod
     def for_project(cls, root: Path, files: Iterable[str], manifests: Iterable[str]) -> Resolver:
+        """A resolver knowing the project's files, workspace packages and tsconfig paths."""
         r = cls(root, frozenset(files))
         for rel in manifests:
             name = rel.rsplit("/", 1)[-1]

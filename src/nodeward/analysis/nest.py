@@ -115,6 +115,7 @@ def nest_route(w: FileWalker, cname: str, prefix: str, class_decos: list[Decorat
 
 
 def param_decorator(w: FileWalker, p: ts.Node) -> str:
+    """The name of a parameter's decorator (`Body` for `@Body() dto`), or ''."""
     for c in p.children:
         if c.type == "decorator":
             for cc in c.named_children:
@@ -125,6 +126,7 @@ def param_decorator(w: FileWalker, p: ts.Node) -> str:
 
 
 def nest_param(w: FileWalker, deco: str, p: ts.Node) -> Value:
+    """The value a decorated handler parameter holds (`@Body()` is request data)."""
     part = {"Body": "body", "Query": "query", "Param": "params", "Headers": "headers", "Cookies": "cookies", "UploadedFile": "files", "Args": "params"}.get(deco)
     if deco in ("Req", "Request"):
         return Value(role="req")

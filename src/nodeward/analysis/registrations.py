@@ -24,6 +24,7 @@ __all__ = ["handler_hints", "is_registration", "mwref", "record", "route_object"
 
 
 def is_registration(w: FileWalker, method: str, arg_nodes: list[ts.Node]) -> bool:
+    """Whether `recv.method(args)` registers a route or middleware (not `map.get(key)`)."""
     if method in HTTP_METHODS:
         if len(arg_nodes) < 2 and method == "get":
             return False
@@ -45,6 +46,7 @@ def is_registration(w: FileWalker, method: str, arg_nodes: list[ts.Node]) -> boo
 
 
 def handler_hints(w: FileWalker, rv: Value) -> dict[int, Value]:
+    """How to bind the parameters of inline handlers for this app/router's framework."""
     assert rv.recv is not None
     recv = rv.recv
     kind = w.instances[recv[1]].kind if recv[0] == "inst" and recv[1] in w.instances else ""
@@ -56,6 +58,7 @@ def handler_hints(w: FileWalker, rv: Value) -> dict[int, Value]:
 
 
 def record(w: FileWalker, rv: Value, method: str, arg_nodes: list[ts.Node], args: list[Value], node: ts.Node, scope: Scope) -> None:
+    """Record one registration with its path (prefixes from `route()`) and argument references."""
     assert rv.recv is not None
     path: str | None = rv.route_path
     rest = list(zip(arg_nodes, args, strict=False))
@@ -181,6 +184,7 @@ def _display(w: FileWalker, n: ts.Node, qn: str) -> str:
 
 
 def mwref(w: FileWalker, n: ts.Node, v: Value, scope: Scope) -> MwRef:
+    """A reference to one registration argument: instance, function, import or package call."""
     line, col = n.start_point[0] + 1, n.start_point[1] + 1
     text = _display(w, n, v.qn)
     if v.recv is not None:

@@ -29,6 +29,7 @@ _HEADERS = {"authentication": "AUTHN", "authorization": "AUTHZ", "validation": "
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The `routes` subcommand's flags (discovery flags are shared with `scan`)."""
     p.add_argument("path", help="project folder or file")
     add_scan_options(p)
     g = p.add_argument_group("output")
@@ -76,6 +77,7 @@ def _cell(m: Middleware | None) -> str:
 
 
 def render_text(routes: list[Route], verbose: bool = False) -> str:
+    """The text table (and, verbose, each route's middleware chain)."""
     if not routes:
         return "No routes found.\n"
     rows = [["METHOD", "PATH", "HANDLER", *(_HEADERS[c] for c in PROTECTIONS)]]
@@ -102,6 +104,7 @@ def _sort_key(r: Route) -> tuple[str, str, str, int]:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Discover, extract facts (cached), link, and print the route table."""
     root = Path(args.path)
     if not root.exists():
         raise UsageError(f"{args.path}: no such file or directory")

@@ -22,6 +22,7 @@ _ADMIN = re.compile(r"(^|/)(admin|administration|manage|management|internal|supe
 
 
 def is_login_like(route: Route) -> bool:
+    """POST/PUT on a login, token, password-reset or OTP path."""
     return route.method in ("POST", "PUT") and bool(_LOGIN.search(route.path))
 
 
@@ -221,6 +222,7 @@ def _at(rule: Rule, route: Route, message: str, fix: str) -> Finding:
 
 
 def check_routes(model: AppModel, reads_body: dict[tuple[str, str], bool]) -> list[Finding]:
+    """Route protection findings (NW211, NW510-NW513) over the linked route table."""
     out: list[Finding] = []
     routes = model.routes
     any_auth = any(r.protections.get("authentication") for r in routes)

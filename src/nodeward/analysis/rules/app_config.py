@@ -178,6 +178,7 @@ def _app_findings(app: AppInfo, route_count: int) -> list[Finding]:
 
 
 def check_apps(model: AppModel, apps: Iterable[AppInfo] | None = None) -> list[Finding]:
+    """Configuration findings (NW401, NW450-NW452) for every app."""
     out: list[Finding] = []
     for app in apps if apps is not None else model.apps:
         count = sum(1 for r in model.routes if r.app == f"{app.path}:{app.line}")

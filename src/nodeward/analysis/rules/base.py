@@ -71,6 +71,7 @@ def redact_secrets(findings: list[Finding]) -> list[Finding]:
     cache: dict[str, str] = {}
 
     def clean(text: str) -> str:
+        """The text with detected secrets redacted (memoised)."""
         if not text:
             return text
         if text not in cache:

@@ -29,6 +29,7 @@ UNANALYSED = ("?", "?")
 
 @dataclass(frozen=True, slots=True)
 class Flow:
+    """A value reaching a sink: where it came from, the steps, and the sink."""
     kind: str
     label: Label
     """The resolved source (origin `src`) or parameter (origin `param`) label."""
@@ -64,16 +65,19 @@ class TaintLinker:
         self._children: dict[str, dict[str, list[str]]] = {}
 
     def func(self, ref: FuncRef) -> FuncFacts | None:
+        """The facts of a function, or None."""
         ff = self.facts.get(ref[0])
         return ff.functions.get(ref[1]) if ff is not None else None
 
     def callee(self, path: str, call: CallEvent, lazy: bool = True) -> FuncRef | None:
+        """The function a call resolves to (memoised); `lazy` may walk skipped files."""
         key = (path, call.callee, lazy)
         if key not in self._callee_cache:
             self._callee_cache[key] = (self._resolve_lazily if lazy else self._resolve_callee)(path, call.callee)
         return self._callee_cache[key]
 
     def descendants(self, path: str, key: str) -> list[str]:
+        """Keys of the functions nested in `key` (closures share its variables)."""
         kids = self._children.get(path)
         if kids is None:
             kids = {}

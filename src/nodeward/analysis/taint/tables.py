@@ -32,6 +32,7 @@ ALL_KINDS = frozenset(
 
 @dataclass(frozen=True, slots=True)
 class SinkSpec:
+    """Which arguments of a sink function are dangerous, and for which kind."""
     kind: str
     args: tuple[int, ...]
     """Argument positions that are the sink; (-1,) means every argument."""

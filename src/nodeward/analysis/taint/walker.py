@@ -106,6 +106,7 @@ class _Ctx:
 
 
 class Scope:
+    """A lexical scope: variables of one function (or the module), chained to the enclosing one."""
     __slots__ = ("vars", "parent", "ctx")
 
     def __init__(self, parent: Scope | None, ctx: _Ctx) -> None:
@@ -114,6 +115,7 @@ class Scope:
         self.ctx = ctx
 
     def lookup(self, name: str) -> Value | None:
+        """The value bound to `name` here or in an enclosing scope."""
         scope: Scope | None = self
         while scope is not None:
             v = scope.vars.get(name)
@@ -123,6 +125,7 @@ class Scope:
         return None
 
     def assign(self, name: str, value: Value) -> None:
+        """Rebind `name` where it is declared (or here when it is not)."""
         scope: Scope | None = self
         while scope is not None:
             if name in scope.vars:
@@ -154,9 +157,11 @@ class FileWalker:
 
     # ---------------------------------------------------------------- helpers
     def text(self, node: ts.Node) -> str:
+        """The source text of a node."""
         return self.source[node.start_byte : node.end_byte].decode("utf-8", "replace")
 
     def step(self, node: ts.Node, message: str) -> Step:
+        """A trace step at a node, quoting its first line."""
         line = node.start_point[0]
         snippet = self.text(node).split("\n", 1)[0][:160]
         return Step(self.path, line + 1, node.start_point[1] + 1, message, snippet)
@@ -219,6 +224,7 @@ class FileWalker:
                 scope.vars[self.text(name)] = Value(func="?" + self.text(name))
 
     def stmt(self, node: ts.Node, scope: Scope) -> None:
+        """Walk one statement (depth-bounded)."""
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
@@ -298,6 +304,7 @@ class FileWalker:
 
     # ---------------------------------------------------------------- binding
     def bind(self, pattern: ts.Node, v: Value, scope: Scope, *, declare: bool, node: ts.Node, what: str = "assigned to") -> None:
+        """Bind a declaration or assignment pattern (identifiers, destructuring, defaults)."""
         t = pattern.type
         if t == "identifier":
             name = self.text(pattern)
@@ -353,6 +360,7 @@ class FileWalker:
             self.assign_target(pattern, v, scope, node)
 
     def bind_name(self, name: str, v: Value, scope: Scope, declare: bool, node: ts.Node) -> None:
+        """Bind one destructured name, recording the step."""
         if v.taint:
             v = self._copy(v, extend(v.taint, self.step(node, f"destructured into `{name}`")))
         if declare:
@@ -446,6 +454,7 @@ class FileWalker:
 
     # ---------------------------------------------------------------- expressions
     def expr(self, node: ts.Node | None, scope: Scope, name_hint: str = "") -> Value:
+        """The abstract value of an expression (depth-bounded)."""
         if node is None:
             return Value()
         self._depth += 1
@@ -625,6 +634,7 @@ class FileWalker:
         return {1: Value((label,), role="reqpart")}
 
     def object_literal(self, node: ts.Node, scope: Scope, resolvers: bool = False) -> Value:
+        """An object literal: its fields' taint and functions (GraphQL resolver maps too)."""
         out = Value(is_obj=True)
         parts: list[Taint] = []
         for c in node.named_children:
@@ -664,6 +674,7 @@ class FileWalker:
 
     # ---------------------------------------------------------------- assignment targets
     def assign_target(self, left: ts.Node, v: Value, scope: Scope, node: ts.Node) -> None:
+        """Assignment to a member or subscript: exports, Koa `ctx.body`, `obj[a][b] = v`."""
         ctx = scope.ctx
         if left.type == "member_expression":
             path = self._member_path(left)
@@ -701,6 +712,7 @@ class FileWalker:
             ov.taint = union(ov.taint, v.taint)
 
     def sink(self, kind: str, taint: Taint, node: ts.Node, scope: Scope, callee: str) -> None:
+        """Record a sink event for the labels not already sanitised for this kind."""
         live = tuple(lb for lb in taint if kind not in lb.cleaned)
         if live:
             scope.ctx.sinks.append(SinkEvent(kind, live, self.step(node, f"reaches `{callee}`"), callee))
@@ -728,6 +740,7 @@ class FileWalker:
         return [c for c in args.named_children if c.type != "comment"]
 
     def call(self, node: ts.Node, scope: Scope, name_hint: str) -> Value:
+        """A call: imports, route registrations, sinks, sanitizers, validators and project calls."""
         ctx = scope.ctx
         args_node = node.child_by_field_name("arguments")
         if args_node is not None and args_node.type == "template_string":
@@ -957,6 +970,7 @@ class FileWalker:
         return Value(qn=f"{qn}()" if qn else "")
 
     def new(self, node: ts.Node, scope: Scope, name_hint: str) -> Value:
+        """A `new` expression: app/router constructors, `RegExp`/`Function` sinks, class instances."""
         ctor = node.child_by_field_name("constructor")
         cv = self.expr(ctor, scope)
         arg_nodes = self._args(node)
@@ -1057,6 +1071,7 @@ class FileWalker:
         return [c for c in params.named_children if c.type not in ("comment",)]
 
     def function(self, node: ts.Node, scope: Scope, name: str, hints: dict[int, Value] | None = None, class_name: str = "") -> str:
+        """Analyse a function as its own unit and store its summary; returns its key."""
         key = self._unique_key(name, node)
         params = self._params(node)
         names: list[str] = []
@@ -1147,6 +1162,7 @@ class FileWalker:
                 self.class_fields.setdefault(cname, {})[self.text(pat)] = Value(cls=cls)
 
     def class_decl(self, node: ts.Node, scope: Scope, name_hint: str = "") -> Value:
+        """Analyse a class's methods (and NestJS controller routes)."""
         name_node = node.child_by_field_name("name")
         cname = self.text(name_node) if name_node is not None else (name_hint or f"@class{node.start_point[0] + 1}")
         body = node.child_by_field_name("body")
