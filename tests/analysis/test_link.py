@@ -59,3 +59,15 @@ def test_imported_packages_and_counts(tmp_path: Path) -> None:
 def test_extract_facts_is_none_for_files_without_anything() -> None:
     src = b"const x = 1 + 2;\n"
     assert extract_facts("x.js", src, parse(src, "javascript"), "javascript") is None
+
+
+def test_type_only_imports_load_no_package(tmp_path: Path) -> None:
+    (tmp_path / "a.ts").write_text(
+        "import type { Request } from 'express';\n"
+        "import {\n  Pool,\n} from 'pg';\n"
+        "export type { Options } from 'cors';\n"
+        "export const handler = (req: Request) => new Pool();\n"
+    )
+    project = discover(tmp_path, Config(use_cache=False, jobs=1))
+    out = analyze_project(project, dict(run_sast(project).facts))
+    assert dict(out.imported_packages) == {"pg": ("a.ts",)}

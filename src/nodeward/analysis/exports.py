@@ -17,16 +17,21 @@ from nodeward.analysis.taint.values import Value
 if TYPE_CHECKING:
     from nodeward.analysis.taint.walker import FileWalker, Scope
 
-__all__ = ["commonjs_export", "export_statement", "import_statement"]
+__all__ = ["commonjs_export", "export_statement", "import_statement", "is_type_only"]
+
+
+def is_type_only(statement: ts.Node) -> bool:
+    """`import type {...}` / `export type {...} from`: TypeScript erases it, nothing is loaded."""
+    return any(c.type == "type" and not c.is_named for c in statement.children)
 
 
 def import_statement(w: FileWalker, node: ts.Node, scope: Scope) -> None:
     """Bind ES import names to their module and record the import."""
     src = node.child_by_field_name("source")
     spec = w._string_value(src)
-    if spec is None:
+    if spec is None or is_type_only(node):
         return
-    w.imports.append(Import(spec, node.start_point[0] + 1))
+    w.imports.append(Import(spec, src.start_point[0] + 1 if src is not None else node.start_point[0] + 1))
     qn = normalize_module(spec)
     for clause in node.named_children:
         if clause.type != "import_clause":
@@ -55,8 +60,8 @@ def export_statement(w: FileWalker, node: ts.Node, scope: Scope) -> None:
     """Record ES exports: declarations, `export default`, export lists and re-exports."""
     src = node.child_by_field_name("source")
     spec = w._string_value(src) if src is not None else None
-    if spec is not None:
-        w.imports.append(Import(spec, node.start_point[0] + 1))
+    if spec is not None and src is not None and not is_type_only(node):
+        w.imports.append(Import(spec, src.start_point[0] + 1))
     decl = node.child_by_field_name("declaration")
     value = node.child_by_field_name("value")
     is_default = any(c.type == "default" for c in node.children)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import tree_sitter as ts
 
+from nodeward.analysis.exports import is_type_only
 from nodeward.analysis.frameworks import REGISTRATION_METHODS
 from nodeward.analysis.ir import FileFacts, FuncFacts, Import
 from nodeward.analysis.taint.walker import FileWalker
@@ -90,6 +91,8 @@ def _imports(caps: dict[str, list[ts.Node]], source: bytes) -> tuple[list[Import
                 if name == "arg":
                     unresolved.append(line)
                 continue
+            if name == "spec" and node.parent is not None and is_type_only(node.parent):
+                continue  # `import type {...}`: erased at compile time, loads nothing
             call = node.parent.parent if node.parent is not None else None
             fn = call.child_by_field_name("function") if call is not None and call.type == "call_expression" else None
             imports.append(Import(spec, line, dynamic=fn is not None and fn.type == "import"))
