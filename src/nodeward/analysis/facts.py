@@ -25,7 +25,7 @@ WHOLE_FILE_BELOW = 64 * 1024
 """Files smaller than this are walked entirely once they hold any candidate."""
 
 _CALLED_NAMES = sorted(
-    {"exec", "execSync", "spawn", "spawnSync", "execFile", "execFileSync", "eval", "Function", "unserialize", "fetch", "axios", "got", "needle", "execa"}
+    {"exec", "execSync", "spawn", "spawnSync", "execFile", "execFileSync", "fork", "eval", "safeEval", "Function", "unserialize", "fetch", "axios", "got", "needle", "execa"}
     | {"readFile", "readFileSync", "writeFile", "writeFileSync", "createReadStream", "unlink", "unlinkSync"}
 )
 """Sink functions called by their bare name (destructured imports, globals)."""

@@ -104,3 +104,20 @@ app.get('/safe/params', async (req, res) => {
 });
 
 module.exports = app;
+
+// Dynamic require, fork and template names chosen by the request.
+app.get('/plugin', (req, res) => {
+  // ruleid: NW111
+  const plugin = require(`./plugins/${req.query.name}`);
+  res.json(plugin.describe());
+});
+
+app.get('/page', (req, res) => {
+  // ruleid: NW114
+  res.render(req.query.page);
+});
+
+app.get('/page/safe', (req, res) => {
+  // ok: NW114
+  res.render('page', { title: req.query.title });
+});

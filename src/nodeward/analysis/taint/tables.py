@@ -68,6 +68,9 @@ MODULE_SINKS: dict[str, SinkSpec] = {
     "execa.command": SinkSpec("command", (0,)),
     "execa.execaCommand": SinkSpec("command", (0,)),
     "eval": SinkSpec("code", (0,)),
+    "child_process.fork": SinkSpec("code", (0,)),
+    "safe-eval": SinkSpec("code", (0,)),
+    "vm2.VM.run": SinkSpec("code", (0,)),
     "Function": SinkSpec("code", (-1,)),
     "vm.runInNewContext": SinkSpec("code", (0,)),
     "vm.runInThisContext": SinkSpec("code", (0,)),
@@ -176,6 +179,7 @@ RES_SINKS: dict[str, SinkSpec] = {
     "location": SinkSpec("redirect", (0,)),
     "sendFile": SinkSpec("path", (0,)),
     "download": SinkSpec("path", (0,)),
+    "render": SinkSpec("path", (0,)),
 }
 """Methods of the response object (Express `res`, Koa `ctx`)."""
 

@@ -755,9 +755,10 @@ class FileWalker:
             if spec is None:
                 self.unresolved.append(node.start_point[0] + 1)
                 for a in arg_nodes:
-                    self.expr(a, scope)
+                    av = self.expr(a, scope)
+                    self.sink("code", av.taint, node, scope, "require" if fn_node.type != "import" else "import()")
                 return Value()
-            self.imports.append(Import(spec, node.start_point[0] + 1, dynamic=fn_node.type == "import"))
+            self.imports.append(Import(spec, arg_nodes[0].start_point[0] + 1, dynamic=fn_node.type == "import"))
             return Value(qn=normalize_module(spec), imp=(spec, ""))
         qn = fv.qn
         recv_role = rv.role if rv is not None else ""
