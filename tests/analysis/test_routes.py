@@ -287,3 +287,29 @@ def test_all_star_with_next_is_middleware(tmp_path: Path) -> None:
         ("GET", "/health"): ("app.js", 3, prot()),
         ("POST", "/notes"): ("app.js", 8, prot(authentication="requireUser")),
     }
+
+
+def test_ownership_check_in_handler_is_authorization(tmp_path: Path) -> None:
+    (tmp_path / "app.js").write_text(
+        "const express = require('express');\n"
+        "const Note = require('./note');\n"
+        "const app = express();\n"
+        "function requireUser(req, res, next) {\n"
+        "  if (!req.user) return res.status(401).end();\n"
+        "  next();\n"
+        "}\n"
+        "app.delete('/notes/:id', requireUser, async (req, res) => {\n"
+        "  const note = await Note.findById(req.params.id);\n"
+        "  if (note.ownerId !== req.user.id) {\n"
+        "    return res.status(403).end();\n"
+        "  }\n"
+        "  await note.deleteOne();\n"
+        "  res.status(204).end();\n"
+        "});\n"
+        "app.delete('/tags/:id', requireUser, async (req, res) => res.status(204).end());\n"
+    )
+    routes = {r.path: r for r in link(tmp_path).model.routes}
+    authz = routes["/notes/:id"].protections["authorization"]
+    assert authz is not None and authz.scope == "handler" and "ownership" in authz.evidence
+    assert routes["/tags/:id"].protections["authorization"] is None
+    assert {(f.rule_id, f.line) for f in scan_app(tmp_path).findings if f.rule_id == "NW513"} == {("NW513", 16)}

@@ -419,6 +419,10 @@ class FileWalker:
                 elif prop in _AUTH_MARKERS or obj.role == "user":
                     ctx.checks_auth = True
                     ctx.evidence = ctx.evidence or f"checks `{obj.role}.{prop}`"
+            if obj.role == "user" and prop in ("id", "_id", "sub", "userId", "uid", "email"):
+                return Value(role="userid")
+            if obj.role == "session" and prop in ("userId", "uid", "user_id"):
+                return Value(role="userid")
             return Value(role="user" if prop in _AUTH_MARKERS else "")
         if obj.role == "this" and ctx.class_name:
             fv = self.class_fields.get(ctx.class_name, {}).get(prop)
@@ -552,6 +556,11 @@ class FileWalker:
                             kinds = kinds | _FIXED_TARGET_CLEAN
                         taint = clean(taint, kinds)
                 return Value(taint, stringy=stringy)
+            if opt in ("===", "!==", "==", "!=") and ctx.in_condition and "userid" in (lv.role, rv.role):
+                # `note.ownerId !== req.user.id`: an ownership check, i.e. authorization.
+                ctx.checks_role = True
+                ctx.evidence = "checks ownership against the current user"
+                return Value()
             if opt in ("||", "&&", "??"):
                 out = Value(union(lv.taint, rv.taint), role=lv.role or rv.role)
                 out.fields = lv.fields or rv.fields
