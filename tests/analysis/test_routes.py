@@ -313,3 +313,25 @@ def test_ownership_check_in_handler_is_authorization(tmp_path: Path) -> None:
     assert authz is not None and authz.scope == "handler" and "ownership" in authz.evidence
     assert routes["/tags/:id"].protections["authorization"] is None
     assert {(f.rule_id, f.line) for f in scan_app(tmp_path).findings if f.rule_id == "NW513"} == {("NW513", 16)}
+
+
+def test_csrf_only_where_another_site_can_send_the_request(tmp_path: Path) -> None:
+    head = (
+        "const express = require('express');\n"
+        "const session = require('express-session');\n"
+        "const cors = require('cors');\n"
+        "const app = express();\n"
+    )
+    routes = (
+        "app.use(session({ secret: process.env.S, resave: false, saveUninitialized: false }));\n"
+        "app.post('/json', (req, res) => res.json({ n: req.body.n }));\n"
+        "app.post('/logout', (req, res) => res.end());\n"
+        "app.delete('/notes/:id', (req, res) => res.end());\n"
+    )
+    (tmp_path / "app.js").write_text(head + "app.use(express.json());\n" + routes)
+    found = {f.line for f in scan_app(tmp_path).findings if f.rule_id == "NW512"}
+    assert found == {7}  # only the body-less POST: a form can send it, a JSON body it cannot
+    (tmp_path / "app.js").write_text(head + "app.use(express.urlencoded({ extended: false }));\n" + routes)
+    assert {f.line for f in scan_app(tmp_path).findings if f.rule_id == "NW512"} == {6, 7}
+    (tmp_path / "app.js").write_text(head + "app.use(cors({ origin: true, credentials: true }));\n" + routes)
+    assert {f.line for f in scan_app(tmp_path).findings if f.rule_id == "NW512"} == {6, 7, 8}

@@ -183,6 +183,21 @@ def _display(w: FileWalker, n: ts.Node, qn: str) -> str:
     return w.text(n).split("\n", 1)[0][:120]
 
 
+def _any_origin_with_credentials(w: FileWalker, obj: ts.Node) -> bool:
+    """`cors({ origin: true | '*' | (o, cb) => cb(null, true), credentials: true })`."""
+    origin_any = False
+    for c in obj.named_children:
+        if c.type != "pair":
+            continue
+        key = c.child_by_field_name("key")
+        val = c.child_by_field_name("value")
+        if key is None or val is None:
+            continue
+        if w.text(key) == "origin" and (val.type == "true" or w._string_value(val) == "*" or val.type in FUNCTION_TYPES):
+            origin_any = True
+    return origin_any and w._object_flag(obj, "credentials")
+
+
 def mwref(w: FileWalker, n: ts.Node, v: Value, scope: Scope) -> MwRef:
     """A reference to one registration argument: instance, function, import or package call."""
     line, col = n.start_point[0] + 1, n.start_point[1] + 1
@@ -200,11 +215,15 @@ def mwref(w: FileWalker, n: ts.Node, v: Value, scope: Scope) -> MwRef:
     if wrapped is not None:
         return wrapped
     option = ""
+    category = classify_qn(v.qn)
     if n.type == "call_expression":
         inner = w._args(n)
         if inner and inner[0].type == "object":
             option = w._object_string_field(inner[0], "limit") or ""
-    category = classify_qn(v.qn)
+            if category == "cors" and _any_origin_with_credentials(w, inner[0]):
+                option = "any-origin-with-credentials"
+        if category == "body_parser" and not option:
+            option = "json" if v.qn.endswith(("json()", ".json")) else ""
     if v.imp is not None:
         return MwRef("import", name=v.imp[1], spec=v.imp[0], qn=v.qn, category=category, line=line, col=col, text=text, option=option)
     if n.type == "call_expression":
@@ -212,9 +231,9 @@ def mwref(w: FileWalker, n: ts.Node, v: Value, scope: Scope) -> MwRef:
         fn = n.child_by_field_name("function")
         fv = scope.lookup(w.text(fn)) if fn is not None and fn.type == "identifier" else None
         if fv is not None and fv.func:
-            return MwRef("call", name=fv.func, qn=v.qn, category=category, line=line, col=col, text=text)
+            return MwRef("call", name=fv.func, qn=v.qn, category=category, line=line, col=col, text=text, option=option)
         if fv is not None and fv.imp is not None:
-            return MwRef("call", name=fv.imp[1] or "default", spec=fv.imp[0], qn=v.qn, category=category, line=line, col=col, text=text)
+            return MwRef("call", name=fv.imp[1] or "default", spec=fv.imp[0], qn=v.qn, category=category, line=line, col=col, text=text, option=option)
     return MwRef("call" if n.type == "call_expression" else "value", qn=v.qn, category=category, line=line, col=col, text=text, option=option)
 
 # ---------------------------------------------------------------- functions and classes

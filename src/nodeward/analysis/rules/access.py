@@ -111,7 +111,7 @@ NO_CSRF = Rule(
     guide_section="CSRF",
     family="app",
     docs=make_docs(
-        what="Reports POST/PUT/PATCH/DELETE routes behind `express-session`/`cookie-session` with no CSRF middleware (`csurf`, `csrf-csrf`, `csrf-sync`, `lusca.csrf`, or a custom token check) in their chain.",
+        what="Reports state-changing routes behind `express-session`/`cookie-session` with no CSRF middleware (`csurf`, `csrf-csrf`, `csrf-sync`, `lusca.csrf`, or a custom token check) in their chain, when another site can trigger them: POST routes a plain form can reach (no body read, or a form-decoding body parser), and every method when CORS reflects any origin with credentials.",
         why="The browser attaches the session cookie to cross-site form posts, so another site can make a logged-in user change their data.",
         example="""
 const express = require('express');
@@ -221,6 +221,25 @@ def _at(rule: Rule, route: Route, message: str, fix: str) -> Finding:
     return finding_at(rule, route.reg_file or route.file, route.reg_line or route.line, route.reg_col or 1, snippet, message, fix, key=f"{route.method} {route.path}")
 
 
+def _csrf_reachable(r: Route, reads_body: dict[tuple[str, str], bool]) -> bool:
+    """Can another site make the browser send this request with the session cookie?
+
+    With a CORS policy reflecting any origin with credentials, always.  Otherwise only a
+    plain form can: POST only (PUT/PATCH/DELETE need a preflight), and if the handler reads a
+    body, only when a form-decoding parser (urlencoded, text, multipart) is in the chain; an API
+    that parses JSON only is out of a form's reach.
+    """
+    if any("cors" in m.categories and m.option == "any-origin-with-credentials" for m in r.middleware):
+        return True
+    if r.method != "POST":
+        return False
+    parsers = [m for m in r.middleware if "body_parser" in m.categories]
+    reads = r.handler_ref is not None and reads_body.get(r.handler_ref, False)
+    if not reads:
+        return True
+    return not parsers or any(m.option != "json" for m in parsers)
+
+
 def check_routes(model: AppModel, reads_body: dict[tuple[str, str], bool]) -> list[Finding]:
     """Route protection findings (NW211, NW510-NW513) over the linked route table."""
     out: list[Finding] = []
@@ -241,7 +260,7 @@ def check_routes(model: AppModel, reads_body: dict[tuple[str, str], bool]) -> li
         public = bool(_PUBLIC.search(r.path))
         if changing and any_auth and not public and not p.get("authentication") and not p.get("authorization"):
             out.append(_at(NO_AUTHN, r, f"`{r.method} {r.path}` changes state without authentication", "Put the app's authentication middleware in front of this route."))
-        if changing and any("session" in m.categories for m in r.middleware) and not p.get("csrf"):
+        if changing and any("session" in m.categories for m in r.middleware) and not p.get("csrf") and _csrf_reachable(r, reads_body):
             out.append(_at(NO_CSRF, r, f"`{r.method} {r.path}` uses a cookie session without CSRF protection", "Register csrf-sync/csrf-csrf (or lusca.csrf) before the routes, or use SameSite=strict cookies plus an origin check."))
         destructive = r.method == "DELETE" or (changing and bool(_ADMIN.search(r.path)))
         if destructive and not p.get("authorization"):
