@@ -330,8 +330,8 @@ def test_csrf_only_where_another_site_can_send_the_request(tmp_path: Path) -> No
     )
     (tmp_path / "app.js").write_text(head + "app.use(express.json());\n" + routes)
     found = {f.line for f in scan_app(tmp_path).findings if f.rule_id == "NW512"}
-    assert found == {7}  # only the body-less POST: a form can send it, a JSON body it cannot
+    assert found == {8}  # only the body-less POST: a form can send it, a JSON body it cannot
     (tmp_path / "app.js").write_text(head + "app.use(express.urlencoded({ extended: false }));\n" + routes)
-    assert {f.line for f in scan_app(tmp_path).findings if f.rule_id == "NW512"} == {6, 7}
+    assert {f.line for f in scan_app(tmp_path).findings if f.rule_id == "NW512"} == {7, 8}
     (tmp_path / "app.js").write_text(head + "app.use(cors({ origin: true, credentials: true }));\n" + routes)
-    assert {f.line for f in scan_app(tmp_path).findings if f.rule_id == "NW512"} == {6, 7, 8}
+    assert {f.line for f in scan_app(tmp_path).findings if f.rule_id == "NW512"} == {7, 8, 9}
