@@ -67,23 +67,34 @@ def _lines(result: ScanResult, options: RenderOptions) -> list[str]:
     files = len({_group_key(f) for f in active})
     if active:
         summary = f"[bold red]✖ {len(active)} finding{'s' if len(active) != 1 else ''}[/bold red] ({', '.join(parts)}) in {files} location{'s' if files != 1 else ''}"
+    elif result.failed:
+        summary = "[bold red]✖ no findings, but the scan could not run completely (see errors)[/bold red]"
+    elif result.incomplete:
+        summary = "[bold yellow]⚠ no findings in what could be analysed[/bold yellow]"
     else:
         summary = "[bold green]✔ no findings[/bold green]"
     suppressed = len(result.findings) - len(active)
-    extras = [f"{result.stats.files_scanned} files scanned"]
+    n = result.stats.files_scanned
+    requests = result.stats.counts.get("requests", 0)
+    extras = [f"{n} file{'s' if n != 1 else ''} scanned"] if n or not requests else []
+    if requests:
+        extras.append(f"{requests} request{'s' if requests != 1 else ''} sent")
     if suppressed:
         extras.append(f"{suppressed} suppressed")
     if result.errors:
         extras.append(f"{len(result.errors)} error{'s' if len(result.errors) != 1 else ''}")
     if result.skipped:
         extras.append(f"{len(result.skipped)} skipped")
-    out.append(f"{summary}; {', '.join(extras)}")
+    out.append(f"{summary}; {', '.join(extras)}" if extras else summary)
     if result.errors:
         out.append("")
         out.append("[bold]Errors[/bold] (the scan went on):")
         for e in result.errors:
             where = f"{e.path}:{e.line}" if e.path and e.line else (e.path or e.kind)
-            out.append(f"  [yellow]{escape(where)}[/yellow] {escape(e.message)}")
+            if e.path and e.message.startswith(e.path):
+                out.append(f"  [yellow]{escape(e.message)}[/yellow]")
+            else:
+                out.append(f"  [yellow]{escape(where)}[/yellow] {escape(e.message)}")
     if result.skipped and options.verbose:
         out.append("")
         out.append("[bold]Skipped[/bold]:")
