@@ -137,3 +137,16 @@ def test_html_escapes() -> None:
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
 def test_deterministic(fmt: str) -> None:
     assert FORMATS[fmt](_result(), RenderOptions()) == FORMATS[fmt](_result(), RenderOptions())
+
+
+@pytest.mark.parametrize(
+    ("error", "headline"),
+    [
+        (None, "✔ no findings"),
+        (ScanError("syntax error", "a.js", 3, "parse"), "⚠ no findings in what could be analysed"),
+        (ScanError("x: cannot connect", "x", 0, "probe", fatal=True), "✖ no findings, but the scan could not run completely"),
+    ],
+)
+def test_text_never_claims_clean_when_incomplete(error: ScanError | None, headline: str) -> None:
+    result = ScanResult(root="/x", findings=(), errors=(error,) if error else ())
+    assert FORMATS["text"](result, RenderOptions()).startswith(headline)
