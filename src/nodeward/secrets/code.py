@@ -33,15 +33,38 @@ from nodeward.secrets.rules import HARDCODED_SECRET_ARGUMENT
 
 __all__ = ["check_tree"]
 
-_QUERY_SRC = """
+_SINK_QUERY = """
 (variable_declarator name: (_) @name value: (_) @value) @decl
 (import_statement) @import
 (call_expression function: (_) @fn arguments: (arguments) @args) @call
 (new_expression constructor: (_) @fn arguments: (arguments) @args) @new
-(pair key: (_) @key value: (_) @value) @pair
-(assignment_expression left: (_) @left right: (_) @right) @assign
 """
-_QUERIES: dict[Lang, ts.Query] = {}
+"""Bindings (module aliases, string constants) and every call: NW806's candidates."""
+
+_NAME_RE = "(?i)^.?[A-Za-z0-9_$]*" + SECRET_NAME + ".?$"
+"""A superset of `_SECRET_NAME` that also admits a quoted key (`'db_password': ...`), checked in
+C by the query so only secret-named keys with a literal value reach Python."""
+
+_NAME_QUERY = f"""
+(pair key: (_) @key value: [(string) (template_string)] @value (#match? @key "{_NAME_RE}")) @pair
+(variable_declarator name: (identifier) @name value: [(string) (template_string)] @value
+  (#match? @name "{_NAME_RE}")) @decl
+(assignment_expression
+  left: [(identifier) @name (member_expression property: (property_identifier) @name)]
+  right: [(string) (template_string)] @value
+  (#match? @name "{_NAME_RE}")) @assign
+"""
+"""NW807's candidates: a literal bound to a secret-like name (key, const or assignment target)."""
+
+_SINK_HINT = re.compile(rb"jsonwebtoken|express-session|cookie-session|cookie-parser|crypto|express-jwt|passport-")
+"""Every NW806 sink is reached through a `require`/`import` of one of these module names (a
+string literal in the file), so a file without any of them cannot have an NW806 finding and
+skips the binding and call walk entirely."""
+
+_NAME_HINT = re.compile(rb"(?i)" + SECRET_NAME.encode())
+"""Every NW807 name contains one of these words, verbatim in the source."""
+
+_QUERIES: dict[tuple[Lang, str], ts.Query] = {}
 
 _SECRET_NAME = re.compile(r"(?i)^[A-Za-z0-9_$]*" + SECRET_NAME + r"$")
 
@@ -73,11 +96,11 @@ _SINKS: dict[str, tuple[str, tuple[int | str, ...]]] = {
 _PASSPORT_OPTIONS = ("clientSecret", "consumerSecret")
 
 
-def _query(lang: Lang) -> ts.Query:
-    q = _QUERIES.get(lang)
+def _query(lang: Lang, kind: str) -> ts.Query:
+    q = _QUERIES.get((lang, kind))
     if q is None:
-        q = ts.Query(get_language(lang), _QUERY_SRC)
-        _QUERIES[lang] = q
+        q = ts.Query(get_language(lang), _SINK_QUERY if kind == "sink" else _NAME_QUERY)
+        _QUERIES[(lang, kind)] = q
     return q
 
 
@@ -206,36 +229,50 @@ def _key_name(node: ts.Node) -> str:
     return value if value is not None else _text(node)
 
 
+class _Lines:
+    """The file's lines, decoded only when a finding needs its context line."""
+
+    def __init__(self, source: bytes) -> None:
+        self._source = source
+        self._lines: list[str] | None = None
+
+    def __getitem__(self, row: int) -> str:
+        if self._lines is None:
+            self._lines = self._source.decode("utf-8", "replace").splitlines()
+        return self._lines[row] if row < len(self._lines) else ""
+
+
 def check_tree(path: str, source: bytes, tree: ts.Tree, lang: Lang) -> list[Finding]:
-    """Findings for literal secrets in code (jwt.sign, express-session, createHmac ...)."""
-    matches = ts.QueryCursor(_query(lang)).matches(tree.root_node)
-    scope = _Scope()
-    for _, caps in matches:
-        if "decl" in caps:
-            scope.bind_declarator(caps["name"][0], caps["value"][0])
-        elif "import" in caps:
-            scope.bind_import(caps["import"][0])
-    lines = source.decode("utf-8", "replace").splitlines()
+    """Findings for literal secrets in code (jwt.sign, express-session, createHmac ...).
+
+    Speed: most files mention no sink module and no secret-like name; a byte search skips
+    the query walks for them, and the NW807 query filters names and literal values in C."""
+    lines = _Lines(source)
     out: list[Finding] = []
     seen: set[tuple[int, int]] = set()
-    for _, caps in matches:
-        if "call" in caps or "new" in caps:
-            out.extend(_sink_findings(path, lines, scope, caps["fn"][0], caps["args"][0], "new" in caps, seen))
-    for _, caps in matches:
+    if _SINK_HINT.search(source) is not None:
+        matches = ts.QueryCursor(_query(lang, "sink")).matches(tree.root_node)
+        scope = _Scope()
+        for _, caps in matches:
+            if "decl" in caps:
+                scope.bind_declarator(caps["name"][0], caps["value"][0])
+            elif "import" in caps:
+                scope.bind_import(caps["import"][0])
+        for _, caps in matches:
+            if "call" in caps or "new" in caps:
+                out.extend(_sink_findings(path, lines, scope, caps["fn"][0], caps["args"][0], "new" in caps, seen))
+    if _NAME_HINT.search(source) is None:
+        return out
+    for _, caps in ts.QueryCursor(_query(lang, "name")).matches(tree.root_node):
         if "pair" in caps:
             key, value = caps["key"][0], caps["value"][0]
             name = _key_name(key)
-        elif "decl" in caps and caps["name"][0].type == "identifier":
+        elif "decl" in caps:
             key, value = caps["name"][0], caps["value"][0]
             name = _text(key)
-        elif "assign" in caps:
-            key, value = caps["left"][0], caps["right"][0]
-            prop = key.child_by_field_name("property") if key.type == "member_expression" else key
-            if prop is None or prop.type not in ("property_identifier", "identifier"):
-                continue
-            name = _text(prop)
         else:
-            continue
+            key, value = caps["name"][0], caps["value"][0]
+            name = _text(key)
         literal = _string_value(value)
         if literal is None or not _SECRET_NAME.match(name):
             continue
@@ -247,7 +284,7 @@ def check_tree(path: str, source: bytes, tree: ts.Tree, lang: Lang) -> list[Find
 
 def _sink_findings(
     path: str,
-    lines: list[str],
+    lines: _Lines,
     scope: _Scope,
     fn: ts.Node,
     args: ts.Node,
@@ -293,7 +330,7 @@ def _sink_findings(
 
 def _finding(
     path: str,
-    lines: list[str],
+    lines: _Lines,
     node: ts.Node,
     literal: str,
     name: str,
@@ -306,7 +343,7 @@ def _finding(
     row, col = node.start_point
     if (row, col) in seen:
         return None
-    context = lines[row] if row < len(lines) else ""
+    context = lines[row]
     c = Candidate(path, row + 1, literal, rule_id, context, name)
     if rule_id == HARDCODED_SECRET_ARGUMENT.id:
         # The API makes it a secret whatever it looks like ('secret', 'keyboard cat' included):
