@@ -335,3 +335,24 @@ def test_csrf_only_where_another_site_can_send_the_request(tmp_path: Path) -> No
     assert {f.line for f in scan_app(tmp_path).findings if f.rule_id == "NW512"} == {7, 8}
     (tmp_path / "app.js").write_text(head + "app.use(cors({ origin: true, credentials: true }));\n" + routes)
     assert {f.line for f in scan_app(tmp_path).findings if f.rule_id == "NW512"} == {7, 8, 9}
+
+
+def test_router_export_shapes(tmp_path: Path) -> None:
+    files = {
+        "app.mjs": "import express from 'express';\nimport esmDefault from './a.mjs';\nimport { named } from './b.mjs';\n"
+        "const cjs = require('./c.js');\nconst app = express();\napp.use('/a', esmDefault);\napp.use('/b', named);\n"
+        "app.use('/c', cjs.router);\napp.use('/d', require('./d.js').router);\n",
+        "a.mjs": "import { Router } from 'express';\nconst router = Router();\nrouter.get('/x', (req, res) => res.end());\nexport default router;\n",
+        "b.mjs": "import { Router } from 'express';\nexport const named = Router();\nnamed.get('/y', (req, res) => res.end());\n",
+        "c.js": "const router = require('express').Router();\nrouter.get('/z', (req, res) => res.end());\nmodule.exports.router = router;\n",
+        "d.js": "const express = require('express');\nconst router = express.Router();\nrouter.get('/w', (req, res) => res.end());\nexports.router = router;\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    rows = {(r.method, r.path, r.file, r.line, r.mounted) for r in link(tmp_path).model.routes}
+    assert rows == {
+        ("GET", "/a/x", "a.mjs", 3, True),
+        ("GET", "/b/y", "b.mjs", 3, True),
+        ("GET", "/c/z", "c.js", 2, True),
+        ("GET", "/d/w", "d.js", 3, True),
+    }
