@@ -69,3 +69,15 @@ def test_missing_filter_and_verbose_chain(capsys: pytest.CaptureFixture[str]) ->
     assert main(["routes", str(APP), "--no-cache", "-v", "--missing", "rate_limit", "--missing", "validation"]) == 0
     out = capsys.readouterr().out
     assert "    router  requireUser  [authentication]  routes/admin.js:6  (custom middleware requireUser (checks `session.user`))" in out
+
+
+def test_app_column_with_several_apps(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "api.js").write_text("const express = require('express');\nconst app = express();\napp.get('/a', (req, res) => res.end());\n")
+    (tmp_path / "admin.js").write_text("const express = require('express');\nconst admin = express();\nadmin.get('/b', (req, res) => res.end());\n")
+    assert main(["routes", str(tmp_path), "--no-cache"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split()[:4] == ["APP", "METHOD", "PATH", "HANDLER"]
+    assert lines[1].split()[:3] == ["admin.js:2", "GET", "/b"]
+    assert lines[2].split()[:3] == ["api.js:2", "GET", "/a"]
+    assert main(["routes", str(tmp_path), "--no-cache", "-f", "json"]) == 0
+    assert [r["app"] for r in json.loads(capsys.readouterr().out)] == ["admin.js:2", "api.js:2"]

@@ -63,6 +63,7 @@ def route_json(r: Route) -> dict[str, JSONValue]:
         "line": r.line,
         "handler": r.handler,
         "framework": r.framework,
+        "app": r.app if r.mounted else None,
         "mounted": r.mounted,
         "middleware": [_mw_json(m) for m in r.middleware],
         "protections": protections,
@@ -80,10 +81,12 @@ def render_text(routes: list[Route], verbose: bool = False) -> str:
     """The text table (and, verbose, each route's middleware chain)."""
     if not routes:
         return "No routes found.\n"
-    rows = [["METHOD", "PATH", "HANDLER", *(_HEADERS[c] for c in PROTECTIONS)]]
+    several_apps = len({r.app for r in routes if r.mounted}) > 1
+    rows = [[*(["APP"] if several_apps else []), "METHOD", "PATH", "HANDLER", *(_HEADERS[c] for c in PROTECTIONS)]]
     for r in routes:
         path = r.path if r.mounted else f"{r.path} (not mounted)"
-        rows.append([r.method, path, f"{r.file}:{r.line}", *(_cell(r.protections.get(c)) for c in PROTECTIONS)])
+        app = [r.app if r.mounted else "-"] if several_apps else []
+        rows.append([*app, r.method, path, f"{r.file}:{r.line}", *(_cell(r.protections.get(c)) for c in PROTECTIONS)])
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines: list[str] = []
     for n, row in enumerate(rows):
@@ -99,8 +102,8 @@ def render_text(routes: list[Route], verbose: bool = False) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _sort_key(r: Route) -> tuple[str, str, str, int]:
-    return (r.path, r.method, r.file, r.line)
+def _sort_key(r: Route) -> tuple[str, str, str, str, int]:
+    return (r.app if r.mounted else "~", r.path, r.method, r.file, r.line)
 
 
 def run(args: argparse.Namespace) -> int:
