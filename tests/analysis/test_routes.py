@@ -90,11 +90,12 @@ def test_nest_controller_route_table() -> None:
     ctl = "src/users/users.controller.ts"
     auth = "AuthGuard('jwt')"
     limit = "new ThrottlerGuard()"  # app.useGlobalGuards in src/main.ts
+    pipe = "new ValidationPipe({ whitelist: true })"  # app.useGlobalPipes
     assert table(linked.model.routes) == {
-        ("GET", "/users"): (ctl, 12, prot(authentication=auth, rate_limit=limit)),
-        ("GET", "/users/:id"): (ctl, 17, prot(authentication=auth, rate_limit=limit)),
-        ("POST", "/users"): (ctl, 22, prot(authentication=auth, rate_limit=limit)),
-        ("DELETE", "/users/:id"): (ctl, 28, prot(authentication=auth, authorization="RolesGuard", rate_limit=limit)),
+        ("GET", "/users"): (ctl, 12, prot(authentication=auth, rate_limit=limit, validation=pipe)),
+        ("GET", "/users/:id"): (ctl, 17, prot(authentication=auth, rate_limit=limit, validation=pipe)),
+        ("POST", "/users"): (ctl, 22, prot(authentication=auth, rate_limit=limit, validation=pipe)),
+        ("DELETE", "/users/:id"): (ctl, 28, prot(authentication=auth, authorization="RolesGuard", rate_limit=limit, validation=pipe)),
     }
 
 

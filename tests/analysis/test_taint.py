@@ -159,3 +159,23 @@ def test_validation_vouches_for_request_objects(tmp_path: Path) -> None:
     )
     hits = {f[2] for f in app_findings(scan_app(tmp_path)) if f[0] == "NW113"}
     assert hits == {16}
+
+
+def test_project_validator_in_condition_cleans_its_argument(tmp_path: Path) -> None:
+    (tmp_path / "app.js").write_text(
+        "const express = require('express');\n"
+        "const { exec } = require('child_process');\n"
+        "const { isSafeName } = require('./checks');\n"
+        "const app = express();\n"
+        "app.get('/a', (req, res) => {\n"
+        "  const name = req.query.name;\n"
+        "  if (!isSafeName(name)) return res.status(400).end();\n"
+        "  exec('id ' + name);\n"
+        "});\n"
+        "app.get('/b', (req, res) => {\n"
+        "  const name = req.query.name;\n"
+        "  exec('id ' + name);\n"
+        "});\n"
+    )
+    (tmp_path / "checks.js").write_text("exports.isSafeName = (s) => /^[a-z]+$/.test(s);\n")
+    assert {f[2] for f in app_findings(scan_app(tmp_path)) if f[0] == "NW110"} == {12}

@@ -34,7 +34,7 @@ _METHOD_NAMES = sorted(
     | {"runInNewContext", "runInThisContext", "runInContext", "readFile", "readFileSync", "writeFile", "writeFileSync", "createReadStream", "unlink", "unlinkSync"}
 )
 """Sink methods distinctive enough on any receiver."""
-_ROUTE_METHODS = sorted(REGISTRATION_METHODS | {"useGlobalGuards"})
+_ROUTE_METHODS = sorted(REGISTRATION_METHODS | {"useGlobalGuards", "useGlobalPipes"})
 
 
 def _any_of(capture: str, names: list[str]) -> str:

@@ -80,9 +80,19 @@ def guard_ref(w: FileWalker, a: ts.Node, scope: Scope, line: int, col: int) -> M
     return MwRef("call" if a.type in ("call_expression", "new_expression") else "value", qn=v.qn, category=cat, line=line, col=col, text=text)
 
 
-def global_guards(w: FileWalker, arg_nodes: list[ts.Node], scope: Scope, node: ts.Node) -> None:
-    """`app.useGlobalGuards(new JwtAuthGuard(), new RolesGuard())` in `main.ts`: every controller."""
-    refs = tuple(guard_ref(w, a, scope, a.start_point[0] + 1, a.start_point[1] + 1) for a in arg_nodes)
+def global_guards(w: FileWalker, arg_nodes: list[ts.Node], scope: Scope, node: ts.Node, *, pipes: bool = False) -> None:
+    """`app.useGlobalGuards(new JwtAuthGuard(), new RolesGuard())` or
+    `app.useGlobalPipes(new ValidationPipe())` in `main.ts`: every controller."""
+    if pipes:
+        refs = tuple(
+            MwRef("call", qn="ValidationPipe", category="validation", line=a.start_point[0] + 1, col=a.start_point[1] + 1, text=w.text(a).split("\n", 1)[0][:80])
+            for a in arg_nodes
+            if "ValidationPipe" in w.text(a)
+        )
+        if not refs:
+            return
+    else:
+        refs = tuple(guard_ref(w, a, scope, a.start_point[0] + 1, a.start_point[1] + 1) for a in arg_nodes)
     w._order += 1
     w.routes.append(RouteReg(("nest-global", "", ""), "use", None, refs, node.start_point[0] + 1, node.start_point[1] + 1, w._order))
 

@@ -69,6 +69,8 @@ _STRING_METHODS_CLEAN = frozenset({"length", "indexOf", "lastIndexOf", "startsWi
 _AUTH_MARKERS = ("user", "userId", "userID", "loggedIn", "isLoggedIn", "authenticated", "account", "uid")
 _ROLE_MARKERS = frozenset({"role", "roles", "isAdmin", "admin", "permissions", "permission", "scope", "scopes", "groups", "can", "hasRole", "hasPermission", "isOwner"})
 _GRAPHQL_ROOTS = frozenset({"Query", "Mutation", "Subscription"})
+_VALIDATOR_NAME = re.compile(r"^(?:is|has|check|validate|assert)?_?(?:valid|safe|allowed|whitelisted|allowlisted|permitted)", re.I)
+"""Names of project functions that, called in a condition, validate their arguments."""
 _STRING_CLEAN = frozenset({"nosql", "proto"})
 """A string built by concatenation or a template cannot carry query operators or keys."""
 _FIXED_TARGET = re.compile(r"^(?:https?://[^/\s'\"`]+/|/[^/\\])")
@@ -848,8 +850,8 @@ class FileWalker:
         if recv_role == "reqpart" and method in ("get",):  # ctx.cookies.get('x')
             return Value(rv.taint if rv is not None else (), role="reqpart")
 
-        if method == "useGlobalGuards" and arg_nodes:
-            nest.global_guards(self, arg_nodes, scope, node)
+        if method in ("useGlobalGuards", "useGlobalPipes") and arg_nodes:
+            nest.global_guards(self, arg_nodes, scope, node, pipes=method == "useGlobalPipes")
             return Value()
         # `next(err)` ends the chain with an error.
         if fn_node is not None and fn_node.type == "identifier" and self.text(fn_node) == "next" and arg_nodes:
@@ -950,6 +952,10 @@ class FileWalker:
             if kind_i in ("koa-router", "fastify") and args and args[0].is_obj:
                 out.route_path = self._object_string_field(arg_nodes[0], "prefix")
             return out
+        if ctx.in_condition and (fv.func or fv.imp is not None) and _VALIDATOR_NAME.match(method or (self.text(fn_node) if fn_node is not None else "")):
+            # `if (!isSafeFilename(name)) return res.status(400)`: a project validator.
+            ctx.validates = True
+            self._clean_args(arg_nodes, scope)
         # Calls to project functions (local or imported): resolved by the linker.
         callee: tuple[str, str, str] | None = None
         if fv.func:
