@@ -179,3 +179,14 @@ def test_project_validator_in_condition_cleans_its_argument(tmp_path: Path) -> N
     )
     (tmp_path / "checks.js").write_text("exports.isSafeName = (s) => /^[a-z]+$/.test(s);\n")
     assert {f[2] for f in app_findings(scan_app(tmp_path)) if f[0] == "NW110"} == {12}
+
+
+def test_whole_request_objects_are_sent_as_json(tmp_path: Path) -> None:
+    (tmp_path / "app.js").write_text(
+        "const express = require('express');\n"
+        "const app = express();\n"
+        "app.get('/echo', (req, res) => res.send(req.query));\n"
+        "app.get('/name', (req, res) => res.send(req.query.name));\n"
+        "app.get('/obj', (req, res) => res.send({ name: req.query.name }));\n"
+    )
+    assert {f[2] for f in app_findings(scan_app(tmp_path)) if f[0] == "NW210"} == {4}

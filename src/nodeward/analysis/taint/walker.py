@@ -388,7 +388,8 @@ class FileWalker:
                 ctx.reads.add(prop)
                 cleaned = frozenset({"nosql", "proto"}) if prop in STRING_ONLY_PARTS else frozenset()
                 label = Label("src", f"req.{prop}", cleaned, (self.step(node, f"request data `req.{prop}`"),))
-                return Value((label,), role="reqpart")
+                # The parts themselves are objects (`res.send(req.query)` is JSON); their fields are not.
+                return Value((label,), role="reqpart", is_obj=prop not in ("url", "originalUrl", "hostname"))
             if prop in ("session", "user"):
                 if ctx.in_condition:
                     ctx.checks_auth = True
