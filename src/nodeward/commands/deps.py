@@ -50,7 +50,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from nodeward.deps.analyzer import DepsOptions, audit_project
+    from nodeward.deps.analyzer import DepsOptions, audit_project, oversized_lockfiles
     from nodeward.deps.sbom import render_cyclonedx
 
     root = Path(args.path)
@@ -82,7 +82,9 @@ def run(args: argparse.Namespace) -> int:
     project = discover(root, config)
     imported = _imports(project) if args.reachability else None
     audit = audit_project(project, imported, options=DepsOptions(require_advisories=True))
-    result = finalize(project.root, config, [audit.output], families={"deps"}, extra_skipped=project.skipped, started=started, files=len(audit.lockfiles))
+    audited = set(oversized_lockfiles(project))  # audited despite max_file_size: not "skipped"
+    skipped = tuple(s for s in project.skipped if s.path not in audited)
+    result = finalize(project.root, config, [audit.output], families={"deps"}, extra_skipped=skipped, started=started, files=len(audit.lockfiles))
     if args.format == "cyclonedx":
         name = project.root.name
         from nodeward.deps.sources.manifest import read_manifest

@@ -38,7 +38,7 @@ from nodeward.errors import AdvisorySourceError, LockfileError
 from nodeward.model import Finding, ScanError, Skipped
 from nodeward.project import Project
 
-__all__ = ["DepsOptions", "DepsAudit", "NO_ADVISORY_DATA", "analyze_project", "audit_project"]
+__all__ = ["DepsOptions", "DepsAudit", "NO_ADVISORY_DATA", "analyze_project", "audit_project", "oversized_lockfiles"]
 
 NO_ADVISORY_DATA = (
     "no advisory data configured: known-vulnerability checks (NW701/NW709) did not run; "
@@ -116,7 +116,7 @@ def audit_project(
     errors: list[ScanError] = []
     skipped: list[Skipped] = []
     findings: list[Finding] = []
-    rels = [f.path for f in project.files]
+    rels = [f.path for f in project.files] + list(oversized_lockfiles(project))
     relset = set(rels)
     manifests: list[tuple[str, Manifest]] = []
     for rel in rels:
@@ -197,6 +197,27 @@ def audit_project(
     }
     out = AnalyzerOutput(tuple(findings), tuple(errors), tuple(skipped), counts)
     return DepsAudit(out, tuple(locks), tuple(merged))
+
+
+def oversized_lockfiles(project: Project) -> tuple[str, ...]:
+    """Lockfiles discovery skipped only for exceeding `max_file_size`.
+
+    That limit protects the source parsers from generated bundles; real lockfiles
+    of large projects often pass it (5-30 MB is common), and skipping one would
+    read as "no lockfile" or, worse, as a clean audit. The lockfile loader has its
+    own, much larger cap (MAX_LOCKFILE_BYTES).
+    """
+    out = []
+    for s in project.skipped:
+        if _basename(s.path) not in LOCKFILE_NAMES or "node_modules/" in f"/{s.path}":
+            continue
+        try:
+            size = (project.root / s.path).stat().st_size
+        except OSError:
+            continue
+        if size > project.config.max_file_size:
+            out.append(s.path)
+    return tuple(out)
 
 
 def _report_coverage(lock: Lockfile, errors: list[ScanError], skipped: list[Skipped]) -> None:

@@ -1,0 +1,57 @@
+"""Regression tests for bugs found in review of `nodeward deps` (each failed before its fix)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from nodeward.cli import main
+from nodeward.config import Config, DepsConfig
+from nodeward.deps.analyzer import DepsOptions, analyze_project
+from nodeward.project import discover
+from tests.conftest import SHARED
+from tests.deps.helpers import ADVISORIES, TODAY, by_rule
+
+LOCKS = SHARED / "lockfiles"
+
+
+def _big_npm_project(folder: Path, filler: int) -> None:
+    """The npm11 demo with `filler` extra registry packages, so the lockfile passes max_file_size."""
+    shutil.copytree(LOCKS / "npm11-v3", folder, ignore=shutil.ignore_patterns(".npmrc"))
+    lock_path = folder / "package-lock.json"
+    lock_path.chmod(0o644)
+    data = json.loads(lock_path.read_text())
+    for i in range(filler):
+        name = f"filler-{i}"
+        data["packages"][f"node_modules/{name}"] = {
+            "version": "1.0.0",
+            "resolved": f"https://registry.npmjs.org/{name}/-/{name}-1.0.0.tgz",
+            "integrity": "sha512-" + "A" * 86 + "==",
+        }
+    lock_path.write_text(json.dumps(data, indent=2))
+
+
+def test_lockfile_larger_than_max_file_size_is_still_audited(tmp_path: Path) -> None:
+    """Discovery skips files over max_file_size; a big lockfile must still be audited, not called "ignored"."""
+    project = tmp_path / "big"
+    _big_npm_project(project, 200)
+    config = Config(use_cache=False, max_file_size=4096, deps=DepsConfig(advisories=(ADVISORIES,)))
+    out = analyze_project(discover(project, config), options=DepsOptions(today=TODAY))
+    vulns = {(f.path, f.detail.package, f.detail.version) for f in by_rule(out, "NW701")}  # type: ignore[union-attr]
+    assert ("package-lock.json", "debug", "2.6.8") in vulns
+    assert ("package-lock.json", "semver", "7.5.1") in vulns
+    assert by_rule(out, "NW702") == []
+
+
+def test_big_lockfile_not_listed_as_skipped_by_deps(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    project = tmp_path / "big"
+    _big_npm_project(project, 200)
+    (project / ".nodeward.toml").write_text("max_file_size = 4096\n")
+    code = main(["deps", str(project), "--advisories", ADVISORIES, "-f", "json"])
+    data = json.loads(capsys.readouterr().out)
+    assert code == 1
+    assert {f["package"] for f in data["findings"] if f["rule_id"] == "NW701"} == {"debug", "minimist", "semver"}
+    assert not any(s["path"] == "package-lock.json" for s in data["skipped"])
