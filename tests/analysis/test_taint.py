@@ -25,7 +25,7 @@ def test_annotated_flows_are_exactly_reported(flows_result: ScanResult) -> None:
     found = {f for f in app_findings(flows_result) if f[0] in TAINT_RULES}
     assert found == expected
     assert not (found & forbidden)
-    assert len(expected) == 20 and len(forbidden) == 13
+    assert len(expected) == 21 and len(forbidden) == 14
 
 
 def test_three_file_flow_has_a_full_trace(flows_result: ScanResult) -> None:

@@ -75,3 +75,13 @@ router.get('/back', (ctx) => {
   // ok: NW116
   ctx.redirect('/items/' + ctx.query.id);
 });
+
+fastify.get('/page', async (request, reply) => {
+  // ruleid: NW210
+  reply.type('text/html').send('<h1>' + request.query.title + '</h1>');
+});
+
+fastify.get('/text', async (request, reply) => {
+  // ok: NW210
+  reply.send('<h1>' + request.query.title + '</h1>');
+});

@@ -813,7 +813,9 @@ class FileWalker:
             return Value(recv=rv.recv)
 
         # Response methods.
-        if recv_role in ("res", "ctx", "reply"):
+        if recv_role in ("res", "ctx", "reply", "reply-html"):
+            if recv_role == "reply" and method in ("type", "header") and any("html" in (self._string_value(a) or "") for a in arg_nodes):
+                return Value(role="reply-html")  # reply.type('text/html').send(x): now an HTML sink
             if method in ("status", "sendStatus", "code") and arg_nodes:
                 code = self.text(arg_nodes[0])
                 if code in ("401", "403"):
