@@ -98,6 +98,9 @@ def scan_history(
     commits = 0
     commit, date = "", ""
     path: str | None = None
+    # Between `diff --git` and the first hunk: only there is `+++ ` a file header (an
+    # added line whose text starts with `++ ` also begins with `+++ `).
+    in_header = False
     line_no = 0
     buf: list[tuple[int, bytes]] = []
     size = 0
@@ -117,10 +120,12 @@ def scan_history(
                 date = parts[1].decode() if len(parts) > 1 else ""
                 commits += 1
                 path = None
+                in_header = False
             elif raw.startswith(b"diff --git "):
                 flush()
                 path = None
-            elif raw.startswith(b"+++ "):
+                in_header = True
+            elif in_header and raw.startswith(b"+++ "):
                 target = raw[4:].rstrip(b"\n")
                 if target == b"/dev/null":
                     path = None
@@ -129,6 +134,7 @@ def scan_history(
                     if skip_path is not None and skip_path(path):
                         path = None
             elif raw.startswith(b"@@"):
+                in_header = False
                 m = _HUNK.match(raw)
                 line_no = int(m.group(1)) if m else 0
             elif raw.startswith(b"+") and path is not None:
