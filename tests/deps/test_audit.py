@@ -99,7 +99,8 @@ def test_fix_advice_update_install_and_override() -> None:
 
 def test_fix_advice_uses_the_project_package_manager() -> None:
     # debug is pinned to exactly 2.6.8, so the fix is an install of the fixed range, not an update.
-    for folder, cmd in (("yarn1", "yarn add"), ("pnpm10-9.0", "pnpm add"), ("bun", "bun add"), ("yarn4", "yarn add")):
+    # yarn 1 and pnpm need -W / -w to add at a workspace root.
+    for folder, cmd in (("yarn1", "yarn add -W"), ("pnpm10-9.0", "pnpm add -w"), ("bun", "bun add"), ("yarn4", "yarn add")):
         out = audit(SHARED / "lockfiles" / folder)
         debug = next(f for f in by_rule(out, "NW701") if _detail(f).package == "debug")
         assert debug.fix.startswith(f"`{cmd} debug@^2.6.9`"), (folder, debug.fix)

@@ -55,3 +55,29 @@ def test_big_lockfile_not_listed_as_skipped_by_deps(tmp_path: Path, capsys: pyte
     assert code == 1
     assert {f["package"] for f in data["findings"] if f["rule_id"] == "NW701"} == {"debug", "minimist", "semver"}
     assert not any(s["path"] == "package-lock.json" for s in data["skipped"])
+
+
+def _fixes(folder: Path) -> dict[str, str]:
+    config = Config(use_cache=False, deps=DepsConfig(advisories=(ADVISORIES,)))
+    out = analyze_project(discover(folder, config), options=DepsOptions(today=TODAY))
+    return {f.detail.package: f.detail.fix_command for f in by_rule(out, "NW701")}  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("lockdir", "debug_fix", "minimist_fix"),
+    [
+        # yarn 1 and pnpm refuse to add to a workspace root without -W / -w.
+        ("yarn1", "`yarn add -W debug@^2.6.9`", "`yarn add -W -D minimist@^1.2.6`"),
+        ("pnpm10-9.0", "`pnpm add -w debug@^2.6.9`", "`pnpm add -w -D minimist@^1.2.6`"),
+        ("pnpm7-5.4", "`pnpm add -w debug@^2.6.9`", "`pnpm add -w -D minimist@^1.2.6`"),
+        # A dev dependency stays one: the install command says so explicitly.
+        ("yarn4", "`yarn add debug@^2.6.9`", "`yarn add -D minimist@^1.2.6`"),
+        ("npm11-v3", "`npm install debug@^2.6.9`", "`npm install -D minimist@^1.2.6`"),
+        ("npm6-v1", "`npm install debug@^2.6.9`", "`npm install -D minimist@^1.2.6`"),
+        ("bun", "`bun add debug@^2.6.9`", "`bun add --dev minimist@^1.2.6`"),
+    ],
+)
+def test_install_command_keeps_dependency_type_and_workspace_root(lockdir: str, debug_fix: str, minimist_fix: str) -> None:
+    fixes = _fixes(LOCKS / lockdir)
+    assert fixes["debug"].startswith(debug_fix)
+    assert fixes["minimist"].startswith(minimist_fix)

@@ -97,7 +97,7 @@ def _finding(
             if f not in fixed:
                 fixed.append(f)
     installed_as = next((p.alias for p in pkgs if p.alias), None)
-    advice = fix_advice(_manager(lock), name, installed_as, version, fixed, paths, direct, adv.malicious)
+    advice = fix_advice(_manager(lock), name, installed_as, version, fixed, paths, direct, adv.malicious, workspaces=len(lock.importers) > 1)
     reachable: bool | None = None
     imported_by: list[str] = []
     if settings.imported:

@@ -25,12 +25,36 @@ _UPDATE = {
     "bun": "bun update {name}",
 }
 _INSTALL = {
-    "npm": "npm install {spec}",
-    "yarn-v1": "yarn add {spec}",
-    "yarn": "yarn add {spec}",
-    "pnpm": "pnpm add {spec}",
-    "bun": "bun add {spec}",
+    "npm": "npm install {flags}{spec}",
+    "yarn-v1": "yarn add {flags}{spec}",
+    "yarn": "yarn add {flags}{spec}",
+    "pnpm": "pnpm add {flags}{spec}",
+    "bun": "bun add {flags}{spec}",
 }
+_KIND_FLAG = {
+    # Without the flag yarn 1 moves a devDependency into dependencies; the others
+    # keep the existing field, but saying it costs nothing and reads unambiguously.
+    "dev": {"npm": "-D", "yarn-v1": "-D", "yarn": "-D", "pnpm": "-D", "bun": "--dev"},
+    "optional": {"npm": "-O", "yarn-v1": "-O", "yarn": "-O", "pnpm": "-O", "bun": "--optional"},
+}
+_ROOT_FLAG = {
+    # Both refuse to add to a workspace root ("...might not be what you want") without it.
+    "yarn-v1": "-W",
+    "pnpm": "-w",
+}
+
+
+def _install_flags(manager: str, kinds: set[str], at_workspace_root: bool) -> str:
+    """Flags that keep the dependency in its field and let the root install run."""
+    flags = []
+    if at_workspace_root and manager in _ROOT_FLAG:
+        flags.append(_ROOT_FLAG[manager])
+    if len(kinds) == 1:
+        kind = next(iter(kinds))
+        flag = _KIND_FLAG.get(kind, {}).get(manager)
+        if flag:
+            flags.append(flag)
+    return "".join(f + " " for f in flags)
 
 
 def _in_workspace(manager: str, cmd: str, folder: str, name: str) -> str:
@@ -78,8 +102,9 @@ def fix_advice(
     paths: Sequence[DependencyPath],
     direct: bool,
     malicious: bool = False,
+    workspaces: bool = False,
 ) -> FixAdvice:
-    """`manager` is npm, yarn-v1, yarn (Berry), pnpm or bun."""
+    """`manager` is npm, yarn-v1, yarn (Berry), pnpm or bun; `workspaces` when the lockfile has several importers."""
     if malicious:
         return FixAdvice(
             fixed[0] if fixed else None,
@@ -115,11 +140,14 @@ def fix_advice(
             head = f"`{update.format(name=as_name)}` (the declared range already admits {minimal})"
         else:
             spec = f"{as_name}@npm:{name}@{target}" if installed_as else f"{name}@{target}"
-            cmd = _INSTALL.get(manager, _INSTALL["npm"]).format(spec=spec)
-            workspaces = sorted({(p.importer, p.steps[0]) for p in direct_paths if p.importer})
-            if workspaces and len(workspaces) == len({p.importer for p in direct_paths}):
+            members = sorted({(p.importer, p.steps[0]) for p in direct_paths if p.importer})
+            only_members = bool(members) and len(members) == len({p.importer for p in direct_paths})
+            kinds = {p.first_edge.kind for p in direct_paths}
+            flags = _install_flags(manager, kinds, workspaces and not only_members)
+            cmd = _INSTALL.get(manager, _INSTALL["npm"]).format(flags=flags, spec=spec)
+            if only_members:
                 # Declared only by workspaces: the install has to run in each of them.
-                cmd = " ; ".join(_in_workspace(manager, cmd, folder, ws_name) for folder, ws_name in workspaces)
+                cmd = " ; ".join(_in_workspace(manager, cmd, folder, ws_name) for folder, ws_name in members)
             head = f"`{cmd}` (upgrade to {minimal} or later)"
         return FixAdvice(minimal, f"{head}; also, {override}" if override else head)
     if not override:
