@@ -30,3 +30,42 @@ def test_history_added_line_starting_with_plus_plus_is_not_a_file_header(tmp_pat
     git(repo, "commit", "-qam", "remove")
     hist = {(p, line, r) for p, line, r in found(repo, history=True, min_confidence=Confidence.LOW) if r == "NW805"}
     assert hist == {("notes.md", 3, "NW805")}
+
+
+@needs_git
+def test_secrets_in_a_tracked_env_file_that_gitignore_now_covers_are_reported(tmp_path: Path) -> None:
+    """Discovery skips ignored files, but a file committed before the rule is in the repository."""
+    repo = init_repo(tmp_path / "r")
+    (repo / ".env").write_text("PORT=3000\nDB_PASSWORD=Hq7Lm2Rx9TzQw\n")
+    git(repo, "add", ".env")
+    git(repo, "commit", "-qm", "env")
+    (repo / ".gitignore").write_text(".env\n")
+    result = secrets_scan(repo)
+    got = {(f.path, f.line, f.rule_id) for f in result.findings}
+    assert (".env", 2, "NW807") in got
+    assert (".env", 1, "NW801") in got
+    tracked = next(f for f in result.findings if f.rule_id == "NW801")
+    assert "covers it now" in tracked.message
+
+
+@needs_git
+def test_env_template_with_a_real_value_is_tracked_but_not_told_to_be_ignored(tmp_path: Path) -> None:
+    """`.env.example` is meant to be committed: NW801 + the value's finding, never NW802."""
+    repo = init_repo(tmp_path / "r")
+    (repo / ".env.example").write_text(f"GITHUB_TOKEN={GH_TOKEN}\n")
+    git(repo, "add", ".env.example")
+    got = found(repo)
+    assert (".env.example", 1, "NW801") in got
+    assert (".env.example", 1, "NW813") in got
+    assert not any(r == "NW802" for _, _, r in got)
+
+
+def test_without_git_on_path_env_files_are_skipped_with_that_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / ".env").write_text("PORT=3000\n")
+    monkeypatch.setenv("PATH", str(tmp_path / "no-bin"))
+    result = secrets_scan(tmp_path)
+    reasons = {s.path: s.reason for s in result.skipped}
+    assert reasons[".env"].startswith("git is not installed")
+    assert not any(f.rule_id in ("NW801", "NW802") for f in result.findings)

@@ -16,7 +16,14 @@ from pathlib import Path
 from nodeward.model import Confidence, Finding, ScanError, Skipped, SourceSpan, make_fingerprint
 from nodeward.secrets.candidate import Candidate, SecretDetail, redact
 from nodeward.secrets.findings import judge, secret_finding
-from nodeward.secrets.gitrepo import GitError, ignored, in_work_tree, run_git, tracked
+from nodeward.secrets.gitrepo import (
+    GitError,
+    git_available,
+    ignored,
+    in_work_tree,
+    run_git,
+    tracked,
+)
 from nodeward.secrets.rules import ENV_NOT_IGNORED, ENV_TRACKED, SCRIPT_SECRET
 
 __all__ = ["env_findings", "is_env_file", "is_env_template", "mark_tracked_npmrc", "script_findings"]
@@ -47,36 +54,53 @@ def env_findings(
     tracked `.env` files are added from `git ls-files` since git keeps tracking a
     file after it is added to `.gitignore`.  A template (`.env.example`) is exempt
     unless a secret was found in it (`files_with_secrets`).
+
+    A tracked file that discovery skipped (a `.gitignore` rule added after the
+    commit) is still in the repository, so its contents are scanned here too.
     """
-    env_paths = sorted({p for p in discovered if is_env_file(p)})
+    discovered_env = {p for p in discovered if is_env_file(p)}
+    env_paths = sorted(discovered_env)
     findings: list[Finding] = []
     skipped: list[Skipped] = []
     errors: list[ScanError] = []
     if not in_work_tree(root):
-        reason = "not inside a git work tree: cannot tell whether this .env file is tracked or ignored"
+        reason = (
+            "not inside a git work tree: cannot tell whether this .env file is tracked or ignored"
+            if git_available()
+            else "git is not installed: cannot tell whether this .env file is tracked or ignored"
+        )
         skipped.extend(Skipped(p, reason) for p in env_paths)
         return findings, skipped, errors
     try:
         listed = run_git(["ls-files", "-z", "--", ":(glob)**/.env", ":(glob)**/.env.*", ":(glob)**/*.env"], root)
         all_tracked = {p for p in listed.decode("utf-8", "surrogateescape").split("\0") if p and is_env_file(p)}
-        env_paths = sorted(set(env_paths) | all_tracked)
+        env_paths = sorted(discovered_env | all_tracked)
         is_tracked = tracked(root, env_paths) if env_paths else set()
         is_ignored = ignored(root, env_paths)
     except GitError as e:
         errors.append(ScanError(f"cannot check .env files against git: {e}", "", 0, "git", incomplete=True))
         return findings, skipped, errors
+    hidden = sorted(p for p in all_tracked - discovered_env if p in is_tracked)
+    content, content_errors = _scan_hidden_tracked(root, hidden)
+    findings.extend(content)
+    errors.extend(content_errors)
+    with_secrets = files_with_secrets | {f.path for f in content if f.confidence >= Confidence.MEDIUM}
     for path in env_paths:
-        exempt = is_env_template(path) and path not in files_with_secrets
-        if exempt:
+        if is_env_template(path) and path not in with_secrets:
             continue
         if path in is_tracked:
+            also = (
+                " (a .gitignore rule covers it now, but git keeps tracking a file committed before the rule)"
+                if path in is_ignored
+                else ""
+            )
             findings.append(
                 Finding(
                     rule_id=ENV_TRACKED.id,
                     rule_name=ENV_TRACKED.name,
                     severity=ENV_TRACKED.severity,
                     confidence=Confidence.HIGH,
-                    message=f"`{path}` is committed to git: every secret in it is in the repository history",
+                    message=f"`{path}` is committed to git: every secret in it is in the repository history{also}",
                     location=SourceSpan(path, 1, 1, 1, 1, ""),
                     fingerprint=make_fingerprint(ENV_TRACKED.id, path, "tracked"),
                     cwe=ENV_TRACKED.cwe,
@@ -85,7 +109,8 @@ def env_findings(
                     detail=SecretDetail(kind=".env file", tracked_by_git=True),
                 )
             )
-        if path not in is_ignored:
+        if path not in is_ignored and not is_env_template(path):
+            # A template is meant to be committed: NW801 and the value's own finding say what to fix.
             findings.append(
                 Finding(
                     rule_id=ENV_NOT_IGNORED.id,
@@ -102,6 +127,29 @@ def env_findings(
                 )
             )
     return findings, skipped, errors
+
+
+def _scan_hidden_tracked(root: Path, paths: list[str]) -> tuple[list[Finding], list[ScanError]]:
+    """Secrets in tracked `.env` files that discovery skipped because `.gitignore` covers them."""
+    if not paths:
+        return [], []
+    from nodeward.project import content_skip_reason
+    from nodeward.secrets.analyzer import scan_bytes
+    from nodeward.secrets.engine import Engine
+
+    engine = Engine("auto")
+    findings: list[Finding] = []
+    errors: list[ScanError] = []
+    for path in paths:
+        try:
+            data = (root / path).read_bytes()
+        except OSError as e:
+            # Deleted from the work tree but still in the index: history (--history) has it.
+            errors.append(ScanError(f"cannot read tracked .env file: {e.strerror}", path, 0, "io"))
+            continue
+        if content_skip_reason(path, data) is None:
+            findings.extend(scan_bytes(engine, path, data, False))
+    return findings, errors
 
 
 _SCRIPT_PATTERNS = (
