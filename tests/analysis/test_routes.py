@@ -357,3 +357,21 @@ def test_router_export_shapes(tmp_path: Path) -> None:
         ("GET", "/c/z", "c.js", 2, True),
         ("GET", "/d/w", "d.js", 3, True),
     }
+
+
+def test_custom_csrf_check_is_recognised(tmp_path: Path) -> None:
+    (tmp_path / "app.js").write_text(
+        "const express = require('express');\n"
+        "const session = require('express-session');\n"
+        "const app = express();\n"
+        "app.use(express.urlencoded({ extended: false }));\n"
+        "app.use(session({ secret: process.env.S, resave: false, saveUninitialized: false }));\n"
+        "function checkCsrf(req, res, next) {\n"
+        "  if (req.body._csrf !== req.session.csrf) return res.status(403).end();\n"
+        "  next();\n"
+        "}\n"
+        "app.post('/transfer', checkCsrf, (req, res) => res.json({ to: req.body.to }));\n"
+    )
+    (route,) = link(tmp_path).model.routes
+    assert route.protections["csrf"] is not None and route.protections["csrf"].name == "checkCsrf"
+    assert not [f for f in scan_app(tmp_path).findings if f.rule_id == "NW512"]

@@ -190,3 +190,14 @@ def test_whole_request_objects_are_sent_as_json(tmp_path: Path) -> None:
         "app.get('/obj', (req, res) => res.send({ name: req.query.name }));\n"
     )
     assert {f[2] for f in app_findings(scan_app(tmp_path)) if f[0] == "NW210"} == {4}
+
+
+def test_explicit_non_html_content_type_is_not_xss(tmp_path: Path) -> None:
+    (tmp_path / "app.js").write_text(
+        "const express = require('express');\n"
+        "const app = express();\n"
+        "app.get('/t', (req, res) => res.type('text/plain').send('Hi ' + req.query.n));\n"
+        "app.get('/h', (req, res) => res.type('html').send('Hi ' + req.query.n));\n"
+        "app.get('/s', (req, res) => { res.set('Content-Type', 'application/json'); res.send('\"' + req.query.n + '\"'); });\n"
+    )
+    assert {f[2] for f in app_findings(scan_app(tmp_path)) if f[0] == "NW210"} == {4}

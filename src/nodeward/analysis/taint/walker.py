@@ -431,6 +431,8 @@ class FileWalker:
             fv = self.class_fields.get(ctx.class_name, {}).get(prop)
             if fv is not None:
                 return fv
+        if "csrf" in prop.lower() or "xsrf" in prop.lower():
+            ctx.csrf = True  # `req.body._csrf`, `req.session.csrfToken`: a custom CSRF check
         if obj.role == "reqpart" and ctx.in_condition and prop.lower() in ("authorization", "x-api-key", "token", "x-auth-token"):
             ctx.checks_auth = True
             ctx.evidence = ctx.evidence or f"checks the `{prop}` header"
@@ -813,9 +815,17 @@ class FileWalker:
             return Value(recv=rv.recv)
 
         # Response methods.
-        if recv_role in ("res", "ctx", "reply", "reply-html"):
+        if recv_role in ("res", "ctx", "reply", "reply-html", "res-text"):
             if recv_role == "reply" and method in ("type", "header") and any("html" in (self._string_value(a) or "") for a in arg_nodes):
                 return Value(role="reply-html")  # reply.type('text/html').send(x): now an HTML sink
+            ctype = self._content_type(method, arg_nodes)
+            if recv_role in ("res", "res-text") and ctype is not None:
+                # res.type('json'|'text/plain'|...) before send(): not rendered as HTML.
+                role = "res" if "html" in ctype else "res-text"
+                obj = fn_node.child_by_field_name("object") if fn_node is not None else None
+                if obj is not None and obj.type == "identifier":
+                    scope.assign(self.text(obj), Value(role=role))  # res.set(...); res.send(...)
+                return Value(role=role)
             if method in ("status", "sendStatus", "code") and arg_nodes:
                 code = self.text(arg_nodes[0])
                 if code in ("401", "403"):
@@ -831,7 +841,7 @@ class FileWalker:
                 if hname == "location" and len(args) > 1:
                     self.sink("redirect", args[1].taint, node, scope, f"res.{method}('Location')")
             res_spec = RES_SINKS.get(method)
-            if res_spec is not None and not (recv_role == "reply" and res_spec.kind == "xss"):
+            if res_spec is not None and not (recv_role in ("reply", "res-text") and res_spec.kind == "xss"):
                 if method == "sendFile" and len(arg_nodes) > 1 and arg_nodes[1].type == "object" and "root" in args[1].fields:
                     res_spec = None
                 if res_spec is not None:
@@ -1029,6 +1039,16 @@ class FileWalker:
             if v.taint:
                 labels = tuple(Label(lb.origin, lb.key, lb.cleaned - {"nosql"}, lb.steps) for lb in v.taint if not (lb.cleaned >= ALL_KINDS))
                 self.sink("nosql", labels, call, scope, f"{callee} $where")
+
+    def _content_type(self, method: str, arg_nodes: list[ts.Node]) -> str | None:
+        """The literal content type a `res.type(...)`/`res.set('Content-Type', ...)` call sets."""
+        if method in ("type", "contentType") and arg_nodes:
+            value = self._string_value(arg_nodes[0])
+            return value.lower() if value is not None else None
+        if method in ("set", "header", "setHeader") and len(arg_nodes) > 1 and (self._string_value(arg_nodes[0]) or "").lower() == "content-type":
+            value = self._string_value(arg_nodes[1])
+            return value.lower() if value is not None else None
+        return None
 
     def _object_flag(self, obj: ts.Node, name: str) -> bool:
         """`{ name: true }` in an object literal."""
