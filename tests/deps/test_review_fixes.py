@@ -81,3 +81,35 @@ def test_install_command_keeps_dependency_type_and_workspace_root(lockdir: str, 
     fixes = _fixes(LOCKS / lockdir)
     assert fixes["debug"].startswith(debug_fix)
     assert fixes["minimist"].startswith(minimist_fix)
+
+
+def _db_run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_failed_db_update_keeps_the_previous_database(capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An update that yields no npm advisory must not replace a good database with an empty one."""
+    monkeypatch.setenv("NODEWARD_CACHE_DIR", str(tmp_path / "cache"))
+    code, _, _ = _db_run(capsys, "db", "update", "--from", ADVISORIES)
+    assert code == 0
+    (tmp_path / "empty").mkdir()
+    code, out, err = _db_run(capsys, "db", "update", "--from", str(tmp_path / "empty"))
+    assert code == 3
+    assert "imported 0" not in out
+    assert "no npm advisories found" in err and "kept" in err
+    code, out, _ = _db_run(capsys, "db", "status")
+    assert code == 0 and "advisories: 63" in out
+    code, out, _ = _db_run(capsys, "deps", str(LOCKS / "npm11-v3"), "-f", "json")
+    assert code == 1
+    assert {f["package"] for f in json.loads(out)["findings"] if f["rule_id"] == "NW701"} == {"debug", "minimist", "semver"}
+
+
+def test_db_update_from_a_file_that_is_not_a_zip(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    junk = tmp_path / "feed.zip"
+    junk.write_bytes(bytes(range(256)) * 20)
+    code, out, err = _db_run(capsys, "db", "update", "--from", str(junk), "--db", str(tmp_path / "db.sqlite"))
+    assert code == 3
+    assert "not a zip archive" in err and "invalid JSON" not in err
+    assert not (tmp_path / "db.sqlite").exists()

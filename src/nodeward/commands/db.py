@@ -89,13 +89,14 @@ def run(args: argparse.Namespace) -> int:
         if not path.exists():
             raise UsageError(f"{source}: no such file or folder")
         count = db.import_records(iter_osv_records(path, problems), str(path.resolve()), now)
-    if not args.quiet:
+    if not args.quiet and count:
         sys.stdout.write(f"imported {count} npm advisories into {db.path}\n")
     for p in problems[:10]:
         sys.stderr.write(f"nodeward: skipped {p.where}: {p.reason}\n")
     if len(problems) > 10:
         sys.stderr.write(f"nodeward: ... and {len(problems) - 10} more unreadable records\n")
     if count == 0:
-        sys.stderr.write(f"nodeward: error: {source}: no npm advisories found\n")
+        kept = "the existing database was kept" if db.exists() else "no database was written"
+        sys.stderr.write(f"nodeward: error: {source}: no npm advisories found; {kept}\n")
         return 3
     return 3 if problems else 0

@@ -70,7 +70,12 @@ class AdvisoryDb:
         return sqlite3.connect(self.path)
 
     def import_records(self, records: Iterable[dict[str, Any]], source: str, updated: str) -> int:
-        """Replace the database with these records atomically (a temp file renamed over it)."""
+        """Replace the database with these records atomically (a temp file renamed over it).
+
+        When no npm record is found the existing database is kept as it was: a
+        wrong path or a broken download must not leave every later scan with an
+        empty database that reads as "no vulnerabilities".
+        """
         tmp = self.path.with_suffix(".tmp")
         if tmp.exists():
             tmp.unlink()
@@ -112,8 +117,14 @@ class AdvisoryDb:
                 [("schema", str(SCHEMA_VERSION)), ("source", source), ("updated", updated), ("count", str(count))],
             )
             conn.commit()
-        finally:
+        except BaseException:
             conn.close()
+            tmp.unlink(missing_ok=True)
+            raise
+        conn.close()
+        if count == 0:
+            tmp.unlink(missing_ok=True)
+            return 0
         tmp.replace(self.path)
         return count
 

@@ -36,6 +36,8 @@ def iter_osv_records(path: Path, problems: list[RecordProblem]) -> Iterator[dict
     if not path.exists():
         raise AdvisorySourceError(f"{path}: no such file or folder")
     count = 0
+    if path.is_file() and path.suffix.lower() == ".zip" and not zipfile.is_zipfile(path):
+        raise AdvisorySourceError(f"{path}: not a zip archive (truncated download?)")
     if path.is_file() and zipfile.is_zipfile(path):
         try:
             zf = zipfile.ZipFile(path)
