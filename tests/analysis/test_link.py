@@ -71,3 +71,24 @@ def test_type_only_imports_load_no_package(tmp_path: Path) -> None:
     project = discover(tmp_path, Config(use_cache=False, jobs=1))
     out = analyze_project(project, dict(run_sast(project).facts))
     assert dict(out.imported_packages) == {"pg": ("a.ts",)}
+
+
+def test_big_module_wrapper_is_walked_statement_by_statement(tmp_path: Path) -> None:
+    filler = "".join(f"  function f{i}(a) {{ return a * {i}; }}\n" for i in range(3000))
+    (tmp_path / "bundle.js").write_text(
+        "(function (root, factory) {\n  module.exports = factory();\n})(this, function () {\n"
+        + filler
+        + "  const express = require('express');\n"
+        "  const { exec } = require('child_process');\n"
+        "  const app = express();\n"
+        "  app.get('/run', (req, res) => exec(req.query.cmd));\n"
+        "  return app;\n"
+        "});\n"
+    )
+    assert (tmp_path / "bundle.js").stat().st_size > 64 * 1024
+    project = discover(tmp_path, Config(use_cache=False, jobs=1))
+    facts = dict(run_sast(project).facts)
+    ff = facts["bundle.js"]
+    assert isinstance(ff, FileFacts) and "f1" not in ff.functions  # filler not walked
+    out = analyze_project(project, facts)  # type: ignore[arg-type]
+    assert {(f.rule_id, f.line) for f in out.findings if f.rule_id == "NW110"} == {("NW110", 3007)}

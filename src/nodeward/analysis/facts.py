@@ -116,19 +116,43 @@ def _framework_node(node: ts.Node, source: bytes) -> bool:
     return source[node.start_byte : node.end_byte] in _FRAMEWORK_CALLS
 
 
-def _top_units(root: ts.Node, positions: list[int]) -> set[int] | None:
-    """Start bytes of the top-level statements to walk (None: walk them all)."""
-    if root.end_byte < WHOLE_FILE_BELOW:
-        return None
-    wanted: set[int] = set()
-    children = root.named_children
+def _wrapper_body(stmt: ts.Node) -> ts.Node | None:
+    """The statement block of a module wrapper: `(function () {...})()`, `!function(){...}()`,
+    UMD `(function (root, factory) {...})(this, function () {...})` (the factory's body)."""
+    node: ts.Node | None = stmt.named_children[0] if stmt.type == "expression_statement" and stmt.named_children else None
+    for _ in range(4):
+        if node is None:
+            return None
+        if node.type in ("parenthesized_expression", "unary_expression"):
+            node = node.named_children[-1] if node.named_children else None
+        elif node.type == "call_expression":
+            args = node.child_by_field_name("arguments")
+            fns = [a for a in (args.named_children if args is not None else []) if a.type in ("function_expression", "function", "arrow_function")]
+            node = fns[-1] if fns else node.child_by_field_name("function")
+        elif node.type in ("function_expression", "function", "arrow_function"):
+            body = node.child_by_field_name("body")
+            return body if body is not None and body.type == "statement_block" else None
+        else:
+            return None
+    return None
+
+
+def _units(parent: ts.Node, positions: list[int], depth: int = 0) -> list[ts.Node]:
+    """Statements to walk in a big file: those holding a candidate, descending into module
+    wrappers so one bundle-wide IIFE does not force a walk of the whole file."""
+    units: list[ts.Node] = []
     i = 0
-    for child in children:
+    for child in parent.named_children:
         while i < len(positions) and positions[i] < child.start_byte:
             i += 1
-        if i < len(positions) and positions[i] < child.end_byte:
-            wanted.add(child.start_byte)
-    return wanted
+        if not (i < len(positions) and positions[i] < child.end_byte):
+            continue
+        body = _wrapper_body(child) if child.end_byte - child.start_byte > WHOLE_FILE_BELOW and depth < 3 else None
+        if body is not None:
+            units.extend(_units(body, positions, depth + 1))
+        else:
+            units.append(child)
+    return units
 
 
 EAGER_SINK_FILES_BELOW = 32 * 1024
@@ -157,10 +181,12 @@ def extract_facts(path: str, source: bytes, tree: ts.Tree, lang: Lang, *, force:
         return FileFacts(path=path, imports=tuple(imports), unresolved=tuple(sorted(set(unresolved))), walked=False)
     walker = FileWalker(path, source)
     root = tree.root_node
-    only = None if force else _top_units(root, positions)
-    if only is not None and len(only) == 1 and len(root.named_children) <= 3:
-        only = None  # one wrapper statement: walk it (bounded by MAX_DEPTH)
-    walker.walk_program(root, only)
+    if force or root.end_byte < WHOLE_FILE_BELOW:
+        walker.walk_program(root, None)
+    else:
+        # Statements with imports are walked too: the bindings they create name the sinks.
+        everything = sorted(n.start_byte for nodes in caps.values() for n in nodes)
+        walker.walk_units(_units(root, everything))
     top = walker.top
     walker.functions["<module>"] = FuncFacts(
         "<module>", "<module>", 1, (), tuple(top.sinks), tuple(top.calls), top.returns, None, "", tuple(sorted(top.reads)), top.validates

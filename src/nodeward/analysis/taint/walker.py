@@ -218,6 +218,11 @@ class FileWalker:
                 continue
             self.stmt(child, self.module_scope)
 
+    def walk_units(self, units: list[ts.Node]) -> None:
+        """Walk chosen statements of a big file (module scope; other statements are skipped)."""
+        for node in units:
+            self.stmt(node, self.module_scope)
+
     def _declare_only(self, node: ts.Node, scope: Scope) -> None:
         """Register a skipped function's name so calls to it still resolve (unanalysed)."""
         if node.type in ("function_declaration", "generator_function_declaration"):
