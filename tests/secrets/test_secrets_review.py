@@ -69,3 +69,38 @@ def test_without_git_on_path_env_files_are_skipped_with_that_reason(
     reasons = {s.path: s.reason for s in result.skipped}
     assert reasons[".env"].startswith("git is not installed")
     assert not any(f.rule_id in ("NW801", "NW802") for f in result.findings)
+
+
+PEM_LINE_1 = "MIIEowIBAAKCAQEAq7Lm2Rx9Tz4Wv8Np3Hs6Jd1Fb5Gc0Ya7Ue2PXk7Rm2Tq9Lz4Wn8Vp"
+PEM_LINE_2 = "3Hs6Jd1Fb5Gc0Ya7Ue2PXk7Rm2Tq9Lz4Wn8Vp3Hs6Jd1Fb5Gc0Ya7Ue2PXk7Rm2Tq9Lz4W"
+
+
+def test_pem_body_starting_on_the_begin_line_is_redacted_in_the_snippet(tmp_path: Path) -> None:
+    """The snippet is one line; the part of a multi-line key on it must not show."""
+    (tmp_path / ".env.production").write_text(
+        f'PRIVATE_KEY="-----BEGIN RSA PRIVATE KEY-----{PEM_LINE_1}\n{PEM_LINE_2}\n-----END RSA PRIVATE KEY-----"\n'
+    )
+    [f] = [f for f in secrets_scan(tmp_path).findings if f.rule_id == "NW837"]
+    assert (f.path, f.line) == (".env.production", 1)
+    assert PEM_LINE_1[8:-8] not in f.location.snippet
+    assert f.location.snippet.endswith("-----MIIE…n8Vp")
+
+
+def test_pem_in_a_js_string_with_escaped_newlines_is_redacted_without_the_escape(tmp_path: Path) -> None:
+    (tmp_path / "keys.js").write_text(
+        f'const key = "-----BEGIN RSA PRIVATE KEY-----\\n{PEM_LINE_1}\\n{PEM_LINE_2}\\n-----END RSA PRIVATE KEY-----\\n";\n'
+    )
+    [f] = [f for f in secrets_scan(tmp_path).findings if f.rule_id == "NW837"]
+    assert (f.path, f.line) == ("keys.js", 1)
+    assert f.message == "Hard-coded private key `MIIE…Lz4W`"
+
+
+def test_password_in_json_nested_in_a_json_string(tmp_path: Path) -> None:
+    """Config values that hold escaped JSON (`"{\\"password\\":\\"...\\"}"`) are config too."""
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "production.json").write_text(
+        '{\n  "host": "db.internal",\n  "pool": "{\\"user\\":\\"app\\",\\"password\\":\\"Zk8Wn2Qp5Vx7\\"}"\n}\n'
+    )
+    [f] = secrets_scan(tmp_path).findings
+    assert (f.path, f.line, f.rule_id) == ("config/production.json", 3, "NW807")
+    assert "Zk8Wn2Qp5Vx7" not in f.location.snippet

@@ -6,6 +6,8 @@ exists, and the fingerprint hashes the value, never the line number.
 
 from __future__ import annotations
 
+import re
+
 from nodeward.model import Confidence, Finding, Rule, SourceSpan, make_fingerprint
 from nodeward.secrets.candidate import Candidate, SecretDetail, redact, redact_text, secret_hash
 from nodeward.secrets.entropy import shannon_entropy
@@ -23,9 +25,24 @@ def printable(text: str) -> str:
     return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
+_LINE_BREAK = re.compile(r"\r?\n|\\[rn]")
+
+
+def _fragments(secrets: list[str]) -> list[str]:
+    """Each secret plus, for multi-line ones (PEM bodies), every line of it: the context is
+    a single line, which holds only part of such a secret and must not show that part."""
+    out = list(secrets)
+    for s in secrets:
+        parts = [p.strip(" \t\"',+`") for p in _LINE_BREAK.split(s)]
+        if len(parts) > 1:
+            out.extend(p for p in parts if len(p) >= 8)
+    return out
+
+
 def snippet_for(context: str, secrets: list[str], col: int) -> str:
-    """The line with every secret redacted, cut to SNIPPET_MAX characters around `col`."""
-    text = printable(redact_text(context, secrets))
+    """The line with every secret (and every line of a multi-line one) redacted, cut to
+    SNIPPET_MAX characters around `col`."""
+    text = printable(redact_text(context, _fragments(secrets)))
     if len(text) <= SNIPPET_MAX:
         return text.strip()
     start = max(0, min(col - 1, len(text)) - SNIPPET_MAX // 2)

@@ -51,8 +51,10 @@ DETECTOR = Detector(
               "accesskey", "private_key", "privatekey", "credential", "auth_key", "signing_key", "encryption_key"),
     patterns=(
         re.compile(
-            r"(?i)(?:^|[\s\"'{,;-])(?P<key>[A-Za-z0-9_.-]*" + SECRET_NAME + r")[\"']?\s*[:=]\s*"
-            r"(?:\"(?P<secret>[^\"\n]{4,200})\"|'(?P<secret2>[^'\n]{4,200})'|(?P<secret3>[^\s\"'#,;{}\[\]]{4,200}))"
+            # `\\?` admits JSON nested in a JSON string: `"{\\"password\\":\\"...\\"}"`.
+            r"(?i)(?:^|[\s\"'{,;-])(?P<key>[A-Za-z0-9_.-]*" + SECRET_NAME + r")\\?[\"']?\s*[:=]\s*"
+            r"(?:\\?\"(?P<secret>(?:[^\"\\\n]|\\[^\"\n]){4,200})\\?\"|'(?P<secret2>[^'\n]{4,200})'"
+            r"|(?P<secret3>[^\s\"'#,;{}\[\]\\]{4,200}))"
         ),
     ),
     scope="config",

@@ -33,8 +33,10 @@ DETECTOR = Detector(
     keywords=("private key-----", "private key block-----"),
     patterns=(
         re.compile(
-            r"-----BEGIN[ A-Z0-9_-]{0,40}PRIVATE KEY(?: BLOCK)?-----(?P<secret>(?:\\[rn]|[\s\"',+])*[A-Za-z0-9+/=\\\s\"',:-]{64,}?)(?:\\[rn]|\s)*-----END"
+            r"-----BEGIN[ A-Z0-9_-]{0,40}PRIVATE KEY(?: BLOCK)?-----(?:\\[rn])*(?P<secret>(?:\\[rn]|[\s\"',+])*[A-Za-z0-9+/=\\\s\"',:-]{64,}?)(?:\\[rn]|\s)*-----END"
         ),
     ),
     window_lines=120,
 )
+# `(?:\\[rn])*` before the group: the escaped `\n` after the header is not part of the key,
+# while a real line break is, so a multi-line block is reported on its BEGIN line.
