@@ -210,6 +210,9 @@ class ProbeSession:
             if record_error:
                 self._error(url, describe_http_error(e, self.timeout), kind="probe")
             return None
+        except httpx.InvalidURL as e:  # not an HTTPError: a URL httpx refuses to send
+            self._error(url, f"invalid URL: {e}", kind="probe")
+            return None
         self.exchanges.append(ex)
         return ex
 

@@ -11,7 +11,7 @@ from nodeward.errors import UsageError
 from nodeward.probe.client import DEFAULT_TIMEOUT_SECONDS
 from nodeward.probe.ratelimit import DEFAULT_ATTEMPTS, HARD_CAP_ATTEMPTS
 
-__all__ = ["MAX_EXTRA_PATHS", "MAX_TIMEOUT_SECONDS", "ProbeOptions", "check_url", "login_payload", "read_paths_file"]
+__all__ = ["MAX_EXTRA_PATHS", "MAX_TIMEOUT_SECONDS", "ProbeOptions", "check_url", "login_payload", "path_problem", "read_paths_file"]
 
 MAX_EXTRA_PATHS = 50
 """Hard cap on `--paths` entries fetched."""
@@ -36,7 +36,10 @@ class ProbeOptions:
 
 
 def check_url(url: str, what: str = "URL") -> str:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as e:  # e.g. "Invalid IPv6 URL"
+        raise UsageError(f"{url}: not a valid URL ({e})") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise UsageError(f"{url}: {what} must be an absolute http:// or https:// URL")
     try:
@@ -45,7 +48,8 @@ def check_url(url: str, what: str = "URL") -> str:
         raise UsageError(f"{url}: invalid port") from None
     if parts.username is not None or parts.password is not None:
         # They would be sent on every request and printed in every report.
-        raise UsageError(f"{parts.scheme}://{parts.hostname}/: credentials in the {what} are not supported (they would appear in reports)")
+        port = f":{parts.port}" if parts.port else ""
+        raise UsageError(f"{parts.scheme}://{parts.hostname}{port}/: credentials in the {what} are not supported (they would appear in reports)")
     return url
 
 
@@ -61,14 +65,32 @@ def validate(options: ProbeOptions) -> None:
     if options.rate_limit_probe and not options.login_path:
         raise UsageError("--rate-limit-probe needs --login-path")
     if options.login_body is not None:
+        if not options.login_path:
+            raise UsageError("--login-body needs --login-path (the body is POSTed there)")
         login_payload(options.login_body)
     if not 1 <= options.attempts <= HARD_CAP_ATTEMPTS:
         raise UsageError(f"--attempts must be between 1 and {HARD_CAP_ATTEMPTS} (a probe, not a brute-force tool)")
     if not 0 < options.timeout <= MAX_TIMEOUT_SECONDS:
         raise UsageError(f"--timeout must be between 0 and {MAX_TIMEOUT_SECONDS:g} seconds")
     for p in options.paths:
-        if not p.startswith("/"):
-            raise UsageError(f"{p}: paths must start with /")
+        problem = path_problem(p)
+        if problem:
+            raise UsageError(f"{p!r}: {problem}")
+
+
+def path_problem(p: str) -> str | None:
+    """Why an extra path cannot be probed, or None.
+
+    Control characters make httpx refuse the URL mid-probe, and `//host/x` is a
+    network-path reference that resolves to another host.
+    """
+    if not p.startswith("/"):
+        return "must start with /"
+    if p.startswith("//"):
+        return "starts with // (a reference to another host); use a single /"
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in p):
+        return "contains a control character"
+    return None
 
 
 def login_payload(body: str) -> tuple[bytes, str]:
@@ -93,10 +115,11 @@ def read_paths_file(path: str) -> tuple[str, ...]:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
         raise UsageError(f"{path}: cannot read --paths file: {e}") from None
-    paths = tuple(ln.strip() for ln in text.splitlines() if ln.strip() and not ln.strip().startswith("#"))
-    if len(paths) > MAX_EXTRA_PATHS:
-        raise UsageError(f"{path}: {len(paths)} paths; at most {MAX_EXTRA_PATHS} are probed")
-    for p in paths:
-        if not p.startswith("/"):
-            raise UsageError(f"{path}: `{p}` must start with /")
-    return paths
+    numbered = [(n, ln.strip()) for n, ln in enumerate(text.splitlines(), 1) if ln.strip() and not ln.strip().startswith("#")]
+    if len(numbered) > MAX_EXTRA_PATHS:
+        raise UsageError(f"{path}: {len(numbered)} paths; at most {MAX_EXTRA_PATHS} are probed")
+    for n, p in numbered:
+        problem = path_problem(p)
+        if problem:
+            raise UsageError(f"{path}:{n}: {p!r} {problem}")
+    return tuple(p for _, p in numbered)

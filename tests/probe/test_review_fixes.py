@@ -1,0 +1,59 @@
+"""Regression tests for bugs found in review of `nodeward probe` (each failed before its fix)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import pytest
+
+from nodeward.cli import main
+from nodeward.probe.client import ProbeSession, make_client, origin_of
+from nodeward.probe.fixtures import fixture_transport
+
+OK_PAGE = "HTTP/1.1 200 OK\nContent-Type: text/html\n\n<!doctype html><title>ok</title>"
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        # urlsplit raises ValueError on a broken IPv6 literal: a usage error, not an internal one.
+        (["probe", "http://[::1/"], "not a valid URL"),
+        (["probe", "http://127.0.0.1/", "--https-url", "https://[::1/"], "not a valid URL"),
+        # The body is POSTed to --login-path; without one it would be silently ignored.
+        (["probe", "http://127.0.0.1/", "--login-body", "user=a&password=b"], "--login-body needs --login-path"),
+    ],
+)
+def test_bad_arguments_are_usage_errors(argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err and "internal error" not in err
+
+
+def test_credentials_message_keeps_the_port(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["probe", "http://admin:hunter2@127.0.0.1:8080/"]) == 2
+    err = capsys.readouterr().err
+    assert "http://127.0.0.1:8080/: credentials in the URL" in err and "hunter2" not in err
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("/a\tb", "control character"),
+        ("/x\x00y", "control character"),
+        ("//evil.example/x", "another host"),
+    ],
+)
+def test_paths_file_rejects_unusable_paths(line: str, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    paths = tmp_path / "paths.txt"
+    paths.write_text(f"/ok\n{line}\n")
+    assert main(["probe", "http://127.0.0.1:1/", "--paths", str(paths)]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "internal error" not in err and "paths.txt:2" in err
+
+
+def test_session_records_an_invalid_url_instead_of_crashing() -> None:
+    log: list[httpx.Request] = []
+    session = ProbeSession(make_client(transport=fixture_transport(OK_PAGE, log)), frozenset({origin_of("https://t.test/")}))
+    assert session.request("GET", "https://t.test/a\tb") is None
+    assert log == [] and "invalid URL" in session.errors[0].message
