@@ -134,6 +134,8 @@ def nested_quantifier(pattern: str) -> bool:
     (and does not start with a mandatory separator)."""
     if len(pattern) > _MAX_PATTERN:
         return False
+    if ")*" not in pattern and ")+" not in pattern and "){" not in pattern:
+        return False  # no group is repeated without bound: the scan below could only say False
     stack: list[bool] = [False]
     """Per open group: does it contain an unbounded quantifier?"""
     separated: list[bool] = [False]
