@@ -104,3 +104,46 @@ def test_password_in_json_nested_in_a_json_string(tmp_path: Path) -> None:
     [f] = secrets_scan(tmp_path).findings
     assert (f.path, f.line, f.rule_id) == ("config/production.json", 3, "NW807")
     assert "Zk8Wn2Qp5Vx7" not in f.location.snippet
+
+
+def test_near_misses_in_config_are_quiet_and_real_passwords_next_to_them_are_found(tmp_path: Path) -> None:
+    """Validation messages, CSS selectors, header and MIME names, field names, YAML tags,
+    sops values and local-only database URIs are not credentials; weak real passwords are."""
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "default.json").write_text(
+        "{\n"
+        '  "messages": { "password": "Password is required", "apiKey": "Please enter your API key." },\n'
+        '  "selectors": { "password": "#password-input", "token": "input[name=token]" },\n'
+        '  "headers": { "apiKey": "x-api-key", "contentSecret": "application/json" },\n'
+        '  "fields": { "token": "access_token", "password": "auth.password.label" },\n'
+        '  "db": { "password": "Summer2023!" },\n'
+        '  "amqp": "amqp://guest:guest@localhost:5672",\n'
+        '  "mongo": "mongodb://app:Hq7Lm2Rx9Tz@127.0.0.1:27017/app",\n'
+        '  "queue": "amqp://svc:Hq7Lm2Rx9Tz@mq.internal:5672",\n'
+        '  "session": { "secret": "correct horse battery staple" }\n'
+        "}\n"
+    )
+    (tmp_path / "deploy.yml").write_text(
+        "db_password: !vault |\n  $ANSIBLE_VAULT;1.1;AES256\n"
+        "api_token: ENC[AES256_GCM,data:Tr8sPq2w,iv:Lm2Rx9Tz,tag:Zk8W==,type:str]\n"
+        "smtp_password: !secret smtp_password\n"
+        "admin_password: Hq7Lm2Rx9Tz\n"
+    )
+    assert found(tmp_path) == {
+        ("config/default.json", 6, "NW807"),
+        ("config/default.json", 9, "NW808"),
+        ("config/default.json", 10, "NW807"),
+        ("deploy.yml", 5, "NW807"),
+    }
+    low = found(tmp_path, min_confidence=Confidence.LOW)
+    assert {("config/default.json", 7, "NW808"), ("config/default.json", 8, "NW808")} <= low
+
+
+def test_translation_catalogues_and_password_hashes_are_low_confidence(tmp_path: Path) -> None:
+    (tmp_path / "locales").mkdir()
+    (tmp_path / "locales" / "fr.json").write_text('{\n  "password": "Mot de passe oublié",\n  "token": "Jeton"\n}\n')
+    (tmp_path / "seed.json").write_text(
+        '[{"email": "a@shop.test", "password": "$2b$10$N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy"}]\n'
+    )
+    assert found(tmp_path) == set()
+    assert found(tmp_path, min_confidence=Confidence.LOW) == {("locales/fr.json", 2, "NW807"), ("seed.json", 1, "NW807")}

@@ -42,7 +42,9 @@ _PLACEHOLDER_VALUES = frozenset({
 })
 _REFERENCE = re.compile(
     r"^(?:process\.env\b|import\.meta\.env\b|env\(|os\.environ|\$[A-Za-z_{(]|%[A-Za-z_]+%|\{\{|<%|#\{|"
-    r"config\.|settings\.|secrets\.|vault:|ssm:|arn:aws:secretsmanager|!Ref|!Sub|\$\{)"
+    r"config\.|settings\.|secrets\.|vault:|ssm:|arn:aws:secretsmanager|!Ref|!Sub|\$\{|"
+    # YAML tags (`!vault |`, `!secret db_password`, `!ENV ${X}`), sops-encrypted values, `@@TOKEN@@`
+    r"![A-Za-z]|ENC\[[A-Z0-9_]+,|@@)"
 )
 _EXAMPLE_MARKERS = ("example", "sample", "dummy", "exampl3")
 _DOC_TEST_DIRS = frozenset({
@@ -51,6 +53,19 @@ _DOC_TEST_DIRS = frozenset({
 })
 _DOC_SUFFIXES = (".md", ".markdown", ".rst", ".txt", ".adoc", ".html", ".d.ts")
 _TEST_NAME = re.compile(r"(?i)(?:\.|_|-)(?:test|spec|e2e|mock|fixture)s?\.[a-z]+$")
+_STOP_WORDS = frozenset({
+    "is", "are", "the", "your", "you", "a", "an", "to", "be", "must", "not", "please", "enter", "invalid",
+    "required", "missing", "incorrect", "wrong", "too", "of", "for", "and", "or", "new", "confirm", "at",
+    "least", "should", "match", "does", "do", "has", "have", "was", "were", "can", "cannot", "will",
+})
+_CSS_SELECTOR = re.compile(r"^(?:[#.][A-Za-z][\w-]*|[a-z]*\[(?:name|type|id|data-[\w-]+)[~|^$*]?=[^\]]*\])$")
+_HEADER_NAME = re.compile(r"(?i)^x-[a-z0-9]+(?:-[a-z0-9]+)*$")
+_MIME_TYPE = re.compile(r"^(?:application|text|image|audio|video|multipart|font)/[\w.+-]+$")
+_IDENTIFIER = re.compile(r"(?i)^[a-z]+(?:[_.][a-z]+)+$")
+"""`access_token`, `password_reset`, `auth.password.label`: a field, enum or i18n key."""
+_PASSWORD_HASH = re.compile(r"^\$(?:2[abxy]?|argon2(?:id|i|d)|scrypt|pbkdf2[\w-]*|[156])\$[./$\w=+,-]{20,}$")
+_LOCALE_DIRS = frozenset({"locales", "locale", "i18n", "l10n", "lang", "langs", "translations", "messages"})
+_LOOPBACK = frozenset({"localhost", "127.0.0.1", "0.0.0.0", "[::1]", "::1", "host.docker.internal"})
 _FILE_VALUE = re.compile(r"(?i)^[\w./\\~-]+\.(?:pem|key|crt|cer|p12|pfx|json|txt|env|jks|keystore)$")
 
 
@@ -102,13 +117,27 @@ def is_weak_generic(c: Candidate) -> bool:
     s = c.secret.strip()
     if len(s) < 6 or _FILE_VALUE.match(s) or s.isdigit() and len(s) < 8:
         return True
-    if re.fullmatch(r"[a-z]+(?:[A-Z][a-z]+)*", s) and len(s) < 16:
+    if re.fullmatch(r"[A-Za-z][a-z]+(?:[A-Z][a-z]+)*", s) and len(s) < 16:
         return True  # camelCase or lower-case word: a variable or enum name, not a password
     if re.fullmatch(r"[A-Z_]+", s):
         return True  # CONSTANT_NAME reference
     if s.startswith(("http://", "https://", "/", "./", "../", "~/")) and "@" not in s:
         return True
+    if _CSS_SELECTOR.match(s) or _HEADER_NAME.match(s) or _MIME_TYPE.match(s) or _IDENTIFIER.match(s):
+        return True  # `#password-input`, `x-api-key`, `application/json`, `access_token`
+    if is_prose(s):
+        return True
     return shannon_entropy(s) < 2.5
+
+
+def is_prose(s: str) -> bool:
+    """A UI or validation message (`Password is required`, `Enter your password.`), not a
+    password: three or more plain words, one of them an English function word.  A passphrase
+    of plain words (`correct horse battery staple`) has none and is kept."""
+    words = s.rstrip(".!?:").lower().replace(",", " ").split()
+    if len(words) < 3 or not all(w.replace("'", "").isalpha() for w in words):
+        return False
+    return any(w in _STOP_WORDS for w in words)
 
 
 def is_example_value(c: Candidate) -> bool:
@@ -131,6 +160,31 @@ def in_code_comment_example(c: Candidate) -> bool:
     return c.context.lstrip().startswith(("*", "//", "/*"))
 
 
+def is_password_hash(c: Candidate) -> bool:
+    """A bcrypt/argon2/scrypt/crypt hash in seed data is a hash, not a usable credential."""
+    return c.detector in ("NW807", "NW804") and bool(_PASSWORD_HASH.match(c.secret.strip()))
+
+
+def in_locale_file(c: Candidate) -> bool:
+    """Translation catalogues (`locales/fr.json`: `"password": "Mot de passe oublié"`) map
+    secret-like keys to labels in every language."""
+    if c.detector != "NW807":
+        return False
+    return any(p in _LOCALE_DIRS for p in c.path.lower().split("/")[:-1])
+
+
+def on_loopback_host(c: Candidate) -> bool:
+    """A URI to a database on this machine (`amqp://guest:guest@localhost`) holds a local
+    development default, not a credential that opens anything elsewhere."""
+    if c.detector != "NW808":
+        return False
+    at = c.context.find(":" + c.secret + "@")
+    if at == -1:
+        return False
+    host = re.match(r"[\w.\[\]:-]*?(?=[:/?#\s\"'`,;]|$)", c.context[at + len(c.secret) + 2 :])
+    return host is not None and host.group(0).lower() in _LOOPBACK
+
+
 def in_docs_or_tests(c: Candidate) -> bool:
     """Docs, examples and test fixtures hold sample keys far more often than real ones."""
     parts = c.path.lower().split("/")
@@ -150,7 +204,14 @@ DROP_FILTERS: tuple[Filter, ...] = (
 )
 """A candidate any of these accepts is not a secret."""
 
-DEMOTE_FILTERS: tuple[Filter, ...] = (is_example_value, in_docs_or_tests, in_code_comment_example)
+DEMOTE_FILTERS: tuple[Filter, ...] = (
+    is_example_value,
+    in_docs_or_tests,
+    in_code_comment_example,
+    on_loopback_host,
+    in_locale_file,
+    is_password_hash,
+)
 """A candidate any of these accepts is reported at LOW confidence."""
 
 
