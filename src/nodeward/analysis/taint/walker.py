@@ -775,7 +775,9 @@ class FileWalker:
                 self.unresolved.append(node.start_point[0] + 1)
                 for a in arg_nodes:
                     av = self.expr(a, scope)
-                    self.sink("code", av.taint, node, scope, "require" if fn_node.type != "import" else "import()")
+                    # A CLI loading the module its operator names is normal: request data only.
+                    labels = tuple(lb for lb in av.taint if not lb.key.startswith("process.argv"))
+                    self.sink("code", labels, node, scope, "require" if fn_node.type != "import" else "import()")
                 return Value()
             self.imports.append(Import(spec, arg_nodes[0].start_point[0] + 1, dynamic=fn_node.type == "import"))
             return Value(qn=normalize_module(spec), imp=(spec, ""))
