@@ -19,6 +19,8 @@ over code):
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Any
 
 import tree_sitter as ts
 
@@ -111,6 +113,57 @@ def _may_have_sink(source: bytes) -> bool:
 def _may_have_secret_name(source: bytes) -> bool:
     low = source.lower()
     return any(w in low for w in _NAME_WORDS) or (b"key" in low and any(w in low for w in _KEY_WORDS))
+
+
+class _HyperscanHints:
+    """Both hints in one Hyperscan pass (about 10x faster than the `bytes.__contains__` calls,
+    which each rescan the file), when the optional `hyperscan` wheel is installed."""
+
+    def __init__(self) -> None:
+        import hyperscan
+
+        from nodeward.secrets.engine import _hs_literal
+
+        words = (*_SINK_MODULES, *_NAME_WORDS, *_KEY_WORDS)
+        self._sinks = len(_SINK_MODULES)
+        self._db: Any = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+        self._db.compile(
+            expressions=[_hs_literal(w).encode() for w in words],
+            ids=list(range(len(words))),
+            elements=len(words),
+            flags=[
+                hyperscan.HS_FLAG_SINGLEMATCH | (0 if i < self._sinks else hyperscan.HS_FLAG_CASELESS)
+                for i in range(len(words))
+            ],
+        )
+
+    def __call__(self, source: bytes) -> tuple[bool, bool]:
+        found = [False, False]
+        sinks = self._sinks
+
+        def on_match(kid: int, _start: int, _end: int, _flags: int, _ctx: object) -> None:
+            found[0 if kid < sinks else 1] = True
+
+        if source:
+            self._db.scan(source, match_event_handler=on_match)
+        return found[0], found[1]
+
+
+def _plain_hints(source: bytes) -> tuple[bool, bool]:
+    return _may_have_sink(source), _may_have_secret_name(source)
+
+
+_HINTS: list[Callable[[bytes], tuple[bool, bool]]] = []
+
+
+def _hints(source: bytes) -> tuple[bool, bool]:
+    """(may have an NW806 sink, may have an NW807 name): the two byte prefilters."""
+    if not _HINTS:
+        try:
+            _HINTS.append(_HyperscanHints())
+        except Exception:  # no wheel, or no usable CPU features: the plain search is exact too
+            _HINTS.append(_plain_hints)
+    return _HINTS[0](source)
 
 
 def _query(lang: Lang, kind: str) -> ts.Query:
@@ -267,7 +320,8 @@ def check_tree(path: str, source: bytes, tree: ts.Tree, lang: Lang) -> list[Find
     lines = _Lines(source)
     out: list[Finding] = []
     seen: set[tuple[int, int]] = set()
-    if _may_have_sink(source):
+    sink_hint, name_hint = _hints(source)
+    if sink_hint:
         matches = ts.QueryCursor(_query(lang, "sink")).matches(tree.root_node)
         scope = _Scope()
         for _, caps in matches:
@@ -278,7 +332,7 @@ def check_tree(path: str, source: bytes, tree: ts.Tree, lang: Lang) -> list[Find
         for _, caps in matches:
             if "call" in caps or "new" in caps:
                 out.extend(_sink_findings(path, lines, scope, caps["fn"][0], caps["args"][0], "new" in caps, seen))
-    if not _may_have_secret_name(source):
+    if not name_hint:
         return out
     for _, caps in ts.QueryCursor(_query(lang, "name")).matches(tree.root_node):
         if "pair" in caps:

@@ -1,0 +1,77 @@
+"""The byte prefilters in `nodeward.secrets.code` skip files that cannot hold NW806/NW807.
+
+They must never hide a finding: both implementations (Hyperscan and plain `bytes` search)
+agree, every secret-like word and sink module is a hint whatever its case rules, and a file
+whose only trace of a secret is an upper-case or dashed name still reports it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from nodeward.model import Confidence
+from nodeward.sast.parse import parse
+from nodeward.secrets import code
+
+SAMPLES = [
+    b"",
+    b"const a = 1;\n",
+    b"const DB_PASSWORD = 'Summer2023!';\n",
+    b"cfg['Api-Key'] = 'k';\n",
+    b"x.PRIVATEKEY = 'p';\n",
+    b"const Jwt = require('JSONWEBTOKEN');\n",  # module names are case-sensitive in require()
+    b"import c from 'node:crypto';\n",
+    b"new Strategy(require('passport-github2'));\n",
+    b"const tokenizer = lex(src);\n",
+    b"const monkey = 1; const donkey = 2;\n",
+    b"const signing_key = 's';\n",
+    b"\x00binary\xff crypto",
+]
+
+
+@pytest.mark.parametrize("source", SAMPLES)
+def test_hyperscan_and_plain_hints_agree(source: bytes) -> None:
+    pytest.importorskip("hyperscan")
+    assert code._HyperscanHints()(source) == code._plain_hints(source)
+
+
+@pytest.mark.parametrize(
+    ("source", "hints"),
+    [
+        (b"const a = 1;\n", (False, False)),
+        (b"const monkey = 1;\n", (False, False)),
+        (b"const DB_PASSWORD = 'x';\n", (False, True)),
+        (b"cfg['Api-Key'] = 'k';\n", (False, True)),
+        (b"const Jwt = require('JSONWEBTOKEN');\n", (False, True)),
+        (b"const c = require('crypto');\n", (True, False)),
+    ],
+)
+def test_hints(source: bytes, hints: tuple[bool, bool]) -> None:
+    assert code._plain_hints(source) == hints
+    assert code._hints(source) == hints
+
+
+@pytest.mark.parametrize(
+    ("source", "rule", "line"),
+    [
+        ("const a = 1;\nconst DB_PASSWORD = 'Summer2023!x';\n", "NW807", 2),
+        ("const cfg = {};\ncfg.Api_Key = 'q8Zr2Lm5Xv9Tn3Wp';\n", "NW807", 2),
+        ("module.exports = {\n  'ENCRYPTION-KEY': 'q8Zr2Lm5Xv9Tn3Wp',\n};\n", "NW807", 2),
+        ("const h = require('node:crypto');\n\nh.createHmac('sha256', 'hmac-key-1');\n", "NW806", 3),
+    ],
+)
+def test_prefiltered_files_still_report(source: str, rule: str, line: int) -> None:
+    data = source.encode()
+    findings = [f for f in code.check_tree("src/config.js", data, parse(data, "javascript"), "javascript") if f.confidence >= Confidence.MEDIUM]
+    assert [(f.rule_id, f.path, f.line) for f in findings] == [(rule, "src/config.js", line)]
+
+
+def test_files_without_hints_are_not_walked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No sink module and no secret-like word: no query runs at all."""
+
+    def boom(*_args: object) -> None:
+        raise AssertionError("query walk on a file without hints")
+
+    monkeypatch.setattr(code, "_query", boom)
+    data = b"const total = items.reduce((a, b) => a + b, 0);\nmodule.exports = total;\n"
+    assert code.check_tree("lib/sum.js", data, parse(data, "javascript"), "javascript") == []
