@@ -113,3 +113,28 @@ def test_db_update_from_a_file_that_is_not_a_zip(capsys: pytest.CaptureFixture[s
     assert code == 3
     assert "not a zip archive" in err and "invalid JSON" not in err
     assert not (tmp_path / "db.sqlite").exists()
+
+
+def test_ignore_path_scopes_to_a_workspace_folder(tmp_path: Path) -> None:
+    """`path = "packages/a"` names the workspace that pulls semver in, under a root lockfile."""
+    from nodeward.config import DepsIgnore
+
+    ignores = (
+        DepsIgnore(id="GHSA-c2qf-rxjj-qqgw", reason="ranges are constants", path="packages/a"),
+        # debug@2.6.8 is the root's, not packages/a's: this one must not apply.
+        DepsIgnore(id="GHSA-gxpj-cx7g-858c", reason="wrong scope", path="packages/a"),
+    )
+    for lockdir in ("npm11-v3", "pnpm10-9.0", "yarn4"):
+        config = Config(use_cache=False, deps=DepsConfig(advisories=(ADVISORIES,), ignore=ignores))
+        out = analyze_project(discover(LOCKS / lockdir, config), options=DepsOptions(today=TODAY))
+        state = {f.detail.package: f.suppression is not None for f in by_rule(out, "NW701")}  # type: ignore[union-attr]
+        assert state == {"debug": False, "minimist": False, "semver": True}, lockdir
+        unused = [f.message for f in by_rule(out, "NW711")]
+        assert len(unused) == 1 and "GHSA-gxpj-cx7g-858c" in unused[0], lockdir
+
+
+def test_json_lists_the_workspaces_that_reach_a_package(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["deps", str(LOCKS / "npm11-v3"), "--advisories", ADVISORIES, "-f", "json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    ws = {f["package"]: f["workspaces"] for f in data["findings"] if f["rule_id"] == "NW701"}
+    assert ws == {"debug": ["."], "minimist": ["."], "semver": ["packages/a"]}

@@ -97,6 +97,7 @@ def _finding(
             if f not in fixed:
                 fixed.append(f)
     installed_as = next((p.alias for p in pkgs if p.alias), None)
+    folders = sorted({"/".join(x for x in (lock.folder, imp) if x) or "." for p in pkgs for imp in graph.importers_reaching(p.key)})
     advice = fix_advice(_manager(lock), name, installed_as, version, fixed, paths, direct, adv.malicious, workspaces=len(lock.importers) > 1)
     reachable: bool | None = None
     imported_by: list[str] = []
@@ -144,6 +145,7 @@ def _finding(
         minimal_fix=advice.minimal,
         fix_command=advice.text,
         severity_note=note,
+        workspaces=tuple(folders),
     )
     cwe = tuple(sorted(set(adv.cwes) | set(rule.cwe)))
     return Finding(

@@ -50,6 +50,9 @@ class DependencyDetail(FindingDetail):
     minimal_fix: str | None = None
     fix_command: str = ""
     severity_note: str = ""
+    workspaces: tuple[str, ...] = ()
+    """Folders (relative to the scan root, `.` for the root) of the root project and
+    workspaces that reach the package; `path` in an ignore can name one."""
 
     def json_fields(self) -> dict[str, JSONValue]:
         return {
@@ -59,6 +62,7 @@ class DependencyDetail(FindingDetail):
             "aliases": list(self.aliases),
             "fixed_versions": list(self.fixed_versions),
             "dependency_paths": list(self.dependency_paths),
+            "workspaces": list(self.workspaces),
             "dev": self.dev,
             "direct": self.direct,
             "lockfile": self.lockfile,

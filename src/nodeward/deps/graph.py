@@ -80,6 +80,24 @@ class Graph:
             return True
         return self.lock.packages[key].dev
 
+    def importers_reaching(self, key: str) -> tuple[str, ...]:
+        """Folders (relative to the lockfile) of every importer that reaches `key`, sorted.
+
+        A walk over all ancestors, unlike `paths`, which is capped: scoping an
+        ignore to a workspace must not depend on which paths made the cut.
+        """
+        seen = {key}
+        stack = [key]
+        found: set[str] = set()
+        while stack:
+            for parent, _edge in self.parents.get(stack.pop(), ()):
+                if parent.startswith("importer:"):
+                    found.add(parent[len("importer:") :])
+                elif parent not in seen:
+                    seen.add(parent)
+                    stack.append(parent)
+        return tuple(sorted(found))
+
     def is_direct(self, key: str) -> bool:
         return key in self.direct
 

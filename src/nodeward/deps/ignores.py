@@ -47,11 +47,24 @@ def _matches(ign: DepsIgnore, d: DependencyDetail) -> bool:
         return False
     if ign.versions and not satisfies(d.version, ign.versions, include_prerelease=True):
         return False
-    if ign.path:
-        p = ign.path.rstrip("/")
-        if not (fnmatch.fnmatch(d.lockfile, ign.path) or d.lockfile.startswith(p + "/") or d.lockfile == p):
-            return False
+    if ign.path and not _path_matches(ign.path, d):
+        return False
     return True
+
+
+def _under(path: str, pattern: str) -> bool:
+    p = pattern.strip().rstrip("/").removeprefix("./") or "."
+    return fnmatch.fnmatch(path, pattern) or path == p or p == "." or path.startswith(p + "/")
+
+
+def _path_matches(pattern: str, d: DependencyDetail) -> bool:
+    """The lockfile is under `pattern`, or every workspace that reaches the package is.
+
+    One root lockfile serves every workspace of a monorepo, so `path = "packages/api"`
+    has to be able to mean "the findings that workspace brings in"."""
+    if _under(d.lockfile, pattern):
+        return True
+    return bool(d.workspaces) and all(_under(w, pattern) for w in d.workspaces)
 
 
 def apply_ignores(
