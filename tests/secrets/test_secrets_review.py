@@ -147,3 +147,36 @@ def test_translation_catalogues_and_password_hashes_are_low_confidence(tmp_path:
     )
     assert found(tmp_path) == set()
     assert found(tmp_path, min_confidence=Confidence.LOW) == {("locales/fr.json", 2, "NW807"), ("seed.json", 1, "NW807")}
+
+
+def _service_account(with_key: bool) -> str:
+    import json
+
+    body = "\\n".join((PEM_LINE_1 + PEM_LINE_2)[i : i + 64] for i in range(0, 128, 64)) * 12
+    doc = {
+        "type": "service_account",
+        "project_id": "orders-prod-4821",
+        "client_email": "orders@orders-prod-4821.iam.gserviceaccount.com",
+        "token_uri": "https://oauth2.googleapis.com/token",
+    }
+    if with_key:
+        doc["private_key"] = f"-----BEGIN PRIVATE KEY-----\n{body}\n-----END PRIVATE KEY-----\n"
+    return json.dumps(doc, indent=2)
+
+
+def test_base64_wrapped_service_account_json_is_found(tmp_path: Path) -> None:
+    """`GOOGLE_CREDENTIALS_B64=$(base64 -w0 key.json)`: no text pattern sees the key inside."""
+    import base64
+
+    blob = base64.b64encode(_service_account(True).encode()).decode()
+    other = base64.b64encode(("\n" + _service_account(True)).encode()).decode()  # another offset
+    harmless = base64.b64encode(_service_account(False).encode()).decode()
+    # A real deploy file has more settings than blobs (a file of nothing but long lines is
+    # skipped as "minified" by project.content_skip_reason).
+    settings = "".join(f"FEATURE_{i}_ENABLED=true\n" for i in range(60))
+    (tmp_path / "deploy.env").write_text(
+        f"PORT=8080\nGOOGLE_CREDENTIALS_B64={blob}\nSA_B64='{other}'\nMETA_B64={harmless}\n{settings}"
+    )
+    result = secrets_scan(tmp_path)
+    assert {(f.path, f.line, f.rule_id) for f in result.findings} == {("deploy.env", 2, "NW811"), ("deploy.env", 3, "NW811")}
+    assert all(blob[8:-8] not in f.location.snippet and blob[8:-8] not in f.message for f in result.findings)
