@@ -201,3 +201,18 @@ def test_explicit_non_html_content_type_is_not_xss(tmp_path: Path) -> None:
         "app.get('/s', (req, res) => { res.set('Content-Type', 'application/json'); res.send('\"' + req.query.n + '\"'); });\n"
     )
     assert {f[2] for f in app_findings(scan_app(tmp_path)) if f[0] == "NW210"} == {4}
+
+
+def test_spawn_arguments_are_a_sink_only_with_a_shell(tmp_path: Path) -> None:
+    (tmp_path / "app.js").write_text(
+        "const express = require('express');\n"
+        "const { spawn, execFile } = require('child_process');\n"
+        "const app = express();\n"
+        "app.get('/x', (req, res) => {\n"
+        "  spawn('grep', ['-r', req.query.q, 'logs'], { shell: false });\n"
+        "  spawn('grep', ['-r', req.query.q, 'logs']);\n"
+        "  spawn('sh', ['-c', req.query.script], { shell: true });\n"
+        "  execFile('find', [req.query.dir], { shell: '/bin/bash' });\n"
+        "});\n"
+    )
+    assert {f[2] for f in app_findings(scan_app(tmp_path)) if f[0] == "NW110"} == {7, 8}

@@ -931,7 +931,7 @@ class FileWalker:
                     if spec_m.kind == "xxe" and not (len(arg_nodes) > 1 and arg_nodes[1].type == "object" and self._object_flag(arg_nodes[1], "noent")):
                         continue
                     self.sink(spec_m.kind, args[p].taint, node, scope, base_qn)
-            if base_qn.startswith("child_process.spawn") and len(arg_nodes) > 2 and "shell" in args[2].fields:
+            if base_qn.startswith(("child_process.spawn", "child_process.execFile")) and len(arg_nodes) > 2 and self._shell_on(arg_nodes[2]):
                 for p in (1,):
                     if args[p].taint:
                         self.sink("command", args[p].taint, node, scope, base_qn + " (shell)")
@@ -1046,6 +1046,18 @@ class FileWalker:
             if v.taint:
                 labels = tuple(Label(lb.origin, lb.key, lb.cleaned - {"nosql"}, lb.steps) for lb in v.taint if not (lb.cleaned >= ALL_KINDS))
                 self.sink("nosql", labels, call, scope, f"{callee} $where")
+
+    def _shell_on(self, options: ts.Node) -> bool:
+        """`{ shell: true }` or `{ shell: '/bin/bash' }` (not `false`, not absent)."""
+        if options.type != "object":
+            return False
+        for c in options.named_children:
+            if c.type == "pair":
+                key = c.child_by_field_name("key")
+                val = c.child_by_field_name("value")
+                if key is not None and val is not None and self.text(key) == "shell":
+                    return val.type not in ("false", "null", "undefined")
+        return False
 
     def _content_type(self, method: str, arg_nodes: list[ts.Node]) -> str | None:
         """The literal content type a `res.type(...)`/`res.set('Content-Type', ...)` call sets."""
