@@ -138,3 +138,24 @@ def test_json_lists_the_workspaces_that_reach_a_package(capsys: pytest.CaptureFi
     data = json.loads(capsys.readouterr().out)
     ws = {f["package"]: f["workspaces"] for f in data["findings"] if f["rule_id"] == "NW701"}
     assert ws == {"debug": ["."], "minimist": ["."], "semver": ["packages/a"]}
+
+
+def test_registry_token_only_for_its_own_registry(tmp_path: Path) -> None:
+    """npm matches `//host/path/:_authToken` keys by whole path segments; a bare prefix match
+    would hand the user's token to `https://npm.company.com.evil.example/` set by a scanned repo."""
+    from nodeward.deps.advisories.npmrc import registry_config
+
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / ".npmrc").write_text("//npm.company.com:_authToken=user-token\n//npm.company.com/team:_authToken=team-token\n")
+    project = tmp_path / "project"
+    project.mkdir()
+    env = {"HOME": str(home)}
+    for registry in ("https://npm.company.com.evil.example/", "https://npm.company.com/teamx/"):
+        (project / ".npmrc").write_text(f"registry={registry}\n")
+        assert registry_config(project, env).token is None, registry
+    (home / ".npmrc").write_text("//npm.company.com/:_authToken=user-token\n//npm.company.com/team/:_authToken=team-token\n")
+    (project / ".npmrc").write_text("registry=https://npm.company.com/team/npm/\n")
+    assert registry_config(project, env).token == "team-token"
+    (project / ".npmrc").write_text("registry=https://npm.company.com.evil.example/\n")
+    assert registry_config(project, env).token is None

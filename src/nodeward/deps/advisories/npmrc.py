@@ -70,6 +70,9 @@ def registry_config(project_dir: Path, env: Mapping[str, str] | None = None) -> 
     if not url.endswith("/"):
         url += "/"
     # Tokens are keyed by `//host/path/:_authToken`; the longest matching prefix wins.
+    # Like npm-registry-fetch, match whole path segments only (a key must end in `/`):
+    # `//npm.company.com` must not hand its token to `https://npm.company.com.evil.example/`,
+    # a registry a scanned project's .npmrc can name.
     nerf = "//" + url.split("://", 1)[-1]
     token = None
     best = -1
@@ -77,6 +80,6 @@ def registry_config(project_dir: Path, env: Mapping[str, str] | None = None) -> 
         for k, v in conf.items():
             if k.endswith(":_authToken"):
                 prefix = k[: -len(":_authToken")]
-                if nerf.startswith(prefix) and len(prefix) > best:
+                if prefix.startswith("//") and prefix.endswith("/") and nerf.startswith(prefix) and len(prefix) > best:
                     token, best = v, len(prefix)
     return RegistryConfig(url, token or None, origin)
