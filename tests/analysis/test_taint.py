@@ -216,3 +216,21 @@ def test_spawn_arguments_are_a_sink_only_with_a_shell(tmp_path: Path) -> None:
         "});\n"
     )
     assert {f[2] for f in app_findings(scan_app(tmp_path)) if f[0] == "NW110"} == {7, 8}
+
+
+def test_raw_http_server_body_stream(tmp_path: Path) -> None:
+    (tmp_path / "server.js").write_text(
+        "const http = require('http');\n"
+        "const { exec } = require('child_process');\n"
+        "http.createServer((req, res) => {\n"
+        "  let body = '';\n"
+        "  req.on('data', (chunk) => { body += chunk; });\n"
+        "  req.on('end', () => {\n"
+        "    exec('convert ' + body);\n"
+        "    res.end();\n"
+        "  });\n"
+        "}).listen(8080);\n"
+    )
+    hits = [f for f in scan_app(tmp_path).findings if f.rule_id == "NW110"]
+    assert [(f.path, f.line) for f in hits] == [("server.js", 7)]
+    assert hits[0].trace[0].line == 5

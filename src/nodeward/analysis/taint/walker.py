@@ -799,6 +799,11 @@ class FileWalker:
         elif method == "on" and arg_nodes and self._string_value(arg_nodes[0]) == "message":
             label = Label("src", "websocket message", frozenset(), (self.step(node, "websocket message"),))
             hints = {1: {0: Value((label,))}}
+        elif method == "on" and rv is not None and rv.role == "req" and arg_nodes and self._string_value(arg_nodes[0]) == "data":
+            # Raw `http` servers: `req.on('data', chunk => body += chunk)` reads the request body.
+            label = Label("src", "request body", frozenset({"nosql", "proto"}), (self.step(node, "request body chunk"),))
+            ctx.reads.add("body")
+            hints = {1: {0: Value((label,))}}
         args: list[Value] = []
         for i, a in enumerate(arg_nodes):
             if a.type in FUNCTION_TYPES:
