@@ -57,3 +57,16 @@ def test_session_records_an_invalid_url_instead_of_crashing() -> None:
     session = ProbeSession(make_client(transport=fixture_transport(OK_PAGE, log)), frozenset({origin_of("https://t.test/")}))
     assert session.request("GET", "https://t.test/a\tb") is None
     assert log == [] and "invalid URL" in session.errors[0].message
+
+
+def test_grade_table_columns_line_up() -> None:
+    """Long nodeward check names (NW930 cors-reflects-origin-with-credentials) broke the table."""
+    from nodeward.probe.grade import Grade, GradeDetail, GradeRow
+
+    rows = (
+        GradeRow("x-frame-options", "x-frame-options-not-implemented", -20, "observatory"),
+        GradeRow("NW930 cors-reflects-origin-with-credentials", "failed", -50, "nodeward"),
+    )
+    lines = GradeDetail(Grade(0, "F", 0, "F", rows)).text_lines()[1:]
+    starts = {line.index(row.result) for line, row in zip(lines, rows, strict=True)}
+    assert len(starts) == 1

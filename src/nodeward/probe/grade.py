@@ -346,7 +346,8 @@ class GradeDetail(FindingDetail):
     def text_lines(self) -> tuple[str, ...]:
         g = self.grade
         lines = [f"grade {g.letter} (score {g.score}); Observatory-comparable: {g.observatory_letter} ({g.observatory_score})"]
-        lines.extend(f"  {r.modifier:+4d}  {r.check:<34} {r.result}  [{r.source}]" for r in g.rows)
+        width = max((len(r.check) for r in g.rows), default=0)
+        lines.extend(f"  {r.modifier:+4d}  {r.check:<{width}}  {r.result}  [{r.source}]" for r in g.rows)
         return tuple(lines)
 
 
