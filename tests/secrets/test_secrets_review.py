@@ -180,3 +180,17 @@ def test_base64_wrapped_service_account_json_is_found(tmp_path: Path) -> None:
     result = secrets_scan(tmp_path)
     assert {(f.path, f.line, f.rule_id) for f in result.findings} == {("deploy.env", 2, "NW811"), ("deploy.env", 3, "NW811")}
     assert all(blob[8:-8] not in f.location.snippet and blob[8:-8] not in f.message for f in result.findings)
+
+
+def test_fingerprints_are_not_a_fast_hash_of_a_guessable_password(tmp_path: Path) -> None:
+    """Baselines and JSON/SARIF reports are shared: with a plain SHA-256 inside, anyone could
+    confirm `Summer2023!` from a wordlist at GPU speed."""
+    import hashlib
+
+    from nodeward.model import make_fingerprint
+
+    (tmp_path / ".env.production").write_text("DB_PASSWORD=Summer2023!\n")
+    [f] = [f for f in secrets_scan(tmp_path).findings if f.rule_id == "NW807"]
+    fast = hashlib.sha256(b"Summer2023!").hexdigest()
+    assert f.fingerprint != make_fingerprint("NW807", ".env.production", fast)
+    assert f.fingerprint == next(x.fingerprint for x in secrets_scan(tmp_path).findings if x.rule_id == "NW807")

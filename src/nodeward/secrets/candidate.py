@@ -7,6 +7,7 @@ built from it for output ever holds more than a prefix and a suffix.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass
 
@@ -49,9 +50,20 @@ def redact_text(text: str, secrets: list[str] | tuple[str, ...]) -> str:
     return text
 
 
+_HASH_SALT = b"nodeward-secret-fingerprint-v2"
+
+
+@functools.lru_cache(maxsize=4096)
 def secret_hash(secret: str) -> str:
-    """What fingerprints and baselines store instead of the value."""
-    return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
+    """What fingerprints and baselines store instead of the value.
+
+    A memory-hard hash (scrypt, about 10 ms and 4 MB per value), not plain SHA-256:
+    baselines and JSON/SARIF reports are committed and shared, and the values found
+    under password-like names are often guessable (`Summer2023!`), so a fast hash of
+    one would be a dictionary lookup away from the password itself.  Cached per
+    process because history scans see the same value in many commits."""
+    raw = secret.encode("utf-8", "surrogatepass")
+    return hashlib.scrypt(raw, salt=_HASH_SALT, n=2**12, r=8, p=1, dklen=32).hex()
 
 
 @dataclass(frozen=True, slots=True)
