@@ -194,3 +194,28 @@ def test_fingerprints_are_not_a_fast_hash_of_a_guessable_password(tmp_path: Path
     fast = hashlib.sha256(b"Summer2023!").hexdigest()
     assert f.fingerprint != make_fingerprint("NW807", ".env.production", fast)
     assert f.fingerprint == next(x.fingerprint for x in secrets_scan(tmp_path).findings if x.rule_id == "NW807")
+
+
+def test_yarn_berry_registry_credentials(tmp_path: Path) -> None:
+    """`.yarnrc.yml` is Yarn 2+'s `.npmrc`: a UUID-shaped `npmAuthToken` is a legacy npm token."""
+    (tmp_path / ".yarnrc.yml").write_text(
+        "nodeLinker: node-modules\nnpmScopes:\n  acme:\n"
+        "    npmAuthToken: 3f9a1c7e-5b2d-4f4a-9c0e-9b7d3f1a5c8f\n"
+        '    npmRegistryServer: "https://npm.acme.dev"\n'
+        'npmAuthIdent: "deploy:Hq7Lm2Rx9Tz"\n'
+        "npmAlwaysAuth: true\n"
+    )
+    (tmp_path / "ids.json").write_text('{"requestToken": "3f9a1c7e-5b2d-4f4a-9c0e-9b7d3f1a5c8f"}\n')
+    assert found(tmp_path) == {(".yarnrc.yml", 4, "NW807"), (".yarnrc.yml", 6, "NW807")}
+
+
+def test_curl_basic_auth_in_package_scripts_and_per_script_columns(tmp_path: Path) -> None:
+    (tmp_path / "package.json").write_text(
+        '{"name": "shop", "scripts": {"seed": "PGPASSWORD=Hq7Lm2Rx9Tz psql -f seed.sql", '
+        '"warm": "curl -u admin:Hq7Lm2Rx9Tz https://cache.internal/warm", "ping": "curl -u $U:$P https://x"}}\n'
+    )
+    result = secrets_scan(tmp_path)
+    got = sorted((f.path, f.line, f.location.start_col, f.rule_id) for f in result.findings)
+    line = (tmp_path / "package.json").read_text()
+    first, second = line.find("Hq7Lm2Rx9Tz") + 1, line.rfind("Hq7Lm2Rx9Tz") + 1
+    assert got == [("package.json", 1, first, "NW804"), ("package.json", 1, second, "NW804")]

@@ -26,6 +26,7 @@ LOCKFILES = frozenset({"package-lock.json", "npm-shrinkwrap.json", "yarn.lock", 
 # Detectors whose format has no provider prefix: context and entropy decide.
 CONTEXT_DETECTORS = frozenset({"NW807", "NW803", "NW817", "NW824", "NW833", "NW834", "NW835"})
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_UUID_TOKEN_KEYS = frozenset({"npmauthtoken", "_authtoken"})
 _HASH_WORDS = re.compile(r"(?i)\b(?:sha\d*|shasum|checksum|digest|integrity|hash|md5|etag|fingerprint|nonce|commit)\b|sha\d+-")
 _PLACEHOLDER_PARTS = (
     "changeme", "change_me", "change-me", "changethis", "your-", "your_", "yourapi", "yoursecret",
@@ -79,8 +80,11 @@ def in_lockfile_metadata(c: Candidate) -> bool:
 
 
 def is_uuid(c: Candidate) -> bool:
-    """A bare UUID is an identifier; only Heroku keys and legacy npm tokens are UUID-shaped secrets."""
-    return c.detector not in ("NW824", "NW803") and bool(_UUID.match(c.secret))
+    """A bare UUID is an identifier; only Heroku keys and legacy npm tokens (in `.npmrc`, or as
+    `npmAuthToken` in `.yarnrc.yml`) are UUID-shaped secrets."""
+    if c.detector in ("NW824", "NW803") or c.key.lower() in _UUID_TOKEN_KEYS:
+        return False
+    return bool(_UUID.match(c.secret))
 
 
 def next_to_hash_word(c: Candidate) -> bool:

@@ -165,6 +165,8 @@ _SCRIPT_PATTERNS = (
         r"(?P<secret>[^\s$\"'`;&|()-][^\s\"'`;&|()]{5,})",
         re.I,
     ),
+    # curl -u user:SECRET / --user user:SECRET (basic auth on the command line)
+    re.compile(r"\bcurl\b[^;&|]*?\s(?P<key>-u|--user)[= ]?[\"']?[^\s:$\"'`;&|()]+:(?P<secret>[^\s$\"'`;&|()]{4,})"),
     # mysql -pSECRET / mysqldump -pSECRET
     re.compile(r"\bmysql(?:dump|admin)?\b[^;&|]*?\s-p(?P<secret>[^\s$\"'`;&|()]{4,})"),
 )
@@ -194,7 +196,9 @@ def script_findings(path: str, data: bytes) -> list[Finding]:
                 confidence = judge(c, SCRIPT_SECRET.confidence)
                 if confidence is None:
                     continue
-                col = context.find(secret) + 1 if secret in context else 1
+                # The same value may sit in several scripts on one line: look after this script's name.
+                at = context.find(secret, max(0, context.find(json.dumps(name))))
+                col = (at if at >= 0 else max(0, context.find(secret))) + 1
                 msg = f"Script `{name}` passes a literal credential as `{key}` (`{redact(secret)}`)"
                 out.append(secret_finding(SCRIPT_SECRET, "secret in an npm script", c, confidence, col=col, message=msg))
     return out

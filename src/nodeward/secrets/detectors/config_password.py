@@ -15,7 +15,8 @@ from nodeward.secrets.detectors.base import ROTATE, Detector, secret_rule
 
 SECRET_NAME = (
     r"(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|"
-    r"secret[_-]?key|client[_-]?secret|credentials?|auth[_-]?key|signing[_-]?key|encryption[_-]?key)"
+    r"secret[_-]?key|client[_-]?secret|credentials?|auth[_-]?key|signing[_-]?key|encryption[_-]?key|"
+    r"auth[_-]?ident)"
 )
 
 RULE = secret_rule(
@@ -48,7 +49,8 @@ DETECTOR = Detector(
     rule=RULE,
     kind="password or secret",
     keywords=("password", "passwd", "pwd", "secret", "token", "api_key", "api-key", "apikey", "access_key",
-              "accesskey", "private_key", "privatekey", "credential", "auth_key", "signing_key", "encryption_key"),
+              "accesskey", "private_key", "privatekey", "credential", "auth_key", "signing_key", "encryption_key",
+              "authident"),
     patterns=(
         re.compile(
             # `\\?` admits JSON nested in a JSON string: `"{\\"password\\":\\"...\\"}"`.
