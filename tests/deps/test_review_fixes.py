@@ -159,3 +159,24 @@ def test_registry_token_only_for_its_own_registry(tmp_path: Path) -> None:
     assert registry_config(project, env).token == "team-token"
     (project / ".npmrc").write_text("registry=https://npm.company.com.evil.example/\n")
     assert registry_config(project, env).token is None
+
+
+def test_fix_commands_in_a_monorepo_run_in_the_lockfile_folder(tmp_path: Path) -> None:
+    """Copied from the report and run at the scan root, `yarn add` would edit the wrong package.json."""
+    root = tmp_path / "mono"
+    shutil.copytree(LOCKS / "yarn1", root / "services" / "a")
+    shutil.copytree(LOCKS / "npm11-v3", root / "services" / "b")
+    (root / "package.json").write_text('{"name": "mono", "private": true}')
+    config = Config(use_cache=False, deps=DepsConfig(advisories=(ADVISORIES,)))
+    out = analyze_project(discover(root, config), options=DepsOptions(today=TODAY))
+    fixes = {(f.path, f.detail.package): f.fix for f in by_rule(out, "NW701")}  # type: ignore[union-attr]
+    assert fixes[("services/a/yarn.lock", "debug")].startswith("`cd services/a && yarn add -W debug@^2.6.9`")
+    assert fixes[("services/b/package-lock.json", "semver")].startswith("`cd services/b && npm install semver@^7.5.2 -w packages/a`")
+    # At the root, nothing changes.
+    root_fix = {f.detail.package: f.fix for f in by_rule(_audit_root(), "NW701")}  # type: ignore[union-attr]
+    assert root_fix["debug"].startswith("`npm install debug@^2.6.9`")
+
+
+def _audit_root() -> object:
+    config = Config(use_cache=False, deps=DepsConfig(advisories=(ADVISORIES,)))
+    return analyze_project(discover(LOCKS / "npm11-v3", config), options=DepsOptions(today=TODAY))

@@ -103,8 +103,15 @@ def fix_advice(
     direct: bool,
     malicious: bool = False,
     workspaces: bool = False,
+    folder: str = "",
 ) -> FixAdvice:
-    """`manager` is npm, yarn-v1, yarn (Berry), pnpm or bun; `workspaces` when the lockfile has several importers."""
+    """`manager` is npm, yarn-v1, yarn (Berry), pnpm or bun; `workspaces` when the lockfile has
+    several importers; `folder` is the lockfile's folder from the scan root (commands run there)."""
+
+    def at(cmd: str) -> str:
+        # A monorepo scanned from its root: the command must run beside the lockfile.
+        return f"cd {folder} && {cmd}" if folder else cmd
+
     if malicious:
         return FixAdvice(
             fixed[0] if fixed else None,
@@ -128,7 +135,8 @@ def fix_advice(
     if nested and not nested_ok:
         parents = sorted({p.steps[-2] for p in nested if not satisfies(minimal, _spec_range(p.last_spec))})
         shown = ", ".join(parents[:3]) + (f" and {len(parents) - 3} more" if len(parents) > 3 else "")
-        where = "package.json" if manager != "pnpm" else "package.json (or `overrides:` in pnpm-workspace.yaml)"
+        manifest = f"{folder}/package.json" if folder else "package.json"
+        where = manifest if manager != "pnpm" else f"{manifest} (or `overrides:` in pnpm-workspace.yaml)"
         override = (
             f"upgrade {shown} (which pin{'s' if len(parents) == 1 else ''} an older range), "
             f"or force {minimal} in {where}:\n{_override_snippet(manager, name, target)}"
@@ -137,7 +145,7 @@ def fix_advice(
         direct_paths = [p for p in paths if len(p.steps) == 2]
         direct_specs = [p.first_edge.spec for p in direct_paths]
         if direct_specs and all(satisfies(minimal, _spec_range(s)) for s in direct_specs):
-            head = f"`{update.format(name=as_name)}` (the declared range already admits {minimal})"
+            head = f"`{at(update.format(name=as_name))}` (the declared range already admits {minimal})"
         else:
             spec = f"{as_name}@npm:{name}@{target}" if installed_as else f"{name}@{target}"
             members = sorted({(p.importer, p.steps[0]) for p in direct_paths if p.importer})
@@ -148,8 +156,8 @@ def fix_advice(
             if only_members:
                 # Declared only by workspaces: the install has to run in each of them.
                 cmd = " ; ".join(_in_workspace(manager, cmd, folder, ws_name) for folder, ws_name in members)
-            head = f"`{cmd}` (upgrade to {minimal} or later)"
+            head = f"`{at(cmd)}` (upgrade to {minimal} or later)"
         return FixAdvice(minimal, f"{head}; also, {override}" if override else head)
     if not override:
-        return FixAdvice(minimal, f"`{update.format(name=name)}` (every dependent's range already admits {minimal})")
+        return FixAdvice(minimal, f"`{at(update.format(name=name))}` (every dependent's range already admits {minimal})")
     return FixAdvice(minimal, override[0].upper() + override[1:])
