@@ -14,7 +14,7 @@ import logging
 import os
 import pickle
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -195,21 +195,60 @@ def _warm(langs: Iterable[Lang]) -> None:
         analyze_file("warm.js", _WARM_SOURCE, lang)
 
 
+def _run_chunk(tasks: list[_Task]) -> list[FileResult]:
+    return [_run_task(t) for t in tasks]
+
+
+CHUNK_FILES = 64
+"""At most this many files per pool task (fewer round trips; big files get chunks of their own)."""
+
+
+def _chunks(tasks: list[_Task], jobs: int) -> list[list[int]]:
+    """Task indices grouped into pool work units, biggest files first.
+
+    Longest-processing-time-first scheduling: handing out the large files (bundles,
+    generated parsers) first and the many small ones last keeps every worker busy until
+    the end, where path order left one worker parsing the last big file alone."""
+    order = sorted(range(len(tasks)), key=lambda i: (-tasks[i].file.size, i))
+    total = sum(t.file.size for t in tasks)
+    target = max(64 * 1024, total // (jobs * 24))
+    chunks: list[list[int]] = []
+    current: list[int] = []
+    size = 0
+    for i in order:
+        current.append(i)
+        size += tasks[i].file.size
+        if size >= target or len(current) >= CHUNK_FILES:
+            chunks.append(current)
+            current, size = [], 0
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def _iter_indexed(files: Iterable[ProjectFile], jobs: int, cache_dir: str | None) -> Iterator[tuple[int, FileResult]]:
+    """(index in `files`, result) pairs in completion order."""
+    key = _ruleset_key()  # once: it hashes the whole rule table
+    tasks = [_Task(f, cache_dir, key) for f in files]
+    if jobs == 1 or len(tasks) < IN_PROCESS_BELOW:
+        for i, t in enumerate(tasks):
+            yield i, _run_task(t)
+        return
+    _warm(t.file.lang for t in tasks if t.file.lang is not None)
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        pending = {pool.submit(_run_chunk, [tasks[i] for i in chunk]): chunk for chunk in _chunks(tasks, jobs)}
+        for future in as_completed(pending):
+            yield from zip(pending[future], future.result(), strict=True)
+
+
 def iter_results(
     files: Iterable[ProjectFile],
     jobs: int,
     cache_dir: str | None,
 ) -> Iterator[FileResult]:
-    key = _ruleset_key()  # once: it hashes the whole rule table
-    tasks = [_Task(f, cache_dir, key) for f in files]
-    if jobs == 1 or len(tasks) < IN_PROCESS_BELOW:
-        for t in tasks:
-            yield _run_task(t)
-        return
-    _warm(t.file.lang for t in tasks if t.file.lang is not None)
-    chunksize = max(1, min(32, len(tasks) // (jobs * 8) or 1))
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        yield from pool.map(_run_task, tasks, chunksize=chunksize)
+    """Every file's result, in the order of `files` (buffered when a pool runs)."""
+    for _i, r in sorted(_iter_indexed(files, jobs, cache_dir), key=lambda item: item[0]):
+        yield r
 
 
 def run_sast(project: Project, progress: Callable[[int, int], None] | None = None) -> SastOutput:
@@ -232,7 +271,13 @@ def run_sast(project: Project, progress: Callable[[int, int], None] | None = Non
     facts: dict[str, object] = {}
     nbytes = 0
     cached = 0
-    for i, r in enumerate(iter_results(sources, jobs, cache), 1):
+    results: list[tuple[int, FileResult]] = []
+    for done, item in enumerate(_iter_indexed(sources, jobs, cache), 1):
+        results.append(item)
+        if progress is not None:
+            progress(done, len(sources))
+    results.sort(key=lambda item: item[0])  # path order, whatever order the workers finished in
+    for _i, r in results:
         nbytes += r.size
         cached += r.from_cache
         findings.extend(r.findings)
@@ -242,8 +287,6 @@ def run_sast(project: Project, progress: Callable[[int, int], None] | None = Non
             skipped.append(r.skipped)
         if r.facts is not None:
             facts[r.path] = r.facts
-        if progress is not None:
-            progress(i, len(sources))
     return SastOutput(
         tuple(findings),
         tuple(errors),
