@@ -180,3 +180,11 @@ def test_fix_commands_in_a_monorepo_run_in_the_lockfile_folder(tmp_path: Path) -
 def _audit_root() -> object:
     config = Config(use_cache=False, deps=DepsConfig(advisories=(ADVISORIES,)))
     return analyze_project(discover(LOCKS / "npm11-v3", config), options=DepsOptions(today=TODAY))
+
+
+def test_sbom_to_a_file_says_where_it_went(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "sbom.json"
+    code = main(["deps", str(LOCKS / "npm11-v3"), "--advisories", ADVISORIES, "-f", "cyclonedx", "-o", str(out)])
+    assert code == 1
+    assert json.loads(out.read_text())["bomFormat"] == "CycloneDX"
+    assert f"wrote cyclonedx report to {out}" in capsys.readouterr().err

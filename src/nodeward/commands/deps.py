@@ -8,6 +8,7 @@ an empty list when it had nothing to compare against.
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -93,6 +94,8 @@ def run(args: argparse.Namespace) -> int:
         if m is not None and m.name:
             name = m.name
         write_output(render_cyclonedx(result, audit.lockfiles, name), args.output)
+        if args.output and not args.quiet:
+            sys.stderr.write(f"nodeward: wrote cyclonedx report to {args.output}\n")
         return exit_code(result, config)
     return emit(result, config, args)
 
