@@ -219,3 +219,19 @@ def test_curl_basic_auth_in_package_scripts_and_per_script_columns(tmp_path: Pat
     line = (tmp_path / "package.json").read_text()
     first, second = line.find("Hq7Lm2Rx9Tz") + 1, line.rfind("Hq7Lm2Rx9Tz") + 1
     assert got == [("package.json", 1, first, "NW804"), ("package.json", 1, second, "NW804")]
+
+
+def test_unquoted_values_with_spaces_are_one_value_and_fully_redacted(tmp_path: Path) -> None:
+    """YAML plain scalars run to the end of the line: cutting at the first space showed the
+    rest of the passphrase in the snippet."""
+    (tmp_path / "deploy.yml").write_text("smtp:\n  password: velvet Orchid 42 lantern  # rotated\n")
+    (tmp_path / "Dockerfile").write_text("FROM node:20\nENV DB_PASSWORD=Hq7Lm2Rx9Tz NODE_ENV=production\n")
+    result = secrets_scan(tmp_path)
+    assert {(f.path, f.line, f.rule_id) for f in result.findings} == {
+        ("deploy.yml", 2, "NW807"),
+        ("Dockerfile", 2, "NW807"),
+    }
+    yml = next(f for f in result.findings if f.path == "deploy.yml")
+    assert yml.location.snippet == "password: velv…tern  # rotated"
+    docker = next(f for f in result.findings if f.path == "Dockerfile")
+    assert docker.location.snippet == "ENV DB_PASSWORD=Hq…Tz NODE_ENV=production"

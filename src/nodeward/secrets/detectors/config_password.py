@@ -56,7 +56,11 @@ DETECTOR = Detector(
             # `\\?` admits JSON nested in a JSON string: `"{\\"password\\":\\"...\\"}"`.
             r"(?i)(?:^|[\s\"'{,;-])(?P<key>[A-Za-z0-9_.-]*" + SECRET_NAME + r")\\?[\"']?\s*[:=]\s*"
             r"(?:\\?\"(?P<secret>(?:[^\"\\\n]|\\[^\"\n]){4,200})\\?\"|'(?P<secret2>[^'\n]{4,200})'"
-            r"|(?P<secret3>[^\s\"'#,;{}\[\]\\]{4,200}))"
+            # Unquoted: YAML plain scalars and dotenv values run to the end of the line, so
+            # `password: correct horse battery` is one value (the snippet must not show the
+            # tail); a following word with `=` or `:` is the next setting (`ENV A=x B=y`).
+            r"|(?P<secret3>(?=[^\s\"'#,;{}\[\]\\]{4})[^\s\"'#,;{}\[\]\\]{1,200}"
+            r"(?:[ \t]+[^\s\"'#,;{}\[\]\\=:]{1,100}(?!\S)){0,8}))"
         ),
     ),
     scope="config",
