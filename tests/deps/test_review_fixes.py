@@ -188,3 +188,24 @@ def test_sbom_to_a_file_says_where_it_went(tmp_path: Path, capsys: pytest.Captur
     assert code == 1
     assert json.loads(out.read_text())["bomFormat"] == "CycloneDX"
     assert f"wrote cyclonedx report to {out}" in capsys.readouterr().err
+
+
+def test_pnpm_update_reaches_into_workspaces(tmp_path: Path) -> None:
+    """`pnpm update` at a workspace root updates only the root project; `-r` covers packages/a."""
+    adv = tmp_path / "adv"
+    adv.mkdir()
+    record = {
+        "id": "GHSA-test-yall-ist0", "modified": "2024-01-01T00:00:00Z", "summary": "test record",
+        "affected": [{"package": {"ecosystem": "npm", "name": "yallist"}, "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "4.0.1"}]}]}],
+        "database_specific": {"severity": "LOW"},
+    }
+    (adv / "rec.json").write_text(json.dumps(record))
+    expected = {
+        "pnpm10-9.0": "`pnpm -r update --depth Infinity yallist`",
+        "npm11-v3": "`npm update yallist`",
+    }
+    for lockdir, fix in expected.items():
+        config = Config(use_cache=False, deps=DepsConfig(advisories=(str(adv),)))
+        out = analyze_project(discover(LOCKS / lockdir, config), options=DepsOptions(today=TODAY))
+        [finding] = by_rule(out, "NW701")
+        assert finding.fix.startswith(fix), (lockdir, finding.fix)

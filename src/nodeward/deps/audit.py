@@ -98,7 +98,7 @@ def _finding(
                 fixed.append(f)
     installed_as = next((p.alias for p in pkgs if p.alias), None)
     folders = sorted({"/".join(x for x in (lock.folder, imp) if x) or "." for p in pkgs for imp in graph.importers_reaching(p.key)})
-    advice = fix_advice(_manager(lock), name, installed_as, version, fixed, paths, direct, adv.malicious, workspaces=len(lock.importers) > 1, folder=lock.folder)
+    advice = fix_advice(_manager(lock), name, installed_as, version, fixed, paths, direct, adv.malicious, workspaces=len(lock.importers) > 1, folder=lock.folder, nested_ranges_known=lock.manager != "pnpm")
     reachable: bool | None = None
     imported_by: list[str] = []
     if settings.imported:

@@ -104,9 +104,12 @@ def fix_advice(
     malicious: bool = False,
     workspaces: bool = False,
     folder: str = "",
+    nested_ranges_known: bool = True,
 ) -> FixAdvice:
     """`manager` is npm, yarn-v1, yarn (Berry), pnpm or bun; `workspaces` when the lockfile has
-    several importers; `folder` is the lockfile's folder from the scan root (commands run there)."""
+    several importers; `folder` is the lockfile's folder from the scan root (commands run there);
+    `nested_ranges_known` is False for pnpm, whose lockfile records the resolved version of a
+    package's dependencies but not the range the package declares."""
 
     def at(cmd: str) -> str:
         # A monorepo scanned from its root: the command must run beside the lockfile.
@@ -129,10 +132,23 @@ def fix_advice(
     target = f"^{minimal}"
     as_name = installed_as or name
     update = _UPDATE.get(manager, _UPDATE["npm"])
+    if workspaces and manager == "pnpm":
+        update = "pnpm -r update --depth Infinity {name}"  # without -r only the root project updates
     nested = [p for p in paths if len(p.steps) > 2]
     nested_ok = all(satisfies(minimal, _spec_range(p.last_spec)) for p in nested)
     override = ""
-    if nested and not nested_ok:
+    if nested and not nested_ranges_known:
+        # Unknown ranges: the update may or may not reach the fix; say both steps.
+        parents = sorted({p.steps[-2] for p in nested})
+        shown = ", ".join(parents[:3]) + (f" and {len(parents) - 3} more" if len(parents) > 3 else "")
+        manifest = f"{folder}/package.json" if folder else "package.json"
+        where = manifest if manager != "pnpm" else f"{manifest} (or `overrides:` in pnpm-workspace.yaml)"
+        override = (
+            f"`{at(update.format(name=name))}` if the range{'s' if len(parents) > 1 else ''} of {shown} admit{'' if len(parents) > 1 else 's'} {minimal} "
+            f"(the lockfile records resolved versions, not ranges); otherwise upgrade {shown}, "
+            f"or force {minimal} in {where}:\n{_override_snippet(manager, name, target)}"
+        )
+    elif nested and not nested_ok:
         parents = sorted({p.steps[-2] for p in nested if not satisfies(minimal, _spec_range(p.last_spec))})
         shown = ", ".join(parents[:3]) + (f" and {len(parents) - 3} more" if len(parents) > 3 else "")
         manifest = f"{folder}/package.json" if folder else "package.json"
