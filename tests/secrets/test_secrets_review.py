@@ -235,3 +235,23 @@ def test_unquoted_values_with_spaces_are_one_value_and_fully_redacted(tmp_path: 
     assert yml.location.snippet == "password: velv…tern  # rotated"
     docker = next(f for f in result.findings if f.path == "Dockerfile")
     assert docker.location.snippet == "ENV DB_PASSWORD=Hq…Tz NODE_ENV=production"
+
+
+def test_configured_baseline_lives_in_the_project_not_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from nodeward.cli import main
+
+    root = tmp_path / "app"
+    root.mkdir()
+    (root / ".nodeward.toml").write_text('[secrets]\nbaseline = ".nodeward-secrets.json"\n')
+    (root / "config.js").write_text(f"module.exports = {{ github: '{GH_TOKEN}' }};\n")
+    elsewhere = tmp_path / "ci"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    assert main(["secrets", str(root)]) == 0  # first run writes the baseline
+    assert (root / ".nodeward-secrets.json").is_file()
+    assert not (elsewhere / ".nodeward-secrets.json").exists()
+    monkeypatch.chdir(root)
+    assert main(["secrets", "."]) == 0  # the same baseline from the project folder
+    capsys.readouterr()

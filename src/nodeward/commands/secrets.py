@@ -70,13 +70,17 @@ def run(args: argparse.Namespace) -> int:
     if args.min_confidence:
         # For this command the flag is the secrets threshold too (docs/test examples are LOW).
         secrets_cfg = replace(secrets_cfg, min_confidence=config.min_confidence)
-    baseline = args.baseline or secrets_cfg.baseline
     config = replace(config, secrets=secrets_cfg)
     project = discover(root, config)
+    # `--baseline FILE` is relative to the working directory like any CLI path; the config's
+    # `secrets.baseline` belongs to the project, so it is relative to the scan root.
+    baseline = Path(args.baseline) if args.baseline else None
+    if baseline is None and secrets_cfg.baseline:
+        baseline = project.root / secrets_cfg.baseline
     output = analyze_project(project, code=True, engine=Engine(args.engine), history_range=args.history_range)
     findings = list(output.findings)
-    if baseline:
-        path = Path(baseline)
+    if baseline is not None:
+        path = baseline
         if args.update_baseline or not path.exists():
             write_baseline(path, findings)
         findings = apply_baseline(findings, load_baseline(path), str(path))
