@@ -70,3 +70,43 @@ def test_grade_table_columns_line_up() -> None:
     lines = GradeDetail(Grade(0, "F", 0, "F", rows)).text_lines()[1:]
     starts = {line.index(row.result) for line, row in zip(lines, rows, strict=True)}
     assert len(starts) == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "session"),
+    [
+        # Double-submit CSRF cookies are read by the page's JavaScript on purpose (Angular, axios).
+        ("XSRF-TOKEN", False),
+        ("csrftoken", False),
+        ("_csrf_token", False),
+        # Substrings that are not session names.
+        ("outside_banner", False),
+        ("consider_later", False),
+        ("author_pref", False),
+        # Still session cookies.
+        ("connect.sid", True),
+        ("__Host-sid", True),
+        ("SID", True),
+        ("PHPSESSID", True),
+        ("auth_token", True),
+        ("refresh_token", True),
+        ("authToken", True),
+    ],
+)
+def test_session_cookie_names_without_false_positives(name: str, session: bool) -> None:
+    from nodeward.probe.cookies import is_session_cookie, parse_set_cookie
+
+    c = parse_set_cookie(f"{name}=abc")
+    assert c is not None and is_session_cookie(c) is session
+
+
+def test_xsrf_cookie_without_httponly_is_not_a_finding() -> None:
+    from nodeward.probe import ProbeOptions, probe_url
+
+    page = (
+        "HTTP/1.1 200 OK\nContent-Type: text/html\nSet-Cookie: XSRF-TOKEN=abc123; Path=/; Secure; SameSite=Strict\n"
+        "Set-Cookie: sid=s3cr3t; Path=/; Secure; SameSite=Lax\n\n<!doctype html><title>ok</title>"
+    )
+    result = probe_url("https://app.test/", ProbeOptions(check_tls=False), transport=fixture_transport(page))
+    httponly = [f.message for f in result.findings if f.rule_id == "NW910"]
+    assert httponly == ["Session cookie `sid` is set without `HttpOnly`"]

@@ -18,7 +18,12 @@ from nodeward.probe.evidence import make_finding, redact_cookie
 
 __all__ = ["SetCookie", "check_cookies", "is_session_cookie", "observed_cookies", "parse_set_cookie"]
 
-_SESSION_NAME = re.compile(r"(sess|sid|token|jwt|auth|login|remember|connect\.sid|identity)", re.I)
+_SESSION_NAME = re.compile(r"sess|(?<![a-z])sid(?![a-z])|token|jwt|(?<![a-z])auth(?!or)|login|remember|identity", re.I)
+"""`sid` and `auth` only as words (`connect.sid`, `__Host-sid`, `auth_token`), not inside
+`outside_banner` or `author_pref`."""
+_CSRF_NAME = re.compile(r"csrf|xsrf", re.I)
+"""Double-submit CSRF cookies (`XSRF-TOKEN`, `csrftoken`) are read by the page's own
+JavaScript by design; Observatory exempts them from its HttpOnly test too."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +63,7 @@ def parse_set_cookie(header: str) -> SetCookie | None:
 
 
 def is_session_cookie(cookie: SetCookie) -> bool:
-    return bool(_SESSION_NAME.search(cookie.name))
+    return not _CSRF_NAME.search(cookie.name) and bool(_SESSION_NAME.search(cookie.name))
 
 
 def observed_cookies(exchanges: Iterable[Exchange]) -> list[tuple[Exchange, SetCookie]]:
