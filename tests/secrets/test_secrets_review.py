@@ -255,3 +255,23 @@ def test_configured_baseline_lives_in_the_project_not_the_working_directory(
     monkeypatch.chdir(root)
     assert main(["secrets", "."]) == 0  # the same baseline from the project folder
     capsys.readouterr()
+
+
+@needs_git
+def test_bad_history_range_is_one_clear_line_and_exit_3(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from nodeward.cli import main
+
+    repo = init_repo(tmp_path / "r")
+    (repo / "a.js").write_text("module.exports = 1;\n")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "a")
+    assert main(["secrets", str(repo), "--history-range", "nosuchbranch..main"]) == 3
+    err_lines = [ln for ln in capsys.readouterr().out.splitlines() if "git log failed" in ln or "Use '--'" in ln]
+    assert len(err_lines) == 1 and "unknown revision" in err_lines[0]
+
+
+def test_undecodable_byte_after_an_unquoted_value_is_not_part_of_it(tmp_path: Path) -> None:
+    (tmp_path / "app.cfg").write_bytes(b"\xff\xfe PASSWORD=Lm2Rx9TzQw8N \xff\n")
+    [f] = secrets_scan(tmp_path).findings
+    assert (f.path, f.line, f.rule_id) == ("app.cfg", 1, "NW807")
+    assert "`Lm…8N`" in f.message

@@ -75,7 +75,9 @@ def _stream(root: Path, revisions: str | None) -> Iterator[bytes]:
             proc.kill()
             raise GitError("git log did not finish") from None
         if proc.returncode not in (0, None):
-            raise GitError(f"git log failed: {err.decode('utf-8', 'replace').strip()}")
+            # git's own message, without the usage hints it prints after it
+            lines = err.decode("utf-8", "replace").strip().splitlines()
+            raise GitError(f"git log failed: {lines[0] if lines else proc.returncode}")
 
 
 def scan_history(

@@ -60,7 +60,7 @@ DETECTOR = Detector(
             # `password: correct horse battery` is one value (the snippet must not show the
             # tail); a following word with `=` or `:` is the next setting (`ENV A=x B=y`).
             r"|(?P<secret3>(?=[^\s\"'#,;{}\[\]\\]{4})[^\s\"'#,;{}\[\]\\]{1,200}"
-            r"(?:[ \t]+[^\s\"'#,;{}\[\]\\=:]{1,100}(?!\S)){0,8}))"
+            r"(?:[ \t]+[^\s\"'#,;{}\[\]\\=:\udc80-\udcff]{1,100}(?!\S)){0,8}))"
         ),
     ),
     scope="config",
