@@ -110,3 +110,34 @@ def test_xsrf_cookie_without_httponly_is_not_a_finding() -> None:
     result = probe_url("https://app.test/", ProbeOptions(check_tls=False), transport=fixture_transport(page))
     httponly = [f.message for f in result.findings if f.rule_id == "NW910"]
     assert httponly == ["Session cookie `sid` is set without `HttpOnly`"]
+
+
+GIT_CONFIG_WITH_TOKEN = (
+    "[core]\n\trepositoryformatversion = 0\n[remote \"origin\"]\n"
+    "\turl = https://deploy:ghp_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789@github.com/acme/pay.git\n"
+)
+
+
+def test_exposed_git_config_excerpt_redacts_credentials() -> None:
+    """A served .git/config often carries a token in the remote URL: the report must not repeat it."""
+    import json as _json
+
+    from nodeward.probe import ProbeOptions, probe_url
+
+    fixture = (
+        "GET /.git/config\nHTTP/1.1 200 OK\nContent-Type: text/plain\n\n" + GIT_CONFIG_WITH_TOKEN
+        + "\n---\n" + OK_PAGE
+    )
+    result = probe_url("https://app.test/", ProbeOptions(check_tls=False), transport=fixture_transport(fixture))
+    [git] = [f for f in result.findings if f.rule_id == "NW951"]
+    text = _json.dumps([f.detail.json_fields() for f in result.findings if f.detail is not None])  # type: ignore[union-attr]
+    assert "ghp_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789" not in text
+    assert "repositoryformatversion" in git.detail.excerpt  # type: ignore[union-attr]
+
+
+def test_excerpt_redacts_url_credentials_and_known_secrets() -> None:
+    from nodeward.probe.evidence import excerpt
+
+    out = excerpt("url = https://bob:hunter2hunter2@git.example.com/x.git\nconnect postgres://app:Sup3rS3cretPw@db:5432/pay")
+    assert "hunter2hunter2" not in out and "Sup3rS3cretPw" not in out
+    assert "git.example.com/x.git" in out and "db:5432/pay" in out

@@ -9,7 +9,10 @@ format can leak them.
 
 from __future__ import annotations
 
+import functools
+import re
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from nodeward.model import (
@@ -23,7 +26,7 @@ from nodeward.model import (
 )
 from nodeward.probe.client import Exchange
 
-__all__ = ["ProbeEvidence", "excerpt", "make_finding", "redact_cookie", "redact_env_line"]
+__all__ = ["ProbeEvidence", "excerpt", "make_finding", "redact_cookie", "redact_env_line", "redact_secrets"]
 
 MAX_EXCERPT = 300
 
@@ -73,9 +76,38 @@ def redact_env_line(line: str) -> str:
     return f"{key}=<redacted>"
 
 
+_URL_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)([^\s/@:'\"`<>]*):([^\s/@'\"`<>]+)@")
+"""`scheme://user:password@`: the remote URL of a served .git/config, a DSN in an error page."""
+
+
+@functools.lru_cache(maxsize=1)
+def _secret_engine() -> Any:
+    from nodeward.secrets.engine import make_engine
+
+    return make_engine()
+
+
+def redact_secrets(text: str) -> str:
+    """`text` with URL passwords and everything the secrets detectors recognise redacted.
+
+    Exposed files and error pages are the places secrets leak from; the report
+    quoting them must not become one more."""
+    if not text:
+        return text
+    from nodeward.secrets.candidate import redact_text
+
+    text = _URL_USERINFO.sub(lambda m: f"{m.group(1)}{m.group(2)}:<redacted>@", text)
+    scopes = frozenset({"any", "config", "npmrc"})
+    found = [m.secret for m in _secret_engine().scan(text.encode("utf-8", "surrogateescape"), scopes)]
+    return redact_text(text, found) if found else text
+
+
 def excerpt(text: str, limit: int = MAX_EXCERPT) -> str:
-    """A short, single-paragraph slice of a body for the report."""
-    text = text.strip()
+    """A short, single-paragraph slice of a body for the report, secrets redacted.
+
+    Redaction runs on a generous slice before the final cut, so a secret that
+    straddles the limit is still recognised."""
+    text = redact_secrets(text.strip()[: max(8 * limit, 4096)])
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
