@@ -209,3 +209,13 @@ def test_pnpm_update_reaches_into_workspaces(tmp_path: Path) -> None:
         out = analyze_project(discover(LOCKS / lockdir, config), options=DepsOptions(today=TODAY))
         [finding] = by_rule(out, "NW701")
         assert finding.fix.startswith(fix), (lockdir, finding.fix)
+
+
+@pytest.mark.parametrize("value", ["5", "true", "1.5", "[a, b]"])
+def test_pnpm_sections_of_the_wrong_type_are_a_clear_error(tmp_path: Path, value: str) -> None:
+    from nodeward.deps.sources.base import load_lockfile
+    from nodeward.errors import LockfileError
+
+    (tmp_path / "pnpm-lock.yaml").write_text(f"lockfileVersion: '9.0'\nimporters:\n  .: {{}}\npackages: {value}\n")
+    with pytest.raises(LockfileError, match=r"^pnpm-lock.yaml: `packages` and `snapshots` must be mappings"):
+        load_lockfile(tmp_path, "pnpm-lock.yaml")

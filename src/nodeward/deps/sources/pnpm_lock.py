@@ -66,7 +66,7 @@ def _pick_document(docs: list[YamlDocument]) -> YamlDocument:
     for doc in docs:
         if not isinstance(doc.data, dict):
             continue
-        size = len(doc.data.get("packages") or {}) + len(doc.data.get("snapshots") or {}) + len(doc.data.get("importers") or {})
+        size = sum(len(v) for k in ("packages", "snapshots", "importers") if isinstance(v := doc.data.get(k), dict))
         if size > best_size:
             best, best_size = doc, size
     return best
