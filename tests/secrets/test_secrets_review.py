@@ -275,3 +275,14 @@ def test_undecodable_byte_after_an_unquoted_value_is_not_part_of_it(tmp_path: Pa
     [f] = secrets_scan(tmp_path).findings
     assert (f.path, f.line, f.rule_id) == ("app.cfg", 1, "NW807")
     assert "`Lm…8N`" in f.message
+
+
+def test_hash_words_decide_by_the_name_and_what_precedes_the_value_not_a_trailing_comment(tmp_path: Path) -> None:
+    (tmp_path / ".env.production").write_text(
+        "SESSION_SECRET=Hq7Lm2Rx9TzP4w  # key used to hash session ids\n"
+        "ADMIN_PASSWORD_HASH=5f4dcc3b5aa765d61d8327deb882cf99\n"
+    )
+    (tmp_path / "deploy.yml").write_text(
+        "db:\n  password: Kx9Lm2Rt7VqZ  # last commit by ops\n  passwordDigest: 8c6976e5b5410415bde908bd4dee15df\n"
+    )
+    assert found(tmp_path) == {(".env.production", 1, "NW807"), ("deploy.yml", 2, "NW807")}

@@ -26,6 +26,11 @@ LOCKFILES = frozenset({"package-lock.json", "npm-shrinkwrap.json", "yarn.lock", 
 # Detectors whose format has no provider prefix: context and entropy decide.
 CONTEXT_DETECTORS = frozenset({"NW807", "NW803", "NW817", "NW824", "NW833", "NW834", "NW835"})
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_KEY_WORD = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])")
+_HASH_KEY_WORDS = frozenset({
+    "sha", "sha1", "sha256", "sha384", "sha512", "shasum", "checksum", "digest", "integrity", "hash",
+    "hashed", "md5", "etag", "fingerprint", "nonce", "commit",
+})
 _UUID_TOKEN_KEYS = frozenset({"npmauthtoken", "_authtoken"})
 _HASH_WORDS = re.compile(r"(?i)\b(?:sha\d*|shasum|checksum|digest|integrity|hash|md5|etag|fingerprint|nonce|commit)\b|sha\d+-")
 _PLACEHOLDER_PARTS = (
@@ -93,7 +98,14 @@ def next_to_hash_word(c: Candidate) -> bool:
         return False
     if c.detector == "NW810" and c.secret.startswith(("AKIA", "ASIA", "ABIA", "ACCA")):
         return False
-    return bool(_HASH_WORDS.search(c.key or "")) or bool(_HASH_WORDS.search(c.context))
+    words = {w.lower() for w in _KEY_WORD.split(c.key or "") if w}
+    if words & _HASH_KEY_WORDS:
+        return True  # password_hash, tokenDigest, secret_sha256: a digest stored under that name
+    # Only the text just before the value: a comment after it (`# used to hash ids`) or another
+    # setting later on the line says nothing about this value.
+    at = c.context.find(c.secret)
+    before = c.context[max(0, at - 48) : at] if at >= 0 else c.context
+    return bool(_HASH_WORDS.search(before))
 
 
 def is_placeholder(c: Candidate) -> bool:
