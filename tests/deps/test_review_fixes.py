@@ -219,3 +219,21 @@ def test_pnpm_sections_of_the_wrong_type_are_a_clear_error(tmp_path: Path, value
     (tmp_path / "pnpm-lock.yaml").write_text(f"lockfileVersion: '9.0'\nimporters:\n  .: {{}}\npackages: {value}\n")
     with pytest.raises(LockfileError, match=r"^pnpm-lock.yaml: `packages` and `snapshots` must be mappings"):
         load_lockfile(tmp_path, "pnpm-lock.yaml")
+
+
+@pytest.mark.parametrize("bad", [5, 1.5, True, "x", {"a": 1}])
+def test_osv_fields_of_the_wrong_type_are_skipped(bad: object) -> None:
+    """parse_osv promises to skip what it does not understand; it raised TypeError instead."""
+    from nodeward.deps.advisories.model import parse_osv
+
+    good_affected = {"package": {"ecosystem": "npm", "name": "debug"}, "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}, {"fixed": "2.6.9"}]}]}
+    for field, record in (
+        ("affected", {"id": "GHSA-x", "affected": bad}),
+        ("ranges", {"id": "GHSA-x", "affected": [{**good_affected, "ranges": bad}]}),
+        ("events", {"id": "GHSA-x", "affected": [{**good_affected, "ranges": [{"type": "SEMVER", "events": bad}]}]}),
+        ("severity", {"id": "GHSA-x", "affected": [good_affected], "severity": bad}),
+        ("references", {"id": "GHSA-x", "affected": [good_affected], "references": bad}),
+    ):
+        adv = parse_osv(record)
+        assert adv.id == "GHSA-x", field
+    assert parse_osv({"id": "GHSA-x", "affected": [good_affected], "severity": bad}).affected[0].name == "debug"

@@ -112,6 +112,11 @@ def severity_from_score(score: float) -> Severity:
     return Severity.INFO
 
 
+def _list(v: Any) -> list[Any]:
+    """`v` when it is a list, else empty: a feed's `affected: 5` is data we skip, not a crash."""
+    return v if isinstance(v, list) else []
+
+
 def _strs(v: Any) -> tuple[str, ...]:
     return tuple(x for x in v if isinstance(x, str) and x) if isinstance(v, list) else ()
 
@@ -129,7 +134,7 @@ def parse_osv(record: Mapping[str, Any], source: str = "osv") -> Advisory:
     if not isinstance(rid, str) or not rid:
         raise ValueError("record has no `id`")
     affected: list[AffectedPackage] = []
-    for aff in record.get("affected") or []:
+    for aff in _list(record.get("affected")):
         if not isinstance(aff, dict):
             continue
         pkg = _obj(aff.get("package"))
@@ -138,11 +143,11 @@ def parse_osv(record: Mapping[str, Any], source: str = "osv") -> Advisory:
         if eco.split(":", 1)[0].lower() != "npm" or not isinstance(name, str) or not name:
             continue
         ranges = []
-        for r in aff.get("ranges") or []:
+        for r in _list(aff.get("ranges")):
             if not isinstance(r, dict) or str(r.get("type", "")).upper() not in ("SEMVER", "ECOSYSTEM"):
                 continue
             events: list[tuple[str, str]] = []
-            for ev in r.get("events") or []:
+            for ev in _list(r.get("events")):
                 if isinstance(ev, dict):
                     events.extend((k, ev[k].strip()) for k in ("introduced", "fixed", "last_affected", "limit") if isinstance(ev.get(k), str))
             ranges.append(AffectedRange(str(r["type"]).upper(), tuple(events)))
@@ -151,7 +156,7 @@ def parse_osv(record: Mapping[str, Any], source: str = "osv") -> Advisory:
     cwes = tuple(sorted({c for c in (_cwe(x) for x in _strs(dbs.get("cwe_ids"))) if c is not None}))
     score: float | None = None
     vector = ""
-    for sev in record.get("severity") or []:
+    for sev in _list(record.get("severity")):
         if not isinstance(sev, dict):
             continue
         s = str(sev.get("score") or "")
@@ -166,7 +171,7 @@ def parse_osv(record: Mapping[str, Any], source: str = "osv") -> Advisory:
         severity = severity_from_score(score)
     if severity is None:
         severity = Severity.MEDIUM
-    refs = tuple(r["url"] for r in record.get("references") or [] if isinstance(r, dict) and isinstance(r.get("url"), str))
+    refs = tuple(r["url"] for r in _list(record.get("references")) if isinstance(r, dict) and isinstance(r.get("url"), str))
     summary = _str(record.get("summary"))
     details = _str(record.get("details"))
     adv = Advisory(
