@@ -286,3 +286,18 @@ def test_hash_words_decide_by_the_name_and_what_precedes_the_value_not_a_trailin
         "db:\n  password: Kx9Lm2Rt7VqZ  # last commit by ops\n  passwordDigest: 8c6976e5b5410415bde908bd4dee15df\n"
     )
     assert found(tmp_path) == {(".env.production", 1, "NW807"), ("deploy.yml", 2, "NW807")}
+
+
+def test_keys_in_served_html_and_plain_text_files_are_not_demoted_as_docs(tmp_path: Path) -> None:
+    """`public/index.html` is served to every visitor; `deploy-keys.txt` is no documentation."""
+    (tmp_path / "public").mkdir()
+    (tmp_path / "public" / "index.html").write_text(
+        f"<html><body>\n<script>window.GH = '{GH_TOKEN}';</script>\n</body></html>\n"
+    )
+    (tmp_path / "deploy-keys.txt").write_text(f"github: {GH_TOKEN}\n")
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "setup.html").write_text(f"<pre>GITHUB_TOKEN={GH_TOKEN}</pre>\n")
+    (tmp_path / "CHANGELOG.txt").write_text(f"1.0: rotated {GH_TOKEN}\n")
+    assert found(tmp_path) == {("public/index.html", 2, "NW813"), ("deploy-keys.txt", 1, "NW813")}
+    low = found(tmp_path, min_confidence=Confidence.LOW)
+    assert {("docs/setup.html", 1, "NW813"), ("CHANGELOG.txt", 1, "NW813")} <= low

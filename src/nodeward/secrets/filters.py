@@ -57,7 +57,10 @@ _DOC_TEST_DIRS = frozenset({
     "test", "tests", "__tests__", "__mocks__", "mocks", "fixture", "fixtures", "__fixtures__", "spec",
     "specs", "e2e", "doc", "docs", "example", "examples", "sample", "samples", "demo", "testdata",
 })
-_DOC_SUFFIXES = (".md", ".markdown", ".rst", ".txt", ".adoc", ".html", ".d.ts")
+_DOC_SUFFIXES = (".md", ".markdown", ".rst", ".adoc", ".d.ts")
+"""Documentation by its format.  Not `.txt` (`aws-credentials.txt`) or `.html` (a page in
+`public/` is served to every visitor): those are docs only under a docs/examples folder."""
+_DOC_NAMES = ("readme", "changelog", "changes", "history", "contributing", "license")
 _TEST_NAME = re.compile(r"(?i)(?:\.|_|-)(?:test|spec|e2e|mock|fixture)s?\.[a-z]+$")
 _STOP_WORDS = frozenset({
     "is", "are", "the", "your", "you", "a", "an", "to", "be", "must", "not", "please", "enter", "invalid",
@@ -207,7 +210,7 @@ def in_docs_or_tests(c: Candidate) -> bool:
     if any(p in _DOC_TEST_DIRS for p in parts[:-1]):
         return True
     name = parts[-1]
-    return name.endswith(_DOC_SUFFIXES) or name.startswith("readme") or bool(_TEST_NAME.search(name))
+    return name.endswith(_DOC_SUFFIXES) or name.startswith(_DOC_NAMES) or bool(_TEST_NAME.search(name))
 
 
 DROP_FILTERS: tuple[Filter, ...] = (
