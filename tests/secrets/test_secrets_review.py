@@ -301,3 +301,18 @@ def test_keys_in_served_html_and_plain_text_files_are_not_demoted_as_docs(tmp_pa
     assert found(tmp_path) == {("public/index.html", 2, "NW813"), ("deploy-keys.txt", 1, "NW813")}
     low = found(tmp_path, min_confidence=Confidence.LOW)
     assert {("docs/setup.html", 1, "NW813"), ("CHANGELOG.txt", 1, "NW813")} <= low
+
+
+@needs_git
+def test_history_reports_a_renamed_secret_once_where_it_first_appeared(tmp_path: Path) -> None:
+    repo = init_repo(tmp_path / "r")
+    (repo / "keys.js").write_text(f"module.exports = '{GH_TOKEN}';\n")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "add", date="2024-01-02T03:04:05+00:00")
+    first = git(repo, "rev-parse", "HEAD").strip()
+    (repo / "config").mkdir()
+    git(repo, "mv", "keys.js", "config/keys.js")
+    git(repo, "commit", "-qm", "move", date="2024-02-02T03:04:05+00:00")
+    hist = [f for f in secrets_scan(repo, history=True).findings if f.rule_id == "NW805"]
+    assert [(f.path, f.line) for f in hist] == [("keys.js", 1)]
+    assert first[:12] in hist[0].message and "still present at HEAD" in hist[0].message

@@ -4,7 +4,8 @@
 buffered per file (flushed at `FLUSH_BYTES`) and run through the same engine
 and filters as the working tree.  Memory is bounded by the buffer plus one
 entry per distinct secret found, whatever the size of the history.  Each
-secret is reported once, at the oldest commit that added it, with its author
+secret is reported once (whatever the paths it was copied or renamed to), at the
+oldest commit that added it, with its author
 date and whether it is still present at HEAD (one `git grep` over HEAD for all
 of them, fed on stdin so no secret touches the disk or a command line).
 """
@@ -96,7 +97,7 @@ def scan_history(
     if not in_work_tree(root):
         msg = "--history needs a git work tree (is git installed and is this folder a repository?)"
         return HistoryResult((), (ScanError(msg, "", 0, "git", fatal=True),), 0)
-    seen: dict[tuple[str, str, str], _Seen] = {}
+    seen: dict[tuple[str, str], _Seen] = {}
     commits = 0
     commit, date = "", ""
     path: str | None = None
@@ -172,7 +173,7 @@ def _scan_chunk(
     buf: list[tuple[int, bytes]],
     commit: str,
     date: str,
-    seen: dict[tuple[str, str, str], _Seen],
+    seen: dict[tuple[str, str], _Seen],
 ) -> None:
     data = b"\n".join(text for _, text in buf)
     if content_skip_reason(path, data) is not None:
@@ -192,7 +193,9 @@ def _scan_chunk(
         confidence = judge(c, det.rule.confidence)
         if confidence is None:
             continue
-        key = (det.rule.id, path, secret_hash(m.secret))
+        # One finding per secret, not per path: a rename (`--no-renames` shows it as a new
+        # file) or a copy is the same credential to rotate, reported where it first appeared.
+        key = (det.rule.id, m.secret)
         detail = SecretDetail(
             kind=det.kind,
             redacted=printable(redact(m.secret)),
