@@ -237,3 +237,12 @@ def test_osv_fields_of_the_wrong_type_are_skipped(bad: object) -> None:
         adv = parse_osv(record)
         assert adv.id == "GHSA-x", field
     assert parse_osv({"id": "GHSA-x", "affected": [good_affected], "severity": bad}).affected[0].name == "debug"
+
+
+def test_a_lockfile_that_is_a_directory_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "package.json").write_text('{"name": "x", "dependencies": {"debug": "^2.6.0"}}')
+    (tmp_path / "package-lock.json").mkdir()
+    config = Config(use_cache=False, deps=DepsConfig(advisories=(ADVISORIES,)))
+    out = analyze_project(discover(tmp_path, config), options=DepsOptions(today=TODAY))
+    assert [e.message for e in out.errors] == ["package-lock.json: is a directory, not a lockfile"]
+    assert all(e.incomplete for e in out.errors)

@@ -126,6 +126,13 @@ def audit_project(
                 errors.append(ScanError(f"{rel}: not a JSON object (unreadable package.json)", path=rel, kind="source", incomplete=True))
             else:
                 manifests.append((rel, m))
+    for rel, _m in manifests:
+        folder = _folder(rel)
+        for name in LOCKFILE_NAMES:
+            lock_rel = f"{folder}/{name}".lstrip("/")
+            if (root / lock_rel).is_dir():
+                # Discovery lists files only: without this it would read as "no lockfile".
+                errors.append(ScanError(f"{lock_rel}: is a directory, not a lockfile", path=lock_rel, kind="source", incomplete=True))
     locks: list[Lockfile] = []
     lock_folders: set[str] = set()
     texts: dict[str, list[str]] = {}
