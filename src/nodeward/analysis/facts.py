@@ -1,11 +1,12 @@
 """Per-file facts for the cross-file app model and taint engine (computed in workers).
 
-Cost control: a tree-sitter query (run in C) finds the few nodes that matter --
-request sources, calls to sink or route-registration names, decorators.  Small
-files that have any are walked whole; in big files (bundles, generated code)
-only the top-level statements holding a candidate are walked, descending into
-module wrappers (`(function () { ... })()`) so one giant IIFE does not force a
-walk of the whole file.  Imports are always collected by query, so the module
+Cost control: `candidates.captures` finds the few nodes that matter -- request
+sources, calls to sink or route-registration names, decorators, imports -- by a
+byte scan checked on the tree (or one tree-sitter query without Hyperscan).
+Small files that have any are walked whole; in big files (bundles, generated
+code) only the top-level statements holding a candidate are walked, descending
+into module wrappers (`(function () { ... })()`) so one giant IIFE does not force
+a walk of the whole file.  Imports always come from the candidates, so the module
 graph and `imported_packages` stay complete either way.
 """
 
@@ -13,65 +14,16 @@ from __future__ import annotations
 
 import tree_sitter as ts
 
+from nodeward.analysis.candidates import IMPORT_CAPTURES, Captures, captures
 from nodeward.analysis.exports import is_type_only
-from nodeward.analysis.frameworks import REGISTRATION_METHODS
 from nodeward.analysis.ir import FileFacts, FuncFacts, Import
 from nodeward.analysis.taint.walker import FileWalker
-from nodeward.sast.parse import Lang, get_language
+from nodeward.sast.parse import Lang
 
 __all__ = ["extract_facts"]
 
 WHOLE_FILE_BELOW = 64 * 1024
 """Files smaller than this are walked entirely once they hold any candidate."""
-
-_CALLED_NAMES = sorted(
-    {"exec", "execSync", "spawn", "spawnSync", "execFile", "execFileSync", "fork", "eval", "safeEval", "Function", "unserialize", "fetch", "axios", "got", "needle", "execa"}
-    | {"readFile", "readFileSync", "writeFile", "writeFileSync", "createReadStream", "unlink", "unlinkSync"}
-)
-"""Sink functions called by their bare name (destructured imports, globals)."""
-_METHOD_NAMES = sorted(
-    {"parseXml", "parseXmlString", "query", "raw", "whereRaw", "$queryRawUnsafe", "$executeRawUnsafe", "sendFile", "download", "redirect", "unserialize"}
-    | {"runInNewContext", "runInThisContext", "runInContext", "readFile", "readFileSync", "writeFile", "writeFileSync", "createReadStream", "unlink", "unlinkSync"}
-)
-"""Sink methods distinctive enough on any receiver."""
-_ROUTE_METHODS = sorted(REGISTRATION_METHODS | {"useGlobalGuards", "useGlobalPipes"})
-
-
-def _any_of(capture: str, names: list[str]) -> str:
-    return f'(#any-of? @{capture} {" ".join(chr(34) + n + chr(34) for n in names)})'
-
-
-_APP_RECEIVERS = ("app", "router", "routes", "server", "fastify", "instance", "api", "admin", "apiRouter", "authRouter", "userRouter", "v1", "v2")
-
-# Few patterns on purpose: each pattern is tried at every node of its type, and the traversal is
-# most of a query's cost.  Sinks in files without request sources need no gate: such files are
-# walked on demand by the linker when request data reaches them.
-_QUERY_TEXT = f"""
-(member_expression object: (identifier) @obj (#any-of? @obj "req" "request" "ctx" "process"))
-(call_expression function: (identifier) @fn {_any_of("fn", _CALLED_NAMES + ["express", "Router", "fastify", "Fastify"])})
-(call_expression function: (member_expression property: (property_identifier) @fn) {_any_of("fn", _METHOD_NAMES + ["Router"])})
-(call_expression function: (member_expression object: (identifier) @app property: (property_identifier) @route) {_any_of("app", list(_APP_RECEIVERS))} {_any_of("route", _ROUTE_METHODS)})
-(new_expression constructor: (identifier) @fn (#any-of? @fn "RegExp" "Function" "Script" "Koa" "Router" "KoaRouter"))
-(pair key: (property_identifier) @gql (#any-of? @gql "Query" "Mutation"))
-"""
-_IMPORT_QUERY = """
-(import_statement source: (string) @spec)
-(export_statement source: (string) @spec)
-(call_expression function: (identifier) @req (#eq? @req "require") arguments: (arguments . (_) @arg))
-(call_expression function: (import) arguments: (arguments . (_) @arg))
-"""
-_QUERIES: dict[Lang, ts.Query] = {}
-_IMPORT_CAPTURES = ("spec", "arg", "req")
-
-
-def _query(lang: Lang) -> ts.Query:
-    """One query for candidates and imports: each query costs a full tree traversal."""
-    q = _QUERIES.get(lang)
-    if q is None:
-        extra = "\n(decorator) @deco" if lang != "javascript" else ""
-        q = ts.Query(get_language(lang), _QUERY_TEXT + extra + _IMPORT_QUERY)
-        _QUERIES[lang] = q
-    return q
 
 
 def _string(node: ts.Node, source: bytes) -> str | None:
@@ -80,7 +32,7 @@ def _string(node: ts.Node, source: bytes) -> str | None:
     return "".join(source[c.start_byte : c.end_byte].decode("utf-8", "replace") for c in node.named_children if c.type in ("string_fragment", "escape_sequence"))
 
 
-def _imports(caps: dict[str, list[ts.Node]], source: bytes) -> tuple[list[Import], list[int]]:
+def _imports(caps: Captures, source: bytes) -> tuple[list[Import], list[int]]:
     imports: list[Import] = []
     unresolved: list[int] = []
     for name in ("spec", "arg"):
@@ -166,11 +118,11 @@ def extract_facts(path: str, source: bytes, tree: ts.Tree, lang: Lang, *, force:
 
     `force` walks the file whatever its candidates (the linker's on-demand analysis).
     """
-    caps = ts.QueryCursor(_query(lang)).captures(tree.root_node)
+    caps = captures(source, tree, lang)
     imports, unresolved = _imports(caps, source)
     app_related = "app" in caps or "deco" in caps or "gql" in caps or any(_app_node(n, source) for n in caps.get("obj", ())) or any(_framework_node(n, source) for n in caps.get("fn", ()))
     positions = sorted(
-        n.start_byte for name, nodes in caps.items() if name not in _IMPORT_CAPTURES for n in nodes if name != "obj" or _app_node(n, source)
+        n.start_byte for name, nodes in caps.items() if name not in IMPORT_CAPTURES for n in nodes if name != "obj" or _app_node(n, source)
     )
     if not positions and not imports and not force:
         return None
