@@ -246,3 +246,21 @@ def test_a_lockfile_that_is_a_directory_is_reported(tmp_path: Path) -> None:
     out = analyze_project(discover(tmp_path, config), options=DepsOptions(today=TODAY))
     assert [e.message for e in out.errors] == ["package-lock.json: is a directory, not a lockfile"]
     assert all(e.incomplete for e in out.errors)
+
+
+def test_yarn_berry_peer_dependencies_give_the_same_paths_as_npm(tmp_path: Path) -> None:
+    """ajv is also reached as ajv-keywords' peer: npm, pnpm and bun show that path; yarn 4 did not."""
+    adv = tmp_path / "adv"
+    adv.mkdir()
+    record = {
+        "id": "GHSA-test-ajv0-0000", "modified": "2024-01-01T00:00:00Z", "summary": "test record",
+        "affected": [{"package": {"ecosystem": "npm", "name": "ajv"}, "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "6.12.7"}]}]}],
+    }
+    (adv / "rec.json").write_text(json.dumps(record))
+    config = Config(use_cache=False, deps=DepsConfig(advisories=(str(adv),)))
+    paths = {}
+    for lockdir in ("npm11-v3", "yarn4", "pnpm10-9.0", "bun"):
+        out = analyze_project(discover(LOCKS / lockdir, config), options=DepsOptions(today=TODAY))
+        [finding] = by_rule(out, "NW701")
+        paths[lockdir] = finding.detail.dependency_paths  # type: ignore[union-attr]
+    assert paths["yarn4"] == paths["npm11-v3"] == ("demo-app > ajv@6.12.6", "demo-app > ajv-keywords@3.5.2 > ajv@6.12.6")

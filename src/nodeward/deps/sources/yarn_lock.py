@@ -218,6 +218,35 @@ def _berry_source(resolution: str) -> str:
     return classify_source(None, proto)
 
 
+def _add_peer_edges(packages: dict[str, Package], importers: list[Importer], peers: dict[str, dict[str, Any]]) -> None:
+    """Berry lists `peerDependencies` as ranges; the copy used is the one the dependent provides.
+
+    For each package with peers, every parent (package or workspace) that depends on it
+    and also depends on the peer's name supplies a `peer` edge to what it resolved, so
+    paths through a peer match what npm, pnpm and bun lockfiles record.
+    """
+    from dataclasses import replace
+
+    providers: dict[str, list[tuple[Edge, ...]]] = {}
+    for pkg in packages.values():
+        for e in pkg.dependencies:
+            if e.target is not None:
+                providers.setdefault(e.target, []).append(pkg.dependencies)
+    for imp in importers:
+        for e in imp.edges:
+            if e.target is not None:
+                providers.setdefault(e.target, []).append(imp.edges)
+    for key, peer_map in peers.items():
+        if key not in packages or not peer_map:
+            continue
+        added: list[Edge] = []
+        for name, rng in peer_map.items():
+            targets = sorted({e.target for sibs in providers.get(key, ()) for e in sibs if e.name == name and e.target is not None and e.target != key})
+            added.extend(Edge(str(name), str(rng), t, "peer") for t in targets)
+        if added:
+            packages[key] = replace(packages[key], dependencies=packages[key].dependencies + tuple(added))
+
+
 def _parse_berry(rel: str, text: str, folder: Path) -> Lockfile:
     try:
         docs = load_yaml_documents(text)
@@ -299,6 +328,8 @@ def _parse_berry(rel: str, text: str, folder: Path) -> Lockfile:
         )
     # Aliases: the importer asked for `ms-alias` and got `ms@npm:2.1.3`.
     from dataclasses import replace
+
+    _add_peer_edges(packages, importers, {r: _obj(b.get("peerDependencies")) for r, (b, _) in raw.items()})
 
     for imp in importers:
         for edge in imp.edges:
