@@ -316,3 +316,32 @@ def test_history_reports_a_renamed_secret_once_where_it_first_appeared(tmp_path:
     hist = [f for f in secrets_scan(repo, history=True).findings if f.rule_id == "NW805"]
     assert [(f.path, f.line) for f in hist] == [("keys.js", 1)]
     assert first[:12] in hist[0].message and "still present at HEAD" in hist[0].message
+
+
+@needs_git
+def test_history_scans_what_a_merge_itself_adds_and_keeps_branch_secrets_at_their_commit(tmp_path: Path) -> None:
+    """A conflict resolved by typing a key exists only in the merge commit's combined diff."""
+    repo = init_repo(tmp_path / "r")
+    (repo / "config.js").write_text("a\nb\nc\n")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "base", date="2024-01-01T00:00:00+00:00")
+    git(repo, "checkout", "-qb", "feature")
+    (repo / "config.js").write_text("a\nfeature\nc\n")
+    (repo / "deploy.env").write_text("GITLAB_TOKEN=glpat-Xk7Rm2Tq9Lz4Wn8Vp3Hs\n")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "feature", date="2024-01-02T00:00:00+00:00")
+    branch_commit = git(repo, "rev-parse", "HEAD").strip()
+    git(repo, "checkout", "-q", "main")
+    (repo / "config.js").write_text("a\nmain\nc\n")
+    git(repo, "commit", "-qam", "main", date="2024-01-03T00:00:00+00:00")
+    try:
+        git(repo, "merge", "-q", "feature", date="2024-01-04T00:00:00+00:00")
+    except Exception:
+        pass  # the expected conflict
+    (repo / "config.js").write_text(f"a\nconst t = '{GH_TOKEN}';\nc\n")
+    git(repo, "commit", "-qam", "merge", date="2024-01-04T00:00:00+00:00")
+    merge_commit = git(repo, "rev-parse", "HEAD").strip()
+    hist = {f.path: f for f in secrets_scan(repo, history=True).findings if f.rule_id == "NW805"}
+    assert sorted((f.path, f.line) for f in hist.values()) == [("config.js", 2), ("deploy.env", 1)]
+    assert merge_commit[:12] in hist["config.js"].message
+    assert branch_commit[:12] in hist["deploy.env"].message

@@ -36,7 +36,7 @@ logger = logging.getLogger(__name__)
 FLUSH_BYTES = 256 * 1024
 """Added lines of one file are scanned in chunks of about this size."""
 
-_HUNK = re.compile(rb"^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@")
+_HUNK = re.compile(rb"^@@+ (?:-\d+(?:,\d+)? )+\+(\d+)(?:,\d+)? @@")
 _COMMIT_MARK = b"\x00commit "
 
 
@@ -60,7 +60,7 @@ def _stream(root: Path, revisions: str | None) -> Iterator[bytes]:
     """Lines of `git log -p` over all refs (or `revisions`), paths relative to `root`."""
     cmd = [
         "git", "-c", "core.quotepath=off", "log", "-p", "--unified=0", "--no-color",
-        "--no-ext-diff", "--no-textconv", "--no-renames", "--relative", "--format=%x00commit %H %aI",
+        "--no-ext-diff", "--no-textconv", "--no-renames", "--relative", "--cc", "--format=%x00commit %H %aI",
     ]
     # A user-given range goes after --end-of-options so it can never be read as an option.
     cmd += ["--end-of-options", revisions] if revisions else ["--all"]
@@ -104,6 +104,10 @@ def scan_history(
     # Between `diff --git` and the first hunk: only there is `+++ ` a file header (an
     # added line whose text starts with `++ ` also begins with `+++ `).
     in_header = False
+    # A merge's combined diff (`--cc`) has one prefix column per parent: only a line with
+    # `+` in every column is new in the merge itself (a conflict resolution, an "evil merge");
+    # the others came from a parent, whose own commit is scanned.
+    parents = 1
     line_no = 0
     buf: list[tuple[int, bytes]] = []
     size = 0
@@ -124,10 +128,11 @@ def scan_history(
                 commits += 1
                 path = None
                 in_header = False
-            elif raw.startswith(b"diff --git "):
+            elif raw.startswith((b"diff --git ", b"diff --cc ", b"diff --combined ")):
                 flush()
                 path = None
                 in_header = True
+                parents = 1
             elif in_header and raw.startswith(b"+++ "):
                 target = raw[4:].rstrip(b"\n")
                 if target == b"/dev/null":
@@ -138,15 +143,26 @@ def scan_history(
                         path = None
             elif raw.startswith(b"@@"):
                 in_header = False
+                parents = max(1, len(raw) - len(raw.lstrip(b"@")) - 1)
                 m = _HUNK.match(raw)
                 line_no = int(m.group(1)) if m else 0
-            elif raw.startswith(b"+") and path is not None:
+            elif parents == 1 and raw.startswith(b"+") and path is not None:
                 text = raw[1:].rstrip(b"\n")
                 buf.append((line_no, text))
                 size += len(text) + 1
                 line_no += 1
                 if size >= FLUSH_BYTES:
                     flush()
+            elif parents > 1 and path is not None and not in_header:
+                prefix = raw[:parents]
+                if prefix == b"+" * parents:
+                    text = raw[parents:].rstrip(b"\n")
+                    buf.append((line_no, text))
+                    size += len(text) + 1
+                    if size >= FLUSH_BYTES:
+                        flush()
+                if b"-" not in prefix:
+                    line_no += 1  # the line is in the merge result
         flush()
     except (GitError, OSError) as e:
         return HistoryResult(tuple(s.finding for s in seen.values()), (ScanError(f"history scan failed: {e}", "", 0, "git", fatal=True),), commits)
