@@ -345,3 +345,15 @@ def test_history_scans_what_a_merge_itself_adds_and_keeps_branch_secrets_at_thei
     assert sorted((f.path, f.line) for f in hist.values()) == [("config.js", 2), ("deploy.env", 1)]
     assert merge_commit[:12] in hist["config.js"].message
     assert branch_commit[:12] in hist["deploy.env"].message
+
+
+@needs_git
+def test_a_tracked_npmrc_that_gitignore_now_covers_is_still_scanned(tmp_path: Path) -> None:
+    repo = init_repo(tmp_path / "r")
+    (repo / ".npmrc").write_text("//registry.npmjs.org/:_authToken=3f9a1c7e-5b2d-4f4a-9c0e-9b7d3f1a5c8e\n")
+    git(repo, "add", ".npmrc")
+    git(repo, "commit", "-qm", "npmrc")
+    (repo / ".gitignore").write_text(".npmrc\n")
+    [f] = secrets_scan(repo).findings
+    assert (f.path, f.line, f.rule_id) == (".npmrc", 1, "NW803")
+    assert f.message.endswith("in a file tracked by git")

@@ -55,10 +55,11 @@ def env_findings(
     file after it is added to `.gitignore`.  A template (`.env.example`) is exempt
     unless a secret was found in it (`files_with_secrets`).
 
-    A tracked file that discovery skipped (a `.gitignore` rule added after the
-    commit) is still in the repository, so its contents are scanned here too.
+    A tracked `.env` or `.npmrc` that discovery skipped (a `.gitignore` rule added
+    after the commit) is still in the repository, so its contents are scanned here too.
     """
-    discovered_env = {p for p in discovered if is_env_file(p)}
+    discovered_all = set(discovered)
+    discovered_env = {p for p in discovered_all if is_env_file(p)}
     env_paths = sorted(discovered_env)
     findings: list[Finding] = []
     skipped: list[Skipped] = []
@@ -72,8 +73,12 @@ def env_findings(
         skipped.extend(Skipped(p, reason) for p in env_paths)
         return findings, skipped, errors
     try:
-        listed = run_git(["ls-files", "-z", "--", ":(glob)**/.env", ":(glob)**/.env.*", ":(glob)**/*.env"], root)
-        all_tracked = {p for p in listed.decode("utf-8", "surrogateescape").split("\0") if p and is_env_file(p)}
+        listed = run_git(
+            ["ls-files", "-z", "--", ":(glob)**/.env", ":(glob)**/.env.*", ":(glob)**/*.env", ":(glob)**/.npmrc"], root
+        )
+        listed_paths = {p for p in listed.decode("utf-8", "surrogateescape").split("\0") if p}
+        all_tracked = {p for p in listed_paths if is_env_file(p)}
+        hidden_npmrc = sorted(p for p in listed_paths if p.rsplit("/", 1)[-1] == ".npmrc" and p not in discovered_all)
         env_paths = sorted(discovered_env | all_tracked)
         is_tracked = tracked(root, env_paths) if env_paths else set()
         is_ignored = ignored(root, env_paths)
@@ -81,7 +86,8 @@ def env_findings(
         errors.append(ScanError(f"cannot check .env files against git: {e}", "", 0, "git", incomplete=True))
         return findings, skipped, errors
     hidden = sorted(p for p in all_tracked - discovered_env if p in is_tracked)
-    content, content_errors = _scan_hidden_tracked(root, hidden)
+    content, content_errors = _scan_hidden_tracked(root, hidden + hidden_npmrc)
+    content = mark_tracked_npmrc(root, content)
     findings.extend(content)
     errors.extend(content_errors)
     with_secrets = files_with_secrets | {f.path for f in content if f.confidence >= Confidence.MEDIUM}
@@ -130,7 +136,7 @@ def env_findings(
 
 
 def _scan_hidden_tracked(root: Path, paths: list[str]) -> tuple[list[Finding], list[ScanError]]:
-    """Secrets in tracked `.env` files that discovery skipped because `.gitignore` covers them."""
+    """Secrets in tracked `.env`/`.npmrc` files that discovery skipped because `.gitignore` covers them."""
     if not paths:
         return [], []
     from nodeward.project import content_skip_reason
