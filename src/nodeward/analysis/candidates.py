@@ -221,6 +221,15 @@ def _check_decorator(caps: Captures, root: ts.Node, at: int) -> None:
         _add(caps, "deco", node.parent)
 
 
+def _expression(word: str) -> bytes:
+    """A name as a Hyperscan expression that does not match inside a longer word (`req` in
+    `require`, `app` in `apply`): far fewer hits to check.  `@` (decorators) matches anywhere."""
+    body = "".join(c if c.isalnum() else f"\\x{ord(c):02x}" for c in word)
+    if not word[0].isalnum():
+        return body.encode()
+    return (r"(?:^|[^A-Za-z0-9_$\x80-\xff])" + body + r"\b").encode()
+
+
 class _HitScanner:
     """Every occurrence of every name in one Hyperscan pass (two databases: `@` only for
     TypeScript, where decorators exist; in JavaScript it would only find JSDoc tags)."""
@@ -233,7 +242,7 @@ class _HitScanner:
             words = [*_TOKENS, "@"] if deco else list(_TOKENS)
             db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
             db.compile(
-                expressions=["".join(c if c.isalnum() else f"\\x{ord(c):02x}" for c in w).encode() for w in words],
+                expressions=[_expression(w) for w in words],
                 ids=list(range(len(words))),
                 elements=len(words),
                 flags=[0] * len(words),
