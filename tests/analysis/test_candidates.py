@@ -124,3 +124,22 @@ def test_facts_are_the_same_without_hyperscan(monkeypatch: pytest.MonkeyPatch) -
     slow = [extract_facts(*item) for item in parsed]
     assert fast == slow
     assert sum(len(f.routes) for f in fast if f is not None) > 10
+
+
+def test_facts_pickle_round_trip_compactly() -> None:
+    """Facts are pickled as constructor calls (`ir._Compact`) and come back equal."""
+    import pickle
+
+    path = ROOT / "tests" / "apps" / "taint-flows"
+    files = [p for p in _fixture_files() if path in p.parents]
+    assert files
+    for p in files:
+        lang = language_for(p)
+        assert lang is not None
+        src = p.read_bytes()
+        ff = extract_facts(str(p.relative_to(ROOT)), src, parse(src, lang), lang)
+        if ff is None:
+            continue
+        blob = pickle.dumps(ff, protocol=pickle.HIGHEST_PROTOCOL)
+        assert pickle.loads(blob) == ff
+        assert b"__setstate__" not in blob and b"functions" not in blob  # no per-field state dicts
