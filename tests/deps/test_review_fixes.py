@@ -264,3 +264,34 @@ def test_yarn_berry_peer_dependencies_give_the_same_paths_as_npm(tmp_path: Path)
         [finding] = by_rule(out, "NW701")
         paths[lockdir] = finding.detail.dependency_paths  # type: ignore[union-attr]
     assert paths["yarn4"] == paths["npm11-v3"] == ("demo-app > ajv@6.12.6", "demo-app > ajv-keywords@3.5.2 > ajv@6.12.6")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"name":"x","dependencies":{\n "ms":"latest",\n "debug":"2.6.8"},"devDependencies":{"left-pad":"*"}}',
+        '{"name": "x", "dependencies": {"ms": "latest", "debug": "2.6.8"},\n "devDependencies": {\n   "left-pad": "*"\n }\n}',
+    ],
+)
+def test_key_lines_on_hand_formatted_json(text: str) -> None:
+    """Compact or mixed layouts gave keys the wrong parent (`('ms',)`), so findings pointed at line 1."""
+    from nodeward.deps.sources.jsonlines import key_lines
+
+    lines = key_lines(text)
+    expected = {}
+    for i, line in enumerate(text.splitlines(), 1):
+        for key in ("ms", "debug", "left-pad"):
+            if f'"{key}"' in line:
+                expected[key] = i
+    assert lines[("dependencies", "ms")] == expected["ms"]
+    assert lines[("dependencies", "debug")] == expected["debug"]
+    assert lines[("devDependencies", "left-pad")] == expected["left-pad"]
+    assert ("ms",) not in lines
+
+
+def test_key_lines_exact_on_pretty_lockfiles() -> None:
+    """The exact scanner and the fast line scanner agree on what package managers write."""
+    from nodeward.deps.sources.jsonlines import key_lines, key_lines_exact
+
+    text = (LOCKS / "npm11-v3" / "package-lock.json").read_text()
+    assert key_lines_exact(text) == key_lines(text)

@@ -10,13 +10,69 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["key_lines", "strip_jsonc"]
+__all__ = ["key_lines", "key_lines_exact", "strip_jsonc"]
 
 _KEY = re.compile(r'^(\s*)"((?:[^"\\]|\\.)*)"\s*:')
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:,]')
+EXACT_BELOW = 256 * 1024
+"""Files smaller than this (every package.json) always get the exact scanner."""
 
 
 def key_lines(text: str) -> dict[tuple[str, ...], int]:
-    """(parent keys..., key) -> 1-based line, for keys that begin a line."""
+    """(parent keys..., key) -> 1-based line.
+
+    Hand-written files (package.json) and anything not laid out one key per line go
+    through the exact tokenizer; the big pretty-printed lockfiles take the fast
+    line scanner, which gives the same answer on that layout."""
+    if len(text) < EXACT_BELOW or text.count('":') > text.count("\n") + 1:
+        return key_lines_exact(text)
+    return _key_lines_by_indent(text)
+
+
+def key_lines_exact(text: str) -> dict[tuple[str, ...], int]:
+    """(parent keys..., key) -> line of the key, for any JSON layout (array indices are not
+    part of the path, as in the line scanner)."""
+    import json
+
+    out: dict[tuple[str, ...], int] = {}
+    # Stack of (is_object, path); `expect_key` is True right after `{` or `,` in an object.
+    stack: list[tuple[bool, tuple[str, ...]]] = []
+    expect_key = False
+    pending: tuple[str, ...] | None = None
+    line, pos = 1, 0
+    for m in _TOKEN.finditer(text):
+        tok = m.group(0)
+        line += text.count("\n", pos, m.start())
+        pos = m.start()
+        if tok[0] == '"':
+            if stack and stack[-1][0] and expect_key:
+                try:
+                    key = json.loads(tok)
+                except ValueError:
+                    key = tok[1:-1]
+                path = (*stack[-1][1], key)
+                out.setdefault(path, line)
+                pending = path
+                expect_key = False
+            continue
+        if tok in "{[":
+            base = pending if pending is not None else (stack[-1][1] if stack else ())
+            stack.append((tok == "{", base))
+            expect_key = tok == "{"
+            pending = None
+        elif tok in "}]":
+            if stack:
+                stack.pop()
+            expect_key = False
+            pending = None
+        elif tok == ",":
+            expect_key = bool(stack) and stack[-1][0]
+            pending = None
+    return out
+
+
+def _key_lines_by_indent(text: str) -> dict[tuple[str, ...], int]:
+    """(parent keys..., key) -> 1-based line, for keys that begin a line (pretty-printed JSON)."""
     out: dict[tuple[str, ...], int] = {}
     stack: list[tuple[int, tuple[str, ...]]] = []
     match = _KEY.match
