@@ -77,10 +77,23 @@ def _combined(lang: Lang) -> _Combined:
         (_CALLS_QUERY, _CALLS),
     ]
     parts.extend((src, handler) for src, handler in _NODE_PATTERNS)
+    text = "\n".join(src for src, _ in parts)
+    query = ts.Query(language, text)
+    # Which part each pattern came from, by where it starts in the query text (compiling each
+    # part on its own to count its patterns doubled the start-up cost of every worker).
+    ends: list[int] = []
+    offset = 0
+    for src, _owner in parts:
+        offset += len(src.encode()) + 1
+        ends.append(offset)
     groups: list[str | NodeHandler] = []
-    for src, owner in parts:
-        groups.extend([owner] * ts.Query(language, src).pattern_count)
-    combined = _Combined(ts.Query(language, "\n".join(src for src, _ in parts)), tuple(groups))
+    part = 0
+    for index in range(query.pattern_count):
+        start = query.start_byte_for_pattern(index)
+        while start >= ends[part]:
+            part += 1
+        groups.append(parts[part][1])
+    combined = _Combined(query, tuple(groups))
     _COMBINED[lang] = combined
     return combined
 
