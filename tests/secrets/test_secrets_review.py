@@ -357,3 +357,18 @@ def test_a_tracked_npmrc_that_gitignore_now_covers_is_still_scanned(tmp_path: Pa
     [f] = secrets_scan(repo).findings
     assert (f.path, f.line, f.rule_id) == (".npmrc", 1, "NW803")
     assert f.message.endswith("in a file tracked by git")
+
+
+def test_uri_passwords_that_are_slots_names_or_docs_defaults_are_dropped(tmp_path: Path) -> None:
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "default.json").write_text(
+        "{\n"
+        '  "a": "postgres://app:DB_PASSWORD@db.prod.internal:5432/app",\n'
+        '  "b": "postgres://app:{password}@db.prod.internal:5432/app",\n'
+        '  "c": "postgres://postgres:mysecretpassword@db.prod.internal:5432/app",\n'
+        '  "d": "mongodb://app:db_password@mongo.prod.internal/app",\n'
+        '  "e": "postgres://postgres:postgres@db.prod.internal:5432/app",\n'
+        '  "f": "redis://:secret_sauce_2@cache.prod.internal:6379"\n'
+        "}\n"
+    )
+    assert found(tmp_path) == {("config/default.json", 6, "NW808"), ("config/default.json", 7, "NW808")}

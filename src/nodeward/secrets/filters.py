@@ -31,6 +31,11 @@ _HASH_KEY_WORDS = frozenset({
     "sha", "sha1", "sha256", "sha384", "sha512", "shasum", "checksum", "digest", "integrity", "hash",
     "hashed", "md5", "etag", "fingerprint", "nonce", "commit",
 })
+_FORMAT_SLOT = re.compile(r"^(?:\{[\w.-]*\}|%\([\w.-]+\)s|:[a-z_]+)$")
+"""`{password}`, `%(password)s`, `:password`: a template's slot."""
+_DOCS_DEFAULT = re.compile(r"^(?:my|your|the|some|a)(?:super)?(?:secret|db|database)?(?:password|passwd|pass|pwd|secret|token|key)$")
+"""`mypassword`, `mysecretpassword` (the Docker postgres image docs), `yoursecret`."""
+_NAMED_SLOT = re.compile(r"^(?:[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[a-z]+(?:_[a-z]+)+)$")
 _UUID_TOKEN_KEYS = frozenset({"npmauthtoken", "_authtoken"})
 _HASH_WORDS = re.compile(r"(?i)\b(?:sha\d*|shasum|checksum|digest|integrity|hash|md5|etag|fingerprint|nonce|commit)\b|sha\d+-")
 _PLACEHOLDER_PARTS = (
@@ -117,8 +122,10 @@ def is_placeholder(c: Candidate) -> bool:
     low = s.lower()
     if low in _PLACEHOLDER_VALUES or low == (c.key or "").lower():
         return True
-    if any(p in low for p in _PLACEHOLDER_PARTS):
+    if any(p in low for p in _PLACEHOLDER_PARTS) or _FORMAT_SLOT.match(s) or _DOCS_DEFAULT.match(low):
         return True
+    if _NAMED_SLOT.match(s) and any(w in low for w in ("pass", "pwd", "secret", "token", "key")):
+        return True  # `DB_PASSWORD`, `db_password` in a URI: the name of the value, not the value
     return len(set(low.replace("-", "").replace("_", ""))) <= 2
 
 
