@@ -56,6 +56,7 @@ class Graph:
         self._dist: dict[str, int] | None = None
         self._labels: dict[str, str] = {}
         self._paths: dict[str, tuple[int, list[DependencyPath], int, bool]] = {}
+        self._importers_of: dict[str, tuple[str, ...]] | None = None
 
     def _reach(self, kinds: tuple[str, ...]) -> set[str]:
         seen: set[str] = set()
@@ -83,20 +84,24 @@ class Graph:
     def importers_reaching(self, key: str) -> tuple[str, ...]:
         """Folders (relative to the lockfile) of every importer that reaches `key`, sorted.
 
-        A walk over all ancestors, unlike `paths`, which is capped: scoping an
-        ignore to a workspace must not depend on which paths made the cut.
+        Unlike `paths`, which is capped, this is complete: scoping an ignore to a
+        workspace must not depend on which paths made the cut.  One forward walk per
+        importer, done once for the whole graph.
         """
-        seen = {key}
-        stack = [key]
-        found: set[str] = set()
-        while stack:
-            for parent, _edge in self.parents.get(stack.pop(), ()):
-                if parent.startswith("importer:"):
-                    found.add(parent[len("importer:") :])
-                elif parent not in seen:
-                    seen.add(parent)
-                    stack.append(parent)
-        return tuple(sorted(found))
+        if self._importers_of is None:
+            reach: dict[str, set[str]] = {}
+            for imp in self.lock.importers:
+                queue = deque(e.target for e in imp.edges if e.target is not None and e.target in self.lock.packages)
+                seen: set[str] = set()
+                while queue:
+                    k = queue.popleft()
+                    if k in seen:
+                        continue
+                    seen.add(k)
+                    reach.setdefault(k, set()).add(imp.path)
+                    queue.extend(e.target for e in self.lock.packages[k].dependencies if e.target is not None and e.target in self.lock.packages and e.target not in seen)
+            self._importers_of = {k: tuple(sorted(v)) for k, v in reach.items()}
+        return self._importers_of.get(key, ())
 
     def is_direct(self, key: str) -> bool:
         return key in self.direct
