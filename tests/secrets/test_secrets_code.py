@@ -94,4 +94,4 @@ def test_message_and_snippet_are_redacted() -> None:
     data = src.encode()
     (f,) = check_tree("a.js", data, parse(data, "javascript"), "javascript")
     assert "orders-signing-key-7731" not in f.message + f.location.snippet
-    assert "orde…7731" in f.message
+    assert "or…31" in f.message

@@ -232,9 +232,9 @@ def test_unquoted_values_with_spaces_are_one_value_and_fully_redacted(tmp_path: 
         ("Dockerfile", 2, "NW807"),
     }
     yml = next(f for f in result.findings if f.path == "deploy.yml")
-    assert yml.location.snippet == "password: velv…tern  # rotated"
+    assert yml.location.snippet == "password: vel…ern  # rotated"
     docker = next(f for f in result.findings if f.path == "Dockerfile")
-    assert docker.location.snippet == "ENV DB_PASSWORD=Hq…Tz NODE_ENV=production"
+    assert docker.location.snippet == "ENV DB_PASSWORD=H…z NODE_ENV=production"
 
 
 def test_configured_baseline_lives_in_the_project_not_the_working_directory(
@@ -274,7 +274,7 @@ def test_undecodable_byte_after_an_unquoted_value_is_not_part_of_it(tmp_path: Pa
     (tmp_path / "app.cfg").write_bytes(b"\xff\xfe PASSWORD=Lm2Rx9TzQw8N \xff\n")
     [f] = secrets_scan(tmp_path).findings
     assert (f.path, f.line, f.rule_id) == ("app.cfg", 1, "NW807")
-    assert "`Lm…8N`" in f.message
+    assert "`L…N`" in f.message
 
 
 def test_hash_words_decide_by_the_name_and_what_precedes_the_value_not_a_trailing_comment(tmp_path: Path) -> None:
@@ -372,3 +372,14 @@ def test_uri_passwords_that_are_slots_names_or_docs_defaults_are_dropped(tmp_pat
         "}\n"
     )
     assert found(tmp_path) == {("config/default.json", 6, "NW808"), ("config/default.json", 7, "NW808")}
+
+
+def test_redaction_never_shows_more_than_a_third_of_a_password(tmp_path: Path) -> None:
+    from nodeward.secrets.candidate import redact
+
+    (tmp_path / ".env.production").write_text("DB_PASSWORD=Summer2023!\nADMIN_PASSWORD=hunter22\n")
+    shown = {f.line: f.detail.redacted for f in secrets_scan(tmp_path).findings}  # type: ignore[union-attr]
+    assert shown == {1: "S…!", 2: "h…2"}
+    for value in ("Summer2023!", "Hq7Lm2Rx9TzP4wQv", "ghp_R7kLm2Qx9Tz4Wv8Np3Hs6Jd1Fb5Gc0Ya7Ue2X", "abc1234"):
+        visible = len(redact(value)) - 1
+        assert visible <= max(0, len(value) // 3)
