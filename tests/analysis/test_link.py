@@ -92,3 +92,30 @@ def test_big_module_wrapper_is_walked_statement_by_statement(tmp_path: Path) -> 
     assert isinstance(ff, FileFacts) and "f1" not in ff.functions  # filler not walked
     out = analyze_project(project, facts)  # type: ignore[arg-type]
     assert {(f.rule_id, f.line) for f in out.findings if f.rule_id == "NW110"} == {("NW110", 3007)}
+
+
+SMALL_RUNNER = "const { exec } = require('child_process');\nfunction run(c) {\n  exec('sh -c ' + c);\n}\nmodule.exports = { run };\n"
+
+
+def test_small_sink_helper_is_walked_eagerly_in_the_app_but_lazily_in_installed_packages() -> None:
+    src = SMALL_RUNNER.encode()
+    tree = parse(src, "javascript")
+    own = extract_facts("lib/runner.js", src, tree, "javascript")
+    dep = extract_facts("node_modules/pkg/lib/runner.js", src, tree, "javascript")
+    assert own is not None and own.walked and "run" in own.functions
+    assert dep is not None and not dep.walked and not dep.functions
+    assert [i.spec for i in dep.imports] == ["child_process"]
+
+
+def test_installed_package_helper_is_walked_when_request_data_reaches_it(tmp_path: Path) -> None:
+    pkg = tmp_path / "node_modules" / "pkg"
+    (pkg / "lib").mkdir(parents=True)
+    (pkg / "index.js").write_text(APP)
+    (pkg / "lib" / "runner.js").write_text(SMALL_RUNNER)
+    (tmp_path / "server.js").write_text("require('pkg');\n")
+    project = discover(tmp_path, Config(use_cache=False, jobs=1, include_node_modules=True))
+    facts = dict(run_sast(project).facts)
+    runner = facts["node_modules/pkg/lib/runner.js"]
+    assert isinstance(runner, FileFacts) and not runner.walked
+    out = analyze_project(project, facts)  # type: ignore[arg-type]
+    assert {(f.rule_id, f.path, f.line) for f in out.findings if f.rule_id == "NW110"} == {("NW110", "node_modules/pkg/lib/runner.js", 3)}

@@ -113,6 +113,12 @@ helpers such as `lib/db.js`); bigger ones (bundled libraries) are walked lazily 
 linker, only if tainted data is passed into them."""
 
 
+def _installed(path: str) -> bool:
+    """A file of an installed package: its helpers are walked only when request data reaches
+    them (application code cannot import them by path; only the package's own code can)."""
+    return path.startswith("node_modules/") or "/node_modules/" in path
+
+
 def extract_facts(path: str, source: bytes, tree: ts.Tree, lang: Lang, *, force: bool = False) -> FileFacts | None:
     """Picklable facts about one file, or None when the file holds nothing of interest.
 
@@ -126,7 +132,7 @@ def extract_facts(path: str, source: bytes, tree: ts.Tree, lang: Lang, *, force:
     )
     if not positions and not imports and not force:
         return None
-    walk = force or app_related or (bool(positions) and len(source) < EAGER_SINK_FILES_BELOW)
+    walk = force or app_related or (bool(positions) and len(source) < EAGER_SINK_FILES_BELOW and not _installed(path))
     if not walk:
         # Nothing request- or route-related: imports only.  The linker walks the file on
         # demand if tainted data reaches one of its functions (`walked=False`).
