@@ -90,7 +90,7 @@ def test_big_module_wrapper_is_walked_statement_by_statement(tmp_path: Path) -> 
     facts = dict(run_sast(project).facts)
     ff = facts["bundle.js"]
     assert isinstance(ff, FileFacts) and "f1" not in ff.functions  # filler not walked
-    out = analyze_project(project, facts)  # type: ignore[arg-type]
+    out = analyze_project(project, facts)
     assert {(f.rule_id, f.line) for f in out.findings if f.rule_id == "NW110"} == {("NW110", 3007)}
 
 
@@ -117,5 +117,5 @@ def test_installed_package_helper_is_walked_when_request_data_reaches_it(tmp_pat
     facts = dict(run_sast(project).facts)
     runner = facts["node_modules/pkg/lib/runner.js"]
     assert isinstance(runner, FileFacts) and not runner.walked
-    out = analyze_project(project, facts)  # type: ignore[arg-type]
+    out = analyze_project(project, facts)
     assert {(f.rule_id, f.path, f.line) for f in out.findings if f.rule_id == "NW110"} == {("NW110", "node_modules/pkg/lib/runner.js", 3)}
