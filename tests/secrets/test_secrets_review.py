@@ -383,3 +383,20 @@ def test_redaction_never_shows_more_than_a_third_of_a_password(tmp_path: Path) -
     for value in ("Summer2023!", "Hq7Lm2Rx9TzP4wQv", "ghp_R7kLm2Qx9Tz4Wv8Np3Hs6Jd1Fb5Gc0Ya7Ue2X", "abc1234"):
         visible = len(redact(value)) - 1
         assert visible <= max(0, len(value) // 3)
+
+
+def test_literal_authorization_headers_in_code_and_scripts(tmp_path: Path) -> None:
+    (tmp_path / "api.js").write_text(
+        "const axios = require('axios');\n"
+        "const a = axios.create({ headers: { Authorization: 'Bearer 8f2kLm9QxR7tVw3Zp6Yn4Hs1Jd5Gc0Ba' } });\n"
+        "const b = axios.create({ headers: { Authorization: `Bearer ${process.env.API_TOKEN}` } });\n"
+        "const c = { headers: { 'Authorization': 'Basic ZGVwbG95OkhxN0xtMlJ4OVR6' } };\n"
+        "const d = { headers: { Authorization: 'Bearer YOUR_TOKEN_HERE_PLEASE' } };\n"
+        "const e = { headers: { Authorization: 'Bearer ' + token } };\n"
+    )
+    (tmp_path / "deploy.sh").write_text(
+        '#!/bin/sh\ncurl -H "Authorization: Bearer 8f2kLm9QxR7tVw3Zp6Yn4Hs1Jd5Gc0Bb" https://api.internal/deploy\n'
+        'curl -H "Authorization: Bearer $DEPLOY_TOKEN" https://api.internal/deploy\n'
+    )
+    assert found(tmp_path) == {("api.js", 2, "NW807"), ("api.js", 4, "NW807"), ("deploy.sh", 2, "NW807")}
+    assert all("8f2kLm9QxR7tVw3Zp6Yn4Hs1Jd5Gc0B" not in f.location.snippet for f in secrets_scan(tmp_path).findings)

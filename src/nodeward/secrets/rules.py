@@ -155,5 +155,6 @@ RULES: tuple[Rule, ...] = (
     SCRIPT_SECRET,
     HISTORY_SECRET,
     HARDCODED_SECRET_ARGUMENT,
-    *(d.rule for d in DETECTORS),
+    # dict.fromkeys: one rule may have several detectors (NW807: config names, auth headers)
+    *dict.fromkeys(d.rule for d in DETECTORS),
 )

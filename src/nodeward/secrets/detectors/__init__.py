@@ -6,6 +6,7 @@ from __future__ import annotations
 from nodeward.secrets.detectors import (
     anthropic,
     auth0,
+    auth_header,
     aws,
     azure,
     braintree,
@@ -76,4 +77,5 @@ DETECTORS: tuple[Detector, ...] = (
     database_uri.DETECTOR,
     npmrc.DETECTOR,
     config_password.DETECTOR,
+    auth_header.DETECTOR,
 )
