@@ -400,3 +400,19 @@ def test_literal_authorization_headers_in_code_and_scripts(tmp_path: Path) -> No
     )
     assert found(tmp_path) == {("api.js", 2, "NW807"), ("api.js", 4, "NW807"), ("deploy.sh", 2, "NW807")}
     assert all("8f2kLm9QxR7tVw3Zp6Yn4Hs1Jd5Gc0B" not in f.location.snippet for f in secrets_scan(tmp_path).findings)
+
+
+@needs_git
+def test_history_reads_a_long_single_line_config_change(tmp_path: Path) -> None:
+    """The "minified" line-length heuristic must not hide a compact JSON config in history."""
+    import json
+
+    repo = init_repo(tmp_path / "r")
+    doc = {"features": {f"flag{i}": f"value-{i}-enabled" for i in range(300)}, "db": {"password": "Kx9Lm2Rt7VqZ"}}
+    (repo / "settings.json").write_text(json.dumps(doc) + "\n")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "settings")
+    (repo / "settings.json").write_text("{}\n")
+    git(repo, "commit", "-qam", "drop")
+    hist = [f for f in secrets_scan(repo, history=True).findings if f.rule_id == "NW805"]
+    assert [(f.path, f.line) for f in hist] == [("settings.json", 1)]

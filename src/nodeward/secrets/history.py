@@ -38,6 +38,7 @@ FLUSH_BYTES = 256 * 1024
 
 _HUNK = re.compile(rb"^@@+ (?:-\d+(?:,\d+)? )+\+(\d+)(?:,\d+)? @@")
 _COMMIT_MARK = b"\x00commit "
+_BUNDLE_EXTS = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".tsx", ".css", ".html", ".svg")
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,7 +193,10 @@ def _scan_chunk(
     seen: dict[tuple[str, str], _Seen],
 ) -> None:
     data = b"\n".join(text for _, text in buf)
-    if content_skip_reason(path, data) is not None:
+    reason = content_skip_reason(path, data)
+    if reason is not None and (not reason.startswith("minified bundle (average") or path.endswith(_BUNDLE_EXTS)):
+        # The line-length heuristic is for bundles: a commit's added lines of a config file
+        # are often one long line (compact JSON, a base64 key in `.env`) and must be read.
         return
     from nodeward.secrets.analyzer import scopes_for
 
