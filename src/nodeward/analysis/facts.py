@@ -27,8 +27,13 @@ WHOLE_FILE_BELOW = 64 * 1024
 
 
 def _string(node: ts.Node, source: bytes) -> str | None:
+    """The value of a string literal (None for anything else)."""
     if node.type != "string":
         return None
+    start, end = node.start_byte, node.end_byte
+    raw = source[start + 1 : end - 1]
+    if end - start >= 2 and source[start] == source[end - 1] and b"\\" not in raw:
+        return raw.decode("utf-8", "replace")  # the common case: quotes around one fragment
     return "".join(source[c.start_byte : c.end_byte].decode("utf-8", "replace") for c in node.named_children if c.type in ("string_fragment", "escape_sequence"))
 
 
