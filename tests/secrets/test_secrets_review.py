@@ -416,3 +416,18 @@ def test_history_reads_a_long_single_line_config_change(tmp_path: Path) -> None:
     git(repo, "commit", "-qam", "drop")
     hist = [f for f in secrets_scan(repo, history=True).findings if f.rule_id == "NW805"]
     assert [(f.path, f.line) for f in hist] == [("settings.json", 1)]
+
+
+def test_update_baseline_uses_the_configured_baseline(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from nodeward.cli import main
+
+    root = tmp_path / "app"
+    root.mkdir()
+    (root / ".nodeward.toml").write_text('[secrets]\nbaseline = "secrets-baseline.json"\n')
+    (root / "config.js").write_text(f"module.exports = {{ github: '{GH_TOKEN}' }};\n")
+    assert main(["secrets", str(root)]) == 0
+    (root / "more.js").write_text("module.exports = 'sk_live_51Hq7LmR2x9Tz4Wv8Np3Hs6Jd';\n")
+    assert main(["secrets", str(root)]) == 1  # the new key is not in the baseline
+    assert main(["secrets", str(root), "--update-baseline"]) == 0
+    assert main(["secrets", str(root)]) == 0
+    capsys.readouterr()

@@ -59,8 +59,6 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--history-range {args.history_range!r}: expected a git revision range like origin/main..HEAD")
     if args.history_range and not args.history:
         args.history = True
-    if args.update_baseline and not args.baseline:
-        raise UsageError("--update-baseline needs --baseline FILE")
     if args.engine == "hyperscan" and "hyperscan" not in available_engines():
         raise UsageError("--engine hyperscan: the `hyperscan` package is not installed (pip install 'nodeward[fast]')")
     config = config_from_args(root, args)
@@ -77,6 +75,8 @@ def run(args: argparse.Namespace) -> int:
     baseline = Path(args.baseline) if args.baseline else None
     if baseline is None and secrets_cfg.baseline:
         baseline = project.root / secrets_cfg.baseline
+    if args.update_baseline and baseline is None:
+        raise UsageError("--update-baseline needs --baseline FILE (or `baseline` in the [secrets] config)")
     output = analyze_project(project, code=True, engine=Engine(args.engine), history_range=args.history_range)
     findings = list(output.findings)
     if baseline is not None:
