@@ -125,6 +125,20 @@ def _never_filtered(f: Finding) -> bool:
     return 506 in f.cwe and f.rule_id.startswith("NW7")
 
 
+_LOCKFILES = ("package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "bun.lock")
+
+
+def _skips_not_covered(project: Project, wanted: set[str]) -> tuple[Skipped, ...]:
+    """Discovery's skips, minus oversized lockfiles: the dependency audit reads those itself."""
+    if "deps" not in wanted:
+        return project.skipped
+    return tuple(
+        s
+        for s in project.skipped
+        if not (s.path.rsplit("/", 1)[-1] in _LOCKFILES and s.reason.startswith("larger than"))
+    )
+
+
 def scan_project(project: Project, progress: Progress | None = None) -> ScanResult:
     """Run the configured static analyzers over a discovered project."""
     from nodeward.analysis.link import analyze_project as analyze_app
@@ -157,7 +171,7 @@ def scan_project(project: Project, progress: Progress | None = None) -> ScanResu
         outputs,
         families=families,
         suppressions=sast.suppressions,
-        extra_skipped=project.skipped,
+        extra_skipped=_skips_not_covered(project, wanted),
         started=started,
         files=sast.files,
         nbytes=sast.bytes,
