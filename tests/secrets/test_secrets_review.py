@@ -431,3 +431,16 @@ def test_update_baseline_uses_the_configured_baseline(tmp_path: Path, capsys: py
     assert main(["secrets", str(root), "--update-baseline"]) == 0
     assert main(["secrets", str(root)]) == 0
     capsys.readouterr()
+
+
+@needs_git
+def test_dotenv_vault_is_meant_to_be_committed_but_its_keys_are_not(tmp_path: Path) -> None:
+    repo = init_repo(tmp_path / "r")
+    (repo / ".env.vault").write_text(
+        '#/-------------------.env.vault---------------------/\n'
+        'DOTENV_VAULT_PRODUCTION="AtEC33ZfFJQMSE6C+2m/bXzS0Sp2XGbCD9+5LqkeX9G2Ulz5zdw=="\n'
+    )
+    (repo / ".env.keys").write_text('DOTENV_KEY_PRODUCTION="dotenv://:key_0dec82bea24ada79a@dotenv.org/vault/.env.vault"\n')
+    git(repo, "add", ".")
+    got = {(p, r) for p, _, r in found(repo) if r in ("NW801", "NW802")}
+    assert got == {(".env.keys", "NW801"), (".env.keys", "NW802")}

@@ -26,7 +26,7 @@ from nodeward.secrets.gitrepo import (
 )
 from nodeward.secrets.rules import ENV_NOT_IGNORED, ENV_TRACKED, SCRIPT_SECRET
 
-__all__ = ["env_findings", "is_env_file", "is_env_template", "mark_tracked_npmrc", "script_findings"]
+__all__ = ["env_findings", "is_encrypted_env", "is_env_file", "is_env_template", "mark_tracked_npmrc", "script_findings"]
 
 _TEMPLATE_SUFFIXES = (".example", ".sample", ".template", ".dist", ".defaults", ".tpl", ".schema")
 
@@ -41,6 +41,12 @@ def is_env_template(path: str) -> bool:
     """`.env.example`, `.env.sample`, `.env.template`, `.env.dist` and similar committed templates."""
     name = path.rsplit("/", 1)[-1].lower()
     return name.endswith(_TEMPLATE_SUFFIXES) or ".example." in name or ".sample." in name
+
+
+def is_encrypted_env(path: str) -> bool:
+    """`.env.vault` (dotenv-vault): encrypted and meant to be committed; its key file
+    `.env.keys` is not, and stays reported."""
+    return path.rsplit("/", 1)[-1].lower() == ".env.vault"
 
 
 def env_findings(
@@ -92,7 +98,7 @@ def env_findings(
     errors.extend(content_errors)
     with_secrets = files_with_secrets | {f.path for f in content if f.confidence >= Confidence.MEDIUM}
     for path in env_paths:
-        if is_env_template(path) and path not in with_secrets:
+        if (is_env_template(path) or is_encrypted_env(path)) and path not in with_secrets:
             continue
         if path in is_tracked:
             also = (
@@ -115,7 +121,7 @@ def env_findings(
                     detail=SecretDetail(kind=".env file", tracked_by_git=True),
                 )
             )
-        if path not in is_ignored and not is_env_template(path):
+        if path not in is_ignored and not is_env_template(path) and not is_encrypted_env(path):
             # A template is meant to be committed: NW801 and the value's own finding say what to fix.
             findings.append(
                 Finding(
