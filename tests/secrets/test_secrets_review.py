@@ -444,3 +444,15 @@ def test_dotenv_vault_is_meant_to_be_committed_but_its_keys_are_not(tmp_path: Pa
     git(repo, "add", ".")
     got = {(p, r) for p, _, r in found(repo) if r in ("NW801", "NW802")}
     assert got == {(".env.keys", "NW801"), (".env.keys", "NW802")}
+
+
+def test_stripe_webhook_signing_secret(tmp_path: Path) -> None:
+    (tmp_path / "webhooks.js").write_text(
+        "const stripe = require('stripe')(process.env.STRIPE_KEY);\n"
+        "const endpointSecret = 'whsec_Hq7Lm2Rx9Tz4Wv8Np3Hs6Jd1Fb5Gc0Ya7U';\n"
+        "const placeholder = 'whsec_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx';\n"
+        "const fromEnv = process.env.STRIPE_WEBHOOK_SECRET;\n"
+    )
+    result = secrets_scan(tmp_path)
+    assert {(f.path, f.line, f.rule_id) for f in result.findings} == {("webhooks.js", 2, "NW816")}
+    assert "Stripe webhook signing secret" in result.findings[0].message

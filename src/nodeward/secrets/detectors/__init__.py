@@ -51,6 +51,7 @@ DETECTORS: tuple[Detector, ...] = (
     gitlab.DETECTOR,
     slack.DETECTOR,
     stripe.DETECTOR,
+    stripe.WEBHOOK_DETECTOR,
     twilio.DETECTOR,
     sendgrid.DETECTOR,
     mailgun.DETECTOR,
