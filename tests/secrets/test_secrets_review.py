@@ -456,3 +456,12 @@ def test_stripe_webhook_signing_secret(tmp_path: Path) -> None:
     result = secrets_scan(tmp_path)
     assert {(f.path, f.line, f.rule_id) for f in result.findings} == {("webhooks.js", 2, "NW816")}
     assert "Stripe webhook signing secret" in result.findings[0].message
+
+
+def test_hash_sign_inside_an_unquoted_password_is_part_of_it(tmp_path: Path) -> None:
+    """dotenv and YAML start a comment only at a `#` after whitespace: `Hq7Lm2#Rx9Tz` is one
+    value, and the snippet showed `#Rx9Tz` when the match stopped at the `#`."""
+    (tmp_path / ".env.production").write_text("DB_PASSWORD=Hq7Lm2#Rx9Tz\nAPI_SECRET=Kx9Lm2Rt7VqZ # the comment\n")
+    result = secrets_scan(tmp_path)
+    snippets = {f.line: f.location.snippet for f in result.findings}
+    assert snippets == {1: "DB_PASSWORD=H…z", 2: "API_SECRET=K…Z # the comment"}

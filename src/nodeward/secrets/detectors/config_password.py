@@ -59,7 +59,8 @@ DETECTOR = Detector(
             # Unquoted: YAML plain scalars and dotenv values run to the end of the line, so
             # `password: correct horse battery` is one value (the snippet must not show the
             # tail); a following word with `=` or `:` is the next setting (`ENV A=x B=y`).
-            r"|(?P<secret3>(?=[^\s\"'#,;{}\[\]\\]{4})[^\s\"'#,;{}\[\]\\]{1,200}"
+            # `#`/`;` inside a word are part of the value (`Hq7#Lm2`); after a space they start a comment.
+            r"|(?P<secret3>(?=[^\s\"'#,;{}\[\]\\][^\s\"',{}\[\]\\]{3})[^\s\"'#,;{}\[\]\\][^\s\"',{}\[\]\\]{0,199}"
             r"(?:[ \t]+[^\s\"'#,;{}\[\]\\=:\udc80-\udcff]{1,100}(?!\S)){0,8}))"
         ),
     ),
