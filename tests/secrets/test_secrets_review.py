@@ -465,3 +465,15 @@ def test_hash_sign_inside_an_unquoted_password_is_part_of_it(tmp_path: Path) -> 
     result = secrets_scan(tmp_path)
     snippets = {f.line: f.location.snippet for f in result.findings}
     assert snippets == {1: "DB_PASSWORD=H…z", 2: "API_SECRET=K…Z # the comment"}
+
+
+@needs_git
+def test_env_files_of_test_fixtures_are_low_confidence(tmp_path: Path) -> None:
+    repo = init_repo(tmp_path / "r")
+    (repo / "test" / "fixtures" / "app").mkdir(parents=True)
+    (repo / "test" / "fixtures" / "app" / ".env").write_text("PORT=3000\n")
+    (repo / ".env").write_text("PORT=3000\n")
+    git(repo, "add", ".")
+    assert {(p, r) for p, _, r in found(repo)} == {(".env", "NW801"), (".env", "NW802")}
+    low = {(p, r) for p, _, r in found(repo, min_confidence=Confidence.LOW)}
+    assert {("test/fixtures/app/.env", "NW801"), ("test/fixtures/app/.env", "NW802")} <= low

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from nodeward.model import Confidence, Finding, ScanError, Skipped, SourceSpan, make_fingerprint
 from nodeward.secrets.candidate import Candidate, SecretDetail, redact
+from nodeward.secrets.filters import in_docs_or_tests
 from nodeward.secrets.findings import judge, secret_finding
 from nodeward.secrets.gitrepo import (
     GitError,
@@ -100,6 +101,9 @@ def env_findings(
     for path in env_paths:
         if (is_env_template(path) or is_encrypted_env(path)) and path not in with_secrets:
             continue
+        # A fixture project's `.env` under test/ or examples/ is test data, like the values in it
+        # (which the same demotion reports at LOW): reported when asked for, not by default.
+        confidence = Confidence.LOW if in_docs_or_tests(Candidate(path, 1, "", "NW801", "")) else Confidence.HIGH
         if path in is_tracked:
             also = (
                 " (a .gitignore rule covers it now, but git keeps tracking a file committed before the rule)"
@@ -111,7 +115,7 @@ def env_findings(
                     rule_id=ENV_TRACKED.id,
                     rule_name=ENV_TRACKED.name,
                     severity=ENV_TRACKED.severity,
-                    confidence=Confidence.HIGH,
+                    confidence=confidence,
                     message=f"`{path}` is committed to git: every secret in it is in the repository history{also}",
                     location=SourceSpan(path, 1, 1, 1, 1, ""),
                     fingerprint=make_fingerprint(ENV_TRACKED.id, path, "tracked"),
@@ -128,7 +132,7 @@ def env_findings(
                     rule_id=ENV_NOT_IGNORED.id,
                     rule_name=ENV_NOT_IGNORED.name,
                     severity=ENV_NOT_IGNORED.severity,
-                    confidence=Confidence.HIGH,
+                    confidence=confidence,
                     message=f"`{path}` is not covered by any .gitignore rule",
                     location=SourceSpan(path, 1, 1, 1, 1, ""),
                     fingerprint=make_fingerprint(ENV_NOT_IGNORED.id, path, "not-ignored"),
