@@ -477,3 +477,10 @@ def test_env_files_of_test_fixtures_are_low_confidence(tmp_path: Path) -> None:
     assert {(p, r) for p, _, r in found(repo)} == {(".env", "NW801"), (".env", "NW802")}
     low = {(p, r) for p, _, r in found(repo, min_confidence=Confidence.LOW)}
     assert {("test/fixtures/app/.env", "NW801"), ("test/fixtures/app/.env", "NW802")} <= low
+
+
+def test_gitlab_routable_personal_access_token(tmp_path: Path) -> None:
+    (tmp_path / "ci.env").write_text(
+        "OLD=glpat-Xk7Rm2Tq9Lz4Wn8Vp3Hs\nNEW=glpat-Xk7Rm2Tq9Lz4Wn8Vp3HsQa9Zk2Lm7Rt.01.0k1b2c3d4\n"
+    )
+    assert found(tmp_path) == {("ci.env", 1, "NW814"), ("ci.env", 2, "NW814")}

@@ -26,7 +26,8 @@ DETECTOR = Detector(
     kind="GitLab token",
     keywords=('glpat-', 'glptt-', 'gldt-'),
     patterns=(
-        re.compile(r"""\b(?P<secret>glpat-[A-Za-z0-9_-]{20})(?![A-Za-z0-9_-])"""),
+        # 20 characters, or the longer routable form (`glpat-<payload>.<version><crc>`, GitLab 17.7+)
+        re.compile(r"""\b(?P<secret>glpat-[A-Za-z0-9_-]{20}(?:[A-Za-z0-9_-]{7,280}\.[0-9a-z]{2}\.?[0-9a-z]{7,9})?)(?![A-Za-z0-9_.-])"""),
         re.compile(r"""\b(?P<secret>glptt-[0-9a-f]{40})\b"""),
         re.compile(r"""\b(?P<secret>gldt-[A-Za-z0-9_-]{20})(?![A-Za-z0-9_-])"""),
     ),
