@@ -484,3 +484,23 @@ def test_gitlab_routable_personal_access_token(tmp_path: Path) -> None:
         "OLD=glpat-Xk7Rm2Tq9Lz4Wn8Vp3Hs\nNEW=glpat-Xk7Rm2Tq9Lz4Wn8Vp3HsQa9Zk2Lm7Rt.01.0k1b2c3d4\n"
     )
     assert found(tmp_path) == {("ci.env", 1, "NW814"), ("ci.env", 2, "NW814")}
+
+
+@needs_git
+def test_env_ignored_only_by_this_machines_excludes_is_not_ignored_for_the_team(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A global excludes file or `.git/info/exclude` protects one clone; the repository's
+    `.gitignore` is what keeps the next teammate from committing `.env`."""
+    repo = init_repo(tmp_path / "r")
+    (repo / ".gitignore").write_text(".env\n.env.*\n!.env.staging\n")
+    for name in (".env", ".env.local", ".env.staging", "prod.env", "ops.env"):
+        (repo / name).write_text("PORT=3000\n")
+    (repo / ".git" / "info" / "exclude").write_text("prod.env\n")
+    excludes = tmp_path / "global-ignore"
+    excludes.write_text("ops.env\n")
+    config = tmp_path / "gitconfig"
+    config.write_text(f"[core]\n\texcludesFile = {excludes}\n")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
+    got = {p for p, _, r in found(repo) if r == "NW802"}
+    assert got == {".env.staging", "prod.env", "ops.env"}

@@ -82,10 +82,21 @@ def tracked(root: Path, paths: Sequence[str]) -> set[str]:
 
 
 def ignored(root: Path, paths: Sequence[str]) -> set[str]:
-    """Which of `paths` some .gitignore rule covers (tracked or not: `--no-index`)."""
+    """Which of `paths` a committed `.gitignore` rule covers (tracked or not: `--no-index`).
+
+    Only `.gitignore` files count: a pattern in the user's global excludes file or in
+    `.git/info/exclude` protects this clone only, and the next teammate's `git add .`
+    still commits the file.  A negated pattern (`!.env.example`) that wins means not ignored.
+    """
     if not paths:
         return set()
-    # check-ignore exits 1 when nothing is ignored.
+    # check-ignore exits 1 when nothing is ignored; -v names the file and pattern that decided.
     stdin = "\0".join(paths).encode("utf-8", "surrogateescape") + b"\0"
-    out = run_git(["check-ignore", "--no-index", "-z", "--stdin"], root, stdin=stdin, ok_codes=(0, 1))
-    return {p for p in out.decode("utf-8", "surrogateescape").split("\0") if p}
+    out = run_git(["check-ignore", "--no-index", "-v", "-z", "--stdin"], root, stdin=stdin, ok_codes=(0, 1))
+    fields = out.decode("utf-8", "surrogateescape").split("\0")
+    covered: set[str] = set()
+    for i in range(0, len(fields) - 3, 4):
+        source, _line, pattern, path = fields[i : i + 4]
+        if source.replace("\\", "/").rsplit("/", 1)[-1] == ".gitignore" and not pattern.startswith("!"):
+            covered.add(path)
+    return covered
