@@ -504,3 +504,25 @@ def test_env_ignored_only_by_this_machines_excludes_is_not_ignored_for_the_team(
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
     got = {p for p, _, r in found(repo) if r == "NW802"}
     assert got == {".env.staging", "prod.env", "ops.env"}
+
+
+@needs_git
+def test_history_path_that_git_quotes(tmp_path: Path) -> None:
+    repo = init_repo(tmp_path / "r")
+    (repo / 'deploy "prod".env').write_text(f"TOKEN={GH_TOKEN}\n")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "add")
+    (repo / 'deploy "prod".env').unlink()
+    git(repo, "commit", "-qam", "rm")
+    hist = [(f.path, f.line) for f in secrets_scan(repo, history=True).findings if f.rule_id == "NW805"]
+    assert hist == [('deploy "prod".env', 1)]
+
+
+@needs_git
+def test_history_path_with_a_space(tmp_path: Path) -> None:
+    repo = init_repo(tmp_path / "r")
+    (repo / "old config.env").write_text(f"TOKEN={GH_TOKEN}\n")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "add")
+    hist = [(f.path, f.line) for f in secrets_scan(repo, history=True).findings if f.rule_id == "NW805"]
+    assert hist == [("old config.env", 1)]

@@ -135,7 +135,8 @@ def scan_history(
                 in_header = True
                 parents = 1
             elif in_header and raw.startswith(b"+++ "):
-                target = raw[4:].rstrip(b"\n")
+                # git ends the name with a tab when it holds a space, and C-quotes special characters
+                target = _unquote(raw[4:].rstrip(b"\n").rstrip(b"\t"))
                 if target == b"/dev/null":
                     path = None
                 else:
@@ -182,6 +183,31 @@ def scan_history(
             )
         )
     return HistoryResult(tuple(findings), (), commits)
+
+
+_C_ESCAPES = {b"a": 7, b"b": 8, b"t": 9, b"n": 10, b"v": 11, b"f": 12, b"r": 13, b'"': 34, b"\\": 92}
+
+
+def _unquote(name: bytes) -> bytes:
+    """git C-quotes a path holding `"`, `\\` or control characters (`"b/we\\"ird.env"`)."""
+    if not (len(name) >= 2 and name.startswith(b'"') and name.endswith(b'"')):
+        return name
+    body, out, i = name[1:-1], bytearray(), 0
+    while i < len(body):
+        c = body[i : i + 1]
+        if c == b"\\" and i + 1 < len(body):
+            nxt = body[i + 1 : i + 2]
+            if nxt in _C_ESCAPES:
+                out.append(_C_ESCAPES[nxt])
+                i += 2
+                continue
+            if body[i + 1 : i + 4].isdigit():
+                out.append(int(body[i + 1 : i + 4], 8) & 0xFF)
+                i += 4
+                continue
+        out += c
+        i += 1
+    return bytes(out)
 
 
 def _scan_chunk(
