@@ -42,7 +42,7 @@ def route_rows(routes: list[Route]) -> set[tuple[str, str, str, int, tuple[tuple
     return rows
 
 
-def annotations(root: Path) -> tuple[set[tuple[str, str, int]], set[tuple[str, str, int]]]:
+def annotated_lines(root: Path) -> tuple[set[tuple[str, str, int]], set[tuple[str, str, int]]]:
     """`// ruleid: NWxxx` / `// ok: NWxxx` comments, each about the line below it."""
     expected: set[tuple[str, str, int]] = set()
     forbidden: set[tuple[str, str, int]] = set()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from nodeward.model import ScanResult
-from tests.analysis.helpers import APP_RULES, annotations, app_findings, scan_app
+from tests.analysis.helpers import APP_RULES, annotated_lines, app_findings, scan_app
 from tests.conftest import ROOT
 
 APPS = ROOT / "tests" / "apps"
@@ -21,7 +21,7 @@ def flows_result() -> ScanResult:
 
 
 def test_annotated_flows_are_exactly_reported(flows_result: ScanResult) -> None:
-    expected, forbidden = annotations(APPS / "taint-flows")
+    expected, forbidden = annotated_lines(APPS / "taint-flows")
     found = {f for f in app_findings(flows_result) if f[0] in TAINT_RULES}
     assert found == expected
     assert not (found & forbidden)
