@@ -143,3 +143,37 @@ def test_facts_pickle_round_trip_compactly() -> None:
         blob = pickle.dumps(ff, protocol=pickle.HIGHEST_PROTOCOL)
         assert pickle.loads(blob) == ff
         assert b"__setstate__" not in blob and b"functions" not in blob  # no per-field state dicts
+
+
+BROKEN_JS = b"""\
+const express = require('express');
+const app = express(;
+app.get('/x', (req, res) => { res.send(req.query.a ;
+import y from 'z'
+router.post('/y', h
+new RegExp(req.body.re
+"""
+
+
+def test_hits_equal_query_on_a_file_that_does_not_parse() -> None:
+    tree = parse(BROKEN_JS, "javascript")
+    assert tree.root_node.has_error
+    hits = hit_captures(BROKEN_JS, tree, "javascript")
+    assert hits is not None
+    assert _shape(hits) == _shape(query_captures(tree, "javascript"))
+    assert [(n.text or b"").decode() for n in hits.get("arg", [])] == ["'express'"]
+
+
+def test_a_failing_scan_falls_back_to_the_query(monkeypatch: pytest.MonkeyPatch) -> None:
+    hit_captures(TRICKY_JS, parse(TRICKY_JS, "javascript"), "javascript")  # build the scanner
+    scanner = candidates._SCANNER[0]
+    assert scanner is not None
+
+    class Broken:
+        def scan(self, *args: object, **kwargs: object) -> None:
+            raise RuntimeError("no scratch space")
+
+    monkeypatch.setattr(scanner, "_dbs", {False: Broken(), True: Broken()})
+    tree = parse(TRICKY_JS, "javascript")
+    assert hit_captures(TRICKY_JS, tree, "javascript") is None
+    assert _shape(captures(TRICKY_JS, tree, "javascript")) == _shape(query_captures(tree, "javascript"))

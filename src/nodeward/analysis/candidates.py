@@ -249,7 +249,7 @@ class _HitScanner:
             )
             self._dbs[deco] = db
 
-    def __call__(self, source: bytes, tree: ts.Tree, lang: Lang) -> Captures:
+    def __call__(self, source: bytes, tree: ts.Tree, lang: Lang) -> Captures | None:
         hits: list[tuple[int, int]] = []
         append = hits.append
 
@@ -257,7 +257,11 @@ class _HitScanner:
             append((end, kid))
 
         if source:
-            self._dbs[_with_decorators(lang)].scan(source, match_event_handler=on_match)
+            try:
+                self._dbs[_with_decorators(lang)].scan(source, match_event_handler=on_match)
+            except Exception:  # a scan failure (scratch space, ...) must not lose the file
+                logger.debug("hyperscan scan failed; candidates by tree-sitter query", exc_info=True)
+                return None
         caps: Captures = {}
         root = tree.root_node
         n = len(source)
@@ -286,11 +290,12 @@ class _HitScanner:
         return caps
 
 
-_SCANNER: list[Callable[[bytes, ts.Tree, Lang], Captures] | None] = []
+_SCANNER: list[Callable[[bytes, ts.Tree, Lang], Captures | None] | None] = []
 
 
 def hit_captures(source: bytes, tree: ts.Tree, lang: Lang) -> Captures | None:
-    """The candidates from byte hits checked on the tree; None without the hyperscan wheel."""
+    """The candidates from byte hits checked on the tree; None without the hyperscan wheel
+    (or when its scan fails)."""
     if not _SCANNER:
         try:
             _SCANNER.append(_HitScanner())
