@@ -18,6 +18,7 @@ import tree_sitter as ts
 
 from nodeward.model import Finding
 from nodeward.sast.context import FileContext, bindings_query, compiled_query
+from nodeward.sast.hits import candidates
 from nodeward.sast.parse import Lang, get_language
 from nodeward.sast.rules import FAMILIES
 from nodeward.sast.rules.base import CallHandler, NodeHandler, last_segment
@@ -33,6 +34,7 @@ for _family in FAMILIES:
         for _name in _pattern.names:
             _HANDLERS.setdefault(_name, []).append(_pattern.handler)
     _NODE_PATTERNS.extend((p.query, p.handler) for p in _family.NODES)
+_NODE_QUERIES = tuple(q for q, _h in _NODE_PATTERNS)
 
 
 _BINDING_CALLS = ("require", "promisify")
@@ -119,15 +121,18 @@ def _dispatch(ctx: FileContext, nodes: Iterable[ts.Node], seen: set[tuple[int, i
     return out
 
 
-def run_file_rules(path: str, source: bytes, tree: ts.Tree, lang: Lang) -> list[Finding]:
-    """All per-file SAST findings for one parsed file."""
+Candidates = tuple[list[Match], list[ts.Node], list[ts.Node], list[tuple[NodeHandler, dict[str, list[ts.Node]]]]]
+"""(binding matches, candidate calls, require/promisify calls, node-pattern matches)."""
+
+
+def query_candidates(tree: ts.Tree, lang: Lang) -> Candidates:
+    """The dispatcher's candidates from one combined tree-sitter query (a whole-tree walk)."""
     combined = _combined(lang)
-    root = tree.root_node
     bindings: list[Match] = []
     calls: list[ts.Node] = []
     binding_calls: list[ts.Node] = []
     nodes: list[tuple[NodeHandler, dict[str, list[ts.Node]]]] = []
-    for index, caps in ts.QueryCursor(combined.query).matches(root):
+    for index, caps in ts.QueryCursor(combined.query).matches(tree.root_node):
         group = combined.groups[index]
         if group == _BINDINGS:
             bindings.append((index, caps))
@@ -139,6 +144,23 @@ def run_file_rules(path: str, source: bytes, tree: ts.Tree, lang: Lang) -> list[
                 calls.append(caps["call"][0])
         elif not isinstance(group, str):
             nodes.append((group, caps))
+    return bindings, calls, binding_calls, nodes
+
+
+def hit_candidates(source: bytes, tree: ts.Tree, lang: Lang) -> Candidates | None:
+    """The same candidates from byte hits checked on the tree (`sast/hits.py`), or None
+    when that is unavailable (no `hyperscan` wheel)."""
+    found = candidates(source, tree, lang, _HANDLERS, _NODE_QUERIES)
+    if found is None:
+        return None
+    return found.bindings, found.calls, found.binding_calls, found.nodes
+
+
+def run_file_rules(path: str, source: bytes, tree: ts.Tree, lang: Lang) -> list[Finding]:
+    """All per-file SAST findings for one parsed file."""
+    root = tree.root_node
+    found = hit_candidates(source, tree, lang)
+    bindings, calls, binding_calls, nodes = found if found is not None else query_candidates(tree, lang)
     ctx = FileContext(path, source, tree, lang, bindings, binding_calls)
     for call in binding_calls:
         # `require('cors')({...})`: the module itself is called; dispatch the outer call.

@@ -1,0 +1,384 @@
+"""The SAST dispatcher's candidate nodes found from byte hits instead of a whole-tree query.
+
+A tree-sitter query costs a traversal of the whole tree whatever it looks for (about 0.66
+CPU-s per 25 MB of code on the benchmark corpus, before any pattern), while almost every node
+the SAST rules start from is spelled by a known name: a callee (`exec`, `createHash`, `parse`),
+`require`/`promisify`/`import`, an option key (`rejectUnauthorized`, `noEscape`), or, for ReDoS,
+a repeated group (`)*`, `)+`, `){n`) inside a regex literal.  One Hyperscan pass finds every
+occurrence of those spellings, and each is checked on the tree: the smallest node at that byte
+range must be exactly that name, with the parent shape the dispatcher's query pattern
+describes.  Strings, comments and longer identifiers that merely contain a name fail the check.
+
+The one keyword-less shape is an alias declarator (`const run = cp.exec`): `FileContext` binds
+it only when the root of its value is already a bound name, so the declarators to hand over are
+those whose value starts with a name bound by a require, an import, a `promisify` call or
+another such declarator, found by searching those names' occurrences until no new name appears.
+
+The result is what `checks.run_file_rules` derives from the query (binding matches, candidate
+calls, node-pattern matches), up to regex literals that cannot be ReDoS (no repeated group),
+which the query hands over and `nested_quantifier` rejects.  A test compares the findings and
+bindings of both paths on every fixture.  `None` (no `hyperscan` wheel, or a node pattern this
+module does not know) tells the caller to run the query instead.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+import tree_sitter as ts
+
+from nodeward.sast.rules import regex, templates, tls
+from nodeward.sast.rules.base import NodeHandler
+
+__all__ = ["Candidates", "candidates"]
+
+logger = logging.getLogger(__name__)
+
+Match = tuple[int, dict[str, list[ts.Node]]]
+
+
+class Candidates:
+    """What the dispatcher needs from one file, found without a query."""
+
+    __slots__ = ("binding_calls", "bindings", "calls", "nodes")
+
+    def __init__(self) -> None:
+        self.bindings: list[Match] = []
+        """`import` statements and alias declarators, as the bindings query's matches."""
+        self.calls: list[ts.Node] = []
+        """Calls and `new` expressions whose callee name has a handler."""
+        self.binding_calls: list[ts.Node] = []
+        """`require(...)` and `...promisify(...)` calls."""
+        self.nodes: list[tuple[NodeHandler, dict[str, list[ts.Node]]]] = []
+
+
+_IMPORT_MATCH = -1
+_ALIAS_MATCH = -2
+"""Pattern indices of the synthetic binding matches (`FileContext` looks only at capture names)."""
+
+_KEY_HANDLERS: dict[str, tuple[str, ...]] = {
+    "noEscape": ("no_escape",),
+    "escapeMarkup": ("assignment",),
+    "escape": ("assignment",),
+    "NODE_TLS_REJECT_UNAUTHORIZED": ("env",),
+    **dict.fromkeys(("rejectUnauthorized", "strictSSL", "insecure", "minVersion", "secureProtocol", "checkServerIdentity"), ("pairs",)),
+}
+"""Option keys and assigned properties of the node patterns, by the pattern they belong to."""
+
+_NODE_HANDLERS: dict[str, NodeHandler] = {
+    "no_escape": templates._no_escape,
+    "assignment": templates._assignment,
+    "pairs": tls._pairs,
+    "env": tls._env,
+    "literal": regex._literal,
+}
+_KNOWN_NODE_QUERIES = frozenset(p.query for p in (*templates.NODES, *tls.NODES, *regex.NODES))
+
+_MARKERS = (b")*", b")+", b"){")
+_ASCII_IDENT = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$")
+
+
+def _is_identifier_name(name: str) -> bool:
+    return bool(name) and all(ord(c) < 0x80 and (c.isalnum() or c in "_$") for c in name) and not name[0].isdigit()
+
+
+class _Scanner:
+    """One Hyperscan database for every spelling, compiled once per process."""
+
+    def __init__(self, call_names: Iterable[str]) -> None:
+        import hyperscan
+
+        from nodeward.secrets.engine import _hs_literal
+
+        self.call_names = frozenset(n for n in call_names if _is_identifier_name(n))
+        words = sorted(self.call_names | {"require", "promisify", "import"} | set(_KEY_HANDLERS))
+        self.words: tuple[bytes, ...] = (*(w.encode() for w in words), *_MARKERS)
+        self.keyless = frozenset(i for i, w in enumerate(words) if w not in _KEY_HANDLERS)
+        """Words that are only ever identifiers or keywords (option keys may be string fragments)."""
+        self._db: Any = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+        self._db.compile(
+            expressions=[_hs_literal(w).encode() for w in self.words],
+            ids=list(range(len(self.words))),
+            elements=len(self.words),
+        )
+
+    def hits(self, source: bytes) -> list[tuple[int, int]]:
+        """(word id, start byte) of every occurrence."""
+        out: list[tuple[int, int]] = []
+        append = out.append
+        lengths = [len(w) for w in self.words]
+
+        def on_match(kid: int, _start: int, end: int, _flags: int, _ctx: object) -> None:
+            append((kid, end - lengths[kid]))
+
+        if source:
+            self._db.scan(source, match_event_handler=on_match)
+        return out
+
+
+_SCANNERS: list[_Scanner | None] = []
+
+
+def _scanner(call_names: Iterable[str]) -> _Scanner | None:
+    if not _SCANNERS:
+        try:
+            _SCANNERS.append(_Scanner(call_names))
+        except Exception:  # no wheel (or no usable CPU features): callers run the query
+            logger.debug("hyperscan unavailable; SAST candidates by query", exc_info=True)
+            _SCANNERS.append(None)
+    return _SCANNERS[0]
+
+
+def _exact(root: ts.Node, start: int, end: int) -> ts.Node | None:
+    node = root.descendant_for_byte_range(start, end)
+    if node is None or node.start_byte != start or node.end_byte != end:
+        return None
+    return node
+
+
+def _same(a: ts.Node | None, b: ts.Node) -> bool:
+    return a is not None and a.id == b.id
+
+
+def _call_of(name: ts.Node) -> ts.Node | None:
+    """The call or `new` whose callee ends in `name`, in the shapes the dispatcher's query has."""
+    if name.type == "identifier":
+        callee = name
+    elif name.type == "property_identifier":
+        member = name.parent
+        if member is None or member.type != "member_expression" or not _same(member.child_by_field_name("property"), name):
+            return None
+        callee = member
+    else:
+        return None
+    parent = callee.parent
+    if parent is None:
+        return None
+    if parent.type == "call_expression" and _same(parent.child_by_field_name("function"), callee):
+        return parent
+    if parent.type == "new_expression" and _same(parent.child_by_field_name("constructor"), callee):
+        return parent
+    if parent.type == "sequence_expression":  # `(0, obj.fn)(...)`: the callee is the last expression
+        named = parent.named_children
+        paren = parent.parent
+        if named and named[-1].id == callee.id and paren is not None and paren.type == "parenthesized_expression":
+            call = paren.parent
+            if call is not None and call.type == "call_expression" and _same(call.child_by_field_name("function"), paren):
+                return call
+    return None
+
+
+def _import_match(keyword: ts.Node, lang: str) -> Match | None:
+    stmt = keyword.parent
+    if stmt is None or stmt.type != "import_statement" or keyword.type != "import":
+        return None
+    source = stmt.child_by_field_name("source")
+    if source is not None and source.type == "string":
+        return (_IMPORT_MATCH, {"import": [stmt], "module": [source]})
+    if lang != "javascript":
+        for clause in stmt.named_children:
+            if clause.type == "import_require_clause":
+                src = clause.child_by_field_name("source")
+                if src is not None and src.type == "string":
+                    return (_IMPORT_MATCH, {"import": [stmt], "module": [src]})
+    return None
+
+
+def _node_match(kind: str, node: ts.Node) -> dict[str, list[ts.Node]] | None:
+    parent = node.parent
+    if parent is None:
+        return None
+    if kind in ("no_escape", "pairs"):
+        if node.type == "property_identifier" and parent.type == "pair" and _same(parent.child_by_field_name("key"), node):
+            return {"key": [node], "pair": [parent]}
+        if kind == "pairs" and node.type == "string_fragment" and parent.type == "string":
+            pair = parent.parent
+            if pair is not None and pair.type == "pair" and _same(pair.child_by_field_name("key"), parent):
+                return {"key": [node], "pair": [pair]}
+        return None
+    if kind in ("assignment", "env") and node.type == "property_identifier":
+        if parent.type == "member_expression" and _same(parent.child_by_field_name("property"), node):
+            assign = parent.parent
+            if assign is not None and assign.type == "assignment_expression" and _same(assign.child_by_field_name("left"), parent):
+                return {"prop" if kind == "assignment" else "var": [node], "assign": [assign]}
+        return None
+    if kind == "env" and node.type == "string_fragment" and parent.type == "string":
+        sub = parent.parent
+        if sub is not None and sub.type == "subscript_expression" and _same(sub.child_by_field_name("index"), parent):
+            assign = sub.parent
+            if assign is not None and assign.type == "assignment_expression" and _same(assign.child_by_field_name("left"), sub):
+                return {"var": [node], "assign": [assign]}
+    return None
+
+
+def _declared_names(pattern: ts.Node, out: set[bytes]) -> None:
+    """Every identifier a declarator name (identifier or object pattern) may bind."""
+    if pattern.type in ("identifier", "shorthand_property_identifier_pattern"):
+        if pattern.text:
+            out.add(pattern.text)
+        return
+    for child in pattern.named_children:
+        _declared_names(child, out)
+
+
+_SPACE = frozenset(b" \t\n\r\v\f")
+
+
+def _value_starts(source: bytes, names: set[bytes]) -> Iterable[tuple[int, int]]:
+    """(start, end) of each of `names` as a whole word where a declarator's value could start.
+
+    The value of `x = name...` follows the `=` after optional white space; a comment or a
+    non-ASCII space in between is possible, so a `/` or any byte >= 0x80 before the name is
+    kept for the tree check too.  Every other occurrence (a use, a call, a property) is
+    dropped here, before the tree lookup that costs most of this search."""
+    size = len(source)
+    for name in names:
+        n = len(name)
+        i = source.find(name)
+        while i >= 0:
+            end = i + n
+            if (i == 0 or source[i - 1] not in _ASCII_IDENT) and (end >= size or source[end] not in _ASCII_IDENT):
+                j = i - 1
+                while j >= 0 and source[j] in _SPACE:
+                    j -= 1
+                if j >= 0 and (source[j] in (0x3D, 0x2F) or source[j] >= 0x80):  # `=`, `/`
+                    yield i, end
+            i = source.find(name, end)
+
+
+def _alias_declarator(root: ts.Node, start: int, end: int) -> ts.Node | None:
+    """The `variable_declarator` whose value is this identifier or a member chain rooted at it."""
+    node = _exact(root, start, end)
+    if node is None or node.type != "identifier":
+        return None
+    parent = node.parent
+    while parent is not None and parent.type == "member_expression" and _same(parent.child_by_field_name("object"), node):
+        node, parent = parent, parent.parent
+    if parent is None or parent.type != "variable_declarator" or not _same(parent.child_by_field_name("value"), node):
+        return None
+    name = parent.child_by_field_name("name")
+    if name is None or name.type not in ("identifier", "object_pattern"):
+        return None
+    return parent
+
+
+_MAX_ALIAS_ROUNDS = 16
+"""Bound on the alias fixed point (each round needs a new name bound by the previous one)."""
+
+
+def _bound_names(found: Candidates) -> set[bytes]:
+    """Names the requires, imports and `promisify` calls found so far may bind."""
+    names: set[bytes] = set()
+    for call in found.binding_calls:
+        node = call
+        parent = node.parent
+        while parent is not None and parent.type == "member_expression" and _same(parent.child_by_field_name("object"), node):
+            node, parent = parent, parent.parent
+        if parent is None:
+            continue
+        if parent.type == "variable_declarator":
+            name = parent.child_by_field_name("name")
+            if name is not None:
+                _declared_names(name, names)
+        elif parent.type == "assignment_expression":
+            left = parent.child_by_field_name("left")
+            if left is not None and left.type == "identifier" and left.text:
+                names.add(left.text)
+    for _i, caps in found.bindings:
+        for stmt in caps.get("import", ()):
+            for ident in _identifiers(stmt):
+                names.add(ident)
+    return names
+
+
+def _identifiers(node: ts.Node) -> Iterable[bytes]:
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if n.type == "identifier" and n.text:
+            yield n.text
+        stack.extend(n.named_children)
+
+
+def candidates(source: bytes, tree: ts.Tree, lang: str, call_names: Iterable[str], node_queries: Iterable[str]) -> Candidates | None:
+    """The dispatcher's candidates from byte hits, or None when the query must be used."""
+    if any(q not in _KNOWN_NODE_QUERIES for q in node_queries):
+        return None
+    scanner = _scanner(call_names)
+    if scanner is None:
+        return None
+    root = tree.root_node
+    found = Candidates()
+    regexes: dict[int, ts.Node] = {}
+    words = scanner.words
+    markers = len(words) - len(_MARKERS)
+    keyless = scanner.keyless
+    for kid, start in scanner.hits(source):
+        if kid >= markers:
+            _regex_at(root, start, regexes)
+            continue
+        word = words[kid]
+        end = start + len(word)
+        if kid in keyless and (
+            (start > 0 and source[start - 1] in _ASCII_IDENT) or (end < len(source) and source[end] in _ASCII_IDENT)
+        ):
+            continue  # part of a longer identifier: cannot be that name's node
+        node = _exact(root, start, end)
+        if node is None:
+            continue
+        text = word.decode()
+        if text == "import":
+            m = _import_match(node, lang)
+            if m is not None:
+                found.bindings.append(m)
+            continue
+        for kind in _KEY_HANDLERS.get(text, ()):
+            caps = _node_match(kind, node)
+            if caps is not None:
+                found.nodes.append((_NODE_HANDLERS[kind], caps))
+        if text in scanner.call_names or text in ("require", "promisify"):
+            call = _call_of(node)
+            if call is not None:
+                (found.binding_calls if text in ("require", "promisify") else found.calls).append(call)
+    for node in sorted(regexes.values(), key=lambda n: n.start_byte):
+        pattern = node.child_by_field_name("pattern")
+        if pattern is not None:
+            found.nodes.append((_NODE_HANDLERS["literal"], {"re": [node], "pattern": [pattern]}))
+    found.binding_calls.sort(key=lambda n: n.start_byte)
+    found.bindings.sort(key=lambda m: m[1]["import"][0].start_byte)
+    _add_aliases(source, root, found)
+    return found
+
+
+def _regex_at(root: ts.Node, start: int, regexes: dict[int, ts.Node]) -> None:
+    node = root.descendant_for_byte_range(start, start + 2)
+    depth = 0
+    while node is not None and depth < 3:
+        if node.type == "regex":
+            regexes[node.id] = node
+            return
+        node, depth = node.parent, depth + 1
+
+
+def _add_aliases(source: bytes, root: ts.Node, found: Candidates) -> None:
+    pending = _bound_names(found)
+    seen_names: set[bytes] = set()
+    decls: dict[int, ts.Node] = {}
+    for _round in range(_MAX_ALIAS_ROUNDS):
+        pending -= seen_names
+        if not pending:
+            break
+        seen_names |= pending
+        new_names: set[bytes] = set()
+        for start, end in _value_starts(source, pending):
+            decl = _alias_declarator(root, start, end)
+            if decl is not None and decl.id not in decls:
+                decls[decl.id] = decl
+                declared = decl.child_by_field_name("name")
+                if declared is not None:
+                    _declared_names(declared, new_names)
+        pending = new_names
+    for decl in sorted(decls.values(), key=lambda n: n.start_byte):
+        found.bindings.append((_ALIAS_MATCH, {"alias": [decl]}))
