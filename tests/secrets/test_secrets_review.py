@@ -526,3 +526,20 @@ def test_history_path_with_a_space(tmp_path: Path) -> None:
     git(repo, "commit", "-qm", "add")
     hist = [(f.path, f.line) for f in secrets_scan(repo, history=True).findings if f.rule_id == "NW805"]
     assert hist == [("old config.env", 1)]
+
+
+@needs_git
+def test_env_template_word_placeholders_are_quiet_but_generated_values_flag_it(tmp_path: Path) -> None:
+    repo = init_repo(tmp_path / "r")
+    (repo / ".env.example").write_text(
+        "NODE_ENV=development\nSESSION_SECRET=keyboard cat\nJWT_SECRET=super-secret-jwt-key\n"
+        "DATABASE_URL=postgres://app:apppassword@db:5432/app\nSTRIPE_SECRET_KEY=sk_test_4eC39HqLyjWDarjtT1zdp7dc\n"
+        "STRIPE_PUBLISHABLE_KEY=pk_live_51Hq7LmR2x9Tz4Wv8Np3Hs6Jd\n"
+    )
+    (repo / "config.sample.json").write_text('{\n  "db": { "password": "Hq7Lm2Rx9TzQw" }\n}\n')
+    git(repo, "add", ".")
+    assert found(repo) == {("config.sample.json", 2, "NW807")}
+    (repo / ".env.example").write_text("JWT_SECRET=Hq7Lm2Rx9TzQw8N\n")
+    assert found(repo) == {("config.sample.json", 2, "NW807"), (".env.example", 1, "NW807"), (".env.example", 1, "NW801")}
+    low = found(repo, min_confidence=Confidence.LOW)
+    assert (".env.example", 1, "NW807") in low

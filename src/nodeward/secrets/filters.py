@@ -16,7 +16,7 @@ from collections.abc import Callable
 from nodeward.secrets.candidate import Candidate
 from nodeward.secrets.entropy import shannon_entropy
 
-__all__ = ["DEMOTE_FILTERS", "DROP_FILTERS", "Filter", "dropped_by", "demoted_by"]
+__all__ = ["DEMOTE_FILTERS", "DROP_FILTERS", "Filter", "demoted_by", "dropped_by", "is_env_template"]
 
 logger = logging.getLogger(__name__)
 
@@ -211,6 +211,35 @@ def on_loopback_host(c: Candidate) -> bool:
     return host is not None and host.group(0).lower() in _LOOPBACK
 
 
+_TEMPLATE_SUFFIXES = (".example", ".sample", ".template", ".dist", ".defaults", ".tpl", ".schema")
+_WORDY = re.compile(r"^[A-Za-z]+(?:[-_ .][A-Za-z]+)*[-_]?[0-9]{0,4}$")
+"""`keyboard cat`, `super-secret-jwt-key`, `changeit123`: chosen words, not a generated secret."""
+
+
+def is_env_template(path: str) -> bool:
+    """`.env.example`, `.env.sample`, `.env.template`, `.env.dist` and similar committed templates."""
+    name = path.rsplit("/", 1)[-1].lower()
+    return name.endswith(_TEMPLATE_SUFFIXES) or ".example." in name or ".sample." in name
+
+
+def is_template_word_value(c: Candidate) -> bool:
+    """In a committed template (`.env.example`, `config.sample.json`) a value made of words
+    (`JWT_SECRET=super-secret-jwt-key`) is a placeholder for the reader; a value that looks
+    generated (`Hq7Lm2Rx9Tz`) or a provider key stays reported, and so flags the template."""
+    return c.detector in ("NW807", "NW808") and is_env_template(c.path) and bool(_WORDY.match(c.secret.strip()))
+
+
+def is_stripe_test_key(c: Candidate) -> bool:
+    """A Stripe test-mode key (`sk_test_…`, `rk_test_…`) under a secret name reaches test data
+    only; reported when asked for, like the provider detector that ignores it."""
+    return c.secret.startswith(("sk_test_", "rk_test_"))
+
+
+def is_publishable_key(c: Candidate) -> bool:
+    """Stripe publishable keys (`pk_live_…`) are public by design: they ship to browsers."""
+    return c.secret.startswith(("pk_live_", "pk_test_"))
+
+
 def in_docs_or_tests(c: Candidate) -> bool:
     """Docs, examples and test fixtures hold sample keys far more often than real ones."""
     parts = c.path.lower().split("/")
@@ -227,6 +256,7 @@ DROP_FILTERS: tuple[Filter, ...] = (
     is_reference,
     is_placeholder,
     is_weak_generic,
+    is_publishable_key,
 )
 """A candidate any of these accepts is not a secret."""
 
@@ -237,6 +267,8 @@ DEMOTE_FILTERS: tuple[Filter, ...] = (
     on_loopback_host,
     in_locale_file,
     is_password_hash,
+    is_template_word_value,
+    is_stripe_test_key,
 )
 """A candidate any of these accepts is reported at LOW confidence."""
 

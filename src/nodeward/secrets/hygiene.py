@@ -15,7 +15,7 @@ from pathlib import Path
 
 from nodeward.model import Confidence, Finding, ScanError, Skipped, SourceSpan, make_fingerprint
 from nodeward.secrets.candidate import Candidate, SecretDetail, redact
-from nodeward.secrets.filters import in_docs_or_tests
+from nodeward.secrets.filters import in_docs_or_tests, is_env_template
 from nodeward.secrets.findings import judge, secret_finding
 from nodeward.secrets.gitrepo import (
     GitError,
@@ -29,19 +29,10 @@ from nodeward.secrets.rules import ENV_NOT_IGNORED, ENV_TRACKED, SCRIPT_SECRET
 
 __all__ = ["env_findings", "is_encrypted_env", "is_env_file", "is_env_template", "mark_tracked_npmrc", "script_findings"]
 
-_TEMPLATE_SUFFIXES = (".example", ".sample", ".template", ".dist", ".defaults", ".tpl", ".schema")
-
-
 def is_env_file(path: str) -> bool:
     """`.env`, `.env.local`, `.env.production`, `prod.env` (not `.envrc` or `env.js`)."""
     name = path.rsplit("/", 1)[-1].lower()
     return name == ".env" or name.startswith(".env.") or (name.endswith(".env") and len(name) > 4)
-
-
-def is_env_template(path: str) -> bool:
-    """`.env.example`, `.env.sample`, `.env.template`, `.env.dist` and similar committed templates."""
-    name = path.rsplit("/", 1)[-1].lower()
-    return name.endswith(_TEMPLATE_SUFFIXES) or ".example." in name or ".sample." in name
 
 
 def is_encrypted_env(path: str) -> bool:
