@@ -543,3 +543,12 @@ def test_env_template_word_placeholders_are_quiet_but_generated_values_flag_it(t
     assert found(repo) == {("config.sample.json", 2, "NW807"), (".env.example", 1, "NW807"), (".env.example", 1, "NW801")}
     low = found(repo, min_confidence=Confidence.LOW)
     assert (".env.example", 1, "NW807") in low
+
+
+def test_database_uri_with_an_interpolated_host(tmp_path: Path) -> None:
+    (tmp_path / "db.js").write_text(
+        "const host = process.env.DB_HOST;\n"
+        "const uri = `mongodb://admin:Hq7Lm2Rx9TzQw@${host}:27017/orders`;\n"
+        "const ok = `mongodb://${user}:${pass}@${host}:27017/orders`;\n"
+    )
+    assert found(tmp_path) == {("db.js", 2, "NW808")}

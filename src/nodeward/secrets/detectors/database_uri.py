@@ -36,7 +36,8 @@ DETECTOR = Detector(
     patterns=(
         re.compile(
             r"(?i)\b(?:mongodb(?:\+srv)?|postgres(?:ql)?|mysql2?|mariadb|mssql|rediss?|amqps?)://"
-            r"(?P<user>[^:@/\s\"'`]*):(?P<secret>[^@/\s\"'`]{3,})@[\w.\[\]-]+"
+            # the host may be interpolated: `@${process.env.DB_HOST}`, `@{{ host }}`, `@%s`
+            r"(?P<user>[^:@/\s\"'`]*):(?P<secret>[^@/\s\"'`]{3,})@(?:[\w.\[\]-]+|\$\{|\{\{|%s)"
         ),
     ),
 )
