@@ -31,8 +31,13 @@ SAMPLES = [
 
 @pytest.mark.parametrize("source", SAMPLES)
 def test_hyperscan_and_plain_hints_agree(source: bytes) -> None:
+    """Same name hint; the Hyperscan sink hint (quoted module names) implies the plain one."""
     pytest.importorskip("hyperscan")
-    assert code._HyperscanHints()(source) == code._plain_hints(source)
+    sink, name, ends = code._HyperscanHints()(source)
+    plain_sink, plain_name, plain_ends = code._plain_hints(source)
+    assert name == plain_name
+    assert plain_sink or not sink
+    assert plain_ends is None and (ends == []) == (not name)
 
 
 @pytest.mark.parametrize(
@@ -47,8 +52,8 @@ def test_hyperscan_and_plain_hints_agree(source: bytes) -> None:
     ],
 )
 def test_hints(source: bytes, hints: tuple[bool, bool]) -> None:
-    assert code._plain_hints(source) == hints
-    assert code._hints(source) == hints
+    assert code._plain_hints(source)[:2] == hints
+    assert code._hints(source)[:2] == hints
 
 
 @pytest.mark.parametrize(
@@ -75,3 +80,32 @@ def test_files_without_hints_are_not_walked(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(code, "_query", boom)
     data = b"const total = items.reduce((a, b) => a + b, 0);\nmodule.exports = total;\n"
     assert code.check_tree("lib/sum.js", data, parse(data, "javascript"), "javascript") == []
+
+
+NAME_CASES = [
+    "module.exports = {\n  'DB_PASSWORD': 'Summer2023!x',\n  apiKey: `q8Zr2Lm5Xv9Tn3Wp`,\n};\n",
+    "const cfg = {};\ncfg.client_secret = 'q8Zr2Lm5Xv9Tn3Wp';\nthis.authToken = 'q8Zr2Lm5Xv9Tn3Wp';\n",
+    "let dbPassword;\ndbPassword = 'Summer2023!x';\nconst secretKey = \"q8Zr2Lm5Xv9Tn3Wp\";\n",
+    "const o = { ['password']: 'Summer2023!x', tokenizer: 'q8Zr2Lm5Xv9Tn3Wp', password: `a${b}` };\n",
+    "const o = { 'pass\\u0077ord': 'Summer2023!x', nested: { accessKey: 'AKq8Zr2Lm5Xv9Tn3Wp' } };\n",
+    "// password: 'not code'\nconst s = 'password = hunter2hunter2';\n",
+]
+
+
+@pytest.mark.parametrize("source", NAME_CASES)
+def test_word_ends_give_the_query_findings(source: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """NW807 from the Hyperscan word ends equals NW807 from the name query, finding for finding."""
+    pytest.importorskip("hyperscan")
+    data = source.encode()
+    tree = parse(data, "javascript")
+    by_ends = code.check_tree("src/config.js", data, tree, "javascript")
+    monkeypatch.setattr(code, "_HINTS", [code._plain_hints])
+    by_query = code.check_tree("src/config.js", data, tree, "javascript")
+    assert [repr(f) for f in by_ends] == [repr(f) for f in by_query]
+
+
+def test_word_ends_find_string_keys_and_assignments() -> None:
+    pytest.importorskip("hyperscan")
+    data = NAME_CASES[0].encode() + NAME_CASES[1].encode()
+    found = {(f.rule_id, f.line) for f in code.check_tree("src/config.js", data, parse(data, "javascript"), "javascript")}
+    assert {("NW807", 2), ("NW807", 3), ("NW807", 6), ("NW807", 7)} <= found

@@ -115,55 +115,126 @@ def _may_have_secret_name(source: bytes) -> bool:
     return any(w in low for w in _NAME_WORDS) or (b"key" in low and any(w in low for w in _KEY_WORDS))
 
 
+_QUOTED_SINKS = tuple(
+    quote + module + (quote if module != b"passport-" else b"")
+    for module in (*_SINK_MODULES, b"node:crypto")
+    for quote in (b"'", b'"', b"`")
+)
+"""How a sink module appears in a `require`/`import` the scope resolves: a whole string literal
+(`_module_of` keeps escapes raw, so `'\\x63rypto'` is not `crypto` there either)."""
+
+Hints = tuple[bool, bool, list[int] | None]
+"""(may have an NW806 sink, may have an NW807 name, end bytes of every secret-like word or None
+when unknown)."""
+
+
 class _HyperscanHints:
     """Both hints in one Hyperscan pass (about 10x faster than the `bytes.__contains__` calls,
-    which each rescan the file), when the optional `hyperscan` wheel is installed."""
+    which each rescan the file), when the optional `hyperscan` wheel is installed; the same pass
+    reports where each secret-like word ends, so NW807 checks those nodes instead of walking
+    the whole tree."""
 
     def __init__(self) -> None:
         import hyperscan
 
         from nodeward.secrets.engine import _hs_literal
 
-        words = (*_SINK_MODULES, *_NAME_WORDS, *_KEY_WORDS)
-        self._sinks = len(_SINK_MODULES)
+        self._sinks = len(_QUOTED_SINKS)
+        expressions = [_hs_literal(w).encode() for w in _QUOTED_SINKS] + [SECRET_NAME.encode()]
         self._db: Any = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
         self._db.compile(
-            expressions=[_hs_literal(w).encode() for w in words],
-            ids=list(range(len(words))),
-            elements=len(words),
-            flags=[
-                hyperscan.HS_FLAG_SINGLEMATCH | (0 if i < self._sinks else hyperscan.HS_FLAG_CASELESS)
-                for i in range(len(words))
-            ],
+            expressions=expressions,
+            ids=list(range(len(expressions))),
+            elements=len(expressions),
+            flags=[hyperscan.HS_FLAG_SINGLEMATCH] * self._sinks + [hyperscan.HS_FLAG_CASELESS],
         )
 
-    def __call__(self, source: bytes) -> tuple[bool, bool]:
-        found = [False, False]
+    def __call__(self, source: bytes) -> Hints:
+        sink = [False]
+        ends: list[int] = []
         sinks = self._sinks
 
-        def on_match(kid: int, _start: int, _end: int, _flags: int, _ctx: object) -> None:
-            found[0 if kid < sinks else 1] = True
+        def on_match(kid: int, _start: int, end: int, _flags: int, _ctx: object) -> None:
+            if kid < sinks:
+                sink[0] = True
+            else:
+                ends.append(end)
 
         if source:
             self._db.scan(source, match_event_handler=on_match)
-        return found[0], found[1]
+        return sink[0], bool(ends), ends
 
 
-def _plain_hints(source: bytes) -> tuple[bool, bool]:
-    return _may_have_sink(source), _may_have_secret_name(source)
+def _plain_hints(source: bytes) -> Hints:
+    return _may_have_sink(source), _may_have_secret_name(source), None
 
 
-_HINTS: list[Callable[[bytes], tuple[bool, bool]]] = []
+_HINTS: list[Callable[[bytes], Hints]] = []
 
 
-def _hints(source: bytes) -> tuple[bool, bool]:
-    """(may have an NW806 sink, may have an NW807 name): the two byte prefilters."""
+def _hints(source: bytes) -> Hints:
+    """The byte prefilters: (may have an NW806 sink, may have an NW807 name, word ends or None)."""
     if not _HINTS:
         try:
             _HINTS.append(_HyperscanHints())
         except Exception:  # no wheel, or no usable CPU features: the plain search is exact too
             _HINTS.append(_plain_hints)
     return _HINTS[0](source)
+
+
+def _same(a: ts.Node | None, b: ts.Node) -> bool:
+    return a is not None and a.id == b.id
+
+
+def _name_site(node: ts.Node) -> tuple[ts.Node, ts.Node, ts.Node | None, bool] | None:
+    """(pair/declarator/assignment, its name node, its value, is a pair) when `node` names one,
+    in the shapes of `_NAME_QUERY`."""
+    parent = node.parent
+    if parent is None:
+        return None
+    if node.type == "property_identifier":
+        if parent.type == "pair" and _same(parent.child_by_field_name("key"), node):
+            return parent, node, parent.child_by_field_name("value"), True
+        assign = parent.parent
+        if (
+            parent.type == "member_expression"
+            and _same(parent.child_by_field_name("property"), node)
+            and assign is not None
+            and assign.type == "assignment_expression"
+            and _same(assign.child_by_field_name("left"), parent)
+        ):
+            return assign, node, assign.child_by_field_name("right"), False
+    elif node.type == "identifier":
+        if parent.type == "variable_declarator" and _same(parent.child_by_field_name("name"), node):
+            return parent, node, parent.child_by_field_name("value"), False
+        if parent.type == "assignment_expression" and _same(parent.child_by_field_name("left"), node):
+            return parent, node, parent.child_by_field_name("right"), False
+    elif node.type == "string_fragment" and parent.type == "string":
+        pair = parent.parent
+        if pair is not None and pair.type == "pair" and _same(pair.child_by_field_name("key"), parent):
+            return pair, parent, pair.child_by_field_name("value"), True
+    return None
+
+
+def _name_candidates(tree: ts.Tree, ends: list[int]) -> list[tuple[ts.Node, ts.Node, bool]]:
+    """(name node, literal value, is a pair key) for every secret-like word that ends a name.
+
+    An NW807 name ends with one of the words, so the name's node ends where a word match
+    ends: the smallest node at that last byte is checked, which gives the `_NAME_QUERY`
+    matches without walking the tree (the name itself is checked exactly afterwards)."""
+    root = tree.root_node
+    sites: dict[int, tuple[ts.Node, ts.Node, ts.Node, bool]] = {}
+    for end in sorted(set(ends)):
+        node = root.descendant_for_byte_range(end - 1, end)
+        if node is None or node.end_byte != end:
+            continue
+        site = _name_site(node)
+        if site is None:
+            continue
+        outer, name, value, is_pair = site
+        if value is not None and value.type in ("string", "template_string"):
+            sites[outer.id] = (outer, name, value, is_pair)
+    return [(name, value, is_pair) for _o, name, value, is_pair in sorted(sites.values(), key=lambda s: s[0].start_byte)]
 
 
 def _query(lang: Lang, kind: str) -> ts.Query:
@@ -315,12 +386,14 @@ class _Lines:
 def check_tree(path: str, source: bytes, tree: ts.Tree, lang: Lang) -> list[Finding]:
     """Findings for literal secrets in code (jwt.sign, express-session, createHmac ...).
 
-    Speed: most files mention no sink module and no secret-like name; a byte search skips
-    the query walks for them, and the NW807 query filters names and literal values in C."""
+    Speed: most files mention no sink module and no secret-like name; one byte pass skips
+    the query walks for them.  With Hyperscan, NW807 starts from the nodes where a
+    secret-like word ends (no walk at all); without it, the NW807 query filters names and
+    literal values in C."""
     lines = _Lines(source)
     out: list[Finding] = []
     seen: set[tuple[int, int]] = set()
-    sink_hint, name_hint = _hints(source)
+    sink_hint, name_hint, name_ends = _hints(source)
     if sink_hint:
         matches = ts.QueryCursor(_query(lang, "sink")).matches(tree.root_node)
         scope = _Scope()
@@ -334,16 +407,16 @@ def check_tree(path: str, source: bytes, tree: ts.Tree, lang: Lang) -> list[Find
                 out.extend(_sink_findings(path, lines, scope, caps["fn"][0], caps["args"][0], "new" in caps, seen))
     if not name_hint:
         return out
-    for _, caps in ts.QueryCursor(_query(lang, "name")).matches(tree.root_node):
-        if "pair" in caps:
-            key, value = caps["key"][0], caps["value"][0]
-            name = _key_name(key)
-        elif "decl" in caps:
-            key, value = caps["name"][0], caps["value"][0]
-            name = _text(key)
-        else:
-            key, value = caps["name"][0], caps["value"][0]
-            name = _text(key)
+    candidates: list[tuple[ts.Node, ts.Node, bool]]
+    if name_ends is not None:
+        candidates = _name_candidates(tree, name_ends)
+    else:
+        candidates = []
+        for _, caps in ts.QueryCursor(_query(lang, "name")).matches(tree.root_node):
+            name_key = "key" if "pair" in caps else "name"
+            candidates.append((caps[name_key][0], caps["value"][0], "pair" in caps))
+    for key, value, is_pair in candidates:
+        name = _key_name(key) if is_pair else _text(key)
         literal = _string_value(value)
         if literal is None or not _SECRET_NAME.match(name):
             continue
