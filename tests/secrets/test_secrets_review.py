@@ -552,3 +552,27 @@ def test_database_uri_with_an_interpolated_host(tmp_path: Path) -> None:
         "const ok = `mongodb://${user}:${pass}@${host}:27017/orders`;\n"
     )
     assert found(tmp_path) == {("db.js", 2, "NW808")}
+
+
+def test_inline_suppressions_in_code_and_in_hash_comment_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`scan` honoured `// nodeward-ignore` in JS but `secrets` did not, and neither read
+    `# nodeward-ignore` in `.env`/YAML files."""
+    import json
+
+    from nodeward.cli import main
+
+    (tmp_path / "a.js").write_text(
+        f"const k = '{GH_TOKEN}'; // nodeward-ignore NW813 revoked test token\n"
+        "const j = 'sk_live_51Hq7LmR2x9Tz4Wv8Np3Hs6Jd';\n"
+    )
+    (tmp_path / "ci.env").write_text(
+        "GITHUB_TOKEN=ghp_R7kLm2Qx9Tz4Wv8Np3Hs6Jd1Fb5Gc0Ya7Ue2Y # nodeward-ignore github-token: revoked\n"
+        "OTHER=ghp_R7kLm2Qx9Tz4Wv8Np3Hs6Jd1Fb5Gc0Ya7Ue2Z # nodeward-ignore NW816 wrong rule\n"
+    )
+    for command in ("secrets", "scan"):
+        main([command, str(tmp_path), "--format", "json"])
+        doc = json.loads(capsys.readouterr().out)
+        live = {(f["path"], f["line"], f["rule_id"]) for f in doc["findings"] if not f["suppressed"] and f["rule_id"].startswith("NW8")}
+        assert live == {("a.js", 2, "NW816"), ("ci.env", 2, "NW813")}, command
+        quiet = {(f["path"], f["line"]) for f in doc["findings"] if f["suppressed"]}
+        assert {("a.js", 1), ("ci.env", 1)} <= quiet, command

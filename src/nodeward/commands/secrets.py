@@ -5,14 +5,20 @@ from __future__ import annotations
 
 import argparse
 import time
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from nodeward.commands.common import add_common_options, add_output_options, config_from_args, emit
 from nodeward.commands.scan import add_scan_options
 from nodeward.errors import UsageError
 from nodeward.project import discover
 from nodeward.scanner import finalize
+
+if TYPE_CHECKING:
+    from nodeward.model import Finding
+    from nodeward.suppress import SuppressionComment
 
 NAME = "secrets"
 HELP = "find hard-coded secrets, committed .env files and secrets in git history"
@@ -90,9 +96,45 @@ def run(args: argparse.Namespace) -> int:
         config,
         [output],
         families={"secrets"},
+        suppressions=_source_suppressions(project.root, output.findings),
         extra_skipped=project.skipped,
         started=started,
         files=output.counts.get("secret_files", 0),
         nbytes=output.counts.get("secret_bytes", 0),
     )
     return emit(result, config, args)
+
+
+def _source_suppressions(root: Path, findings: Sequence[Finding]) -> list[SuppressionComment]:
+    """`// nodeward-ignore NW813 reason` comments in the JS/TS files that have a secrets
+    finding, as `scan` honours them (found on the syntax tree, never by a regex).
+
+    Only comments naming secrets rules are kept: this command does not run the other
+    rules, so a comment for one of them must not be reported as unused here."""
+    import tree_sitter as ts
+
+    from nodeward.registry import ALL_RULES
+    from nodeward.sast.parse import get_language, language_for, parse
+    from nodeward.suppress import find_suppressions
+
+    secrets_keys = {r.id.upper() for r in ALL_RULES if r.family == "secrets"}
+    secrets_keys |= {r.name.lower() for r in ALL_RULES if r.family == "secrets"}
+    out: list[SuppressionComment] = []
+    for path in sorted({f.path for f in findings if f.path}):
+        lang = language_for(path)
+        if lang is None:
+            continue
+        try:
+            source = (root / path).read_bytes()
+        except OSError:
+            continue
+        if b"nodeward-ignore" not in source:
+            continue
+        query = ts.Query(get_language(lang), "(comment) @c")
+        comments = ts.QueryCursor(query).captures(parse(source, lang).root_node).get("c", [])
+        out.extend(
+            c
+            for c in find_suppressions(path, source, comments)
+            if c.rules and all(t.upper() in secrets_keys or t.lower() in secrets_keys for t in c.rules)
+        )
+    return out

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import re
 
-from nodeward.model import Confidence, Finding, Rule, SourceSpan, make_fingerprint
+from nodeward.model import Confidence, Finding, Rule, SourceSpan, Suppression, make_fingerprint
 from nodeward.secrets.candidate import Candidate, SecretDetail, redact, redact_text, secret_hash
 from nodeward.secrets.entropy import shannon_entropy
 from nodeward.secrets.filters import demoted_by, dropped_by
 
-__all__ = ["SNIPPET_MAX", "judge", "printable", "secret_finding", "snippet_for"]
+__all__ = ["SNIPPET_MAX", "inline_suppression", "judge", "printable", "secret_finding", "snippet_for"]
 
 SNIPPET_MAX = 200
 
@@ -47,6 +47,31 @@ def snippet_for(context: str, secrets: list[str], col: int) -> str:
         return text.strip()
     start = max(0, min(col - 1, len(text)) - SNIPPET_MAX // 2)
     return text[start : start + SNIPPET_MAX].strip()
+
+
+_SOURCE_EXTS = (".js", ".cjs", ".mjs", ".jsx", ".ts", ".mts", ".cts", ".tsx")
+_HASH_COMMENT = re.compile(r"(?:^|\s)#\s*nodeward-ignore\b")
+
+
+def inline_suppression(rule: Rule, c: Candidate) -> Suppression | None:
+    """A same-line `# nodeward-ignore NW813 reason` in a `#`-comment file (`.env`, YAML,
+    TOML, INI, shell, Dockerfile) that names this rule.  JS/TS comments are found on the
+    syntax tree by the core suppression pass instead (a `#` there may sit in a string)."""
+    if c.path.lower().endswith(_SOURCE_EXTS):
+        return None
+    m = _HASH_COMMENT.search(c.context)
+    if m is None:
+        return None
+    from nodeward.suppress import parse_directive
+
+    parsed = parse_directive(c.context[m.start() :].strip())
+    if parsed is None:
+        return None
+    rules, reason = parsed
+    names = {t.upper() for t in rules} | {t.lower() for t in rules}
+    if rule.id.upper() not in names and rule.name.lower() not in names:
+        return None
+    return Suppression("inSource", reason or "(no reason given)", c.path, c.line)
 
 
 def judge(c: Candidate, base: Confidence) -> Confidence | None:
@@ -97,4 +122,5 @@ def secret_finding(
         owasp=rule.owasp,
         fix=FIX,
         detail=detail or SecretDetail(kind=kind, redacted=shown, entropy=shannon_entropy(c.secret)),
+        suppression=inline_suppression(rule, c),
     )
