@@ -99,7 +99,13 @@ class _Scanner:
         """Words that are only ever identifiers or keywords (option keys may be string fragments)."""
         self._db: Any = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
         self._db.compile(
-            expressions=[_hs_literal(w).encode() for w in self.words],
+            # Names that are only identifiers or keywords match as whole words (`\\b`), which
+            # drops `end` in `append`, `sign` in `assign` ... before Python sees them; option
+            # keys stay plain literals (a string fragment may follow an escape: `'\\nkey'`).
+            expressions=[
+                (rb"\b" + _hs_literal(w).encode() + rb"\b") if i in self.keyless else _hs_literal(w).encode()
+                for i, w in enumerate(self.words)
+            ],
             ids=list(range(len(self.words))),
             elements=len(self.words),
         )
@@ -232,7 +238,8 @@ def _value_starts(source: bytes, names: set[bytes]) -> Iterable[tuple[int, int]]
     The value of `x = name...` follows the `=` after optional white space; a comment or a
     non-ASCII space in between is possible, so a `/` or any byte >= 0x80 before the name is
     kept for the tree check too.  Every other occurrence (a use, a call, a property) is
-    dropped here, before the tree lookup that costs most of this search."""
+    dropped here, before the tree lookup that costs most of this search.  (`bytes.find` per
+    name beats a compiled regex per name: most names are seen in one file only.)"""
     size = len(source)
     for name in names:
         n = len(name)
