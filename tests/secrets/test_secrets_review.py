@@ -576,3 +576,14 @@ def test_inline_suppressions_in_code_and_in_hash_comment_files(tmp_path: Path, c
         assert live == {("a.js", 2, "NW816"), ("ci.env", 2, "NW813")}, command
         quiet = {(f["path"], f["line"]) for f in doc["findings"] if f["suppressed"]}
         assert {("a.js", 1), ("ci.env", 1)} <= quiet, command
+
+
+def test_mail_and_iot_broker_uris_with_passwords(tmp_path: Path) -> None:
+    (tmp_path / "mailer.js").write_text(
+        "const nodemailer = require('nodemailer');\n"
+        "const t = nodemailer.createTransport('smtps://orders%40shop.io:Hq7Lm2Rx9TzQw@smtp.mailhost.io');\n"
+        "const m = mqtt.connect('mqtts://device:Kx9Lm2Rt7VqZ@broker.iot.internal:8883');\n"
+        "const n = 'nats://svc:Zk8Wn2Qp5Vx7@nats.internal:4222';\n"
+        "const ok = 'smtp://smtp.mailhost.io:587';\n"
+    )
+    assert found(tmp_path) == {("mailer.js", 2, "NW808"), ("mailer.js", 3, "NW808"), ("mailer.js", 4, "NW808")}

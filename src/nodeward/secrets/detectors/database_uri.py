@@ -16,7 +16,9 @@ RULE = secret_rule(
     "A database or message-broker URI with an inline password",
     what=(
         "Finds `mongodb(+srv)://`, `postgres(ql)://`, `mysql://`, `mariadb://`, `mssql://`, "
-        "`redis(s)://` and `amqp(s)://` URIs that carry `user:password@`."
+        "`redis(s)://` and `amqp(s)://` URIs that carry `user:password@`, and the same for `smtp(s)://`, "
+        "`mqtt(s)://`, `nats://`, `neo4j://`, `bolt://`, `ldap(s)://`, `(s)ftp://`, `couchdb://`, "
+        "`clickhouse://` and `cockroachdb://`."
     ),
     why=ROTATE + " Database passwords are rarely rotated and often shared between environments.",
     example="""
@@ -32,10 +34,13 @@ module.exports = { mongoUrl: process.env.MONGO_URL };
 DETECTOR = Detector(
     rule=RULE,
     kind="database password",
-    keywords=("mongodb", "postgres", "mysql", "mariadb", "redis", "amqp", "mssql"),
+    keywords=("mongodb", "postgres", "mysql", "mariadb", "redis", "amqp", "mssql", "smtp", "mqtt", "nats://",
+              "neo4j", "bolt://", "ldap", "ftp://", "ftps://", "sftp://", "couchdb", "clickhouse", "cockroachdb"),
     patterns=(
         re.compile(
-            r"(?i)\b(?:mongodb(?:\+srv)?|postgres(?:ql)?|mysql2?|mariadb|mssql|rediss?|amqps?)://"
+            r"(?i)\b(?:mongodb(?:\+srv)?|postgres(?:ql)?|mysql2?|mariadb|mssql|rediss?|amqps?|"
+            # also mail, IoT and other brokers Node apps connect to (nodemailer's `smtps://user:pass@`)
+            r"smtps?|mqtts?|nats|neo4j(?:\+s)?|bolt|ldaps?|s?ftps?|couchdbs?|clickhouse|cockroachdb)://"
             # the host may be interpolated: `@${process.env.DB_HOST}`, `@{{ host }}`, `@%s`
             r"(?P<user>[^:@/\s\"'`]*):(?P<secret>[^@/\s\"'`]{3,})@(?:[\w.\[\]-]+|\$\{|\{\{|%s)"
         ),
