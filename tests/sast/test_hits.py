@@ -103,3 +103,20 @@ def test_regex_without_repeated_group_is_not_a_candidate() -> None:
     assert found is not None
     regexes = [caps["re"][0] for _h, caps in found[3] if "re" in caps]
     assert [(n.start_point[0] + 1) for n in regexes] == [2]
+
+
+def test_alias_search_over_budget_falls_back_to_the_query(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One-letter bound names in a big file: past the budget the query runs instead, same findings."""
+    from nodeward.sast import hits
+
+    names = "abcdefghijklmnopqrstuvwxyz"
+    head = "var " + ",".join(f"{c}=require('m{c}')" for c in names) + ",cp=require('child_process');\n"
+    body = "".join(f"var {c}{c}={c}.x;\n" for c in names) * 20 + "var run=cp.exec;\nrun(req.query.cmd);\n"
+    source = (head + body).encode()
+    tree = parse(source, "javascript")
+    assert checks.hit_candidates(source, tree, "javascript") is not None
+    monkeypatch.setattr(hits, "ALIAS_SEARCH_BUDGET", 10)
+    assert checks.hit_candidates(source, tree, "javascript") is None
+    by_hits, by_query = _both("src/app.js", source, "javascript", monkeypatch)
+    assert sorted(map(repr, by_hits)) == sorted(map(repr, by_query))
+    assert ("NW102", source.decode().count("\n")) in {(f.rule_id, f.line) for f in by_hits}

@@ -17,8 +17,9 @@ another such declarator, found by searching those names' occurrences until no ne
 The result is what `checks.run_file_rules` derives from the query (binding matches, candidate
 calls, node-pattern matches), up to regex literals that cannot be ReDoS (no repeated group),
 which the query hands over and `nested_quantifier` rejects.  A test compares the findings and
-bindings of both paths on every fixture.  `None` (no `hyperscan` wheel, or a node pattern this
-module does not know) tells the caller to run the query instead.
+bindings of both paths on every fixture.  `None` (no `hyperscan` wheel, a node pattern this
+module does not know, or an alias search that would cost more than a walk) tells the caller to
+run the query instead.
 """
 
 from __future__ import annotations
@@ -232,7 +233,17 @@ def _declared_names(pattern: ts.Node, out: set[bytes]) -> None:
 _SPACE = frozenset(b" \t\n\r\v\f")
 
 
-def _value_starts(source: bytes, names: set[bytes]) -> Iterable[tuple[int, int]]:
+ALIAS_SEARCH_BUDGET = 50_000
+"""Occurrences of bound names looked at per file (at least; a quarter of the file size when that
+is more) before giving up for the query: one-letter names in a big bundle would otherwise cost
+(names x occurrences) where the query costs one walk.  The benchmark corpus needs 3,219 at most."""
+
+
+class _OverBudget(Exception):
+    """The alias search would cost more than the query it replaces."""
+
+
+def _value_starts(source: bytes, names: set[bytes], budget: list[int]) -> Iterable[tuple[int, int]]:
     """(start, end) of each of `names` as a whole word where a declarator's value could start.
 
     The value of `x = name...` follows the `=` after optional white space; a comment or a
@@ -245,6 +256,9 @@ def _value_starts(source: bytes, names: set[bytes]) -> Iterable[tuple[int, int]]
         n = len(name)
         i = source.find(name)
         while i >= 0:
+            budget[0] -= 1
+            if budget[0] < 0:
+                raise _OverBudget
             end = i + n
             if (i == 0 or source[i - 1] not in _ASCII_IDENT) and (end >= size or source[end] not in _ASCII_IDENT):
                 j = i - 1
@@ -355,7 +369,10 @@ def candidates(source: bytes, tree: ts.Tree, lang: str, call_names: Iterable[str
             found.nodes.append((_NODE_HANDLERS["literal"], {"re": [node], "pattern": [pattern]}))
     found.binding_calls.sort(key=lambda n: n.start_byte)
     found.bindings.sort(key=lambda m: m[1]["import"][0].start_byte)
-    _add_aliases(source, root, found)
+    try:
+        _add_aliases(source, root, found, [max(ALIAS_SEARCH_BUDGET, len(source) // 4)])
+    except _OverBudget:
+        return None
     return found
 
 
@@ -369,7 +386,7 @@ def _regex_at(root: ts.Node, start: int, regexes: dict[int, ts.Node]) -> None:
         node, depth = node.parent, depth + 1
 
 
-def _add_aliases(source: bytes, root: ts.Node, found: Candidates) -> None:
+def _add_aliases(source: bytes, root: ts.Node, found: Candidates, budget: list[int]) -> None:
     pending = _bound_names(found)
     seen_names: set[bytes] = set()
     decls: dict[int, ts.Node] = {}
@@ -379,7 +396,7 @@ def _add_aliases(source: bytes, root: ts.Node, found: Candidates) -> None:
             break
         seen_names |= pending
         new_names: set[bytes] = set()
-        for start, end in _value_starts(source, pending):
+        for start, end in _value_starts(source, pending, budget):
             decl = _alias_declarator(root, start, end)
             if decl is not None and decl.id not in decls:
                 decls[decl.id] = decl
