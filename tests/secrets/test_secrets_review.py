@@ -587,3 +587,23 @@ def test_mail_and_iot_broker_uris_with_passwords(tmp_path: Path) -> None:
         "const ok = 'smtp://smtp.mailhost.io:587';\n"
     )
     assert found(tmp_path) == {("mailer.js", 2, "NW808"), ("mailer.js", 3, "NW808"), ("mailer.js", 4, "NW808")}
+
+
+def test_yaml_aliases_tags_anchors_and_secret_manager_references(tmp_path: Path) -> None:
+    (tmp_path / "values.yml").write_text(
+        "defaults:\n"
+        "  password: *default_password\n"
+        "  password: op://prod-vault/db/password\n"
+        "  password: sm://projects/orders/secrets/db\n"
+        "  client_secret: !!str abcdef12\n"
+        "  password: &db_pw Hq7Lm2Rx9TzQw\n"
+        "  token_url: https://auth.internal/oauth/token\n"
+    )
+    [f] = secrets_scan(tmp_path).findings
+    assert (f.path, f.line, f.rule_id) == ("values.yml", 6, "NW807")
+    assert f.location.snippet == "password: &db_pw H…w"
+
+
+def test_a_password_that_starts_with_an_exclamation_mark_is_not_a_yaml_tag(tmp_path: Path) -> None:
+    (tmp_path / ".env.production").write_text("DB_PASSWORD=!Qaz2wsx9Lm\n")
+    assert found(tmp_path) == {(".env.production", 1, "NW807")}

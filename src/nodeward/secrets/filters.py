@@ -55,7 +55,9 @@ _REFERENCE = re.compile(
     r"^(?:process\.env\b|import\.meta\.env\b|env\(|os\.environ|\$[A-Za-z_{(]|%[A-Za-z_]+%|\{\{|<%|#\{|"
     r"config\.|settings\.|secrets\.|vault:|ssm:|arn:aws:secretsmanager|!Ref|!Sub|\$\{|"
     # YAML tags (`!vault |`, `!secret db_password`, `!ENV ${X}`), sops-encrypted values, `@@TOKEN@@`
-    r"![A-Za-z]|ENC\[[A-Z0-9_]+,|@@)"
+    r"!!|![A-Za-z]+(?:\s|$)|ENC\[[A-Z0-9_]+,|@@|"
+    # YAML aliases (`*default_password`), Ruby/ERB env lookups, secret-manager URIs (1Password `op://`)
+    r"\*[A-Za-z_]|ENV[.\[]|op://|sm://|gcpsm://|awssm://|azkv://|secretsmanager://)"
 )
 _EXAMPLE_MARKERS = ("example", "sample", "dummy", "exampl3")
 _DOC_TEST_DIRS = frozenset({
@@ -75,6 +77,7 @@ _STOP_WORDS = frozenset({
 _CSS_SELECTOR = re.compile(r"^(?:[#.][A-Za-z][\w-]*|[a-z]*\[(?:name|type|id|data-[\w-]+)[~|^$*]?=[^\]]*\])$")
 _HEADER_NAME = re.compile(r"(?i)^x-[a-z0-9]+(?:-[a-z0-9]+)*$")
 _MIME_TYPE = re.compile(r"^(?:application|text|image|audio|video|multipart|font)/[\w.+-]+$")
+_URL = re.compile(r"^[a-z][a-z0-9+.-]*://")
 _IDENTIFIER = re.compile(r"(?i)^[a-z]+(?:[_.][a-z]+)+$")
 """`access_token`, `password_reset`, `auth.password.label`: a field, enum or i18n key."""
 _PASSWORD_HASH = re.compile(r"^\$(?:2[abxy]?|argon2(?:id|i|d)|scrypt|pbkdf2[\w-]*|[156])\$[./$\w=+,-]{20,}$")
@@ -147,8 +150,8 @@ def is_weak_generic(c: Candidate) -> bool:
         return True  # camelCase or lower-case word: a variable or enum name, not a password
     if re.fullmatch(r"[A-Z_]+", s):
         return True  # CONSTANT_NAME reference
-    if s.startswith(("http://", "https://", "/", "./", "../", "~/")) and "@" not in s:
-        return True
+    if (s.startswith(("/", "./", "../", "~/")) or _URL.match(s)) and "@" not in s:
+        return True  # a path or a URL without credentials is where a secret lives, not the secret
     if _CSS_SELECTOR.match(s) or _HEADER_NAME.match(s) or _MIME_TYPE.match(s) or _IDENTIFIER.match(s):
         return True  # `#password-input`, `x-api-key`, `application/json`, `access_token`
     if is_prose(s):

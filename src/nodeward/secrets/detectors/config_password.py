@@ -54,7 +54,8 @@ DETECTOR = Detector(
     patterns=(
         re.compile(
             # `\\?` admits JSON nested in a JSON string: `"{\\"password\\":\\"...\\"}"`.
-            r"(?i)(?:^|[\s\"'{,;-])(?P<key>[A-Za-z0-9_.-]*" + SECRET_NAME + r")\\?[\"']?\s*[:=]\s*"
+            # a YAML anchor (`password: &db_pw value`) is not part of the value
+            r"(?i)(?:^|[\s\"'{,;-])(?P<key>[A-Za-z0-9_.-]*" + SECRET_NAME + r")\\?[\"']?\s*[:=]\s*(?:&[\w-]+[ \t]+)?"
             r"(?:\\?\"(?P<secret>(?:[^\"\\\n]|\\[^\"\n]){4,200})\\?\"|'(?P<secret2>[^'\n]{4,200})'"
             # Unquoted: YAML plain scalars and dotenv values run to the end of the line, so
             # `password: correct horse battery` is one value (the snippet must not show the
