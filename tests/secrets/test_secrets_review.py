@@ -607,3 +607,18 @@ def test_yaml_aliases_tags_anchors_and_secret_manager_references(tmp_path: Path)
 def test_a_password_that_starts_with_an_exclamation_mark_is_not_a_yaml_tag(tmp_path: Path) -> None:
     (tmp_path / ".env.production").write_text("DB_PASSWORD=!Qaz2wsx9Lm\n")
     assert found(tmp_path) == {(".env.production", 1, "NW807")}
+
+
+@needs_git
+def test_history_finds_a_key_that_straddles_a_chunk_boundary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from nodeward.secrets import history
+
+    monkeypatch.setattr(history, "FLUSH_BYTES", 4096)
+    repo = init_repo(tmp_path / "r")
+    filler = "x" * 4050 + "\n"  # the 4 KiB flush falls right after the BEGIN line
+    pem = f"-----BEGIN RSA PRIVATE KEY-----\n{PEM_LINE_1}\n{PEM_LINE_2}\n{PEM_LINE_1}\n-----END RSA PRIVATE KEY-----\n"
+    (repo / "keys.txt").write_text(filler + pem)
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "add")
+    hist = [(f.path, f.line) for f in secrets_scan(repo, history=True).findings if f.rule_id == "NW805"]
+    assert hist == [("keys.txt", 2)]

@@ -35,6 +35,9 @@ logger = logging.getLogger(__name__)
 
 FLUSH_BYTES = 256 * 1024
 """Added lines of one file are scanned in chunks of about this size."""
+CARRY_LINES = 128
+CARRY_BYTES = 64 * 1024
+"""The tail of a chunk scanned again with the next one (bounded), for multi-line values."""
 
 _HUNK = re.compile(rb"^@@+ (?:-\d+(?:,\d+)? )+\+(\d+)(?:,\d+)? @@")
 _COMMIT_MARK = b"\x00commit "
@@ -113,11 +116,22 @@ def scan_history(
     buf: list[tuple[int, bytes]] = []
     size = 0
 
-    def flush() -> None:
+    def flush(carry: bool = False) -> None:
+        """Scan the buffer; `carry` (a size flush inside one file's additions) keeps its tail
+        so a multi-line value (a PEM block) cut at the chunk boundary is still seen whole."""
         nonlocal buf, size
         if buf and path is not None:
             _scan_chunk(engine, path, buf, commit, date, seen)
-        buf, size = [], 0
+        tail: list[tuple[int, bytes]] = []
+        if carry:
+            kept = 0
+            for entry in reversed(buf[-CARRY_LINES:]):
+                kept += len(entry[1]) + 1
+                if kept > CARRY_BYTES:
+                    break
+                tail.append(entry)
+            tail.reverse()
+        buf, size = tail, sum(len(t) + 1 for _, t in tail)
 
     try:
         for raw in _stream(root, revisions):
@@ -154,7 +168,7 @@ def scan_history(
                 size += len(text) + 1
                 line_no += 1
                 if size >= FLUSH_BYTES:
-                    flush()
+                    flush(carry=True)
             elif parents > 1 and path is not None and not in_header:
                 prefix = raw[:parents]
                 if prefix == b"+" * parents:
@@ -162,7 +176,7 @@ def scan_history(
                     buf.append((line_no, text))
                     size += len(text) + 1
                     if size >= FLUSH_BYTES:
-                        flush()
+                        flush(carry=True)
                 if b"-" not in prefix:
                     line_no += 1  # the line is in the merge result
         flush()
