@@ -120,3 +120,11 @@ def test_alias_search_over_budget_falls_back_to_the_query(monkeypatch: pytest.Mo
     by_hits, by_query = _both("src/app.js", source, "javascript", monkeypatch)
     assert sorted(map(repr, by_hits)) == sorted(map(repr, by_query))
     assert ("NW102", source.decode().count("\n")) in {(f.rule_id, f.line) for f in by_hits}
+
+
+def test_whole_word_expressions_do_not_require_a_word_character_before_a_dollar() -> None:
+    from nodeward.sast import hits
+
+    assert hits._expression(b"exec", True) == rb"\bexec\b"
+    assert hits._expression(b"$run", True) == rb"\x24run\b"
+    assert hits._expression(b"noEscape", False) == b"noEscape"

@@ -85,13 +85,27 @@ def _is_identifier_name(name: str) -> bool:
     return bool(name) and all(ord(c) < 0x80 and (c.isalnum() or c in "_$") for c in name) and not name[0].isdigit()
 
 
+_WORD_CHARS = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+
+
+def _expression(word: bytes, whole: bool) -> bytes:
+    """A Hyperscan expression for `word`; `whole` adds `\\b` on each side that is a word
+    character (`\\b` before a `$` would need a word character in front of it)."""
+    from nodeward.secrets.engine import _hs_literal
+
+    body = _hs_literal(word).encode()
+    if not whole or not word:
+        return body
+    head = rb"\b" if word[0] in _WORD_CHARS else b""
+    tail = rb"\b" if word[-1] in _WORD_CHARS else b""
+    return head + body + tail
+
+
 class _Scanner:
     """One Hyperscan database for every spelling, compiled once per process."""
 
     def __init__(self, call_names: Iterable[str]) -> None:
         import hyperscan
-
-        from nodeward.secrets.engine import _hs_literal
 
         self.call_names = frozenset(n for n in call_names if _is_identifier_name(n))
         words = sorted(self.call_names | {"require", "promisify", "import"} | set(_KEY_HANDLERS))
@@ -103,19 +117,18 @@ class _Scanner:
             # Names that are only identifiers or keywords match as whole words (`\\b`), which
             # drops `end` in `append`, `sign` in `assign` ... before Python sees them; option
             # keys stay plain literals (a string fragment may follow an escape: `'\\nkey'`).
-            expressions=[
-                (rb"\b" + _hs_literal(w).encode() + rb"\b") if i in self.keyless else _hs_literal(w).encode()
-                for i, w in enumerate(self.words)
-            ],
+            expressions=[_expression(w, i in self.keyless) for i, w in enumerate(self.words)],
             ids=list(range(len(self.words))),
             elements=len(self.words),
         )
+
+        self._lengths = [len(w) for w in self.words]
 
     def hits(self, source: bytes) -> list[tuple[int, int]]:
         """(word id, start byte) of every occurrence."""
         out: list[tuple[int, int]] = []
         append = out.append
-        lengths = [len(w) for w in self.words]
+        lengths = self._lengths
 
         def on_match(kid: int, _start: int, end: int, _flags: int, _ctx: object) -> None:
             append((kid, end - lengths[kid]))
