@@ -622,3 +622,20 @@ def test_history_finds_a_key_that_straddles_a_chunk_boundary(tmp_path: Path, mon
     git(repo, "commit", "-qm", "add")
     hist = [(f.path, f.line) for f in secrets_scan(repo, history=True).findings if f.rule_id == "NW805"]
     assert hist == [("keys.txt", 2)]
+
+
+SUPABASE_ANON = (
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZSIsInJlZiI6ImFiY2RlZmdoaWprbG1ub3AiLCJyb2xlIjoiYW5vbiIs"
+    "ImlhdCI6MTcwMDAwMDAwMCwiZXhwIjoyMDE1MDAwMDAwfQ.k7Rm2Tq9Lz4Wn8Vp3Hs6Jd1Fb5Gc0Ya7Ue2PXq8vNx"
+)
+SUPABASE_SERVICE = (
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZSIsInJlZiI6ImFiY2RlZmdoaWprbG1ub3AiLCJyb2xlIjoic2VydmljZV9y"
+    "b2xlIiwiaWF0IjoxNzAwMDAwMDAwLCJleHAiOjIwMTUwMDAwMDB9.k7Rm2Tq9Lz4Wn8Vp3Hs6Jd1Fb5Gc0Ya7Ue2PXq8vNy"
+)
+
+
+def test_supabase_anon_key_is_public_but_the_service_role_key_is_not(tmp_path: Path) -> None:
+    (tmp_path / ".env.production").write_text(
+        f"NEXT_PUBLIC_SUPABASE_ANON_KEY={SUPABASE_ANON}\nSUPABASE_SERVICE_ROLE_KEY={SUPABASE_SERVICE}\n"
+    )
+    assert found(tmp_path) == {(".env.production", 2, "NW839")}

@@ -11,14 +11,24 @@ from nodeward.model import Confidence, Severity
 from nodeward.secrets.detectors.base import Detector, secret_rule
 
 
-def _decodes_to_jwt_header(token: str) -> bool:
-    """The first segment must be base64url JSON with an `alg` (filters random `eyJ` text)."""
-    head = token.split(".", 1)[0]
+def _segment(token: str, i: int) -> object:
+    part = token.split(".")[i]
     try:
-        data = json.loads(base64.urlsafe_b64decode(head + "=" * (-len(head) % 4)))
-    except (binascii.Error, ValueError, UnicodeDecodeError):
+        return json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+    except (binascii.Error, ValueError, UnicodeDecodeError, IndexError):
+        return None
+
+
+def _decodes_to_jwt_header(token: str) -> bool:
+    """The first segment must be base64url JSON with an `alg` (filters random `eyJ` text).
+
+    A Supabase `anon` key (payload `"role": "anon"`) is public by design: it ships in every
+    browser bundle as `NEXT_PUBLIC_SUPABASE_ANON_KEY`; its `service_role` sibling is a secret."""
+    data = _segment(token, 0)
+    if not (isinstance(data, dict) and "alg" in data and str(data.get("alg")).lower() != "none"):
         return False
-    return isinstance(data, dict) and "alg" in data and str(data.get("alg")).lower() != "none"
+    payload = _segment(token, 1)
+    return not (isinstance(payload, dict) and payload.get("role") == "anon" and payload.get("iss") in ("supabase", None))
 
 
 RULE = secret_rule(
