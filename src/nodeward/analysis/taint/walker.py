@@ -846,6 +846,10 @@ class FileWalker:
             if method in ("send", "json", "end", "redirect", "sendStatus", "render", "write", "throw"):
                 if method == "throw" and arg_nodes and self.text(arg_nodes[0]) in ("401", "403"):
                     ctx.ends_request = True
+                if method == "redirect" and len(ctx.params) >= 3:
+                    # A middleware (req, res, next) that redirects (to a login page) instead of
+                    # calling next() ends the request: with an auth check, that is a guard.
+                    ctx.ends_request = True
             if method in ("setHeader", "set", "header") and arg_nodes:
                 hname = (self._string_value(arg_nodes[0]) or "").lower()
                 if hname in SECURITY_HEADERS:
