@@ -98,7 +98,10 @@ def render_text(routes: list[Route], verbose: bool = False) -> str:
                 lines.append(f"    {m.scope:7s} {m.name}  [{cats}]  {m.path}:{m.line}" + (f"  ({m.evidence})" if m.evidence else ""))
     unguarded = sum(1 for r in routes if r.method in ("POST", "PUT", "PATCH", "DELETE") and not r.protections.get("authentication"))
     lines.append("")
-    lines.append(f"{len(routes)} routes; {unguarded} state-changing routes without authentication.")
+    lines.append(
+        f"{len(routes)} route{'s' if len(routes) != 1 else ''}; {unguarded} state-changing "
+        f"route{'s' if unguarded != 1 else ''} without authentication."
+    )
     return "\n".join(lines) + "\n"
 
 
