@@ -639,3 +639,15 @@ def test_supabase_anon_key_is_public_but_the_service_role_key_is_not(tmp_path: P
         f"NEXT_PUBLIC_SUPABASE_ANON_KEY={SUPABASE_ANON}\nSUPABASE_SERVICE_ROLE_KEY={SUPABASE_SERVICE}\n"
     )
     assert found(tmp_path) == {(".env.production", 2, "NW839")}
+
+
+def test_firebase_web_config_api_key_is_public_but_a_maps_server_key_is_not(tmp_path: Path) -> None:
+    (tmp_path / "firebase.js").write_text(
+        "export const firebaseConfig = {\n"
+        '  apiKey: "AIzaSyBq7Lm2Rx9Tz4Wv8Np3Hs6Jd1Fb5Gc0Ya7",\n'
+        '  authDomain: "orders-4821.firebaseapp.com",\n'
+        '  projectId: "orders-4821",\n'
+        "};\n"
+    )
+    (tmp_path / "geo.js").write_text("const MAPS_KEY = 'AIzaSyCq7Lm2Rx9Tz4Wv8Np3Hs6Jd1Fb5Gc0Ya7';\n")
+    assert found(tmp_path) == {("geo.js", 1, "NW811")}

@@ -77,6 +77,7 @@ _STOP_WORDS = frozenset({
 _CSS_SELECTOR = re.compile(r"^(?:[#.][A-Za-z][\w-]*|[a-z]*\[(?:name|type|id|data-[\w-]+)[~|^$*]?=[^\]]*\])$")
 _HEADER_NAME = re.compile(r"(?i)^x-[a-z0-9]+(?:-[a-z0-9]+)*$")
 _MIME_TYPE = re.compile(r"^(?:application|text|image|audio|video|multipart|font)/[\w.+-]+$")
+_GOOGLE_API_KEY = re.compile(r"^AIza[0-9A-Za-z_-]{35}$")
 _URL = re.compile(r"^[a-z][a-z0-9+.-]*://")
 _IDENTIFIER = re.compile(r"(?i)^[a-z]+(?:[_.][a-z]+)+$")
 """`access_token`, `password_reset`, `auth.password.label`: a field, enum or i18n key."""
@@ -238,6 +239,12 @@ def is_stripe_test_key(c: Candidate) -> bool:
     return c.secret.startswith(("sk_test_", "rk_test_"))
 
 
+def is_google_api_key_for_nw811(c: Candidate) -> bool:
+    """A Google API key under a secret-like name is NW811's call (it reports every key except a
+    Firebase web config's public `apiKey`), not the generic name-based rule's."""
+    return c.detector == "NW807" and bool(_GOOGLE_API_KEY.match(c.secret.strip()))
+
+
 def is_publishable_key(c: Candidate) -> bool:
     """Stripe publishable keys (`pk_live_…`) are public by design: they ship to browsers."""
     return c.secret.startswith(("pk_live_", "pk_test_"))
@@ -260,6 +267,7 @@ DROP_FILTERS: tuple[Filter, ...] = (
     is_placeholder,
     is_weak_generic,
     is_publishable_key,
+    is_google_api_key_for_nw811,
 )
 """A candidate any of these accepts is not a secret."""
 

@@ -50,9 +50,12 @@ DETECTOR = Detector(
     kind="Google Cloud API key or service-account key",
     keywords=('aiza', 'private_key_id', *_B64_SERVICE_ACCOUNT),
     patterns=(
-        re.compile(r"""\b(?P<secret>AIza[0-9A-Za-z_-]{35})(?![0-9A-Za-z_-])"""),
+        # Not the `apiKey` of a Firebase web config (followed by its `*.firebaseapp.com` auth
+        # domain): Firebase documents those keys as public identifiers shipped to every browser.
+        re.compile(r"""\b(?P<secret>AIza[0-9A-Za-z_-]{35})(?![0-9A-Za-z_-])(?![\s\S]{0,400}?\.firebaseapp\.com)"""),
         re.compile(r"""\"private_key_id\"\s*:\s*\"(?P<secret>[a-f0-9]{40})\""""),
         re.compile(r"""(?<![A-Za-z0-9+/])(?P<secret>[A-Za-z0-9+/]{200,}={0,2})(?![A-Za-z0-9+/=])"""),
     ),
     validate=_is_key,
+    window_lines=4,
 )
