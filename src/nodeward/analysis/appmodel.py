@@ -260,11 +260,14 @@ class _Builder:
             if method in ("disable", "set", "enable"):
                 continue
             sub = reg.path or ""
-            if method == "all" and sub in ("*", "/*", "/*splat", "/{*splat}", "(.*)", "/(.*)") and reg.args and all(a.nparams >= 3 or a.kind not in ("inline", "local") for a in reg.args):
-                method, sub = "use", ""  # app.all('*', guard): middleware for every later route
+            exact = False
+            if method == "all" and reg.args and all(self._is_middleware(path, a) for a in reg.args):
+                # app.all('/admin/*', guard), route('/x/:id').all(guard): path-scoped middleware for
+                # the routes registered after it, not an endpoint of its own.
+                method, sub, exact = "use", _wildcard_prefix(sub), not _is_wildcard(sub)
             if method in ("use", "register"):
                 mws: list[tuple[str, Middleware]] = []
-                reg_prefix = prefix + sub
+                reg_prefix = _join(prefix, sub) + _EXACT if exact else prefix + sub
                 for ref in reg.args:
                     if ref.kind == "value" and ref.name == "prefix":
                         reg_prefix = prefix + ref.option
@@ -331,6 +334,16 @@ class _Builder:
             )
         return local
 
+    def _is_middleware(self, path: str, ref: MwRef) -> bool:
+        """Whether an `all()` argument passes control on (`(req, res, next)`, a package
+        middleware) rather than answering the request as an endpoint handler."""
+        if ref.kind in ("inline", "local"):
+            return ref.nparams >= 3
+        fn = self.function_of(path, ref)
+        if fn is not None:
+            return len(fn.params) >= 3
+        return ref.kind in ("call", "value") or bool(ref.category)
+
     def _is_error_fn(self, path: str, ref: MwRef) -> bool:
         fn = self.function_of(path, ref)
         return fn is not None and fn.error_handler
@@ -361,7 +374,26 @@ def _join(prefix: str, sub: str) -> str:
     return prefix.rstrip("/") + "/" + sub.lstrip("/")
 
 
+_EXACT = "\x00"
+"""Suffix of a middleware path that applies to that exact path only (`route(p).all(mw)`)."""
+_WILDCARDS = ("/*", "/*splat", "/{*splat}", "(.*)", "/(.*)", "*")
+
+
+def _is_wildcard(sub: str) -> bool:
+    return sub.endswith(_WILDCARDS)
+
+
+def _wildcard_prefix(sub: str) -> str:
+    """`/admin/*` -> `/admin`; `*` -> `` (every path)."""
+    for w in _WILDCARDS:
+        if sub.endswith(w):
+            return sub[: -len(w)]
+    return sub
+
+
 def _applies(mw_prefix: str, route_path: str) -> bool:
+    if mw_prefix.endswith(_EXACT):
+        return route_path == mw_prefix[:-1]
     if not mw_prefix or mw_prefix == "/":
         return True
     return route_path == mw_prefix or route_path.startswith(mw_prefix.rstrip("/") + "/")

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import tree_sitter as ts
 
+from nodeward.analysis.frameworks import local_framework_qn
 from nodeward.analysis.ir import Export, Import
 from nodeward.analysis.taint.tables import normalize_module
 from nodeward.analysis.taint.values import Value
@@ -38,7 +39,7 @@ def import_statement(w: FileWalker, node: ts.Node, scope: Scope) -> None:
             continue
         for c in clause.named_children:
             if c.type == "identifier":
-                scope.vars[w.text(c)] = Value(qn=qn, imp=(spec, "default"))
+                scope.vars[w.text(c)] = Value(qn=local_framework_qn(spec, w.text(c), qn), imp=(spec, "default"))
             elif c.type == "namespace_import":
                 for cc in c.named_children:
                     if cc.type == "identifier":

@@ -13,7 +13,9 @@ __all__ = [
     "REGISTRATION_METHODS",
     "SECURITY_HEADERS",
     "instance_kind",
+    "local_framework_qn",
     "looks_like_route_path",
+    "relative_router",
 ]
 
 HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "del", "options", "head", "all"})
@@ -53,6 +55,28 @@ SECURITY_HEADERS = frozenset(
 def instance_kind(qn: str) -> str:
     """The app/router kind created by a call with this qualified name, or ''."""
     return INSTANCE_QNS.get(qn, "")
+
+
+# Local names that, bound to a project-relative module, mean the framework itself: Express's
+# own examples and forks/vendored copies load it as `const express = require('../..')`.
+_FRAMEWORK_LOCAL_NAMES = {"express": "express", "Koa": "koa", "koa": "koa", "fastify": "fastify", "Fastify": "fastify"}
+
+
+def local_framework_qn(spec: str, local: str, qn: str) -> str:
+    """The qualified name of a project-relative import: the framework's own name when it is
+    bound to the framework's usual local name (`const express = require('../..')`), else `qn`.
+
+    A relative module's `.Router()` is handled separately (`relative_router`)."""
+    if spec.startswith((".", "/")) and local in _FRAMEWORK_LOCAL_NAMES:
+        return _FRAMEWORK_LOCAL_NAMES[local]
+    return qn
+
+
+def relative_router(qn: str) -> bool:
+    """`lib.Router()` / `{ Router } = require('../lib')` on a project-relative module whose
+    exports are not known here: an Express router.  Only routes registered on it with path
+    strings appear, so a local module that merely exports some other `Router()` adds nothing."""
+    return qn.startswith(".") and qn.endswith(".Router")
 
 
 def looks_like_route_path(text: str) -> bool:

@@ -74,7 +74,8 @@ def _cell(m: Middleware | None) -> str:
     if m is None:
         return "-"
     name = m.name if m.name != "handler" else "in handler"
-    return f"yes: {name[:28]}"
+    # A cut name says so: `passport.authenticate('jwt',` alone reads like the whole call.
+    return f"yes: {name if len(name) <= 32 else name[:31] + '…'}"
 
 
 def render_text(routes: list[Route], verbose: bool = False) -> str:

@@ -25,6 +25,8 @@ from nodeward.analysis.frameworks import (
     HTTP_METHODS,
     SECURITY_HEADERS,
     instance_kind,
+    local_framework_qn,
+    relative_router,
 )
 from nodeward.analysis.ir import (
     CallEvent,
@@ -780,7 +782,7 @@ class FileWalker:
                     self.sink("code", labels, node, scope, "require" if fn_node.type != "import" else "import()")
                 return Value()
             self.imports.append(Import(spec, arg_nodes[0].start_point[0] + 1, dynamic=fn_node.type == "import"))
-            return Value(qn=normalize_module(spec), imp=(spec, ""))
+            return Value(qn=local_framework_qn(spec, name_hint, normalize_module(spec)), imp=(spec, ""))
         qn = fv.qn
         recv_role = rv.role if rv is not None else ""
         # Route registrations need the handler parameters bound before their bodies are walked.
@@ -974,7 +976,7 @@ class FileWalker:
         if rv is not None and method in _STRING_METHODS_CLEAN and rv.cls is None and rv.imp is None and rv.role != "this":
             return Value()
 
-        kind_i = instance_kind(f"{qn}()" if qn else "")
+        kind_i = instance_kind(f"{qn}()" if qn else "") or ("express-router" if relative_router(qn) else "")
         if kind_i:
             out = Value(qn=f"{qn}()")
             out.instance = kind_i

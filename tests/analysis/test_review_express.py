@@ -1,0 +1,138 @@
+"""Route-model bugs found by reviewing real Express code (each test failed before its fix).
+
+The apps are small reproductions written for these tests, shaped like the code the bug was
+found on (Express's own examples load the framework relatively, `route().all(guard)`...).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from nodeward.analysis.appmodel import Route
+from nodeward.commands.routes import render_text
+from tests.analysis.helpers import link
+
+
+def _write(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        p = root / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text)
+    return root
+
+
+def _rows(routes: list[Route]) -> dict[tuple[str, str], tuple[str, int, str | None]]:
+    """(method, path) -> (handler file, handler line, authentication middleware name)."""
+    out = {}
+    for r in routes:
+        authn = r.protections.get("authentication")
+        out[(r.method, r.path)] = (r.file, r.line, authn.name if authn is not None else None)
+    return out
+
+
+def test_router_from_a_relatively_required_express_is_mounted(tmp_path: Path) -> None:
+    # Express's examples (and vendored copies) do `const express = require('../../..')`.
+    root = _write(tmp_path, {
+        "index.js": (
+            "const express = require('express');\n"
+            "const app = module.exports = express();\n"
+            "app.use('/api/v1', require('./controllers/v1'));\n"
+            "app.use('/api/v2', require('./controllers/v2'));\n"
+        ),
+        "controllers/v1.js": (
+            "var express = require('../../..');\n"
+            "var v1 = express.Router();\n"
+            "v1.get('/users', function (req, res) { res.send('v1'); });\n"
+            "module.exports = v1;\n"
+        ),
+        "controllers/v2.js": (
+            "const { Router } = require('../vendor/web');\n"
+            "const v2 = Router();\n"
+            "v2.get('/users', (req, res) => res.send('v2'));\n"
+            "module.exports = v2;\n"
+        ),
+    })
+    routes = link(root).model.routes
+    assert _rows(routes) == {
+        ("GET", "/api/v1/users"): ("controllers/v1.js", 3, None),
+        ("GET", "/api/v2/users"): ("controllers/v2.js", 3, None),
+    }
+    assert all(r.mounted for r in routes)
+
+
+def test_app_created_from_a_relatively_required_express(tmp_path: Path) -> None:
+    root = _write(tmp_path, {
+        "examples/site/index.js": (
+            "var express = require('../../');\n"
+            "var app = express();\n"
+            "app.get('/', function (req, res) { res.send('home'); });\n"
+            "app.post('/login', function (req, res) { res.redirect('/'); });\n"
+            "app.listen(3000);\n"
+        ),
+    })
+    linked = link(root)
+    assert _rows(linked.model.routes) == {
+        ("GET", "/"): ("examples/site/index.js", 3, None),
+        ("POST", "/login"): ("examples/site/index.js", 4, None),
+    }
+    assert [a.kind for a in linked.model.apps] == ["express-app"]
+
+
+def test_relative_module_without_router_calls_adds_no_routes(tmp_path: Path) -> None:
+    # A local module's other factories are not apps: `cache.get('/key', fn)` is no route.
+    root = _write(tmp_path, {
+        "index.js": (
+            "const makeCache = require('./cache');\n"
+            "const cache = makeCache();\n"
+            "cache.get('/key', function (err, v) { console.log(v); });\n"
+        ),
+        "cache.js": "module.exports = () => new Map();\n",
+    })
+    assert link(root).model.routes == []
+
+
+_GUARDED = (
+    "const express = require('express');\n"
+    "const app = express();\n"
+    "function requireAuth(req, res, next) {\n"
+    "  if (!req.session.user) return res.status(401).end();\n"
+    "  next();\n"
+    "}\n"
+    "app.route('/notes/:id')\n"
+    "  .all(requireAuth)\n"
+    "  .get(function (req, res) { res.json({}); })\n"
+    "  .delete(function (req, res) { res.sendStatus(204); });\n"
+    "app.get('/notes/:id/raw', (req, res) => res.send('raw'));\n"
+    "app.all('/admin/*', requireAuth);\n"
+    "app.post('/admin/purge', (req, res) => res.end());\n"
+    "app.post('/public/ping', (req, res) => res.end());\n"
+    "app.all('/echo', (req, res) => res.send('echo'));\n"
+    "app.listen(3000);\n"
+)
+
+
+def test_all_with_a_guard_protects_the_routes_after_it_and_is_no_route(tmp_path: Path) -> None:
+    root = _write(tmp_path, {"app.js": _GUARDED})
+    assert _rows(link(root).model.routes) == {
+        ("GET", "/notes/:id"): ("app.js", 9, "requireAuth"),
+        ("DELETE", "/notes/:id"): ("app.js", 10, "requireAuth"),
+        # route(p).all() covers that exact path only, not the paths below it.
+        ("GET", "/notes/:id/raw"): ("app.js", 11, None),
+        ("POST", "/admin/purge"): ("app.js", 13, "requireAuth"),
+        ("POST", "/public/ping"): ("app.js", 14, None),
+        # An `all()` whose function answers the request is an endpoint for every method.
+        ("ALL", "/echo"): ("app.js", 15, None),
+    }
+
+
+def test_long_protection_names_are_cut_visibly(tmp_path: Path) -> None:
+    root = _write(tmp_path, {
+        "app.js": (
+            "const express = require('express');\n"
+            "const passport = require('passport');\n"
+            "const app = express();\n"
+            "app.post('/api/items', passport.authenticate('jwt', { session: false }), (req, res) => res.end());\n"
+        ),
+    })
+    text = render_text(link(root).model.routes)
+    assert "yes: passport.authenticate('jwt', { …" in text
