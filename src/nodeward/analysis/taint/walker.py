@@ -157,6 +157,9 @@ class FileWalker:
         self._order = 0
         self._depth = 0
         self.class_fields: dict[str, dict[str, Value]] = {}
+        self.locals_store: dict[str, Taint] = {}
+        """`res.locals.<key>` / `req.app.locals.<key>` -> request data stored there by a middleware
+        of this file (read back by the handler after it)."""
         """Class name -> `this.<field>` values that are service instances (for method calls)."""
 
     # ---------------------------------------------------------------- helpers
@@ -403,9 +406,13 @@ class FileWalker:
                 return Value(role="session" if prop == "session" else "user")
             if prop in ("request", "req"):
                 return Value(role="req")
-            if prop in ("query", "params") or prop == "headers":
-                pass
+            if prop == "app":
+                return Value(role="reqapp")
             return Value(qn="")
+        if obj.role in ("res", "reqapp") and prop == "locals":
+            return Value(role="locals")
+        if obj.role == "locals":
+            return Value(self.locals_store.get(prop, ()))
         if obj.role == "ctx":
             if prop in ("request", "req"):
                 return Value(role="req")
@@ -706,6 +713,12 @@ class FileWalker:
                 exports.commonjs_export(self, path, v, node)
                 return
             ov = self.expr(obj_node, scope)
+            if ov.role == "locals":
+                # res.locals.file = req.body.file: request data the next middleware/handler reads.
+                src = tuple(lb for lb in v.taint if lb.origin == "src")
+                if src:
+                    self.locals_store[prop] = union(self.locals_store.get(prop, ()), extend(src, self.step(node, f"stored in `{self.text(left)}`")))
+                return
             if ov.role == "ctx" and prop == "body" and v.taint and v.stringy:
                 self.sink("xss", v.taint, node, scope, "ctx.body")
             right = node.child_by_field_name("right")
@@ -814,6 +827,9 @@ class FileWalker:
             else:
                 args.append(self.expr(a, scope))
         arg_taint = [a.taint for a in args]
+        if qn == "util.promisify" and args and args[0].qn:
+            # `execAsync = util.promisify(child_process.exec)`: the same sink, awaited.
+            return Value(qn=args[0].qn)
 
         if is_route:
             assert rv is not None and rv.recv is not None
@@ -915,6 +931,8 @@ class FileWalker:
                     self._clean_args(arg_nodes, scope)
                 return Value()
         if method in ("includes", "has", "indexOf") and rv is not None and not rv.taint and rv.role == "" and len(arg_nodes) == 1 and ctx.in_condition:
+            if args and args[0].taint:
+                ctx.validates = True  # `if (!ALLOWED.includes(req.body.kind)) return 400`: an allow-list
             self._clean_args(arg_nodes, scope)
             return Value()
 

@@ -1,0 +1,90 @@
+"""Taint bugs found by reviewing real Express code (each test failed before its fix):
+promisified `exec`, request data parked in `res.locals`/`req.app.locals`, allow-list checks
+as handler validation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.analysis.helpers import app_findings, scan_app
+
+
+def _write(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        p = root / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text)
+    return root
+
+
+_HEAD = "const express = require('express');\nconst app = express();\n"
+
+
+def test_promisified_exec_in_another_file_is_a_command_sink(tmp_path: Path) -> None:
+    root = _write(tmp_path, {
+        "app.js": _HEAD + (
+            "const { runReport } = require('./lib/report');\n"
+            "const { safeReport } = require('./lib/safe');\n"
+            "app.get('/report', async (req, res) => res.json(await runReport(req.query.target)));\n"
+            "app.get('/safe', async (req, res) => res.json(await safeReport(req.query.target)));\n"
+        ),
+        "lib/report.js": (
+            "const util = require('util');\n"
+            "const execAsync = util.promisify(require('child_process').exec);\n"
+            "async function runReport(target) {\n"
+            "  const { stdout } = await execAsync('report --target ' + target);\n"
+            "  return stdout;\n"
+            "}\n"
+            "module.exports = { runReport };\n"
+        ),
+        "lib/safe.js": (
+            "const { promisify } = require('node:util');\n"
+            "const { execFile } = require('node:child_process');\n"
+            "const run = promisify(execFile);\n"
+            "exports.safeReport = async (target) => (await run('report', ['--target', target])).stdout;\n"
+        ),
+    })
+    found = {f for f in app_findings(scan_app(root)) if f[0] == "NW110"}
+    assert found == {("NW110", "lib/report.js", 4)}
+
+
+def test_request_data_parked_in_res_locals_reaches_the_handler(tmp_path: Path) -> None:
+    root = _write(tmp_path, {
+        "app.js": _HEAD + (
+            "const fs = require('fs');\n"
+            "const { exec } = require('child_process');\n"
+            "app.post('/files', (req, res, next) => {\n"
+            "  res.locals.file = req.body.file;\n"
+            "  res.locals.owner = req.user.id;\n"
+            "  next();\n"
+            "}, (req, res) => {\n"
+            "  fs.readFile(res.locals.owner + '.txt', () => res.end());\n"
+            "  fs.readFile(res.locals.file, () => res.end());\n"
+            "});\n"
+            "app.post('/jobs', (req, res) => {\n"
+            "  req.app.locals.cmd = req.body.cmd;\n"
+            "  exec(req.app.locals.cmd);\n"
+            "  exec(req.app.locals.other);\n"
+            "  res.end();\n"
+            "});\n"
+        ),
+    })
+    found = {f for f in app_findings(scan_app(root)) if f[0] in ("NW110", "NW114")}
+    assert found == {("NW114", "app.js", 11), ("NW110", "app.js", 15)}
+
+
+def test_allow_list_check_in_the_handler_is_validation(tmp_path: Path) -> None:
+    root = _write(tmp_path, {
+        "app.js": _HEAD + (
+            "const KINDS = new Set(['daily', 'weekly']);\n"
+            "app.post('/reports', (req, res) => {\n"
+            "  if (!KINDS.has(req.body.kind)) return res.status(400).end();\n"
+            "  res.json({ kind: req.body.kind });\n"
+            "});\n"
+            "app.post('/notes', (req, res) => {\n"
+            "  res.json({ text: req.body.text });\n"
+            "});\n"
+        ),
+    })
+    found = {f for f in app_findings(scan_app(root)) if f[0] == "NW211"}
+    assert found == {("NW211", "app.js", 8)}
