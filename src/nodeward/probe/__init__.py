@@ -10,7 +10,24 @@ every loop has a hard cap.  `nodeward checklist --url` consumes the result.
 
 from __future__ import annotations
 
-from nodeward.probe.options import ProbeOptions
-from nodeward.probe.run import probe_url
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from nodeward.probe.options import ProbeOptions
+    from nodeward.probe.run import probe_url
 
 __all__ = ["ProbeOptions", "probe_url"]
+
+
+def __getattr__(name: str) -> Any:
+    # Lazy: the rule registry imports `nodeward.probe.rules` on every scan, and the
+    # probe's HTTP stack (httpx, ssl) should cost nothing unless a probe runs.
+    if name == "ProbeOptions":
+        from nodeward.probe.options import ProbeOptions
+
+        return ProbeOptions
+    if name == "probe_url":
+        from nodeward.probe.run import probe_url
+
+        return probe_url
+    raise AttributeError(name)
