@@ -136,3 +136,52 @@ def test_long_protection_names_are_cut_visibly(tmp_path: Path) -> None:
     })
     text = render_text(link(root).model.routes)
     assert "yes: passport.authenticate('jwt', { …" in text
+
+
+def test_koa_router_imported_and_mounted_with_routes(tmp_path: Path) -> None:
+    root = _write(tmp_path, {
+        "app.js": (
+            "const Koa = require('koa');\n"
+            "const Router = require('@koa/router');\n"
+            "const jwt = require('koa-jwt');\n"
+            "const users = require('./routes/users');\n"
+            "const app = new Koa();\n"
+            "const api = new Router({ prefix: '/api' });\n"
+            "api.get('/health', (ctx) => { ctx.body = 'ok'; });\n"
+            "api.use(jwt({ secret: process.env.JWT_SECRET }));\n"
+            "api.use('/users', users.routes(), users.allowedMethods());\n"
+            "app.use(api.routes()).use(api.allowedMethods());\n"
+        ),
+        "routes/users.js": (
+            "const Router = require('@koa/router');\n"
+            "const router = new Router();\n"
+            "router.get('/', async (ctx) => { ctx.body = []; });\n"
+            "router.del('/:id', async (ctx) => { ctx.status = 204; });\n"
+            "module.exports = router;\n"
+        ),
+    })
+    routes = link(root).model.routes
+    assert _rows(routes) == {
+        ("GET", "/api/health"): ("app.js", 7, None),
+        ("GET", "/api/users"): ("routes/users.js", 3, "jwt(…)"),
+        ("DELETE", "/api/users/:id"): ("routes/users.js", 4, "jwt(…)"),
+    }
+    assert all(r.mounted for r in routes)
+
+
+def test_fastify_inline_plugin_with_prefix(tmp_path: Path) -> None:
+    # The plugin's first parameter is the (encapsulated) instance, not a request.
+    root = _write(tmp_path, {
+        "server.js": (
+            "const fastify = require('fastify')({ logger: true });\n"
+            "fastify.register(async function (instance, opts) {\n"
+            "  instance.addHook('onRequest', instance.authenticate);\n"
+            "  instance.delete('/:id', async (request, reply) => reply.code(204).send());\n"
+            "}, { prefix: '/v1/items' });\n"
+            "fastify.get('/', async () => ({ hello: 'world' }));\n"
+        ),
+    })
+    assert _rows(link(root).model.routes) == {
+        ("DELETE", "/v1/items/:id"): ("server.js", 4, "instance.authenticate"),
+        ("GET", "/"): ("server.js", 6, None),
+    }

@@ -803,7 +803,7 @@ class FileWalker:
             (rv.route_path is not None and method in HTTP_METHODS and bool(arg_nodes)) or registrations.is_registration(self, method, arg_nodes)
         )
         hints: dict[int, dict[int, Value]] = {}
-        if is_route:
+        if is_route and method != "register":  # a Fastify plugin receives the instance, not (req, reply)
             assert rv is not None and rv.recv is not None
             for i in range(len(arg_nodes)):
                 hints[i] = registrations.handler_hints(self, rv)
@@ -843,6 +843,9 @@ class FileWalker:
             return chained
         if rv is not None and rv.recv is not None and method in ("routes", "middleware"):
             return Value(recv=rv.recv)
+        if rv is not None and rv.imp is not None and method in ("routes", "middleware") and not arg_nodes and rv.imp[0].startswith((".", "/")):
+            # `api.use('/users', users.routes())` with `users` an imported Koa router: mount it.
+            return Value(qn=rv.qn, imp=rv.imp)
 
         # Response methods.
         if recv_role in ("res", "ctx", "reply", "reply-html", "res-text"):
