@@ -56,9 +56,7 @@ def corpus_files(root: Path, exts: tuple[str, ...] = (".js", ".cjs", ".mjs", ".j
     """Source files of the corpus (what a parse-only baseline should parse)."""
     out = []
     for dirpath, _dirs, files in os.walk(root):
-        for name in files:
-            if name.endswith(exts) and not name.endswith(".d.ts"):
-                out.append(Path(dirpath) / name)
+        out.extend(Path(dirpath) / name for name in files if name.endswith(exts) and not name.endswith(".d.ts"))
     return sorted(out)
 
 
