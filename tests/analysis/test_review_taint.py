@@ -88,3 +88,47 @@ def test_allow_list_check_in_the_handler_is_validation(tmp_path: Path) -> None:
     })
     found = {f for f in app_findings(scan_app(root)) if f[0] == "NW211"}
     assert found == {("NW211", "app.js", 8)}
+
+
+_CONTROLLER = """import { Controller, Delete, Get, Param, ParseIntPipe, ParseUUIDPipe, Query, UseGuards } from '@nestjs/common';
+import { AuthGuard } from '@nestjs/passport';
+import { exec } from 'child_process';
+
+@Controller('cats')
+export class CatsController {
+  @Get(':id')
+  findOne(@Param('id', ParseIntPipe) id: number) {
+    exec('cat /data/' + id);
+  }
+
+  @Get('by-uuid/:uuid')
+  byUuid(@Param('uuid', new ParseUUIDPipe({ version: '4' })) uuid: string) {
+    exec('cat /data/' + uuid);
+  }
+
+  @Get()
+  search(@Query('q') q: string) {
+    exec('grep ' + q + ' /data/cats');
+  }
+
+  @Delete(['', ':id'])
+  @UseGuards(AuthGuard('jwt'))
+  remove(@Param('id') id: string) {}
+}
+"""
+
+
+def test_nest_scalar_pipes_end_flows_and_array_paths_give_one_route_each(tmp_path: Path) -> None:
+    from tests.analysis.helpers import link
+
+    root = _write(tmp_path, {"src/cats.controller.ts": _CONTROLLER})
+    found = {f for f in app_findings(scan_app(root)) if f[0] == "NW110"}
+    assert found == {("NW110", "src/cats.controller.ts", 19)}
+    rows = {(r.method, r.path, r.line) for r in link(root).model.routes}
+    assert rows == {
+        ("GET", "/cats/:id", 8),
+        ("GET", "/cats/by-uuid/:uuid", 13),
+        ("GET", "/cats", 18),
+        ("DELETE", "/cats", 24),
+        ("DELETE", "/cats/:id", 24),
+    }

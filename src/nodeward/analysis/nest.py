@@ -103,8 +103,11 @@ def nest_route(w: FileWalker, cname: str, prefix: str, class_decos: list[Decorat
     verb = next((d for d in decos if d[0] in NEST_METHODS), None)
     if verb is None:
         return
-    sub = (w._string_value(verb[1][0]) or "") if verb[1] else ""
-    path = "/" + "/".join(p.strip("/") for p in (prefix, sub) if p.strip("/"))
+    subs = [""]
+    if verb[1] and verb[1][0].type == "array":  # @Delete(['', ':id']): one route per path
+        subs = [sv for sv in (w._string_value(c) for c in verb[1][0].named_children) if sv is not None] or [""]
+    elif verb[1]:
+        subs = [w._string_value(verb[1][0]) or ""]
     refs: list[MwRef] = []
     for name, args, dnode in (*class_decos, *decos):
         line, col = dnode.start_point[0] + 1, dnode.start_point[1] + 1
@@ -120,8 +123,28 @@ def nest_route(w: FileWalker, cname: str, prefix: str, class_decos: list[Decorat
     if params is not None and "ValidationPipe" in w.text(params):
         refs.append(MwRef("value", qn="ValidationPipe", category="validation", line=m.start_point[0] + 1, col=1, text="ValidationPipe"))
     refs.append(MwRef("inline", name=key, line=m.start_point[0] + 1, col=m.start_point[1] + 1, text=w.text(m).split("\n", 1)[0][:80], nparams=len(w.functions[key].params)))
-    w._order += 1
-    w.routes.append(RouteReg(("nest", cname, ""), NEST_METHODS[verb[0]], path, tuple(refs), m.start_point[0] + 1, m.start_point[1] + 1, w._order, key, w._line_text(m)))
+    for sub in subs:
+        path = "/" + "/".join(p.strip("/") for p in (prefix, sub) if p.strip("/"))
+        w._order += 1
+        w.routes.append(RouteReg(("nest", cname, ""), NEST_METHODS[verb[0]], path, tuple(refs), m.start_point[0] + 1, m.start_point[1] + 1, w._order, key, w._line_text(m)))
+
+
+_SCALAR_PIPES = frozenset({"ParseIntPipe", "ParseFloatPipe", "ParseBoolPipe", "ParseUUIDPipe", "ParseEnumPipe"})
+"""NestJS pipes that turn a parameter into a scalar (or reject the request with 400)."""
+
+
+def _uses_scalar_pipe(w: FileWalker, p: ts.Node) -> bool:
+    """Whether a parameter's decorator passes a scalar pipe (`@Param('id', ParseIntPipe)`,
+    `new ParseUUIDPipe({ version: '4' })`), found by walking the decorator's identifiers."""
+    stack = [c for c in p.children if c.type == "decorator"]
+    seen = 0
+    while stack and seen < 256:
+        n = stack.pop()
+        seen += 1
+        if n.type == "identifier" and w.text(n) in _SCALAR_PIPES:
+            return True
+        stack.extend(n.named_children)
+    return False
 
 
 def param_decorator(w: FileWalker, p: ts.Node) -> str:
@@ -144,5 +167,7 @@ def nest_param(w: FileWalker, deco: str, p: ts.Node) -> Value:
         return Value(role="res")
     if part is None:
         return Value()
+    if _uses_scalar_pipe(w, p):
+        return Value()  # `@Param('id', ParseIntPipe) id`: a number/UUID/enum member or a 400 error
     cleaned = frozenset({"nosql", "proto"}) if part in STRING_ONLY_PARTS else frozenset()
     return Value((Label("src", f"@{deco}()", cleaned, (w.step(p, f"request data `@{deco}()`"),)),), role="reqpart")
