@@ -185,3 +185,52 @@ def test_fastify_inline_plugin_with_prefix(tmp_path: Path) -> None:
         ("DELETE", "/v1/items/:id"): ("server.js", 4, "instance.authenticate"),
         ("GET", "/"): ("server.js", 6, None),
     }
+
+
+def test_route_separation_loader_handlers_in_plain_files_and_optional_segments(tmp_path: Path) -> None:
+    # Shaped like Express's route-separation example: handlers in modules that read nothing
+    # from the request, a record loader mounted with `all('/user/:id{/:op}', user.load)`.
+    root = _write(tmp_path, {
+        "index.js": (
+            "const express = require('express');\n"
+            "const site = require('./site');\n"
+            "const user = require('./user');\n"
+            "const app = express();\n"
+            "app.get('/', site.index);\n"
+            "app.all('/user/:id{/:op}', user.load);\n"
+            "app.get('/user/:id', user.view);\n"
+            "app.get('/user/:id/edit', user.view);\n"
+            "app.get('/account', user.requireLogin, user.view);\n"
+            "app.get('/users/:id/posts/:pid', user.view);\n"
+        ),
+        "site.js": "exports.index = function (req, res) {\n  res.render('index');\n};\n",
+        "user.js": (
+            "const users = [{ name: 'ann' }];\n"
+            "exports.load = function (req, res, next) {\n"
+            "  const id = req.params.id;\n"
+            "  req.user = users[id];\n"
+            "  if (req.user) return next();\n"
+            "  next(new Error('no user ' + id));\n"
+            "};\n"
+            "exports.requireLogin = function (req, res, next) {\n"
+            "  if (!req.session.user) return res.status(401).end();\n"
+            "  next();\n"
+            "};\n"
+            "exports.view = function (req, res) {\n"
+            "  res.render('user', { user: req.user });\n"
+            "};\n"
+        ),
+    })
+    routes = link(root).model.routes
+    assert _rows(routes) == {
+        ("GET", "/"): ("site.js", 1, None),
+        ("GET", "/user/:id"): ("user.js", 12, None),
+        ("GET", "/user/:id/edit"): ("user.js", 12, None),
+        ("GET", "/account"): ("user.js", 12, "user.requireLogin"),
+        ("GET", "/users/:id/posts/:pid"): ("user.js", 12, None),
+    }
+    chains = {r.path: [m.name for m in r.middleware] for r in routes}
+    # The optional `{/:op}` segment: the loader runs for /user/:id and /user/:id/edit only.
+    assert chains["/user/:id"] == ["user.load"]
+    assert chains["/user/:id/edit"] == ["user.load"]
+    assert chains["/users/:id/posts/:pid"] == []

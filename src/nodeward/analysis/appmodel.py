@@ -391,9 +391,42 @@ def _wildcard_prefix(sub: str) -> str:
     return sub
 
 
+def _variants(pattern: str) -> list[str]:
+    """Express 5 optional groups expanded: `/user/:id{/:op}` -> `/user/:id`, `/user/:id/:op`."""
+    out = [pattern]
+    for _ in range(4):  # at most 4 optional groups, 16 variants
+        nxt: list[str] = []
+        for p in out:
+            start = p.find("{")
+            end = p.find("}", start + 1)
+            if start < 0 or end < 0:
+                nxt.append(p)
+                continue
+            nxt.extend((p[:start] + p[end + 1 :], p[:start] + p[start + 1 : end] + p[end + 1 :]))
+        out = nxt
+    return out
+
+
+def _path_matches(pattern: str, route_path: str) -> bool:
+    """Whether a route path can be matched by an `all()`/`route()` pattern: `:param` segments
+    match any segment (the route's own parameters too), `*rest` the remaining ones."""
+    rsegs = route_path.strip("/").split("/")
+    for variant in _variants(pattern):
+        psegs = variant.strip("/").split("/")
+        for i, ps in enumerate(psegs):
+            if ps.startswith("*"):
+                return True
+            if i >= len(rsegs) or not (ps == rsegs[i] or ":" in ps):
+                break
+        else:
+            if len(psegs) == len(rsegs):
+                return True
+    return False
+
+
 def _applies(mw_prefix: str, route_path: str) -> bool:
     if mw_prefix.endswith(_EXACT):
-        return route_path == mw_prefix[:-1]
+        return _path_matches(mw_prefix[:-1], route_path)
     if not mw_prefix or mw_prefix == "/":
         return True
     return route_path == mw_prefix or route_path.startswith(mw_prefix.rstrip("/") + "/")

@@ -54,7 +54,7 @@ class _Callees:
         self.facts = facts
         self.resolver = resolver
         self.loader = loader
-        """Walks a file on demand (the taint linker sets it; the route model does not)."""
+        """Walks a file on demand (for the taint linker and the route model's handlers)."""
         self._loaded: set[str] = set()
 
     def resolve_import(self, spec: str, importer: str) -> str | None:
@@ -154,18 +154,20 @@ def link_project(project: Project, facts: Mapping[str, object]) -> LinkedProject
         refreshed = _extract(by_path.get(path), path, force=False)
         if refreshed is not None:
             typed[path] = refreshed
-    callees = _Callees(typed, resolver)
-    model = build_app_model(typed, callees.resolve_import, callees)
     budget = [LAZY_BUDGET]
 
     def load(path: str) -> FileFacts | None:
-        """Walk a file the workers skipped, now that tainted data reaches it."""
+        """Walk a file the workers skipped, now that tainted data reaches it (or a route's
+        handler or middleware lives in it: `app.get('/', site.index)` with a `site.js` that
+        reads nothing from the request still holds the handler's line and its checks)."""
         pf = by_path.get(path)
         if pf is None or pf.lang is None or pf.size > LAZY_FILE_MAX or pf.size > budget[0]:
             return None
         budget[0] -= pf.size
         return _extract(pf, path, force=True)
 
+    callees = _Callees(typed, resolver, load)
+    model = build_app_model(typed, callees.resolve_import, callees)
     linker = TaintLinker(typed, callees, _Callees(typed, resolver, load))
     return LinkedProject(
         dict(typed),

@@ -98,6 +98,10 @@ class _Ctx:
     validates: bool = False
     in_condition: int = 0
     checks_auth: bool = False
+    strong_auth: bool = False
+    """A token/header/`isAuthenticated()` check, not just a look at `req.user`."""
+    loads_user: bool = False
+    """The function sets `req.user` itself (a loader: `req.user = users[req.params.id]`)."""
     checks_role: bool = False
     ends_request: bool = False
     forbidden: bool = False
@@ -448,7 +452,7 @@ class FileWalker:
         if "csrf" in prop.lower() or "xsrf" in prop.lower():
             ctx.csrf = True  # `req.body._csrf`, `req.session.csrfToken`: a custom CSRF check
         if obj.role == "reqpart" and ctx.in_condition and prop.lower() in ("authorization", "x-api-key", "token", "x-auth-token"):
-            ctx.checks_auth = True
+            ctx.checks_auth = ctx.strong_auth = True
             ctx.evidence = ctx.evidence or f"checks the `{prop}` header"
         if obj.role == "reqpart" and obj.taint:
             label = obj.taint[0]
@@ -713,6 +717,8 @@ class FileWalker:
                 exports.commonjs_export(self, path, v, node)
                 return
             ov = self.expr(obj_node, scope)
+            if ov.role == "req" and prop == "user":
+                ctx.loads_user = True
             if ov.role == "locals":
                 # res.locals.file = req.body.file: request data the next middleware/handler reads.
                 src = tuple(lb for lb in v.taint if lb.origin == "src")
@@ -894,7 +900,7 @@ class FileWalker:
             ctx.reads.add("headers" if method in ("get", "header") else "params")
             return Value((label,), role="reqpart")
         if recv_role == "req" and method in ("isAuthenticated", "isUnauthenticated"):
-            ctx.checks_auth = True
+            ctx.checks_auth = ctx.strong_auth = True
             ctx.evidence = ctx.evidence or f"calls `req.{method}()`"
             return Value()
         if recv_role == "reqpart" and method in ("get",):  # ctx.cookies.get('x')
@@ -941,7 +947,7 @@ class FileWalker:
 
         # Authentication / rate limiting / CSRF evidence inside custom middleware.
         if qn in ("jsonwebtoken.verify", "jose.jwtVerify") or method in ("verifyIdToken", "verifyAccessToken"):
-            ctx.checks_auth = True
+            ctx.checks_auth = ctx.strong_auth = True
             ctx.evidence = ctx.evidence or f"calls `{qn or method}`"
         if method == "consume" and rv is not None:
             ctx.rate_limit = True
@@ -1205,7 +1211,10 @@ class FileWalker:
                     ctx.returns_function = v.func
         guard = None
         if len(names) >= 2 or ctx.headers:
-            authn = ctx.checks_auth and ctx.ends_request
+            # `req.user = users[req.params.id]; if (req.user) next(); else next(err)` loads a
+            # record for the route (Express's `load`/`app.param` pattern): not authentication.
+            loader = ctx.loads_user and not ctx.strong_auth and bool(ctx.reads & {"params", "query", "body"})
+            authn = ctx.checks_auth and ctx.ends_request and not loader
             authz = ctx.checks_role and ctx.ends_request
             if authn or authz or ctx.validates or ctx.rate_limit or ctx.csrf or ctx.headers:
                 guard = GuardInfo(authn, authz, ctx.validates, ctx.rate_limit, ctx.csrf and ctx.ends_request, ctx.headers, ctx.evidence)
