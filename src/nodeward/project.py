@@ -24,6 +24,7 @@ __all__ = ["Project", "ProjectFile", "discover", "content_skip_reason"]
 
 SKIP_DIRS = {"node_modules": "dependency folder", "bower_components": "dependency folder", ".git": "version control data", ".hg": "version control data", ".svn": "version control data"}
 MINIFIED_AVG_LINE = 500
+_BUNDLE_EXTS = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx", ".css")
 _SNIFF = 8192
 
 
@@ -62,7 +63,9 @@ def content_skip_reason(path: str, data: bytes) -> str | None:
         return "minified bundle (*.min.js)"
     if name.endswith(".map"):
         return "source map"
-    if len(data) > 4096:
+    # Only code and stylesheets come minified; a long-lined JSON config or .env still holds
+    # secrets worth reading.
+    if len(data) > 4096 and name.endswith(_BUNDLE_EXTS):
         lines = data.count(b"\n") + 1
         if len(data) / lines > MINIFIED_AVG_LINE:
             return f"minified bundle (average line length over {MINIFIED_AVG_LINE} characters)"
@@ -113,8 +116,8 @@ def _walk(
     seen_dirs: set[tuple[int, int]] = set()
     root_real = os.path.realpath(root)
     # Each stack entry: directory path, its relative prefix, and the gitignore specs in force
-    # with the relative directory each one is anchored at.
-    stack: list[tuple[str, str, tuple[tuple[str, pathspec.GitIgnoreSpec], ...]]] = [(str(root), "", ())]
+    # (see `_Spec`), starting with those of the enclosing repository's folders above the root.
+    stack: list[tuple[str, str, tuple[_Spec, ...]]] = [(str(root), "", _ancestor_specs(root))]
     while stack:
         directory, prefix, specs = stack.pop()
         try:
@@ -129,7 +132,7 @@ def _walk(
         seen_dirs.add(key)
         spec = _load_gitignore(Path(directory))
         if spec is not None:
-            specs = (*specs, (prefix, spec))
+            specs = (*specs, (prefix, "", spec))
         try:
             entries = sorted(os.scandir(directory), key=lambda e: e.name, reverse=True)
         except OSError as e:
@@ -179,11 +182,39 @@ def _human_size(n: int) -> str:
     return f"{n} bytes"
 
 
-def _ignored(rel: str, specs: tuple[tuple[str, pathspec.GitIgnoreSpec], ...]) -> bool:
+_Spec = tuple[str, str, pathspec.GitIgnoreSpec]
+"""(prefix of the scan-relative paths it applies to, path of the scan root as seen from the
+.gitignore's folder when that folder is above the root, the patterns)."""
+
+
+def _ancestor_specs(root: Path) -> tuple[_Spec, ...]:
+    """`.gitignore` files of the folders between the repository top and the scan root.
+
+    Scanning a subfolder must honour what git honours there; outside a git work tree, a
+    stray `.gitignore` above the root is not ours to apply.
+    """
+    chain: list[Path] = []
+    for folder in root.parents:
+        chain.append(folder)
+        if (folder / ".git").exists():
+            break
+    else:
+        return ()
+    if (root / ".git").exists():
+        return ()
+    out: list[_Spec] = []
+    for folder in reversed(chain):
+        spec = _load_gitignore(folder)
+        if spec is not None:
+            out.append(("", root.relative_to(folder).as_posix() + "/", spec))
+    return tuple(out)
+
+
+def _ignored(rel: str, specs: tuple[_Spec, ...]) -> bool:
     """Git semantics: the deepest .gitignore that has an opinion wins (negation included)."""
     verdict = False
-    for anchor, spec in specs:
-        sub = rel[len(anchor):]
+    for anchor, base, spec in specs:
+        sub = base + rel[len(anchor):]
         result = spec.check_file(sub)
         if result.include is not None:
             verdict = bool(result.include)

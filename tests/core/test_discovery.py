@@ -107,3 +107,29 @@ def test_unreadable_directory_is_reported(tmp_path: Path) -> None:
         assert any(s.path.startswith("locked") for s in project.skipped)
     finally:
         locked.chmod(0o755)
+
+
+def test_gitignore_of_enclosing_repository_applies_to_a_subfolder_scan(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".gitignore").write_text("*.env\nservice/build/\n")
+    service = tmp_path / "service"
+    (service / "build").mkdir(parents=True)
+    (service / "build" / "out.js").write_text("x")
+    (service / "local.env").write_text("X=1")
+    (service / "app.js").write_text("x")
+    assert _paths(discover(service, Config())) == ["app.js"]
+
+
+def test_gitignore_above_a_non_repository_is_not_applied(tmp_path: Path) -> None:
+    (tmp_path / ".gitignore").write_text("*.js\n")
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    (sub / "app.js").write_text("x")
+    assert _paths(discover(sub, Config())) == ["app.js"]
+
+
+def test_long_lines_only_mark_code_as_minified() -> None:
+    long_json = b'{"apiKey": "' + b"a" * 6000 + b'"}'
+    assert content_skip_reason("config/keys.json", long_json) is None
+    assert content_skip_reason(".env", b"K=" + b"b" * 6000) is None
+    assert content_skip_reason("dist/app.js", b"var a=1;" * 1000) is not None
