@@ -27,8 +27,11 @@ __all__ = ["analyze_project", "scan_bytes", "scopes_for"]
 
 logger = logging.getLogger(__name__)
 
-_CONFIG_EXTS = (".json", ".json5", ".yml", ".yaml", ".toml", ".ini", ".properties", ".conf", ".cfg", ".cnf", ".xml")
-_CONFIG_NAMES = frozenset({".sequelizerc", ".babelrc", ".htpasswd", "dockerfile", ".netrc", ".pgpass", ".my.cnf"})
+_CONFIG_EXTS = (
+    ".json", ".json5", ".yml", ".yaml", ".toml", ".ini", ".properties", ".conf", ".cfg", ".cnf", ".xml",
+    ".tf", ".tfvars", ".hcl",
+)
+_CONFIG_NAMES = frozenset({".sequelizerc", ".babelrc", ".htpasswd", "dockerfile", ".netrc", ".pgpass", ".my.cnf", ".envrc"})
 _NOT_CONFIG = frozenset(
     {"package-lock.json", "npm-shrinkwrap.json", "pnpm-lock.yaml", "yarn.lock", "tsconfig.json", "jsconfig.json", "composer.lock"}
 )
@@ -40,7 +43,10 @@ def scopes_for(path: str, is_source: bool) -> frozenset[str]:
     if name == ".npmrc":
         return frozenset({"any", "npmrc"})
     if not is_source and name not in _NOT_CONFIG and (
-        is_env_file(name) or name in _CONFIG_NAMES or name.endswith(_CONFIG_EXTS) or name.startswith("docker-compose")
+        is_env_file(name)
+        or name in _CONFIG_NAMES
+        or name.endswith(_CONFIG_EXTS)
+        or name.startswith(("docker-compose", "dockerfile."))
     ):
         return frozenset({"any", "config"})
     return frozenset({"any"})
