@@ -132,3 +132,42 @@ def test_nest_scalar_pipes_end_flows_and_array_paths_give_one_route_each(tmp_pat
         ("DELETE", "/cats", 24),
         ("DELETE", "/cats/:id", 24),
     }
+
+
+def test_typescript_controller_class_fields_and_bound_methods(tmp_path: Path) -> None:
+    from tests.analysis.helpers import link
+
+    root = _write(tmp_path, {
+        "src/routes.ts": (
+            "import { Router } from 'express';\n"
+            "import { UserController } from './user.controller';\n"
+            "const router = Router();\n"
+            "const controller = new UserController();\n"
+            "router.get('/', controller.list);\n"
+            "router.get('/:id', controller.getById.bind(controller));\n"
+            "router.get('/:id/raw', (req, res) => controller.getById(req, res));\n"
+            "export default router;\n"
+        ),
+        "src/user.controller.ts": (
+            "import { Request, Response } from 'express';\n"
+            "import { exec } from 'child_process';\n"
+            "export class UserController {\n"
+            "  list = async (req: Request, res: Response): Promise<void> => {\n"
+            "    exec('ls ' + req.query.dir);\n"
+            "    res.json([]);\n"
+            "  };\n"
+            "  private readonly limit = 10;\n"
+            "  async getById(req: Request, res: Response) {\n"
+            "    res.json({ id: Number(req.params.id) });\n"
+            "  }\n"
+            "}\n"
+        ),
+    })
+    found = {f for f in app_findings(scan_app(root)) if f[0] == "NW110"}
+    assert found == {("NW110", "src/user.controller.ts", 5)}
+    rows = {(r.method, r.path, r.file, r.line) for r in link(root).model.routes}
+    assert rows == {
+        ("GET", "/", "src/user.controller.ts", 4),
+        ("GET", "/:id", "src/user.controller.ts", 9),
+        ("GET", "/:id/raw", "src/routes.ts", 7),
+    }

@@ -201,6 +201,13 @@ def _any_origin_with_credentials(w: FileWalker, obj: ts.Node) -> bool:
 def mwref(w: FileWalker, n: ts.Node, v: Value, scope: Scope) -> MwRef:
     """A reference to one registration argument: instance, function, import or package call."""
     line, col = n.start_point[0] + 1, n.start_point[1] + 1
+    if n.type == "call_expression":
+        # `controller.getById.bind(controller)`: the bound method is the handler.
+        fn = n.child_by_field_name("function")
+        prop = fn.child_by_field_name("property") if fn is not None and fn.type == "member_expression" else None
+        obj = fn.child_by_field_name("object") if fn is not None else None
+        if prop is not None and obj is not None and w.text(prop) == "bind" and obj.type == "member_expression":
+            return mwref(w, obj, w.expr(obj, scope), scope)
     text = _display(w, n, v.qn)
     if v.recv is not None:
         return MwRef("inst", qn=v.qn, line=line, col=col, text=text, recv=v.recv)
@@ -211,6 +218,15 @@ def mwref(w: FileWalker, n: ts.Node, v: Value, scope: Scope) -> MwRef:
         if fname is not None:
             text = w.text(fname)  # a named function expression is shown by its name
         return MwRef(kind, name=v.func, qn=v.qn, line=line, col=col, text=text, nparams=len(nparams))
+    if v.cls is not None and n.type == "member_expression":
+        # `controller.list` with `controller = new UserController()`: the class's method.
+        prop = n.child_by_field_name("property")
+        kind, spec, base = v.cls
+        name = f"{base}.{w.text(prop) if prop is not None else ''}"
+        if kind == "local":
+            fn_facts = w.functions.get(name)
+            return MwRef("local", name=name, qn=v.qn, line=line, col=col, text=text, nparams=len(fn_facts.params) if fn_facts is not None else 0)
+        return MwRef("import", name=name, spec=spec, qn=v.qn, line=line, col=col, text=text)
     wrapped = unwrap_handler(w, n, v, scope)
     if wrapped is not None:
         return wrapped

@@ -1281,6 +1281,13 @@ class FileWalker:
                     key = self.function(m, scope, f"{cname}.{mname}", class_name=cname)
                     if controller is not None:
                         nest.nest_route(self, cname, prefix, class_decos, m, key, scope)
+                elif m.type in ("field_definition", "public_field_definition"):
+                    # `list = async (req, res) => {...}`: an arrow-function field, the usual way
+                    # TypeScript controllers keep `this` when passed as `router.get('/', c.list)`.
+                    fname_node = m.child_by_field_name("property") or m.child_by_field_name("name")
+                    fval = m.child_by_field_name("value")
+                    if fname_node is not None and fval is not None and fval.type in FUNCTION_TYPES:
+                        self.function(fval, scope, f"{cname}.{self.text(fname_node)}", class_name=cname)
         v = Value(func=cname)
         if cname not in self.functions:
             self.functions[cname] = FuncFacts(cname, cname, node.start_point[0] + 1, ())
