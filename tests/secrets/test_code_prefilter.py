@@ -109,3 +109,24 @@ def test_word_ends_find_string_keys_and_assignments() -> None:
     data = NAME_CASES[0].encode() + NAME_CASES[1].encode()
     found = {(f.rule_id, f.line) for f in code.check_tree("src/config.js", data, parse(data, "javascript"), "javascript")}
     assert {("NW807", 2), ("NW807", 3), ("NW807", 6), ("NW807", 7)} <= found
+
+
+def test_env_fallback_literal_is_reported_at_medium_confidence(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from nodeward.model import Confidence
+    from nodeward.sast.parse import parse
+    from nodeward.secrets.code import check_tree
+
+    src = (
+        b"const session = require('express-session');\n"
+        b"const jwt = require('jsonwebtoken');\n"
+        b"app.use(session({ secret: process.env.SESSION_SECRET || 'keyboard cat', resave: false }));\n"
+        b"const t = jwt.sign({ a: 1 }, process.env.JWT_SECRET ?? 'dev-jwt-secret-123');\n"
+        b"const u = jwt.sign({ a: 1 }, process.env.JWT_SECRET);\n"
+        b"const v = jwt.sign({ a: 1 }, other || someDefault);\n"
+    )
+    found = check_tree("app.js", src, parse(src, "javascript"), "javascript")
+    assert [(f.rule_id, f.line, f.confidence) for f in found] == [
+        ("NW806", 3, Confidence.MEDIUM),
+        ("NW806", 4, Confidence.MEDIUM),
+    ]
+    assert all("fallback" in f.message and "keyboard" not in f.message for f in found)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import tree_sitter as ts
@@ -463,13 +464,37 @@ def _sink_findings(
     for kind, node in targets:
         values = node.named_children if node.type == "array" else [node]
         for v in values:
+            fallback = _env_fallback(v)
+            if fallback is not None:
+                v = fallback
             literal = scope.literal(v)
             if literal is None:
                 continue
-            f = _finding(path, lines, v, literal, "", HARDCODED_SECRET_ARGUMENT.id, kind, seen)
+            what = f"{kind} fallback (used whenever the environment variable is unset)" if fallback is not None else kind
+            f = _finding(path, lines, v, literal, "", HARDCODED_SECRET_ARGUMENT.id, what, seen)
+            if f is not None and fallback is not None:
+                # Often a development default, but production silently runs with it when the
+                # variable is missing: worth a look, not a certainty.
+                f = replace(
+                    f,
+                    confidence=min(f.confidence, Confidence.MEDIUM),
+                    fix="Remove the fallback and refuse to start when the variable is missing; rotate the value if it was ever used in production.",
+                )
             if f is not None:
                 out.append(f)
     return out
+
+
+def _env_fallback(node: ts.Node) -> ts.Node | None:
+    """`process.env.X || 'literal'` (or `??`): the literal side, else None."""
+    if node.type != "binary_expression":
+        return None
+    op = node.child_by_field_name("operator")
+    left = node.child_by_field_name("left")
+    right = node.child_by_field_name("right")
+    if op is None or left is None or right is None or _text(op) not in ("||", "??"):
+        return None
+    return right if "process.env" in _text(left) else None
 
 
 def _finding(
