@@ -234,3 +234,38 @@ def test_route_separation_loader_handlers_in_plain_files_and_optional_segments(t
     assert chains["/user/:id"] == ["user.load"]
     assert chains["/user/:id/edit"] == ["user.load"]
     assert chains["/users/:id/posts/:pid"] == []
+
+
+def test_param_callbacks_guard_the_routes_with_that_parameter(tmp_path: Path) -> None:
+    root = _write(tmp_path, {
+        "app.js": (
+            "const express = require('express');\n"
+            "const { ObjectId } = require('mongodb');\n"
+            "const app = express();\n"
+            "const router = express.Router();\n"
+            "router.param('noteId', (req, res, next, id) => {\n"
+            "  if (!ObjectId.isValid(id)) return res.status(400).json({ error: 'bad id' });\n"
+            "  next();\n"
+            "});\n"
+            "app.param(['owner'], function (req, res, next, owner) {\n"
+            "  if (!req.session.user) return res.sendStatus(401);\n"
+            "  next();\n"
+            "});\n"
+            "router.get('/notes/:noteId', (req, res) => res.json({}));\n"
+            "router.get('/notes', (req, res) => res.json([]));\n"
+            "router.get('/notebooks/:noteIdx', (req, res) => res.json({}));\n"
+            "app.use('/api', router);\n"
+            "app.delete('/u/:owner/notes/:noteId', (req, res) => res.end());\n"
+        ),
+    })
+    rows = {}
+    for r in link(root).model.routes:
+        v, a = r.protections.get("validation"), r.protections.get("authentication")
+        rows[(r.method, r.path)] = (v.name if v is not None else None, a.name if a is not None else None)
+    assert rows == {
+        ("GET", "/api/notes/:noteId"): ("param('noteId')", None),
+        ("GET", "/api/notes"): (None, None),
+        ("GET", "/api/notebooks/:noteIdx"): (None, None),
+        # The router's param callback does not run for the app's own routes.
+        ("DELETE", "/u/:owner/notes/:noteId"): (None, "param(['owner'])"),
+    }

@@ -259,6 +259,10 @@ class _Builder:
             method = reg.method
             if method in ("disable", "set", "enable"):
                 continue
+            if method == "param":
+                for name in (reg.path or "").split(","):
+                    local.extend((_PARAM + name, mw) for ref in reg.args for mw in self.classify(path, ref, scope))
+                continue
             sub = reg.path or ""
             exact = False
             if method == "all" and reg.args and all(self._is_middleware(path, a) for a in reg.args):
@@ -374,6 +378,8 @@ def _join(prefix: str, sub: str) -> str:
     return prefix.rstrip("/") + "/" + sub.lstrip("/")
 
 
+_PARAM = "\x01"
+"""Prefix of an `app.param(name, fn)` callback's path: it applies to routes with `:name`."""
 _EXACT = "\x00"
 """Suffix of a middleware path that applies to that exact path only (`route(p).all(mw)`)."""
 _WILDCARDS = ("/*", "/*splat", "/{*splat}", "(.*)", "/(.*)", "*")
@@ -425,6 +431,9 @@ def _path_matches(pattern: str, route_path: str) -> bool:
 
 
 def _applies(mw_prefix: str, route_path: str) -> bool:
+    if mw_prefix.startswith(_PARAM):
+        name = mw_prefix[1:]
+        return any(seg == ":" + name or seg.startswith((":" + name + "(", ":" + name + "-", ":" + name + ".")) or ("-:" + name) in seg for seg in route_path.split("/"))
     if mw_prefix.endswith(_EXACT):
         return _path_matches(mw_prefix[:-1], route_path)
     if not mw_prefix or mw_prefix == "/":

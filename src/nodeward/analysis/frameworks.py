@@ -19,7 +19,7 @@ __all__ = [
 ]
 
 HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "del", "options", "head", "all"})
-REGISTRATION_METHODS = HTTP_METHODS | {"use", "route", "register", "disable", "set", "enable", "setErrorHandler", "addHook"}
+REGISTRATION_METHODS = HTTP_METHODS | {"use", "route", "register", "disable", "set", "enable", "setErrorHandler", "addHook", "param"}
 
 INSTANCE_QNS: dict[str, str] = {
     "express()": "express-app",

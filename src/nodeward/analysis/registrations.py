@@ -8,6 +8,7 @@ linker (`appmodel.py`) resolves the rest across files.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import tree_sitter as ts
@@ -40,6 +41,9 @@ def is_registration(w: FileWalker, method: str, arg_nodes: list[ts.Node]) -> boo
         return len(arg_nodes) == 1 and (w._string_value(arg_nodes[0]) is not None or arg_nodes[0].type == "object")
     if method in ("disable", "set", "enable"):
         return bool(arg_nodes) and w._string_value(arg_nodes[0]) is not None
+    if method == "param":
+        # app.param('id', (req, res, next, id) => ...): runs before every route with `:id`.
+        return len(arg_nodes) == 2 and (w._string_value(arg_nodes[0]) is not None or arg_nodes[0].type == "array")
     if method in ("register", "setErrorHandler", "addHook"):
         return bool(arg_nodes)
     return False
@@ -70,6 +74,13 @@ def record(w: FileWalker, rv: Value, method: str, arg_nodes: list[ts.Node], args
         refs = tuple(mwref(w, n, v, scope) for n, v in rest)
         w._order += 1
         w.routes.append(RouteReg(rv.recv, method, w._string_value(arg_nodes[0]), refs, node.start_point[0] + 1, node.start_point[1] + 1, w._order))
+        return
+    if method == "param":
+        names = [w._string_value(c) for c in (arg_nodes[0].named_children if arg_nodes[0].type == "array" else [arg_nodes[0]])]
+        shown = w.text(arg_nodes[0]).split("\n", 1)[0][:60]
+        refs = tuple(replace(mwref(w, n, v, scope), text=f"param({shown})") for n, v in rest[1:])
+        w._order += 1
+        w.routes.append(RouteReg(rv.recv, "param", ",".join(nm for nm in names if nm), refs, node.start_point[0] + 1, node.start_point[1] + 1, w._order))
         return
     if method == "addHook":
         # fastify.addHook('onRequest', fn): request hooks act as global middleware.
