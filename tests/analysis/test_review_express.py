@@ -269,3 +269,19 @@ def test_param_callbacks_guard_the_routes_with_that_parameter(tmp_path: Path) ->
         # The router's param callback does not run for the app's own routes.
         ("DELETE", "/u/:owner/notes/:noteId"): (None, "param(['owner'])"),
     }
+
+
+def test_app_passed_to_a_plain_helper_file(tmp_path: Path) -> None:
+    # The helper reads nothing from a request, so the workers skip it; resolving the call that
+    # hands it the app walks it on demand, while the registrations are being indexed.
+    root = _write(tmp_path, {
+        "app.js": (
+            "const express = require('express');\n"
+            "const configure = require('./configure');\n"
+            "const app = express();\n"
+            "configure(app);\n"
+            "app.get('/ping', (req, res) => res.send('pong'));\n"
+        ),
+        "configure.js": "module.exports = function configure(app) {\n  console.log('configured', typeof app);\n};\n",
+    })
+    assert _rows(link(root).model.routes) == {("GET", "/ping"): ("app.js", 5, None)}

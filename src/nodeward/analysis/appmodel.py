@@ -148,7 +148,7 @@ class _Builder:
 
     def collect(self) -> None:
         """Index every registration by node, and every call that passes an app to a function."""
-        for path, ff in self.facts.items():
+        for path, ff in list(self.facts.items()):  # resolving may walk more files on demand
             for reg in ff.routes:
                 node = self.node_for(path, reg.recv)
                 if node is None:
