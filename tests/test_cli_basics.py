@@ -37,3 +37,20 @@ def test_clean_project_exits_zero(tmp_path: Path, capsys: pytest.CaptureFixture[
     (tmp_path / "index.js").write_text("const x = 1;\nmodule.exports = x;\n")
     assert main(["scan", str(tmp_path), "--no-cache"]) == 0
     assert "no findings" in capsys.readouterr().out
+
+
+def test_command_table_matches_modules() -> None:
+    from nodeward.commands import COMMANDS, load
+
+    for name, help_text in COMMANDS:
+        module = load(name)
+        assert (module.NAME, module.HELP) == (name, help_text)
+
+
+def test_only_the_invoked_command_is_imported() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys; from nodeward.cli import main; main(['rules']); print('httpx' in sys.modules, 'jinja2' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "False False"

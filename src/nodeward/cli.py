@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from nodeward import __version__
-from nodeward.commands import COMMANDS
+from nodeward.commands import COMMANDS, load
 from nodeward.errors import (
     AdvisoryConnectionError,
     AdvisorySourceError,
@@ -46,7 +46,8 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(ExitCode.USAGE)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; only the command named in `argv` (every command when None) gets its arguments."""
     parser = _Parser(
         prog="nodeward",
         description="Security auditor for Node.js applications: code, routes, dependencies, secrets and live servers.",
@@ -54,16 +55,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"nodeward {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for module in COMMANDS:
-        p = sub.add_parser(
-            module.NAME,
-            help=module.HELP,
-            description=module.HELP,
-            formatter_class=_HelpFormatter,
-        )
-        module.add_arguments(p)
-        p.set_defaults(func=module.run)
+    wanted = _command_in(argv)
+    for name, help_text in COMMANDS:
+        p = sub.add_parser(name, help=help_text, description=help_text, formatter_class=_HelpFormatter)
+        if argv is None or name == wanted:
+            module = load(name)
+            module.add_arguments(p)
+            p.set_defaults(func=module.run)
     return parser
+
+
+def _command_in(argv: Sequence[str] | None) -> str | None:
+    """The subcommand named in argv: the first argument that is not an option."""
+    for arg in argv or ():
+        if not arg.startswith("-"):
+            return arg
+    return None
 
 
 def _configure_logging(args: argparse.Namespace) -> None:
@@ -83,9 +90,10 @@ def _configure_logging(args: argparse.Namespace) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(args_list)
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(args_list)
     except SystemExit as e:
         return int(e.code) if isinstance(e.code, int) else ExitCode.USAGE
     if getattr(args, "func", None) is None:

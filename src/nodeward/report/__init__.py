@@ -7,7 +7,7 @@ tests can compare it byte for byte.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 from nodeward.model import ScanResult, Severity
@@ -25,10 +25,23 @@ class RenderOptions:
 Reporter = Callable[[ScanResult, RenderOptions], str]
 
 
-def _formats() -> Mapping[str, Reporter]:
-    from nodeward.report import html, jsonfmt, sarif, text
+class _Formats(Mapping[str, Reporter]):
+    """name -> reporter, importing a reporter's module (jinja2 for html) only when it is used."""
 
-    return {"text": text.render, "json": jsonfmt.render, "sarif": sarif.render, "html": html.render}
+    _MODULES = {"text": "text", "json": "jsonfmt", "sarif": "sarif", "html": "html"}
+
+    def __getitem__(self, name: str) -> Reporter:
+        import importlib
+
+        module = importlib.import_module(f"nodeward.report.{self._MODULES[name]}")
+        render: Reporter = module.render
+        return render
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._MODULES)
+
+    def __len__(self) -> int:
+        return len(self._MODULES)
 
 
-FORMATS: Mapping[str, Reporter] = _formats()
+FORMATS: Mapping[str, Reporter] = _Formats()
