@@ -207,6 +207,10 @@ def _ancestor_specs(root: Path) -> tuple[_Spec, ...]:
         spec = _load_gitignore(folder)
         if spec is not None:
             out.append(("", root.relative_to(folder).as_posix() + "/", spec))
+    if _ignored("", tuple(out)):
+        # The user asked for this folder although the repository ignores it (a build output,
+        # a vendored tree, a benchmark corpus): scan it rather than report nothing.
+        return ()
     return tuple(out)
 
 

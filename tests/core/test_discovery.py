@@ -133,3 +133,12 @@ def test_long_lines_only_mark_code_as_minified() -> None:
     assert content_skip_reason("config/keys.json", long_json) is None
     assert content_skip_reason(".env", b"K=" + b"b" * 6000) is None
     assert content_skip_reason("dist/app.js", b"var a=1;" * 1000) is not None
+
+
+def test_explicitly_scanned_folder_that_the_repository_ignores_is_scanned(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".gitignore").write_text("vendor/\n")
+    vendor = tmp_path / "vendor" / "lib"
+    vendor.mkdir(parents=True)
+    (vendor / "a.js").write_text("x")
+    assert _paths(discover(vendor, Config())) == ["a.js"]
