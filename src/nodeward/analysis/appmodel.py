@@ -100,10 +100,19 @@ def _framework(kind: str) -> str:
 
 
 class _Builder:
-    def __init__(self, facts: Mapping[str, FileFacts], resolve_import: Callable[[str, str], str | None], resolve_callee: Callable[[str, tuple[str, str, str]], FuncRef | None]) -> None:
+    def __init__(
+        self,
+        facts: Mapping[str, FileFacts],
+        resolve_import: Callable[[str, str], str | None],
+        resolve_callee: Callable[[str, tuple[str, str, str]], FuncRef | None],
+        resolve_handler: Callable[[str, tuple[str, str, str]], FuncRef | None] | None = None,
+    ) -> None:
         self.facts = facts
         self.resolve_import = resolve_import
         self.resolve_callee = resolve_callee
+        self.resolve_handler = resolve_handler or resolve_callee
+        """Like `resolve_callee`, but may walk a skipped file: only for a route's handler and
+        middleware, so indexing app-passing calls never spends the on-demand budget."""
         self.entries: dict[Node, list[tuple[tuple[int, int, int], str, RouteReg]]] = {}
         self.aliases: dict[Node, list[tuple[Node, int]]] = {}
         """param node -> [(target node, call line)]"""
@@ -198,9 +207,9 @@ class _Builder:
                 return None
             return fn
         if ref.kind == "import":
-            target = self.resolve_callee(path, ("import", ref.spec, ref.name or "default"))
+            target = self.resolve_handler(path, ("import", ref.spec, ref.name or "default"))
         elif ref.kind == "call" and ref.name:
-            target = self.resolve_callee(path, ("import", ref.spec, ref.name) if ref.spec else ("local", "", ref.name))
+            target = self.resolve_handler(path, ("import", ref.spec, ref.name) if ref.spec else ("local", "", ref.name))
         else:
             return None
         if target is None or target[0] == "?":
@@ -356,7 +365,7 @@ class _Builder:
         if ref is None:
             return None
         if ref.kind == "import":
-            t = self.resolve_callee(path, ("import", ref.spec, ref.name or "default"))
+            t = self.resolve_handler(path, ("import", ref.spec, ref.name or "default"))
             return t if t is not None and t[0] != "?" else None
         return None
 
@@ -445,9 +454,10 @@ def build_app_model(
     facts: Mapping[str, FileFacts],
     resolve_import: Callable[[str, str], str | None],
     resolve_callee: Callable[[str, tuple[str, str, str]], FuncRef | None],
+    resolve_handler: Callable[[str, tuple[str, str, str]], FuncRef | None] | None = None,
 ) -> AppModel:
     """Every route of every app, and per-app facts (helmet, error handler, x-powered-by)."""
-    b = _Builder(facts, resolve_import, resolve_callee)
+    b = _Builder(facts, resolve_import, resolve_callee, resolve_handler)
     b.collect()
     model = AppModel()
     roots: list[tuple[Node, str, str]] = []

@@ -166,8 +166,8 @@ def link_project(project: Project, facts: Mapping[str, object]) -> LinkedProject
         budget[0] -= pf.size
         return _extract(pf, path, force=True)
 
-    callees = _Callees(typed, resolver, load)
-    model = build_app_model(typed, callees.resolve_import, callees)
+    callees = _Callees(typed, resolver)
+    model = build_app_model(typed, callees.resolve_import, callees, _Callees(typed, resolver, load))
     linker = TaintLinker(typed, callees, _Callees(typed, resolver, load))
     return LinkedProject(
         dict(typed),
