@@ -171,3 +171,40 @@ def test_typescript_controller_class_fields_and_bound_methods(tmp_path: Path) ->
         ("GET", "/:id", "src/user.controller.ts", 9),
         ("GET", "/:id/raw", "src/routes.ts", 7),
     }
+
+
+def test_download_with_root_is_safe_and_api_key_middleware_is_authentication(tmp_path: Path) -> None:
+    from tests.analysis.helpers import link
+
+    root = _write(tmp_path, {
+        "app.js": _HEAD + (
+            "const path = require('path');\n"
+            "const FILES = path.join(__dirname, 'files');\n"
+            "const KEYS = ['k1', 'k2'];\n"
+            "app.use('/api', function (req, res, next) {\n"
+            "  const key = req.query['api-key'];\n"
+            "  if (!key) return next(new Error('api key required'));\n"
+            "  if (KEYS.indexOf(key) === -1) return res.sendStatus(401);\n"
+            "  next();\n"
+            "});\n"
+            "app.get('/api/files/:file', (req, res) => res.download(req.params.file, { root: FILES }));\n"
+            "app.get('/api/named/:file', (req, res) => res.download(req.params.file, 'report.txt', { root: FILES }));\n"
+            "app.delete('/api/raw/:file', (req, res) => res.download(path.join(FILES, req.params.file)));\n"
+            "app.post('/open/:kind', (req, res) => {\n"
+            "  if (!['a', 'b'].includes(req.params.kind)) return res.sendStatus(400);\n"
+            "  res.end();\n"
+            "});\n"
+        ),
+    })
+    found = {f for f in app_findings(scan_app(root)) if f[0] == "NW114"}
+    assert found == {("NW114", "app.js", 14)}
+    prot = {}
+    for r in link(root).model.routes:
+        a, v = r.protections.get("authentication"), r.protections.get("validation")
+        prot[(r.method, r.path)] = (a is not None, v is not None)
+    assert prot == {
+        ("GET", "/api/files/:file"): (True, False),
+        ("GET", "/api/named/:file"): (True, False),
+        ("DELETE", "/api/raw/:file"): (True, False),
+        ("POST", "/open/:kind"): (False, True),
+    }

@@ -113,6 +113,12 @@ class _Ctx:
     """Source text of non-variable expressions checked by a validator or allow-list."""
 
 
+_CREDENTIAL_FIELDS = frozenset(
+    {"authorization", "x-api-key", "api-key", "apikey", "api_key", "token", "access_token", "x-auth-token", "x-access-token", "auth-token", "proxy-authorization"}
+)
+"""Request fields that carry a credential: checking one in a condition is authentication."""
+
+
 class Scope:
     """A lexical scope: variables of one function (or the module), chained to the enclosing one."""
     __slots__ = ("vars", "parent", "ctx")
@@ -394,6 +400,28 @@ class FileWalker:
         return n
 
     # ---------------------------------------------------------------- members
+    def _object_has_key(self, obj: ts.Node, key: str) -> bool:
+        """Whether an object literal has a property named `key` (`{ root }` shorthand too)."""
+        for c in obj.named_children:
+            if c.type == "pair":
+                k = c.child_by_field_name("key")
+                if k is not None and (self._string_value(k) or self.text(k)) == key:
+                    return True
+            elif c.type == "shorthand_property_identifier" and self.text(c) == key:
+                return True
+        return False
+
+    def _credential_check(self, v: Value, ctx: _Ctx) -> None:
+        """`const key = req.query['api-key']; if (!KEYS.includes(key)) return next(401)`: a
+        condition on a request credential (API key, token, Authorization header) is an
+        authentication check, whatever variable it went through."""
+        for lb in v.taint:
+            field_name = lb.key.rsplit(".", 1)[-1].lower()
+            if lb.origin == "src" and field_name in _CREDENTIAL_FIELDS:
+                ctx.checks_auth = ctx.strong_auth = True
+                ctx.evidence = ctx.evidence or f"checks the `{field_name}` credential"
+                return
+
     def member(self, obj: Value, prop: str, node: ts.Node, scope: Scope) -> Value:
         """The value of `obj.prop` (also used for destructuring)."""
         ctx = scope.ctx
@@ -451,7 +479,7 @@ class FileWalker:
                 return fv
         if "csrf" in prop.lower() or "xsrf" in prop.lower():
             ctx.csrf = True  # `req.body._csrf`, `req.session.csrfToken`: a custom CSRF check
-        if obj.role == "reqpart" and ctx.in_condition and prop.lower() in ("authorization", "x-api-key", "token", "x-auth-token"):
+        if obj.role == "reqpart" and ctx.in_condition and prop.lower() in _CREDENTIAL_FIELDS:
             ctx.checks_auth = ctx.strong_auth = True
             ctx.evidence = ctx.evidence or f"checks the `{prop}` header"
         if obj.role == "reqpart" and obj.taint:
@@ -499,6 +527,8 @@ class FileWalker:
             name = self.text(node)
             v = scope.lookup(name)
             if v is not None:
+                if scope.ctx.in_condition and v.taint:
+                    self._credential_check(v, scope.ctx)
                 return v
             role = _ROLE_NAMES.get(name, "")
             if role:
@@ -885,7 +915,11 @@ class FileWalker:
                     self.sink("redirect", args[1].taint, node, scope, f"res.{method}('Location')")
             res_spec = RES_SINKS.get(method)
             if res_spec is not None and not (recv_role in ("reply", "res-text") and res_spec.kind == "xss"):
-                if method == "sendFile" and len(arg_nodes) > 1 and arg_nodes[1].type == "object" and "root" in args[1].fields:
+                if method in ("sendFile", "download") and any(
+                    i < len(arg_nodes) and arg_nodes[i].type == "object" and self._object_has_key(arg_nodes[i], "root") for i in (1, 2)
+                ):
+                    # `res.download(file, { root })`, `res.download(file, name, { root })`: `send`
+                    # resolves the path under root and refuses `..`.
                     res_spec = None
                 if res_spec is not None:
                     positions = range(len(args)) if res_spec.args == (-1,) else res_spec.args
@@ -940,7 +974,7 @@ class FileWalker:
                     self._clean_args(arg_nodes, scope)
                 return Value()
         if method in ("includes", "has", "indexOf") and rv is not None and not rv.taint and rv.role == "" and len(arg_nodes) == 1 and ctx.in_condition:
-            if args and args[0].taint:
+            if args and args[0].taint and not any(lb.key.rsplit(".", 1)[-1].lower() in _CREDENTIAL_FIELDS for lb in args[0].taint):
                 ctx.validates = True  # `if (!ALLOWED.includes(req.body.kind)) return 400`: an allow-list
             self._clean_args(arg_nodes, scope)
             return Value()
