@@ -285,3 +285,25 @@ def test_app_passed_to_a_plain_helper_file(tmp_path: Path) -> None:
         "configure.js": "module.exports = function configure(app) {\n  console.log('configured', typeof app);\n};\n",
     })
     assert _rows(link(root).model.routes) == {("GET", "/ping"): ("app.js", 5, None)}
+
+
+def test_project_factory_returning_a_package_middleware(tmp_path: Path) -> None:
+    root = _write(tmp_path, {
+        "app.js": (
+            "const express = require('express');\n"
+            "const { limit, plain } = require('./mw');\n"
+            "const app = express();\n"
+            "app.post('/login', limit(5), (req, res) => res.end());\n"
+            "app.post('/logout', plain(5), (req, res) => res.end());\n"
+        ),
+        "mw.js": (
+            "const rateLimit = require('express-rate-limit');\n"
+            "const limit = (max) => rateLimit({ windowMs: 60000, max });\n"
+            "function plain(n) {\n"
+            "  return (req, res, next) => { res.set('x-n', String(n)); next(); };\n"
+            "}\n"
+            "module.exports = { limit, plain };\n"
+        ),
+    })
+    rl = {r.path: (r.protections.get("rate_limit").name if r.protections.get("rate_limit") is not None else None) for r in link(root).model.routes}  # type: ignore[union-attr]
+    assert rl == {"/login": "limit(5)", "/logout": None}

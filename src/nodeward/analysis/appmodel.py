@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from nodeward.analysis.frameworks import HTTP_METHODS
 from nodeward.analysis.ir import FileFacts, FuncFacts, MwRef, RouteReg
-from nodeward.analysis.middleware import PROTECTIONS
+from nodeward.analysis.middleware import PROTECTIONS, classify_qn
 
 __all__ = ["AppInfo", "AppModel", "Middleware", "Route", "build_app_model"]
 
@@ -228,6 +228,10 @@ class _Builder:
         if ref.category:
             return [Middleware(name, (ref.category,), path, ref.line, scope, f"`{ref.qn or ref.text}`", ref.option)]
         fn = self.function_of(path, ref)
+        if fn is not None and fn.returns_middleware and ref.kind == "call":
+            # `limit(10)` where `limit = (max) => rateLimit({ max })`: the package it builds.
+            cat = classify_qn(fn.returns_middleware)
+            return [Middleware(name, (cat,), path, ref.line, scope, f"returns `{fn.returns_middleware}`")]
         if fn is not None:
             g = fn.guard
             if g is not None:

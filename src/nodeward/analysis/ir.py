@@ -31,7 +31,7 @@ __all__ = [
 ]
 
 
-FACTS_VERSION = 12
+FACTS_VERSION = 13
 """Bumped whenever the walker's output changes meaning; cached facts of another version are
 re-extracted by the linker instead of being trusted."""
 
@@ -158,6 +158,9 @@ class FuncFacts(_Compact):
     parent: str = ""
     """Key of the enclosing function ('' at module level): closures see its variables."""
     end_line: int = 0
+    returns_middleware: str = ""
+    """Qualified name of a package middleware this function builds and returns
+    (`const limit = (max) => rateLimit({ max })`), so `limit(10)` is classified as it."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,6 +41,7 @@ from nodeward.analysis.ir import (
     Step,
     Taint,
 )
+from nodeward.analysis.middleware import classify_qn
 from nodeward.analysis.nest import decorators_before
 from nodeward.analysis.taint.tables import (
     ALL_KINDS,
@@ -94,6 +95,7 @@ class _Ctx:
     calls: list[CallEvent] = field(default_factory=list)
     returns: Taint = ()
     returns_function: str = ""
+    returns_middleware: str = ""
     reads: set[str] = field(default_factory=set)
     validates: bool = False
     in_condition: int = 0
@@ -276,6 +278,8 @@ class FileWalker:
                     ctx.returns = union(ctx.returns, extend(v.taint, self.step(node, "returned")))
                 if v.func:
                     ctx.returns_function = v.func
+                if v.qn and classify_qn(v.qn):
+                    ctx.returns_middleware = v.qn
         elif t in ("function_declaration", "generator_function_declaration"):
             name_node = node.child_by_field_name("name")
             name = self.text(name_node) if name_node is not None else ""
@@ -1243,6 +1247,8 @@ class FileWalker:
                 ctx.returns = union(ctx.returns, v.taint)
                 if v.func:
                     ctx.returns_function = v.func
+                if v.qn and classify_qn(v.qn):
+                    ctx.returns_middleware = v.qn
         guard = None
         if len(names) >= 2 or ctx.headers:
             # `req.user = users[req.params.id]; if (req.user) next(); else next(err)` loads a
@@ -1267,6 +1273,7 @@ class FileWalker:
             len(names) == 4,
             scope.ctx.key,
             node.end_point[0] + 1,
+            ctx.returns_middleware,
         )
         return key
 
