@@ -139,6 +139,20 @@ def _skips_not_covered(project: Project, wanted: set[str]) -> tuple[Skipped, ...
     )
 
 
+def _secrets_policy(findings: tuple[Finding, ...], config: Config) -> tuple[Finding, ...]:
+    """The secrets analyzer's confidence floor and excludes, for the NW8xx findings the
+    engine workers produced (text detectors and syntax-tree checks over JS/TS files)."""
+    import pathspec
+
+    excluded = pathspec.GitIgnoreSpec.from_lines(config.secrets.exclude)
+    floor = config.secrets.min_confidence
+    return tuple(
+        f
+        for f in findings
+        if not f.rule_id.startswith("NW8") or (f.confidence >= floor and not excluded.match_file(f.path))
+    )
+
+
 def scan_project(project: Project, progress: Progress | None = None) -> ScanResult:
     """Run the configured static analyzers over a discovered project."""
     from nodeward.analysis.link import analyze_project as analyze_app
@@ -154,6 +168,8 @@ def scan_project(project: Project, progress: Progress | None = None) -> ScanResu
     # The engine workers also run the secrets analyzer's syntax-tree checks (NW8xx): keep those
     # when only `secrets` is wanted.
     kept = sast.findings if "sast" in wanted else tuple(f for f in sast.findings if f.rule_id.startswith("NW8"))
+    if "secrets" in wanted:
+        kept = _secrets_policy(kept, config)
     outputs.append(AnalyzerOutput(kept, sast.errors, sast.skipped))
     imported: dict[str, tuple[str, ...]] = {}
     if "app" in wanted:
@@ -163,7 +179,7 @@ def scan_project(project: Project, progress: Progress | None = None) -> ScanResu
     if "deps" in wanted:
         outputs.append(analyze_deps(project, imported))
     if "secrets" in wanted:
-        outputs.append(analyze_secrets(project))
+        outputs.append(analyze_secrets(project, sources_scanned=True))
     families = {"sast" if a == "sast" else a for a in wanted}
     return finalize(
         project.root,

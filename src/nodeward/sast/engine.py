@@ -80,6 +80,7 @@ def analyze_file(path: str, source: bytes, lang: Lang) -> FileResult:
     # Imported here so the rule packages (which import this module's siblings) load lazily.
     from nodeward.analysis.facts import extract_facts
     from nodeward.sast.checks import run_file_rules
+    from nodeward.secrets.analyzer import scan_source_text as secret_text
     from nodeward.secrets.code import check_tree as secret_literals
 
     reason = content_skip_reason(path, source)
@@ -102,7 +103,7 @@ def analyze_file(path: str, source: bytes, lang: Lang) -> FileResult:
             )
         )
     findings: list[Finding] = []
-    for hook in (run_file_rules, secret_literals):
+    for hook in (run_file_rules, secret_literals, secret_text):
         try:
             findings.extend(hook(path, source, tree, lang))
         except Exception as e:  # noqa: PERF203 - one rule crash must not lose the file

@@ -23,7 +23,7 @@ from nodeward.secrets.engine import Engine, RawMatch
 from nodeward.secrets.findings import judge, secret_finding
 from nodeward.secrets.hygiene import env_findings, is_env_file, mark_tracked_npmrc, script_findings
 
-__all__ = ["analyze_project", "scan_bytes", "scopes_for"]
+__all__ = ["analyze_project", "scan_bytes", "scan_source_text", "scopes_for"]
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +62,20 @@ def scan_bytes(engine: Engine, path: str, data: bytes, is_source: bool) -> list[
     return out
 
 
+_ENGINES: dict[str, Engine] = {}
+"""One compiled detector database per worker process (built before the pool forks)."""
+
+
+def scan_source_text(path: str, source: bytes, tree: object, lang: str) -> list[Finding]:
+    """The text detectors over a JS/TS file, as an engine hook: `scan` runs this in the
+    worker processes, where the file's bytes are already in memory, instead of reading
+    every source file a second time in the parent after the pool is done."""
+    engine = _ENGINES.get("auto")
+    if engine is None:
+        engine = _ENGINES["auto"] = Engine("auto")
+    return scan_bytes(engine, path, source, True)
+
+
 def _judge_match(path: str, m: RawMatch, line_offset: int = 0) -> Finding | None:
     det = m.detector
     c = Candidate(path, m.line + line_offset, m.secret, det.rule.id, m.context, m.key)
@@ -79,12 +93,14 @@ def analyze_project(
     code: bool = False,
     engine: Engine | None = None,
     history_range: str | None = None,
+    sources_scanned: bool = False,
 ) -> AnalyzerOutput:
     """Findings for every text file of the project (and git history when configured).
 
     `code=True` also runs the syntax-tree checks (`secrets` command; `scan` gets
     them from the SAST engine).  `history_range` limits a history scan to a git
-    revision range.  Findings below `secrets.min_confidence` are dropped.
+    revision range.  `sources_scanned=True` leaves JS/TS files to the engine workers
+    (`scan_source_text`).  Findings below `secrets.min_confidence` are dropped.
     """
     cfg = project.config.secrets
     engine = engine or Engine("auto")
@@ -98,6 +114,10 @@ def analyze_project(
     for f in project.files:
         if excludes.match_file(f.path):
             skipped.append(Skipped(f.path, "excluded by secrets.exclude"))
+            continue
+        if sources_scanned and f.lang is not None and not code:
+            nfiles += 1  # read, skipped or scanned by the engine workers
+            nbytes += f.size
             continue
         data = _read(f, errors)
         if data is None:
