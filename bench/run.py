@@ -340,8 +340,8 @@ a = app(project, sast.facts)
 lap("app model link + taint")
 deps(project, dict(a.imported_packages))
 lap("deps")
-secrets(project)
-lap("secrets text scan")
+secrets(project, sources_scanned=True)  # as `scan` runs it: JS/TS text is scanned in the workers
+lap("secrets (non-JS files, hygiene)")
 print(json.dumps(out))
 """
 
