@@ -208,3 +208,29 @@ def test_download_with_root_is_safe_and_api_key_middleware_is_authentication(tmp
         ("DELETE", "/api/raw/:file"): (True, False),
         ("POST", "/open/:kind"): (False, True),
     }
+
+
+def test_redirect_to_the_matched_url_is_same_site_unless_the_route_is_a_catch_all(tmp_path: Path) -> None:
+    root = _write(tmp_path, {
+        "app.js": _HEAD + (
+            "const user = require('./user');\n"
+            "app.put('/user/:id/edit', user.update);\n"
+            "app.use((req, res, next) => {\n"
+            "  if (req.originalUrl.endsWith('/')) return res.redirect(301, req.originalUrl.slice(0, -1));\n"
+            "  next();\n"
+            "});\n"
+            "app.get('/:lang/home', (req, res) => res.redirect(req.originalUrl + '/'));\n"
+            "app.get('/docs/*splat', user.again);\n"
+            "app.get('/*splat', user.again);\n"
+        ),
+        "user.js": (
+            "exports.update = function (req, res) {\n"
+            "  res.redirect(req.url.replace('/edit', '') || '/');\n"
+            "};\n"
+            "exports.again = function (req, res) {\n"
+            "  res.redirect(req.originalUrl.toLowerCase());\n"
+            "};\n"
+        ),
+    })
+    found = {f for f in app_findings(scan_app(root)) if f[0] == "NW116"}
+    assert found == {("NW116", "app.js", 6), ("NW116", "app.js", 9), ("NW116", "user.js", 5)}

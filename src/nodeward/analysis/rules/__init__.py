@@ -29,6 +29,7 @@ def check_project(linked: LinkedProject, flows: list[Flow]) -> list[Finding]:
     if apps and all(any("nosql_sanitize" in m.categories for m in app.global_middleware) for app in apps):
         flows = [f for f in flows if not (f.kind == "nosql" and f.label.key.startswith("req."))]
     flows = _drop_type_confusion_on_validated_routes(linked, flows)
+    flows = _drop_own_url_redirects(linked, flows)
     findings = injection.check_flows(flows)
     findings.extend(app_config.check_apps(linked.model))
     reads_body: dict[tuple[str, str], bool] = {}
@@ -38,6 +39,42 @@ def check_project(linked: LinkedProject, flows: list[Flow]) -> list[Finding]:
             reads_body[r.handler_ref] = fn is not None and "body" in fn.reads
     findings.extend(access.check_routes(linked.model, reads_body))
     return redact_secrets(findings)
+
+
+_OWN_URL = frozenset({"req.url", "req.originalUrl"})
+
+
+def _literal_first_segment(path: str) -> bool:
+    """`/user/:id/edit` yes; `/:lang/x`, `/*splat`, `/` or a regex no."""
+    first = path.lstrip("/").split("/", 1)[0]
+    return path.startswith("/") and bool(first) and not first.startswith((":", "*", "(", "{")) and "*" not in first
+
+
+def _drop_own_url_redirects(linked: LinkedProject, flows: list[Flow]) -> list[Flow]:
+    """`res.redirect(req.url.replace('/edit', ''))` in a handler whose every route starts with
+    a literal segment: the URL matched `/user/...`, so it cannot be `//evil.example` and the
+    redirect stays on this site (Express's own route-separation example).  Middleware and
+    routes starting with a parameter or wildcard keep the flow: a catch-all that redirects to
+    `req.originalUrl` is a real open redirect."""
+    safe: dict[tuple[str, int, int], bool] = {}
+    for r in linked.model.routes:
+        if r.handler_ref is None:
+            continue
+        fn = linked.taint.func(r.handler_ref)
+        if fn is None or not fn.end_line:
+            continue
+        key = (r.handler_ref[0], fn.line, fn.end_line)
+        safe[key] = safe.get(key, True) and _literal_first_segment(r.path)
+    ranges = [k for k, ok in safe.items() if ok]
+    if not ranges:
+        return flows
+    out = []
+    for f in flows:
+        first = f.steps[0] if f.steps else f.sink
+        if f.kind == "redirect" and f.label.key in _OWN_URL and any(first.path == p and a <= first.line <= b for p, a, b in ranges):
+            continue
+        out.append(f)
+    return out
 
 
 def _drop_type_confusion_on_validated_routes(linked: LinkedProject, flows: list[Flow]) -> list[Flow]:
