@@ -234,3 +234,32 @@ def test_redirect_to_the_matched_url_is_same_site_unless_the_route_is_a_catch_al
     })
     found = {f for f in app_findings(scan_app(root)) if f[0] == "NW116"}
     assert found == {("NW116", "app.js", 6), ("NW116", "app.js", 9), ("NW116", "user.js", 5)}
+
+
+def test_fastify_schema_restricted_fields_end_flows_in_that_handler(tmp_path: Path) -> None:
+    root = _write(tmp_path, {
+        "server.js": (
+            "const fastify = require('fastify')();\n"
+            "const { exec } = require('node:child_process');\n"
+            "const body = (name) => ({ body: { type: 'object', properties: { name } } });\n"
+            "fastify.post('/a', { schema: { body: { type: 'object', properties: { name: { type: 'string', pattern: '^[a-z]+$' } } } } }, async (request) => {\n"
+            "  exec('greet ' + request.body.name);\n"
+            "});\n"
+            "fastify.post('/b', { schema: { body: { type: 'object', properties: { name: { type: 'string' } } } } }, async (request) => {\n"
+            "  exec('greet ' + request.body.name);\n"
+            "});\n"
+            "fastify.post('/c', { schema: { body: { type: 'object', properties: { name: { type: 'string', pattern: '^[^;]+$' } } } } }, async (request) => {\n"
+            "  exec('greet ' + request.body.name);\n"
+            "});\n"
+            "fastify.route({ method: 'POST', url: '/d', schema: { querystring: { type: 'object', properties: { kind: { enum: ['x', 'y'] }, email: { type: 'string', format: 'email' } } } },\n"
+            "  handler: async (request) => {\n"
+            "    exec('report ' + request.query.kind);\n"
+            "    exec('mail ' + request.query.email);\n"
+            "  } });\n"
+            "fastify.get('/e/:id', { schema: { params: { type: 'object', properties: { id: { type: 'integer' } } } } }, async (request) => {\n"
+            "  exec('show ' + request.params.id);\n"
+            "});\n"
+        ),
+    })
+    found = {f for f in app_findings(scan_app(root)) if f[0] == "NW110"}
+    assert found == {("NW110", "server.js", 8), ("NW110", "server.js", 11), ("NW110", "server.js", 16)}

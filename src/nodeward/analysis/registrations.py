@@ -21,7 +21,7 @@ from nodeward.analysis.taint.values import FUNCTION_TYPES, Value
 if TYPE_CHECKING:
     from nodeward.analysis.taint.walker import FileWalker, Scope
 
-__all__ = ["handler_hints", "is_registration", "mwref", "record", "route_object", "unwrap_handler"]
+__all__ = ["handler_hints", "is_registration", "mwref", "record", "route_object", "schema_scalars", "unwrap_handler"]
 
 
 def is_registration(w: FileWalker, method: str, arg_nodes: list[ts.Node]) -> bool:
@@ -112,8 +112,8 @@ def record(w: FileWalker, rv: Value, method: str, arg_nodes: list[ts.Node], args
                 if kname in ("preHandler", "onRequest", "preValidation", "beforeHandler") and val is not None:
                     items = val.named_children if val.type == "array" else [val]
                     refs_list.extend(mwref(w, it, w.expr(it, scope), scope) for it in items)
-                elif kname == "schema":
-                    refs_list.append(MwRef("value", name="schema", category="validation", line=c.start_point[0] + 1, col=c.start_point[1] + 1, text="fastify schema"))
+                elif kname == "schema" and val is not None:
+                    refs_list.append(MwRef("value", name="schema", category="validation", line=c.start_point[0] + 1, col=c.start_point[1] + 1, text="fastify schema", option=schema_scalars(w, val)))
             if prefix is not None:
                 refs_list.append(MwRef("value", name="prefix", option=prefix, line=n.start_point[0] + 1))
         else:
@@ -149,7 +149,7 @@ def route_object(w: FileWalker, rv: Value, obj: ts.Node, ov: Value, node: ts.Nod
             items = val.named_children if val.type == "array" else [val]
             refs.extend(mwref(w, it, w.expr(it, scope) if it.type not in FUNCTION_TYPES else Value(), scope) for it in items)
         elif kname == "schema":
-            refs.append(MwRef("value", name="schema", category="validation", line=c.start_point[0] + 1, col=c.start_point[1] + 1, text="fastify schema"))
+            refs.append(MwRef("value", name="schema", category="validation", line=c.start_point[0] + 1, col=c.start_point[1] + 1, text="fastify schema", option=schema_scalars(w, val)))
         elif kname == "handler":
             key_fn = ov.fieldfuncs.get("handler", "")
             if key_fn:
@@ -159,6 +159,64 @@ def route_object(w: FileWalker, rv: Value, obj: ts.Node, ov: Value, node: ts.Nod
     for m in methods or ["get"]:
         w._order += 1
         w.routes.append(RouteReg(rv.recv, m, url, (*refs, handler), node.start_point[0] + 1, node.start_point[1] + 1, w._order, handler.name, w._line_text(node)))
+
+
+_SCHEMA_PARTS = {"body": "body", "querystring": "query", "query": "query", "params": "params", "headers": "headers"}
+_SAFE_FORMATS = frozenset({"uuid", "date", "date-time", "time", "ipv4", "ipv6", "hostname", "int32", "int64"})
+"""Formats whose every valid value is free of shell, path and URL metacharacters (`email` is not:
+its local part admits `|`, `$`, `'` and `&`)."""
+
+
+def _field(obj: ts.Node | None, w: FileWalker, name: str) -> ts.Node | None:
+    """The value node of `name` in an object literal, or None."""
+    if obj is None or obj.type != "object":
+        return None
+    for c in obj.named_children:
+        if c.type == "pair":
+            key = c.child_by_field_name("key")
+            if key is not None and (w._string_value(key) or w.text(key)) == name:
+                return c.child_by_field_name("value")
+    return None
+
+
+def _scalar_property(w: FileWalker, prop: ts.Node) -> bool:
+    """A JSON-schema property that only admits harmless values: `enum`/`const`, a number or
+    boolean type, a safe `format`, or an anchored `pattern` without `.`/`\\s` classes that
+    could admit shell or path metacharacters."""
+    if prop.type != "object":
+        return False
+    if _field(prop, w, "enum") is not None or _field(prop, w, "const") is not None:
+        return True
+    typ = w._string_value(_field(prop, w, "type"))
+    if typ in ("integer", "number", "boolean"):
+        return True
+    fmt = w._string_value(_field(prop, w, "format"))
+    if fmt in _SAFE_FORMATS:
+        return True
+    pattern = w._string_value(_field(prop, w, "pattern"))
+    if pattern is None or not (pattern.startswith("^") and pattern.endswith("$")):
+        return False
+    return not any(broad in pattern for broad in (".", "[^", "\\S", "\\W", "\\D"))
+
+
+def schema_scalars(w: FileWalker, schema: ts.Node | None) -> str:
+    """Comma-separated request fields (`body.name,params.id`) a Fastify route schema restricts
+    to harmless scalars; their flows in the handler are dropped by the rules."""
+    out: list[str] = []
+    if schema is None or schema.type != "object":
+        return ""
+    for key, part in _SCHEMA_PARTS.items():
+        props = _field(_field(schema, w, key), w, "properties")
+        if props is None or props.type != "object":
+            continue
+        for c in props.named_children:
+            if c.type != "pair":
+                continue
+            k = c.child_by_field_name("key")
+            v = c.child_by_field_name("value")
+            if k is not None and v is not None and _scalar_property(w, v):
+                out.append(f"{part}.{w._string_value(k) or w.text(k)}")
+    return ",".join(out)
 
 
 def unwrap_handler(w: FileWalker, n: ts.Node, v: Value, scope: Scope) -> MwRef | None:

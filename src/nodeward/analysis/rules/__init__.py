@@ -30,6 +30,7 @@ def check_project(linked: LinkedProject, flows: list[Flow]) -> list[Finding]:
         flows = [f for f in flows if not (f.kind == "nosql" and f.label.key.startswith("req."))]
     flows = _drop_type_confusion_on_validated_routes(linked, flows)
     flows = _drop_own_url_redirects(linked, flows)
+    flows = _drop_schema_scalars(linked, flows)
     findings = injection.check_flows(flows)
     findings.extend(app_config.check_apps(linked.model))
     reads_body: dict[tuple[str, str], bool] = {}
@@ -39,6 +40,32 @@ def check_project(linked: LinkedProject, flows: list[Flow]) -> list[Finding]:
             reads_body[r.handler_ref] = fn is not None and "body" in fn.reads
     findings.extend(access.check_routes(linked.model, reads_body))
     return redact_secrets(findings)
+
+
+def _drop_schema_scalars(linked: LinkedProject, flows: list[Flow]) -> list[Flow]:
+    """A Fastify route schema that restricts `body.name` to an enum, a number, a safe format or
+    an anchored character-class pattern (and rejects other requests with 400) makes
+    `request.body.name` harmless in that route's handler, for every sink kind."""
+    fields: dict[tuple[str, int, int], frozenset[str]] = {}
+    for r in linked.model.routes:
+        if r.handler_ref is None:
+            continue
+        fn = linked.taint.func(r.handler_ref)
+        if fn is None or not fn.end_line:
+            continue
+        restricted = frozenset(f"req.{x}" for m in r.middleware if m.name == "fastify schema" and m.option for x in m.option.split(","))
+        key = (r.handler_ref[0], fn.line, fn.end_line)
+        fields[key] = fields[key] & restricted if key in fields else restricted
+    ranges = [(k, v) for k, v in fields.items() if v]
+    if not ranges:
+        return flows
+    out = []
+    for f in flows:
+        first = f.steps[0] if f.steps else f.sink
+        if any(f.label.key in v and first.path == p and a <= first.line <= b for (p, a, b), v in ranges):
+            continue
+        out.append(f)
+    return out
 
 
 _OWN_URL = frozenset({"req.url", "req.originalUrl"})
