@@ -307,3 +307,42 @@ def test_project_factory_returning_a_package_middleware(tmp_path: Path) -> None:
     })
     rl = {r.path: (r.protections.get("rate_limit").name if r.protections.get("rate_limit") is not None else None) for r in link(root).model.routes}  # type: ignore[union-attr]
     assert rl == {"/login": "limit(5)", "/logout": None}
+
+
+def test_queries_scoped_to_the_current_user_are_ownership_checks(tmp_path: Path) -> None:
+    from tests.analysis.helpers import app_findings, scan_app
+
+    root = _write(tmp_path, {
+        "app.js": (
+            "const express = require('express');\n"
+            "const helmet = require('helmet');\n"
+            "const Note = require('./note');\n"
+            "const db = require('./db');\n"
+            "const app = express();\n"
+            "app.use(helmet());\n"
+            "function requireAuth(req, res, next) { if (!req.user) return res.sendStatus(401); next(); }\n"
+            "app.use(requireAuth);\n"
+            "app.delete('/a/:id', async (req, res) => {\n"
+            "  await Note.deleteOne({ _id: req.params.id, owner: req.user.id });\n"
+            "  res.sendStatus(204);\n"
+            "});\n"
+            "app.delete('/b/:id', async (req, res) => {\n"
+            "  await Note.destroy({ where: { id: req.params.id, userId: req.user.id } });\n"
+            "  res.sendStatus(204);\n"
+            "});\n"
+            "app.delete('/c/:id', async (req, res) => {\n"
+            "  await db.query('DELETE FROM notes WHERE id = $1 AND owner_id = $2', [req.params.id, req.user.id]);\n"
+            "  res.sendStatus(204);\n"
+            "});\n"
+            "app.delete('/d/:id', async (req, res) => {\n"
+            "  await Note.findByIdAndDelete(req.params.id);\n"
+            "  res.json({ deletedBy: req.user.id });\n"
+            "});\n"
+            "app.use((err, req, res, next) => res.status(500).end());\n"
+            "app.disable('x-powered-by');\n"
+        ),
+        "note.js": "const mongoose = require('mongoose');\nmodule.exports = mongoose.model('Note', new mongoose.Schema({ owner: String }));\n",
+        "db.js": "const { Pool } = require('pg');\nmodule.exports = new Pool();\n",
+    })
+    found = {f for f in app_findings(scan_app(root)) if f[0] == "NW513"}
+    assert found == {("NW513", "app.js", 21)}

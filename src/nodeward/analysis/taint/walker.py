@@ -103,6 +103,8 @@ class _Ctx:
     strong_auth: bool = False
     """A token/header/`isAuthenticated()` check, not just a look at `req.user`."""
     loads_user: bool = False
+    owner_scoped: bool = False
+    """A data-access call filtered by the current user's id (ownership)."""
     """The function sets `req.user` itself (a loader: `req.user = users[req.params.id]`)."""
     checks_role: bool = False
     ends_request: bool = False
@@ -114,6 +116,11 @@ class _Ctx:
     checked: set[str] = field(default_factory=set)
     """Source text of non-variable expressions checked by a validator or allow-list."""
 
+
+_DATA_ACCESS = re.compile(
+    r"^(?:find\w*|delete\w*|update\w*|remove\w*|destroy|count\w*|exists|query|execute|run|all|get|where|replace\w*|upsert\w*|modify\w*)$"
+)
+"""Methods of ORMs, ODMs and SQL clients whose object/array argument filters the records touched."""
 
 _CREDENTIAL_FIELDS = frozenset(
     {"authorization", "x-api-key", "api-key", "apikey", "api_key", "token", "access_token", "x-auth-token", "x-access-token", "auth-token", "proxy-authorization"}
@@ -415,6 +422,27 @@ class FileWalker:
                 return True
         return False
 
+    def _owner_scoped(self, literal: ts.Node, ctx: _Ctx) -> None:
+        """The current user's id inside the filter of a data-access call (`Note.deleteOne({ _id,
+        owner: req.user.id })`, `destroy({ where: { userId: req.user.id } })`, SQL values): the
+        query only touches the caller's own records, an ownership check."""
+        cur: ts.Node | None = literal
+        for _ in range(6):
+            if cur is None:
+                return
+            parent = cur.parent
+            if parent is None:
+                return
+            if parent.type == "call_expression":
+                fn = parent.child_by_field_name("function")
+                prop = fn.child_by_field_name("property") if fn is not None and fn.type == "member_expression" else None
+                if cur.type == "arguments" and prop is not None and _DATA_ACCESS.match(self.text(prop)):
+                    ctx.owner_scoped = True
+                return
+            if parent.type not in ("pair", "object", "array", "arguments"):
+                return
+            cur = parent
+
     def _credential_check(self, v: Value, ctx: _Ctx) -> None:
         """`const key = req.query['api-key']; if (!KEYS.includes(key)) return next(401)`: a
         condition on a request credential (API key, token, Authorization header) is an
@@ -674,8 +702,10 @@ class FileWalker:
         if t == "object":
             return self.object_literal(node, scope)
         if t == "array":
-            parts = [self.expr(c, scope).taint for c in node.named_children]
-            return Value(union(*parts))
+            vals = [self.expr(c, scope) for c in node.named_children]
+            if any(v.role == "userid" for v in vals):
+                self._owner_scoped(node, scope.ctx)  # db.query('... AND owner_id = $2', [id, req.user.id])
+            return Value(union(*(v.taint for v in vals)))
         if t in FUNCTION_TYPES:
             key = self.function(node, scope, name_hint or f"@{node.start_point[0] + 1}:{node.start_point[1] + 1}")
             return Value(func=key)
@@ -714,6 +744,8 @@ class FileWalker:
                     v = Value(func=self.function(val, scope, kname, self._resolver_hints(val, kname)))
                 else:
                     v = self.expr(val, scope, name_hint=kname)
+                if v.role == "userid":
+                    self._owner_scoped(node, scope.ctx)
                 out.fields[kname] = v.taint
                 if v.func:
                     out.fieldfuncs[kname] = v.func
@@ -723,6 +755,8 @@ class FileWalker:
             elif c.type == "shorthand_property_identifier":
                 name = self.text(c)
                 v = self.expr(c, scope)
+                if v.role == "userid":
+                    self._owner_scoped(node, scope.ctx)
                 out.fields[name] = v.taint
                 if v.func:
                     out.fieldfuncs[name] = v.func
@@ -1255,7 +1289,9 @@ class FileWalker:
             # record for the route (Express's `load`/`app.param` pattern): not authentication.
             loader = ctx.loads_user and not ctx.strong_auth and bool(ctx.reads & {"params", "query", "body"})
             authn = ctx.checks_auth and ctx.ends_request and not loader
-            authz = ctx.checks_role and ctx.ends_request
+            authz = (ctx.checks_role and ctx.ends_request) or ctx.owner_scoped
+            if ctx.owner_scoped and not (ctx.checks_role and ctx.ends_request):
+                ctx.evidence = ctx.evidence or "queries only the current user's records"
             if authn or authz or ctx.validates or ctx.rate_limit or ctx.csrf or ctx.headers:
                 guard = GuardInfo(authn, authz, ctx.validates, ctx.rate_limit, ctx.csrf and ctx.ends_request, ctx.headers, ctx.evidence)
         self.functions[key] = FuncFacts(
