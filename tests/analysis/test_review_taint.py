@@ -263,3 +263,49 @@ def test_fastify_schema_restricted_fields_end_flows_in_that_handler(tmp_path: Pa
     })
     found = {f for f in app_findings(scan_app(root)) if f[0] == "NW110"}
     assert found == {("NW110", "server.js", 8), ("NW110", "server.js", 11), ("NW110", "server.js", 16)}
+
+
+def test_nest_app_guard_providers_and_public_routes(tmp_path: Path) -> None:
+    from tests.analysis.helpers import link
+
+    root = _write(tmp_path, {
+        "src/app.module.ts": (
+            "import { Module, ValidationPipe } from '@nestjs/common';\n"
+            "import { APP_GUARD, APP_PIPE } from '@nestjs/core';\n"
+            "import { ThrottlerGuard } from '@nestjs/throttler';\n"
+            "import { JwtAuthGuard } from './auth/jwt-auth.guard';\n"
+            "import { CatsController } from './cats.controller';\n"
+            "@Module({\n"
+            "  controllers: [CatsController],\n"
+            "  providers: [\n"
+            "    { provide: APP_GUARD, useClass: JwtAuthGuard },\n"
+            "    { provide: APP_GUARD, useClass: ThrottlerGuard },\n"
+            "    { provide: APP_PIPE, useValue: new ValidationPipe({ whitelist: true }) },\n"
+            "    { provide: 'CONFIG', useValue: {} },\n"
+            "  ],\n"
+            "})\n"
+            "export class AppModule {}\n"
+        ),
+        "src/cats.controller.ts": (
+            "import { Body, Controller, Delete, Get, Param, Post } from '@nestjs/common';\n"
+            "import { Public } from './auth/public.decorator';\n"
+            "@Controller('cats')\n"
+            "export class CatsController {\n"
+            "  @Public()\n"
+            "  @Get()\n"
+            "  findAll() { return []; }\n"
+            "  @Post()\n"
+            "  create(@Body() dto: unknown) { return dto; }\n"
+            "  @Delete(':id')\n"
+            "  remove(@Param('id') id: string) { return id; }\n"
+            "}\n"
+        ),
+    })
+    rows = {}
+    for r in link(root).model.routes:
+        rows[(r.method, r.path)] = tuple(sorted(k for k, v in r.protections.items() if v is not None))
+    assert rows == {
+        ("GET", "/cats"): ("rate_limit", "validation"),
+        ("POST", "/cats"): ("authentication", "rate_limit", "validation"),
+        ("DELETE", "/cats/:id"): ("authentication", "rate_limit", "validation"),
+    }

@@ -307,6 +307,9 @@ class _Builder:
                 continue
             full = _join(prefix, sub)
             applicable = [mw for p, mw in chain + local if _applies(p, full)]
+            if any(a.kind == "value" and a.name == "public" for a in reg.args):
+                # NestJS `@Public()`: the global auth guard lets this route through.
+                applicable = [mw for mw in applicable if "authentication" not in mw.categories]
             route_mws: list[Middleware] = []
             for ref in reg.args[:-1]:
                 route_mws.extend(self.classify(path, ref, "route"))

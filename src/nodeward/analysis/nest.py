@@ -97,6 +97,38 @@ def global_guards(w: FileWalker, arg_nodes: list[ts.Node], scope: Scope, node: t
     w.routes.append(RouteReg(("nest-global", "", ""), "use", None, refs, node.start_point[0] + 1, node.start_point[1] + 1, w._order))
 
 
+_GLOBAL_PROVIDERS = ("APP_GUARD", "APP_PIPE")
+PUBLIC_DECORATORS = frozenset({"Public", "SkipAuth", "AllowAnonymous", "IsPublic", "NoAuth"})
+"""Custom decorators that, by convention (NestJS docs), make a global auth guard skip a route."""
+
+
+def global_provider(w: FileWalker, obj: ts.Node, scope: Scope) -> None:
+    """`{ provide: APP_GUARD, useClass: JwtAuthGuard }` in a module's providers: a guard (or
+    `APP_PIPE` with a `ValidationPipe`) for every controller, like `useGlobalGuards`."""
+    provide = use = None
+    for c in obj.named_children:
+        if c.type != "pair":
+            continue
+        key = c.child_by_field_name("key")
+        val = c.child_by_field_name("value")
+        kname = w.text(key) if key is not None else ""
+        if kname == "provide" and val is not None:
+            provide = w.text(val)
+        elif kname in ("useClass", "useValue", "useExisting") and val is not None:
+            use = val
+    if provide not in _GLOBAL_PROVIDERS or use is None:
+        return
+    line, col = use.start_point[0] + 1, use.start_point[1] + 1
+    if provide == "APP_PIPE":
+        if "ValidationPipe" not in w.text(use):
+            return
+        ref = MwRef("call", qn="ValidationPipe", category="validation", line=line, col=col, text=w.text(use).split("\n", 1)[0][:80])
+    else:
+        ref = guard_ref(w, use, scope, line, col)
+    w._order += 1
+    w.routes.append(RouteReg(("nest-global", "", ""), "use", None, (ref,), line, col, w._order))
+
+
 def nest_route(w: FileWalker, cname: str, prefix: str, class_decos: list[Decorator], m: ts.Node, key: str, scope: Scope) -> None:
     """A NestJS handler method: `@Get(':id')` under `@Controller('users')`."""
     decos = decorators_before(m, w.text)
@@ -119,6 +151,8 @@ def nest_route(w: FileWalker, cname: str, prefix: str, class_decos: list[Decorat
             refs.append(MwRef("value", qn=name, category="rate_limit", line=line, col=col, text=w.text(dnode)[1:]))
         elif name == "UsePipes" and any("Validation" in w.text(a) for a in args):
             refs.append(MwRef("value", qn=name, category="validation", line=line, col=col, text=w.text(dnode)[1:]))
+        elif name in PUBLIC_DECORATORS:
+            refs.append(MwRef("value", name="public", qn=name, line=line, col=col, text=w.text(dnode)[1:]))
     params = m.child_by_field_name("parameters")
     if params is not None and "ValidationPipe" in w.text(params):
         refs.append(MwRef("value", qn="ValidationPipe", category="validation", line=m.start_point[0] + 1, col=1, text="ValidationPipe"))

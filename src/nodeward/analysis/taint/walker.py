@@ -732,6 +732,8 @@ class FileWalker:
     def object_literal(self, node: ts.Node, scope: Scope, resolvers: bool = False) -> Value:
         """An object literal: its fields' taint and functions (GraphQL resolver maps too)."""
         out = Value(is_obj=True)
+        if node.named_child_count == 2:  # { provide: APP_GUARD, useClass: ... }
+            nest.global_provider(self, node, scope)
         parts: list[Taint] = []
         for c in node.named_children:
             if c.type == "pair":
@@ -1344,6 +1346,10 @@ class FileWalker:
         body = node.child_by_field_name("body")
         class_decos = decorators_before(node, self.text)
         controller = next((d for d in class_decos if d[0] == "Controller"), None)
+        for dname, dargs, _dnode in class_decos:
+            if dname == "Module":  # @Module({ providers: [{ provide: APP_GUARD, useClass: ... }] })
+                for a in dargs:
+                    self.expr(a, scope)
         prefix = ""
         if controller is not None and controller[1]:
             prefix = self._string_value(controller[1][0]) or self._object_string_field(controller[1][0], "path") or ""
