@@ -59,3 +59,25 @@ def test_demo_with_advisories_reports_vulnerable_packages(capsys: pytest.Capture
     assert ("lodash", "4.17.15", "GHSA-p6mc-m468-83gw") in vulnerable
     assert ("node-serialize", "0.0.4", "GHSA-q4v7-4rhw-9hqm") in vulnerable
     assert all(f["path"] == "package-lock.json" for f in doc["findings"] if f["rule_id"] == "NW701")
+
+
+DEMO_SECRETS = (
+    "S3cr3tPassw0rd!",
+    "acme-notes-jwt-secret-2019",
+    "Winter2019!",
+    "sk_live_4eC39HqLyjWDarjtT1zdp7dcQ8bPq2Zx",
+    "AKIAZ3MSJV4WWNKWW5FG",
+    "hP3x8Ka+q5Tz0nVc2LrWm7Yd9QfBs4Ej1GuXo6Ni",
+    "cookie-secret-123",
+    "keyboard cat",
+)
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "html"])
+def test_no_demo_secret_appears_in_any_format(fmt: str, tmp_path_factory: pytest.TempPathFactory) -> None:
+    out = tmp_path_factory.mktemp("redaction") / f"report.{fmt}"
+    main(["scan", str(DEMO), "--format", fmt, "--output", str(out), "-q", "--advisories", str(ROOT / "examples" / "advisories")])
+    text = out.read_text()
+    assert "NW806" in text or "hardcoded-secret-argument" in text
+    leaked = [s for s in DEMO_SECRETS if s in text]
+    assert leaked == []
