@@ -346,3 +346,43 @@ def test_queries_scoped_to_the_current_user_are_ownership_checks(tmp_path: Path)
     })
     found = {f for f in app_findings(scan_app(root)) if f[0] == "NW513"}
     assert found == {("NW513", "app.js", 21)}
+
+
+def test_router_factories_are_mounted(tmp_path: Path) -> None:
+    root = _write(tmp_path, {
+        "app.js": (
+            "const express = require('express');\n"
+            "const db = require('./db');\n"
+            "const makeUsers = require('./routes/users');\n"
+            "const { requireAuth } = require('./auth');\n"
+            "const app = express();\n"
+            "app.use('/api/users', requireAuth, makeUsers(db));\n"
+            "app.use('/api/posts', require('./routes/posts')({ db }));\n"
+        ),
+        "db.js": "module.exports = {};\n",
+        "auth.js": "exports.requireAuth = (req, res, next) => (req.session.user ? next() : res.sendStatus(401));\n",
+        "routes/users.js": (
+            "const express = require('express');\n"
+            "module.exports = function makeUsers(db) {\n"
+            "  const router = express.Router();\n"
+            "  router.get('/', (req, res) => res.json([]));\n"
+            "  router.delete('/:id', (req, res) => res.end());\n"
+            "  return router;\n"
+            "};\n"
+        ),
+        "routes/posts.js": (
+            "const { Router } = require('express');\n"
+            "module.exports = ({ db }) => {\n"
+            "  const router = Router();\n"
+            "  router.post('/', (req, res) => res.status(201).end());\n"
+            "  return router;\n"
+            "};\n"
+        ),
+    })
+    routes = link(root).model.routes
+    assert _rows(routes) == {
+        ("GET", "/api/users"): ("routes/users.js", 4, "requireAuth"),
+        ("DELETE", "/api/users/:id"): ("routes/users.js", 5, "requireAuth"),
+        ("POST", "/api/posts"): ("routes/posts.js", 4, None),
+    }
+    assert all(r.mounted for r in routes)

@@ -256,6 +256,14 @@ class _Builder:
             node = self.import_node(path, ref.spec, ref.name or "default")
             if node is not None and node[0] == "inst":
                 return node
+        if ref.kind == "call" and ref.name and not ref.category:
+            # A router factory: `app.use('/users', makeUsers(db))` mounts the router it returns.
+            target = self.resolve_callee(path, ("import", ref.spec, ref.name) if ref.spec else ("local", "", ref.name))
+            if target is not None and target[0] != "?":
+                tf = self.facts.get(target[0])
+                fn = tf.functions.get(target[1]) if tf is not None else None
+                if fn is not None and fn.returns_instance and tf is not None and fn.returns_instance in tf.instances:
+                    return ("inst", target[0], fn.returns_instance)
         return None
 
     def walk(self, node: Node, prefix: str, chain: list[tuple[str, Middleware]], model: AppModel, app: str, framework: str, stack: tuple[Node, ...], mounted: bool) -> list[tuple[str, Middleware]]:

@@ -235,7 +235,9 @@ def unwrap_handler(w: FileWalker, n: ts.Node, v: Value, scope: Scope) -> MwRef |
         return None
     if arg.type in ("identifier", "member_expression"):
         av = w.expr(arg, scope)
-        if av.func or av.imp is not None:
+        # A whole imported module (`makeUsers(db)` with `db = require('./db')`) is a dependency
+        # handed to a factory, not a wrapped handler; `catchAsync(users.create)` is one.
+        if av.func or (av.imp is not None and av.imp[1]):
             return mwref(w, arg, av, scope)
     return None
 
@@ -319,6 +321,13 @@ def mwref(w: FileWalker, n: ts.Node, v: Value, scope: Scope) -> MwRef:
             return MwRef("call", name=fv.func, qn=v.qn, category=category, line=line, col=col, text=text, option=option)
         if fv is not None and fv.imp is not None:
             return MwRef("call", name=fv.imp[1] or "default", spec=fv.imp[0], qn=v.qn, category=category, line=line, col=col, text=text, option=option)
+        if fn is not None and fn.type == "call_expression":
+            # `require('./routes/posts')({ db })`: a factory called straight from its require.
+            inner_fn = fn.child_by_field_name("function")
+            inner_args = w._args(fn)
+            spec = w._string_value(inner_args[0]) if inner_args and inner_fn is not None and w.text(inner_fn) == "require" else None
+            if spec is not None and spec.startswith((".", "/")):
+                return MwRef("call", name="default", spec=spec, qn=v.qn, category=category, line=line, col=col, text=text, option=option)
     return MwRef("call" if n.type == "call_expression" else "value", qn=v.qn, category=category, line=line, col=col, text=text, option=option)
 
 # ---------------------------------------------------------------- functions and classes

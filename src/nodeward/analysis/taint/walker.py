@@ -96,6 +96,7 @@ class _Ctx:
     returns: Taint = ()
     returns_function: str = ""
     returns_middleware: str = ""
+    returns_instance: str = ""
     reads: set[str] = field(default_factory=set)
     validates: bool = False
     in_condition: int = 0
@@ -287,6 +288,8 @@ class FileWalker:
                     ctx.returns_function = v.func
                 if v.qn and classify_qn(v.qn):
                     ctx.returns_middleware = v.qn
+                if v.recv is not None and v.recv[0] == "inst":
+                    ctx.returns_instance = v.recv[1]
         elif t in ("function_declaration", "generator_function_declaration"):
             name_node = node.child_by_field_name("name")
             name = self.text(name_node) if name_node is not None else ""
@@ -1285,6 +1288,8 @@ class FileWalker:
                     ctx.returns_function = v.func
                 if v.qn and classify_qn(v.qn):
                     ctx.returns_middleware = v.qn
+                if v.recv is not None and v.recv[0] == "inst":
+                    ctx.returns_instance = v.recv[1]
         guard = None
         if len(names) >= 2 or ctx.headers:
             # `req.user = users[req.params.id]; if (req.user) next(); else next(err)` loads a
@@ -1312,6 +1317,7 @@ class FileWalker:
             scope.ctx.key,
             node.end_point[0] + 1,
             ctx.returns_middleware,
+            ctx.returns_instance,
         )
         return key
 
