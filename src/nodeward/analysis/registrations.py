@@ -325,9 +325,9 @@ def mwref(w: FileWalker, n: ts.Node, v: Value, scope: Scope) -> MwRef:
             # `require('./routes/posts')({ db })`: a factory called straight from its require.
             inner_fn = fn.child_by_field_name("function")
             inner_args = w._args(fn)
-            spec = w._string_value(inner_args[0]) if inner_args and inner_fn is not None and w.text(inner_fn) == "require" else None
-            if spec is not None and spec.startswith((".", "/")):
-                return MwRef("call", name="default", spec=spec, qn=v.qn, category=category, line=line, col=col, text=text, option=option)
+            req_spec = w._string_value(inner_args[0]) if inner_args and inner_fn is not None and w.text(inner_fn) == "require" else None
+            if req_spec is not None and req_spec.startswith((".", "/")):
+                return MwRef("call", name="default", spec=req_spec, qn=v.qn, category=category, line=line, col=col, text=text, option=option)
     return MwRef("call" if n.type == "call_expression" else "value", qn=v.qn, category=category, line=line, col=col, text=text, option=option)
 
 # ---------------------------------------------------------------- functions and classes
