@@ -386,3 +386,54 @@ def test_router_factories_are_mounted(tmp_path: Path) -> None:
         ("POST", "/api/posts"): ("routes/posts.js", 4, None),
     }
     assert all(r.mounted for r in routes)
+
+
+def test_class_based_routers(tmp_path: Path) -> None:
+    root = _write(tmp_path, {
+        "src/app.ts": (
+            "import express from 'express';\n"
+            "import UserRoutes from './routes/user.routes';\n"
+            "import { PostRoutes } from './routes/post.routes';\n"
+            "const app = express();\n"
+            "app.use('/users', new UserRoutes().router);\n"
+            "const posts = new PostRoutes();\n"
+            "app.use('/posts', posts.router);\n"
+            "class HealthRoutes {\n"
+            "  router = express.Router();\n"
+            "  constructor() { this.router.get('/', (req, res) => res.send('ok')); }\n"
+            "}\n"
+            "app.use('/health', new HealthRoutes().router);\n"
+            "export default app;\n"
+        ),
+        "src/routes/user.routes.ts": (
+            "import { Router } from 'express';\n"
+            "export default class UserRoutes {\n"
+            "  router = Router();\n"
+            "  constructor() {\n"
+            "    this.initializeRoutes();\n"
+            "  }\n"
+            "  initializeRoutes() {\n"
+            "    this.router.get('/', (req, res) => res.json([]));\n"
+            "    this.router.post('/', (req, res) => res.status(201).end());\n"
+            "  }\n"
+            "}\n"
+        ),
+        "src/routes/post.routes.ts": (
+            "import express, { Router } from 'express';\n"
+            "export class PostRoutes {\n"
+            "  public router: Router;\n"
+            "  constructor() {\n"
+            "    this.router = express.Router();\n"
+            "    this.router.delete('/:id', (req, res) => res.end());\n"
+            "  }\n"
+            "}\n"
+        ),
+    })
+    routes = link(root).model.routes
+    assert _rows(routes) == {
+        ("GET", "/users"): ("src/routes/user.routes.ts", 8, None),
+        ("POST", "/users"): ("src/routes/user.routes.ts", 9, None),
+        ("DELETE", "/posts/:id"): ("src/routes/post.routes.ts", 6, None),
+        ("GET", "/health"): ("src/app.ts", 10, None),
+    }
+    assert all(r.mounted for r in routes)

@@ -151,6 +151,9 @@ class _Builder:
             return self.import_node(target, exp.a, exp.b, depth + 1)
         if exp.a in ff.instances:
             return ("inst", target, exp.a)
+        rest = member.split(".", 1)[1] if "." in member else ""
+        if rest and f"{exp.a}.{rest}" in ff.instances:
+            return ("inst", target, f"{exp.a}.{rest}")  # new UserRoutes().router
         if exp.a in ff.functions:
             return ("func", target, exp.a)
         return None
@@ -256,6 +259,8 @@ class _Builder:
             node = self.import_node(path, ref.spec, ref.name or "default")
             if node is not None and node[0] == "inst":
                 return node
+        if ref.kind == "local" and path in self.facts and ref.name in self.facts[path].instances:
+            return ("inst", path, ref.name)  # a class-owned router of this file
         if ref.kind == "call" and ref.name and not ref.category:
             # A router factory: `app.use('/users', makeUsers(db))` mounts the router it returns.
             target = self.resolve_callee(path, ("import", ref.spec, ref.name) if ref.spec else ("local", "", ref.name))

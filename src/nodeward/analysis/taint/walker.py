@@ -425,6 +425,15 @@ class FileWalker:
                 return True
         return False
 
+    def _class_instance(self, cname: str, field_name: str, v: Value, node: ts.Node) -> None:
+        """An app/router kept in a class field (`class UserRoutes { router = Router() }`):
+        named `Class.field`, so `this.router.get(...)` registers on it and
+        `new UserRoutes().router` mounts it."""
+        name = f"{cname}.{field_name}"
+        self.instances[name] = Instance(v.instance, node.start_point[0] + 1, node.start_point[1] + 1, v.route_path or "", self._line_text(node))
+        inst = Value(recv=("inst", name, ""))
+        self.class_fields.setdefault(cname, {})[field_name] = inst
+
     def _owner_scoped(self, literal: ts.Node, ctx: _Ctx) -> None:
         """The current user's id inside the filter of a data-access call (`Note.deleteOne({ _id,
         owner: req.user.id })`, `destroy({ where: { userId: req.user.id } })`, SQL values): the
@@ -808,6 +817,9 @@ class FileWalker:
                 ov.taint = union(ov.taint, extend(v.taint, self.step(node, f"stored in `.{prop}`")))
             if v.func:
                 ov.fieldfuncs[prop] = v.func
+            if path and path[0] == "this" and ctx.class_name and len(path) == 2 and v.instance:
+                self._class_instance(ctx.class_name, prop, v, node)  # this.router = express.Router()
+                return
             if path and path[0] == "this" and ctx.class_name and len(path) == 2 and v.cls is not None:
                 # this.x = new Service(): remembered for this.x.method() in other methods.
                 self.class_fields.setdefault(ctx.class_name, {})[prop] = v
@@ -1377,6 +1389,10 @@ class FileWalker:
                     fval = m.child_by_field_name("value")
                     if fname_node is not None and fval is not None and fval.type in FUNCTION_TYPES:
                         self.function(fval, scope, f"{cname}.{self.text(fname_node)}", class_name=cname)
+                    elif fname_node is not None and fval is not None and fval.type in ("call_expression", "new_expression"):
+                        fv = self.expr(fval, scope)
+                        if fv.instance:  # `router = Router()`: a router owned by the class
+                            self._class_instance(cname, self.text(fname_node), fv, m)
         v = Value(func=cname)
         if cname not in self.functions:
             self.functions[cname] = FuncFacts(cname, cname, node.start_point[0] + 1, ())
