@@ -437,3 +437,35 @@ def test_class_based_routers(tmp_path: Path) -> None:
         ("GET", "/health"): ("src/app.ts", 10, None),
     }
     assert all(r.mounted for r in routes)
+
+
+def test_routes_registered_on_an_app_returned_by_a_factory(tmp_path: Path) -> None:
+    root = _write(tmp_path, {
+        "app.js": (
+            "const express = require('express');\n"
+            "const { requireAuth } = require('./auth');\n"
+            "module.exports = function createApp() {\n"
+            "  const app = express();\n"
+            "  app.use('/admin', requireAuth);\n"
+            "  return app;\n"
+            "};\n"
+        ),
+        "auth.js": "exports.requireAuth = (req, res, next) => (req.session.user ? next() : res.sendStatus(401));\n",
+        "client.js": "module.exports = () => ({ get() {} });\n",
+        "server.js": (
+            "const createApp = require('./app');\n"
+            "const makeClient = require('./client');\n"
+            "const app = createApp();\n"
+            "app.get('/', (req, res) => res.send('home'));\n"
+            "app.post('/admin/purge', (req, res) => res.end());\n"
+            "const api = makeClient();\n"
+            "api.get('/users', (err, data) => console.log(err, data));\n"
+            "app.listen(3000);\n"
+        ),
+    })
+    linked = link(root)
+    assert _rows(linked.model.routes) == {
+        ("GET", "/"): ("server.js", 4, None),
+        ("POST", "/admin/purge"): ("server.js", 5, "requireAuth"),
+    }
+    assert [(a.path, a.line) for a in linked.model.apps] == [("app.js", 4)]

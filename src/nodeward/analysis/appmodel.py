@@ -133,6 +133,16 @@ class _Builder:
             return ("nest", path, a)
         if kind == "import":
             return self.import_node(path, a, b or "default")
+        if kind == "ret":
+            # `const app = createApp()`: the app/router the factory creates and returns.
+            target = self.resolve_callee(path, ("import", a, b) if a else ("local", "", b))
+            if target is None or target[0] == "?":
+                return None
+            tf = self.facts.get(target[0])
+            fn = tf.functions.get(target[1]) if tf is not None else None
+            if fn is not None and tf is not None and fn.returns_instance in tf.instances:
+                return ("inst", target[0], fn.returns_instance)
+            return None
         return None
 
     def import_node(self, path: str, spec: str, member: str, depth: int = 0) -> Node | None:
@@ -165,7 +175,9 @@ class _Builder:
                 node = self.node_for(path, reg.recv)
                 if node is None:
                     continue
-                self.entries.setdefault(node, []).append(((reg.line, 0, reg.order), path, reg))
+                # Registrations on a factory's returned app come after the factory's own.
+                line = reg.line + (1 << 30 if reg.recv[0] == "ret" else 0)
+                self.entries.setdefault(node, []).append(((line, 0, reg.order), path, reg))
             for fn in ff.functions.values():
                 for call in fn.calls:
                     if not any(call.arg_recv):

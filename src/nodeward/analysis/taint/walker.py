@@ -123,6 +123,9 @@ _DATA_ACCESS = re.compile(
 )
 """Methods of ORMs, ODMs and SQL clients whose object/array argument filters the records touched."""
 
+_APP_VARIABLES = frozenset({"app", "server", "application", "api", "router", "fastify", "instance"})
+"""Variable names that, bound to a project function's result, are taken as the app it returns."""
+
 _CREDENTIAL_FIELDS = frozenset(
     {"authorization", "x-api-key", "api-key", "apikey", "api_key", "token", "access_token", "x-auth-token", "x-access-token", "auth-token", "proxy-authorization"}
 )
@@ -1123,6 +1126,10 @@ class FileWalker:
             ctx.calls.append(CallEvent(index, callee, tuple(arg_taint), self.step(node, f"calls `{self.text(fn_node) if fn_node is not None else '?'}`"), arg_recv))
             out = Value((Label("ret", f"{ctx.key}|{index}"),))
             out.qn = f"{qn}()" if qn else ""
+            if name_hint in _APP_VARIABLES and callee[0] in ("import", "local") and (callee[0] == "local" or callee[1].startswith((".", "/"))):
+                # `const app = createApp()`: registrations on it join the app the factory
+                # returns (resolved by the linker; nothing when it returns no app).
+                out.recv = ("ret", callee[1], callee[2])
             return out
         # Methods on tainted values (string/array methods) keep the taint.
         if rv is not None and rv.taint:
