@@ -469,3 +469,17 @@ def test_routes_registered_on_an_app_returned_by_a_factory(tmp_path: Path) -> No
         ("POST", "/admin/purge"): ("server.js", 5, "requireAuth"),
     }
     assert [(a.path, a.line) for a in linked.model.apps] == [("app.js", 4)]
+
+
+def test_error_handlers_installed_by_packages(tmp_path: Path) -> None:
+    from tests.analysis.helpers import app_findings, scan_app
+
+    head = "const express = require('express');\nconst Sentry = require('@sentry/node');\nconst errorhandler = require('errorhandler');\nconst app = express();\n"
+    root = _write(tmp_path, {
+        "a.js": head + "app.get('/', (req, res) => res.send('x'));\napp.use(Sentry.Handlers.errorHandler());\n",
+        "b.js": head + "app.get('/', (req, res) => res.send('x'));\napp.use(errorhandler());\n",
+        "c.js": head + "app.get('/', (req, res) => res.send('x'));\nSentry.setupExpressErrorHandler(app);\n",
+        "d.js": head + "app.get('/', (req, res) => res.send('x'));\nSentry.init({ dsn: process.env.SENTRY_DSN });\n",
+    })
+    found = {f for f in app_findings(scan_app(root)) if f[0] == "NW450"}
+    assert found == {("NW450", "d.js", 4)}

@@ -505,7 +505,7 @@ def build_app_model(
         del before
         entries = b.resolved_entries(node)
         error = any(
-            (reg.method == "use" and any(r.nparams == 4 or b._is_error_fn(p, r) for r in reg.args)) or reg.method == "setErrorHandler"
+            (reg.method == "use" and any(r.nparams == 4 or r.category == "error_handler" or b._is_error_fn(p, r) for r in reg.args)) or reg.method == "setErrorHandler"
             for _k, p, reg in entries
         )
         disabled = any(

@@ -10,10 +10,10 @@ authentication; one that checks roles or permissions is authorization.
 
 from __future__ import annotations
 
-__all__ = ["CATEGORIES", "PROTECTIONS", "classify_qn"]
+__all__ = ["CATEGORIES", "ERROR_HANDLER_SETUP", "PROTECTIONS", "classify_qn"]
 
 PROTECTIONS = ("authentication", "authorization", "validation", "rate_limit", "csrf")
-CATEGORIES = (*PROTECTIONS, "helmet", "session", "body_parser", "cors", "router", "static", "nosql_sanitize", "")
+CATEGORIES = (*PROTECTIONS, "helmet", "session", "body_parser", "cors", "router", "static", "nosql_sanitize", "error_handler", "")
 
 _PREFIXES: tuple[tuple[str, str], ...] = (
     ("passport.authenticate", "authentication"),
@@ -75,7 +75,13 @@ _PREFIXES: tuple[tuple[str, str], ...] = (
     ("express.static", "static"),
     ("serve-static", "static"),
     ("koa-static", "static"),
+    ("errorhandler", "error_handler"),
+    ("@sentry/node.Handlers.errorHandler", "error_handler"),
+    ("@sentry/node.expressErrorHandler", "error_handler"),
 )
+
+ERROR_HANDLER_SETUP = frozenset({"@sentry/node.setupExpressErrorHandler", "@sentry/bun.setupExpressErrorHandler", "@sentry/nestjs.setupNestErrorHandler"})
+"""Package calls that install an error handler on the app they are given (Sentry v8+)."""
 
 _NOT_MIDDLEWARE = ("express-validator.validationResult", "express-validator.matchedData")
 

@@ -36,12 +36,13 @@ from nodeward.analysis.ir import (
     Import,
     Instance,
     Label,
+    MwRef,
     RouteReg,
     SinkEvent,
     Step,
     Taint,
 )
-from nodeward.analysis.middleware import classify_qn
+from nodeward.analysis.middleware import ERROR_HANDLER_SETUP, classify_qn
 from nodeward.analysis.nest import decorators_before
 from nodeward.analysis.taint.tables import (
     ALL_KINDS,
@@ -1095,6 +1096,14 @@ class FileWalker:
         if rv is not None and method in _STRING_METHODS_CLEAN and rv.cls is None and rv.imp is None and rv.role != "this":
             return Value()
 
+        if qn in ERROR_HANDLER_SETUP:
+            # `Sentry.setupExpressErrorHandler(app)`: the package adds the app's error handler.
+            for given, given_node in zip(args, arg_nodes, strict=False):
+                if given.recv is not None:
+                    self._order += 1
+                    g_line, g_col = given_node.start_point[0] + 1, given_node.start_point[1] + 1
+                    ref = MwRef("value", qn=qn, category="error_handler", line=g_line, col=g_col, text=self.text(node).split("\n", 1)[0][:80])
+                    self.routes.append(RouteReg(given.recv, "use", None, (ref,), node.start_point[0] + 1, node.start_point[1] + 1, self._order))
         kind_i = instance_kind(f"{qn}()" if qn else "") or ("express-router" if relative_router(qn) else "")
         if kind_i:
             out = Value(qn=f"{qn}()")
