@@ -483,3 +483,24 @@ def test_error_handlers_installed_by_packages(tmp_path: Path) -> None:
     })
     found = {f for f in app_findings(scan_app(root)) if f[0] == "NW450"}
     assert found == {("NW450", "d.js", 4)}
+
+
+def test_all_endpoints_that_answer_stay_routes(tmp_path: Path) -> None:
+    root = _write(tmp_path, {
+        "app.js": (
+            "const express = require('express');\n"
+            "const { graphqlHTTP } = require('express-graphql');\n"
+            "const passport = require('passport');\n"
+            "const app = express();\n"
+            "app.all('/graphql', graphqlHTTP({ schema: null }));\n"
+            "app.all('/hook', async (req, res, next) => {\n"
+            "  try { res.json({ ok: true }); } catch (e) { next(e); }\n"
+            "});\n"
+            "app.route('/me').all(passport.authenticate('jwt', { session: false })).get((req, res) => res.json(req.user));\n"
+        ),
+    })
+    assert _rows(link(root).model.routes) == {
+        ("ALL", "/graphql"): ("app.js", 5, None),
+        ("ALL", "/hook"): ("app.js", 6, None),
+        ("GET", "/me"): ("app.js", 9, "passport.authenticate('jwt', { session: false })"),
+    }

@@ -303,7 +303,7 @@ class _Builder:
                 continue
             sub = reg.path or ""
             exact = False
-            if method == "all" and reg.args and all(self._is_middleware(path, a) for a in reg.args):
+            if method == "all" and reg.args and all(self._is_middleware(path, a, _is_wildcard(sub)) for a in reg.args):
                 # app.all('/admin/*', guard), route('/x/:id').all(guard): path-scoped middleware for
                 # the routes registered after it, not an endpoint of its own.
                 method, sub, exact = "use", _wildcard_prefix(sub), not _is_wildcard(sub)
@@ -379,15 +379,17 @@ class _Builder:
             )
         return local
 
-    def _is_middleware(self, path: str, ref: MwRef) -> bool:
-        """Whether an `all()` argument passes control on (`(req, res, next)`, a package
-        middleware) rather than answering the request as an endpoint handler."""
-        if ref.kind in ("inline", "local"):
-            return ref.nparams >= 3
+    def _is_middleware(self, path: str, ref: MwRef, wildcard: bool) -> bool:
+        """Whether an `all()` argument passes the request on (a function that calls `next()`,
+        a known protection package) rather than answering it as an endpoint
+        (`app.all('/graphql', graphqlHTTP(...))`, `async (req, res, next) => {...}` that only
+        uses `next(err)`).  Unknown package calls under a wildcard path count as middleware."""
         fn = self.function_of(path, ref)
         if fn is not None:
-            return len(fn.params) >= 3
-        return ref.kind in ("call", "value") or bool(ref.category)
+            return len(fn.params) >= 3 and fn.calls_next
+        if ref.kind in ("inline", "local"):
+            return ref.nparams >= 3
+        return bool(ref.category) or (wildcard and ref.kind in ("call", "value", "import"))
 
     def _is_error_fn(self, path: str, ref: MwRef) -> bool:
         fn = self.function_of(path, ref)

@@ -31,7 +31,7 @@ __all__ = [
 ]
 
 
-FACTS_VERSION = 20
+FACTS_VERSION = 21
 """Bumped whenever the walker's output changes meaning; cached facts of another version are
 re-extracted by the linker instead of being trusted."""
 
@@ -159,11 +159,13 @@ class FuncFacts(_Compact):
     """Key of the enclosing function ('' at module level): closures see its variables."""
     end_line: int = 0
     returns_middleware: str = ""
+    """Qualified name of a package middleware this function builds and returns
+    (`const limit = (max) => rateLimit({ max })`), so `limit(10)` is classified as it."""
     returns_instance: str = ""
     """Name of an app/router instance this function creates and returns (router factories:
     `module.exports = (db) => { const router = Router(); ...; return router; }`)."""
-    """Qualified name of a package middleware this function builds and returns
-    (`const limit = (max) => rateLimit({ max })`), so `limit(10)` is classified as it."""
+    calls_next: bool = False
+    """Calls its third parameter without arguments (`next()`): it passes the request on."""
 
 
 @dataclass(frozen=True, slots=True)

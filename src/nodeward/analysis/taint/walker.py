@@ -98,6 +98,7 @@ class _Ctx:
     returns_function: str = ""
     returns_middleware: str = ""
     returns_instance: str = ""
+    calls_next: bool = False
     reads: set[str] = field(default_factory=set)
     validates: bool = False
     in_condition: int = 0
@@ -1005,6 +1006,8 @@ class FileWalker:
         # `next(err)` ends the chain with an error.
         if fn_node is not None and fn_node.type == "identifier" and self.text(fn_node) == "next" and arg_nodes:
             ctx.ends_request = True
+        elif fn_node is not None and fn_node.type == "identifier" and not arg_nodes and len(ctx.params) >= 3 and self.text(fn_node) == ctx.params[2]:
+            ctx.calls_next = True  # passes the request on: middleware, not an endpoint
 
         # Validation (express-validator, Joi, zod, yup, validator.js) and allow-lists.
         if qn.startswith(("express-validator.validationResult", "express-validator.matchedData")):
@@ -1346,6 +1349,7 @@ class FileWalker:
             node.end_point[0] + 1,
             ctx.returns_middleware,
             ctx.returns_instance,
+            ctx.calls_next,
         )
         return key
 
