@@ -504,3 +504,21 @@ def test_all_endpoints_that_answer_stay_routes(tmp_path: Path) -> None:
         ("ALL", "/hook"): ("app.js", 6, None),
         ("GET", "/me"): ("app.js", 9, "passport.authenticate('jwt', { session: false })"),
     }
+
+
+def test_anonymous_inline_middleware_is_shown_by_place(tmp_path: Path) -> None:
+    root = _write(tmp_path, {
+        "app.js": (
+            "const express = require('express');\n"
+            "const { body } = require('express-validator');\n"
+            "const app = express();\n"
+            "app.use('/api', function (req, res, next) {\n"
+            "  if (!req.get('authorization')) return res.sendStatus(401);\n"
+            "  next();\n"
+            "});\n"
+            "app.post('/api/x', body('n').custom((v) => v > 0), (req, res) => res.end());\n"
+        ),
+    })
+    text = render_text(link(root).model.routes)
+    assert "yes: inline at app.js:4" in text
+    assert "yes: body('n').custom((v) => v > 0)" in text

@@ -74,6 +74,9 @@ def _cell(m: Middleware | None) -> str:
     if m is None:
         return "-"
     name = m.name if m.name != "handler" else "in handler"
+    if name.startswith(("function", "async function", "async (", "(")):
+        # An anonymous inline middleware: its first source line says little, its place does.
+        name = f"inline at {m.path}:{m.line}"
     # A cut name says so: `passport.authenticate('jwt',` alone reads like the whole call.
     return f"yes: {name if len(name) <= 32 else name[:31] + '…'}"
 

@@ -992,7 +992,14 @@ class FileWalker:
         if recv_role == "req" and method in ("get", "header", "param", "cookies"):
             label = Label("src", f"req.{method}()", frozenset({"nosql", "proto"}), (self.step(node, f"request data `req.{method}()`"),))
             ctx.reads.add("headers" if method in ("get", "header") else "params")
-            return Value((label,), role="reqpart")
+            out = Value((label,), role="reqpart")
+            header = (self._string_value(arg_nodes[0]) or "").lower() if method in ("get", "header") and arg_nodes else ""
+            if header in _CREDENTIAL_FIELDS:
+                # `req.get('authorization')`: checked here or later through a variable.
+                out = Value((Label("src", f"req.headers.{header}", label.cleaned, label.steps),), role="reqpart")
+                if ctx.in_condition:
+                    self._credential_check(out, ctx)
+            return out
         if recv_role == "req" and method in ("isAuthenticated", "isUnauthenticated"):
             ctx.checks_auth = ctx.strong_auth = True
             ctx.evidence = ctx.evidence or f"calls `req.{method}()`"
