@@ -7,13 +7,15 @@ import sys
 import time
 from dataclasses import replace
 from pathlib import Path
-
-from rich.progress import Progress, TaskID
+from typing import TYPE_CHECKING
 
 from nodeward.commands.common import add_common_options, add_output_options, config_from_args, emit
 from nodeward.errors import UsageError
 from nodeward.project import discover
 from nodeward.scanner import scan_project
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
 
 NAME = "scan"
 HELP = "scan a Node.js project: code, routes, dependencies and secrets"
@@ -53,6 +55,7 @@ class _Progress:
             if time.perf_counter() - self.start < 1.0:
                 return
             from rich.console import Console
+            from rich.progress import Progress
 
             bar = Progress(console=Console(stderr=True), transient=True)
             bar.start()
