@@ -235,19 +235,12 @@ class _HitScanner:
     TypeScript, where decorators exist; in JavaScript it would only find JSDoc tags)."""
 
     def __init__(self) -> None:
-        import hyperscan
+        from nodeward.hsdb import compile_db
 
         self._dbs: dict[bool, Any] = {}
         for deco in (False, True):
             words = [*_TOKENS, "@"] if deco else list(_TOKENS)
-            db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-            db.compile(
-                expressions=[_expression(w) for w in words],
-                ids=list(range(len(words))),
-                elements=len(words),
-                flags=[0] * len(words),
-            )
-            self._dbs[deco] = db
+            self._dbs[deco] = compile_db([_expression(w) for w in words])
 
     def __call__(self, source: bytes, tree: ts.Tree, lang: Lang) -> Captures | None:
         hits: list[tuple[int, int]] = []

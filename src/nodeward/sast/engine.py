@@ -229,7 +229,7 @@ def _chunks(tasks: list[_Task], jobs: int) -> list[list[int]]:
 
 def _iter_indexed(files: Iterable[ProjectFile], jobs: int, cache_dir: str | None) -> Iterator[tuple[int, FileResult]]:
     """(index in `files`, result) pairs in completion order."""
-    key = _ruleset_key()  # once: it hashes the whole rule table
+    key = _ruleset_key() if cache_dir is not None else ""  # once: it hashes the whole rule table
     tasks = [_Task(f, cache_dir, key) for f in files]
     if jobs == 1 or len(tasks) < IN_PROCESS_BELOW:
         for i, t in enumerate(tasks):
@@ -257,6 +257,9 @@ def run_sast(project: Project, progress: Callable[[int, int], None] | None = Non
     config = project.config
     jobs = config.jobs or os.cpu_count() or 1
     cache: str | None = None
+    from nodeward.hsdb import set_cache_dir
+
+    set_cache_dir(cache_dir_for(config.cache_dir))  # compiled patterns, before `_warm` compiles them
     if config.use_cache:
         path = cache_dir_for(config.cache_dir) / "files"
         try:

@@ -105,22 +105,17 @@ class _Scanner:
     """One Hyperscan database for every spelling, compiled once per process."""
 
     def __init__(self, call_names: Iterable[str]) -> None:
-        import hyperscan
+        from nodeward.hsdb import compile_db
 
         self.call_names = frozenset(n for n in call_names if _is_identifier_name(n))
         words = sorted(self.call_names | {"require", "promisify", "import"} | set(_KEY_HANDLERS))
         self.words: tuple[bytes, ...] = (*(w.encode() for w in words), *_MARKERS)
         self.keyless = frozenset(i for i, w in enumerate(words) if w not in _KEY_HANDLERS)
         """Words that are only ever identifiers or keywords (option keys may be string fragments)."""
-        self._db: Any = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-        self._db.compile(
-            # Names that are only identifiers or keywords match as whole words (`\\b`), which
-            # drops `end` in `append`, `sign` in `assign` ... before Python sees them; option
-            # keys stay plain literals (a string fragment may follow an escape: `'\\nkey'`).
-            expressions=[_expression(w, i in self.keyless) for i, w in enumerate(self.words)],
-            ids=list(range(len(self.words))),
-            elements=len(self.words),
-        )
+        # Names that are only identifiers or keywords match as whole words (`\\b`), which
+        # drops `end` in `append`, `sign` in `assign` ... before Python sees them; option
+        # keys stay plain literals (a string fragment may follow an escape: `'\\nkey'`).
+        self._db: Any = compile_db([_expression(w, i in self.keyless) for i, w in enumerate(self.words)])
 
         self._lengths = [len(w) for w in self.words]
 

@@ -138,17 +138,12 @@ class _HyperscanHints:
     def __init__(self) -> None:
         import hyperscan
 
+        from nodeward.hsdb import compile_db
         from nodeward.secrets.engine import _hs_literal
 
         self._sinks = len(_QUOTED_SINKS)
         expressions = [_hs_literal(w).encode() for w in _QUOTED_SINKS] + [SECRET_NAME.encode()]
-        self._db: Any = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-        self._db.compile(
-            expressions=expressions,
-            ids=list(range(len(expressions))),
-            elements=len(expressions),
-            flags=[hyperscan.HS_FLAG_SINGLEMATCH] * self._sinks + [hyperscan.HS_FLAG_CASELESS],
-        )
+        self._db: Any = compile_db(expressions, [hyperscan.HS_FLAG_SINGLEMATCH] * self._sinks + [hyperscan.HS_FLAG_CASELESS])
 
     def __call__(self, source: bytes) -> Hints:
         sink = [False]

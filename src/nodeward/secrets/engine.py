@@ -91,13 +91,9 @@ class HyperscanPrefilter:
     def __init__(self, keywords: Sequence[bytes]) -> None:
         import hyperscan
 
-        self._db: Any = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-        self._db.compile(
-            expressions=[_hs_literal(k).encode() for k in keywords],
-            ids=list(range(len(keywords))),
-            elements=len(keywords),
-            flags=hyperscan.HS_FLAG_CASELESS,
-        )
+        from nodeward.hsdb import compile_db
+
+        self._db: Any = compile_db([_hs_literal(k).encode() for k in keywords], hyperscan.HS_FLAG_CASELESS)
 
     def hits(self, data: bytes) -> list[tuple[int, int]]:
         """Every match Hyperscan reports (it reports each occurrence, overlaps included)."""
