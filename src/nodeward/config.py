@@ -9,7 +9,6 @@ formats taught us to allow exactly one key set and check it).
 from __future__ import annotations
 
 import datetime as _dt
-import difflib
 import json
 import sys
 from collections.abc import Callable, Mapping
@@ -222,6 +221,8 @@ def _ignores(where: str, value: Any) -> tuple[DepsIgnore, ...]:
 
 
 def _hint(key: str, choices: Any) -> str:
+    import difflib  # only on a config error: not worth its import on every run
+
     close = difflib.get_close_matches(key, list(choices), n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
 

@@ -3,16 +3,21 @@ no redirects to other hosts, and errors that name the URL and say what to do."""
 
 from __future__ import annotations
 
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from nodeward.errors import AdvisoryConnectionError, AdvisorySourceError
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = ["make_client", "request_json"]
 
 
 def make_client(timeout: float) -> httpx.Client:
+    # httpx is imported here, not at module level: an offline scan (the default) never
+    # builds a client and should not pay its import (about 40 ms).
+    import httpx
+
     from nodeward import __version__
 
     return httpx.Client(
@@ -24,6 +29,8 @@ def make_client(timeout: float) -> httpx.Client:
 
 
 def request_json(client: httpx.Client, method: str, url: str, hint: str, **kwargs: Any) -> Any:
+    import httpx
+
     try:
         resp = client.request(method, url, **kwargs)
     except httpx.TimeoutException:
