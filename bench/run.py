@@ -366,8 +366,23 @@ def _row(m: Measurement) -> str:
     )
 
 
+def compile_bytecode() -> None:
+    """Write nodeward's `.pyc` files before timing anything, as `pip install` does for a wheel.
+
+    The editable install used here has none, and with `PYTHONDONTWRITEBYTECODE=1` (set on
+    this machine) Python would compile every module of every command from source on every
+    run: about 0.1 s of start-up a user of the installed package never pays.  Both sides
+    of the comparison import nodeward, so both get the same treatment."""
+    import compileall
+
+    import nodeward
+
+    compileall.compile_dir(str(Path(nodeward.__file__).parent), quiet=1)
+
+
 def run_core(args: argparse.Namespace) -> int:
     corpus = ensure_corpus()
+    compile_bytecode()
     jobs = args.jobs
     print(f"corpus: {corpus} ({len(corpus_files(corpus))} source files); jobs={jobs}", file=sys.stderr)
     rows: list[Measurement] = []
