@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from nodeward.analysis.appmodel import Middleware, Route
 from nodeward.analysis.link import link_project
@@ -19,7 +21,7 @@ from nodeward.commands.common import add_common_options, config_from_args, write
 from nodeward.commands.scan import add_scan_options
 from nodeward.errors import ExitCode, UsageError
 from nodeward.model import JSONValue
-from nodeward.project import discover
+from nodeward.project import Project, discover
 from nodeward.sast.engine import run_sast
 
 NAME = "routes"
@@ -33,8 +35,15 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("path", help="project folder or file")
     add_scan_options(p)
     g = p.add_argument_group("output")
-    g.add_argument("--format", "-f", choices=("text", "json"), default="text", help="text table or JSON list")
+    g.add_argument(
+        "--format", "-f", choices=("text", "json", "html"), default="text", help="text table, JSON list, or a self-contained HTML map"
+    )
     g.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of stdout")
+    g.add_argument(
+        "--source-url",
+        metavar="URL",
+        help="html: prefix for source links, e.g. https://github.com/ORG/REPO/blob/main/ (default: paths relative to the HTML file)",
+    )
     g.add_argument("--strict", action="store_true", help="exit 3 when some files could not be parsed or imports not resolved")
     g.add_argument(
         "--missing",
@@ -113,6 +122,36 @@ def _sort_key(r: Route) -> tuple[str, str, str, str, int]:
     return (r.app if r.mounted else "~", r.path, r.method, r.file, r.line)
 
 
+def _link_base(project: Project, output: str | None, source_url: str | None) -> str:
+    """Where the HTML's source links point: the given URL, or the scan root relative to
+    the folder the HTML is written to (the current folder for stdout), so the links
+    open the files when the report sits next to the project or is moved with it."""
+    if source_url:
+        return source_url
+    here = Path(output).resolve().parent if output else Path.cwd()
+    try:
+        rel = os.path.relpath(project.root, here)
+    except ValueError:  # another drive on Windows: an absolute file URL would leak paths, use the root as is
+        rel = str(project.root)
+    return "" if rel == "." else Path(rel).as_posix()
+
+
+def _render_html(routes: list[Route], project: Project, args: argparse.Namespace, problems: tuple[str, ...]) -> str:
+    from nodeward import __version__
+    from nodeward.report.routes_html import RoutesPage, render_routes_html
+
+    page = RoutesPage(
+        routes=routes,
+        project=Path(args.path).name or str(args.path),
+        version=__version__,
+        link_base=_link_base(project, args.output, getattr(args, "source_url", None)),
+        missing_filter=tuple(args.missing or ()),
+        problems=problems,
+        skipped=tuple(f"{s.path}: {s.reason}" for s in project.skipped),
+    )
+    return render_routes_html(page)
+
+
 def run(args: argparse.Namespace) -> int:
     """Discover, extract facts (cached), link, and print the route table."""
     root = Path(args.path)
@@ -120,6 +159,13 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.path}: no such file or directory")
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
+    source_url = getattr(args, "source_url", None)
+    if source_url is not None:
+        if args.format != "html":
+            raise UsageError("--source-url only applies to --format html")
+        parts = urlsplit(source_url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise UsageError(f"--source-url {source_url!r}: expected an http(s) URL")
     config = config_from_args(root, args)
     project = discover(root, config)
     sast = run_sast(project)
@@ -129,6 +175,10 @@ def run(args: argparse.Namespace) -> int:
         routes = [r for r in routes if all(r.protections.get(cat) is None for cat in args.missing)]
     if args.format == "json":
         text = json.dumps([route_json(r) for r in routes], indent=2, sort_keys=True) + "\n"
+    elif args.format == "html":
+        problems = [f"{e.path}:{e.line} {e.message}" if e.path else e.message for e in sast.errors if e.incomplete]
+        problems += [f"{path}:{line} {why}" for path, line, why in linked.unresolved]
+        text = _render_html(routes, project, args, tuple(problems))
     else:
         text = render_text(routes, verbose=bool(getattr(args, "verbose", False)))
     write_output(text, args.output)
