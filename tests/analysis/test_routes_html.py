@@ -223,13 +223,60 @@ def test_self_contained_with_hash_pinned_csp(capsys: pytest.CaptureFixture[str])
     assert hrefs and not [h for h in hrefs if h is None or "://" in h or h.startswith(("javascript:", "data:"))]
 
 
-@pytest.mark.skipif(shutil.which("node") is None, reason="node not installed")
+DOM = APPS / "routes-html-dom"
+
+
+def _dom_skip_reason() -> str | None:
+    if shutil.which("node") is None:
+        return "node is not installed"
+    if not (DOM / "node_modules" / "jsdom").is_dir():
+        return "tests/apps/routes-html-dom: run scripts/install-test-apps.sh (npm ci --ignore-scripts) first"
+    return None
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
 def test_page_script_is_valid_javascript(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     _, out = run_routes(EXPRESS, "-f", "html", capsys=capsys)
     script = tmp_path / "page.js"
     script.write_text(parse(out).raw["script"])
     proc = subprocess.run(["node", "--check", str(script)], capture_output=True, text=True, timeout=60, check=False)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_filter_and_sort_controls_in_a_dom(tmp_path: Path) -> None:
+    """The page's own script, run by jsdom (tests/apps/routes-html-dom/drive.js), filters and sorts."""
+    reason = _dom_skip_reason()
+    if reason:
+        pytest.skip(reason)
+    page = tmp_path / "routes.html"
+    assert main(["routes", str(EXPRESS), "-f", "html", "-o", str(page), "-q", "-j", "1"]) == 0
+    proc = subprocess.run(["node", str(DOM / "drive.js"), str(page)], capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr
+    seen = json.loads(proc.stdout)
+    every = [
+        "POST /api/admin/reindex",
+        "DELETE /api/admin/users/:id",
+        "POST /api/login",
+        "GET /api/users",
+        "GET /api/users/:id",
+        "PUT /api/users/:id",
+        "GET /healthz",
+        "POST /metrics/flush",
+    ]
+    assert seen["initial"] == {"rows": every, "shown": "8", "groups": 4}
+    # Case-insensitive text filter; groups with no visible route are hidden.
+    assert seen["text"] == {"rows": every[:2], "shown": "2", "groups": 1}
+    assert seen["method"] == {"rows": ["GET /api/users", "GET /api/users/:id", "GET /healthz"], "shown": "3", "groups": 2}
+    assert seen["missing"]["rows"] == ["POST /api/login", "GET /api/users", "GET /healthz", "POST /metrics/flush"]
+    assert seen["changing"]["rows"] == [r for r in every if not r.startswith("GET ")]
+    assert seen["none"] == {"rows": [], "shown": "0", "groups": 0}
+    # Sorting reorders rows within each group, toggling direction on a second click.
+    assert seen["sortPath"] == {"order": every, "aria": "ascending"}
+    assert seen["sortPathDesc"]["aria"] == "descending"
+    assert seen["sortPathDesc"]["order"][:2] == ["DELETE /api/admin/users/:id", "POST /api/admin/reindex"]
+    assert seen["sortPathDesc"]["order"][3:6] == ["GET /api/users/:id", "PUT /api/users/:id", "GET /api/users"]
+    assert seen["sortLine"]["order"][:2] == ["DELETE /api/admin/users/:id", "POST /api/admin/reindex"]
+    assert seen["sortPresent"]["order"][3:6] == ["GET /api/users", "GET /api/users/:id", "PUT /api/users/:id"]
 
 
 def test_output_file_links_resolve_to_sources(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
