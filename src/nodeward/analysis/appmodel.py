@@ -41,6 +41,8 @@ class Middleware:
     """global (app level), router (mounting router's level) or route (the route's own arguments) or handler."""
     evidence: str = ""
     option: str = ""
+    ref: FuncRef | None = None
+    """The project function that runs (for request data it stores in `res.locals`/`ctx.state`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,14 +215,19 @@ class _Builder:
     # ------------------------------------------------------------ classification
     def function_of(self, path: str, ref: MwRef) -> FuncFacts | None:
         """The function facts behind a middleware reference (factories yield the function they return)."""
+        found = self.located_function(path, ref)
+        return found[1] if found is not None else None
+
+    def located_function(self, path: str, ref: MwRef) -> tuple[FuncRef, FuncFacts] | None:
+        """`function_of` with the (file, key) of the function found."""
         ff = self.facts.get(path)
         if ff is None:
             return None
         if ref.kind in ("inline", "local"):
             fn = ff.functions.get(ref.name)
-            if fn is None and ref.name.startswith("?"):
+            if fn is None:
                 return None
-            return fn
+            return (path, fn.key), fn
         if ref.kind == "import":
             target = self.resolve_handler(path, ("import", ref.spec, ref.name or "default"))
         elif ref.kind == "call" and ref.name:
@@ -234,15 +241,16 @@ class _Builder:
         if fn is not None and ref.kind == "call" and fn.returns_function and tf is not None:
             inner = tf.functions.get(fn.returns_function)
             if inner is not None:
-                return inner
-        return fn
+                return (target[0], inner.key), inner
+        return ((target[0], fn.key), fn) if fn is not None else None
 
     def classify(self, path: str, ref: MwRef, scope: str) -> list[Middleware]:
         """What a middleware protects: package tables first, then its body, then its name."""
         name = ref.text
         if ref.category:
             return [Middleware(name, (ref.category,), path, ref.line, scope, f"`{ref.qn or ref.text}`", ref.option)]
-        fn = self.function_of(path, ref)
+        found = self.located_function(path, ref)
+        fref, fn = found if found is not None else (None, None)
         if fn is not None and fn.returns_middleware and ref.kind == "call":
             # `limit(10)` where `limit = (max) => rateLimit({ max })`: the package it builds.
             cat = classify_qn(fn.returns_middleware)
@@ -254,8 +262,8 @@ class _Builder:
                 where = f"{fname} ({g.evidence})" if g.evidence else fname
                 cats = tuple(cat for cat, on in (("authentication", g.authentication), ("authorization", g.authorization), ("validation", g.validation), ("rate_limit", g.rate_limit), ("csrf", g.csrf), ("helmet", g.security_headers >= 2)) if on)
                 if cats:
-                    return [Middleware(name, cats, path, ref.line, scope, f"custom middleware {where}")]
-            return [Middleware(name, ("error_handler",) if fn.error_handler else (), path, ref.line, scope, "")]
+                    return [Middleware(name, cats, path, ref.line, scope, f"custom middleware {where}", ref=fref)]
+            return [Middleware(name, ("error_handler",) if fn.error_handler else (), path, ref.line, scope, "", ref=fref)]
         if ref.kind in ("import", "call", "value") and ref.text:
             for rx, cat in _NAME_HINTS:
                 if rx.search(ref.text):

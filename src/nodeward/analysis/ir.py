@@ -31,7 +31,7 @@ __all__ = [
 ]
 
 
-FACTS_VERSION = 22
+FACTS_VERSION = 23
 """Bumped whenever the walker's output changes meaning; cached facts of another version are
 re-extracted by the linker instead of being trusted."""
 
@@ -79,12 +79,23 @@ class Label(_Compact):
     `origin` is `src` (a request source, `key` describes it), `param` (`key` is the
     parameter index) or `ret` (`key` is the index of the call whose return it is).
     `cleaned` holds the sink kinds a sanitizer already made this value safe for.
+    `store` labels (`key` is `function key|res.locals.x`) stand for what middleware stored in
+    a per-request or app-wide store; the linker replaces them by the writers' taint.
     """
 
     origin: str
     key: str
     cleaned: frozenset[str] = frozenset()
     steps: tuple[Step, ...] = ()
+    shown: str = ""
+    """How the code itself wrote the source when that differs from `key` (`request.body.name`
+    in a Fastify handler, `ctx.request.body.name` in Koa): messages quote the user's code,
+    while `key` stays the framework-neutral `req.body.name` the rules and fingerprints use."""
+
+    @property
+    def display(self) -> str:
+        """The source as written in the code."""
+        return self.shown or self.key
 
     @property
     def ident(self) -> tuple[str, str, frozenset[str]]:
@@ -166,6 +177,9 @@ class FuncFacts(_Compact):
     `module.exports = (db) => { const router = Router(); ...; return router; }`)."""
     calls_next: bool = False
     """Calls its third parameter without arguments (`next()`): it passes the request on."""
+    stores: tuple[tuple[str, Taint], ...] = ()
+    """What it stores for later middleware: (`res.locals.cmd` | `req.app.locals.x` | `ctx.state.x`,
+    the value's taint), see `taint/stores.py`."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from nodeward.analysis.facts import extract_facts
 from nodeward.analysis.ir import FACTS_VERSION, FileFacts
 from nodeward.analysis.modules import BUILTINS, Resolver, package_name
 from nodeward.analysis.taint.propagate import UNANALYSED, Flow, FuncRef, TaintLinker
+from nodeward.analysis.taint.stores import StoreIndex
 from nodeward.analyzer import AnalyzerOutput
 from nodeward.model import Finding, ScanError
 from nodeward.project import Project, ProjectFile, content_skip_reason
@@ -168,7 +169,9 @@ def link_project(project: Project, facts: Mapping[str, object]) -> LinkedProject
 
     callees = _Callees(typed, resolver)
     model = build_app_model(typed, callees.resolve_import, callees, _Callees(typed, resolver, load))
-    linker = TaintLinker(typed, callees, _Callees(typed, resolver, load))
+    # Built after the route model, which walks the files of mounted middleware on demand.
+    stores = StoreIndex(typed, ((*(m.ref for m in r.middleware), r.handler_ref) for r in model.routes))
+    linker = TaintLinker(typed, callees, _Callees(typed, resolver, load), stores)
     return LinkedProject(
         dict(typed),
         resolver,

@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from nodeward.analysis.rules.base import flow_finding
 from nodeward.analysis.taint.propagate import Flow
+from nodeward.analysis.taint.stores import STORE_READ
 from nodeward.model import Confidence, Finding, Rule, Severity
 from nodeward.ruledocs import make_docs
 
@@ -238,7 +239,8 @@ app.get('/go', (req, res) => {
 XSS = _rule(
     "NW210", "reflected-xss-from-request", "Request data is written into an HTML response unescaped", Severity.HIGH, 79,
     "Input Validation and Sanitization",
-    "Reports request data sent with `res.send`, `res.write`, `res.end` or assigned to a Koa `ctx.body` string without HTML escaping (`escape-html`, `he`, DOMPurify, `validator.escape`). `res.json` is not a sink.",
+    "Reports request data sent with `res.send`, `res.write`, `res.end` or assigned to a Koa `ctx.body` string without HTML escaping (`escape-html`, `he`, DOMPurify, `validator.escape`), also when a middleware (in any file) parked it in `res.locals`, `req.app.locals` or `ctx.state` first. `res.json` is not a sink.\n\n"
+    "The output of a command is not treated as request data, even when the request chose the command: `exec('ls ' + req.query.dir, (e, stdout) => res.send(stdout))` is reported once, as command injection (NW110) at `exec`. Whether a program echoes its arguments depends on the program (`echo` does, `ls` prints file names, `grep` prints file contents); flagging every command's output would report each `execFile` whose output is sent back. Known gap: a program that echoes attacker text (`execFile('echo', [req.query.x])`) sent back as HTML is not reported.",
     "A string response is served as `text/html`: `?name=<script>...</script>` runs in the victim's browser with their session.",
     """
 const express = require('express');
@@ -424,10 +426,13 @@ def check_flows(flows: Iterable[Flow]) -> list[Finding]:
         rule = RULE_BY_KIND.get(flow.kind)
         if rule is None:
             continue
-        src = flow.label.key
+        src = flow.label.display
         where = ""
         if flow.steps and flow.steps[0].path != flow.sink.path:
             where = f" (from {flow.steps[0].path}:{flow.steps[0].line})"
+        store = next((s.message[len(STORE_READ):] for s in flow.steps if s.message.startswith(STORE_READ)), "")
+        if store:
+            where += f" via {store}"
         if src.startswith("process.argv"):
             # A CLI's own arguments: real only when the tool runs for someone else (a CI job,
             # a wrapper fed by a web request), hence low confidence.

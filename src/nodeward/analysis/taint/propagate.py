@@ -15,6 +15,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from nodeward.analysis.ir import CallEvent, FileFacts, FuncFacts, Label, Step, Taint
+from nodeward.analysis.taint.stores import StoreIndex
+from nodeward.analysis.taint.values import union
 
 __all__ = ["Flow", "FuncRef", "TaintLinker"]
 
@@ -50,8 +52,12 @@ class TaintLinker:
         facts: Mapping[str, FileFacts],
         resolve_callee: Callable[[str, tuple[str, str, str]], FuncRef | None],
         resolve_lazily: Callable[[str, tuple[str, str, str]], FuncRef | None] | None = None,
+        stores: StoreIndex | None = None,
     ) -> None:
         self.facts = facts
+        self.stores = stores
+        """Which middleware writes to `res.locals`/`ctx.state` a read can see (None: none)."""
+        self._stored: dict[tuple[str, str, str], Taint] = {}
         self._resolve_callee = resolve_callee
         self._resolve_lazily = resolve_lazily or resolve_callee
         """Like `resolve_callee`, but may walk a file the workers skipped; used only where
@@ -97,9 +103,17 @@ class TaintLinker:
 
     # ------------------------------------------------------------ labels
     def resolve(self, path: str, taint: Taint, depth: int = 0) -> Taint:
-        """Replace `ret` labels by what the callee returns; keep `src` and `param` labels."""
+        """Replace `ret` labels by what the callee returns and `store` labels by what middleware
+        stored there; keep `src` and `param` labels."""
         out: list[Label] = []
         for label in taint:
+            if label.origin == "store":
+                if depth <= MAX_DEPTH:
+                    out.extend(
+                        Label(sub.origin, sub.key, sub.cleaned | label.cleaned, (*sub.steps, *label.steps), sub.shown)
+                        for sub in self.stored(path, label.key, depth + 1)
+                    )
+                continue
             if label.origin != "ret":
                 out.append(label)
                 continue
@@ -114,18 +128,47 @@ class TaintLinker:
             if target is None:
                 continue
             if target == UNANALYSED:
-                for arg in call.args:
-                    out.extend(Label(sub.origin, sub.key, sub.cleaned | label.cleaned, sub.steps) for sub in self.resolve(path, arg, depth + 1))
-                continue
+                passed = [sub for arg in call.args for sub in self.resolve(path, arg, depth + 1)]
+                if any(sub.origin == "src" for sub in passed):
+                    # Request data goes in: read the callee (on demand) rather than assume its
+                    # result carries its arguments.  `return stdout` of a command the helper
+                    # runs is the program's output, not the request (see NW210's docs).
+                    target = self.callee(path, call, lazy=True)
+                if target is None:
+                    continue
+                if target == UNANALYSED:
+                    out.extend(Label(sub.origin, sub.key, sub.cleaned | label.cleaned, sub.steps, sub.shown) for sub in passed)
+                    continue
             for r in self.returns(target, depth + 1):
                 if r.origin == "src":
-                    out.append(Label("src", r.key, r.cleaned | label.cleaned, (*r.steps, call.step)))
+                    out.append(Label("src", r.key, r.cleaned | label.cleaned, (*r.steps, call.step), r.shown))
                 elif r.origin == "param":
                     j = r.key.rpartition("|")[2]
                     if j.isdigit() and int(j) < len(call.args):
                         subs = self.resolve(path, call.args[int(j)], depth + 1)
-                        out.extend(Label(sub.origin, sub.key, sub.cleaned | r.cleaned | label.cleaned, (*sub.steps, call.step)) for sub in subs)
+                        out.extend(Label(sub.origin, sub.key, sub.cleaned | r.cleaned | label.cleaned, (*sub.steps, call.step), sub.shown) for sub in subs)
         return tuple(out)
+
+    def stored(self, path: str, key: str, depth: int = 0) -> Taint:
+        """What the writes a store read can see carry (`key` is `reader|res.locals.x`),
+        resolved in each writer's own file; request sources only."""
+        reader, _, name = key.rpartition("|")
+        memo = (path, reader, name)
+        if memo in self._stored:
+            return self._stored[memo]
+        busy = ("store", (path, key))
+        if self.stores is None or busy in self._busy:
+            return ()
+        self._busy.add(busy)
+        try:
+            out: list[Label] = []
+            for (wpath, _wkey), taint in self.stores.writes(path, reader, name):
+                out.extend(lb for lb in self.resolve(wpath, taint, depth) if lb.origin == "src")
+        finally:
+            self._busy.discard(busy)
+        result = union(tuple(out))
+        self._stored[memo] = result
+        return result
 
     def returns(self, ref: FuncRef, depth: int = 0) -> Taint:
         """What a function's return value carries: its sources and its own parameters."""
@@ -179,7 +222,7 @@ class TaintLinker:
                         cleaned = lb.cleaned | f.label.cleaned
                         if f.kind in cleaned:
                             continue
-                        out.append(Flow(f.kind, Label(lb.origin, lb.key, cleaned, lb.steps), f.sink, (*lb.steps, call.step, *f.steps)))
+                        out.append(Flow(f.kind, Label(lb.origin, lb.key, cleaned, lb.steps, lb.shown), f.sink, (*lb.steps, call.step, *f.steps)))
         finally:
             self._busy.discard(busy)
         result = tuple(out)

@@ -20,7 +20,7 @@ class Value:
     (aliasing one level deep, as the design asks).
     """
 
-    __slots__ = ("taint", "qn", "role", "func", "recv", "imp", "cls", "fields", "fieldfuncs", "is_obj", "stringy", "instance", "route_path", "literal")
+    __slots__ = ("taint", "qn", "role", "func", "recv", "imp", "cls", "fields", "fieldfuncs", "is_obj", "stringy", "instance", "route_path", "literal", "shown")
 
     def __init__(
         self,
@@ -35,6 +35,7 @@ class Value:
         is_obj: bool = False,
         stringy: bool = False,
         literal: str | None = None,
+        shown: str = "",
     ) -> None:
         self.taint = taint
         self.qn = qn
@@ -59,6 +60,9 @@ class Value:
         self.route_path: str | None = None
         self.literal = literal
         """The string value of a string literal."""
+        self.shown = shown
+        """For request objects: how the code names this one (`request`, `ctx.request`), so
+        messages quote `request.body.name` rather than the canonical `req.body.name`."""
 
 
 def union(*parts: Taint) -> Taint:
@@ -77,10 +81,10 @@ def extend(taint: Taint, step: Step) -> Taint:
         steps = label.steps
         if len(steps) < MAX_STEPS and (not steps or steps[-1].line != step.line or steps[-1].path != step.path):
             steps = (*steps, step)
-        out.append(Label(label.origin, label.key, label.cleaned, steps))
+        out.append(Label(label.origin, label.key, label.cleaned, steps, label.shown))
     return tuple(out)
 
 
 def clean(taint: Taint, kinds: frozenset[str]) -> Taint:
     """Mark the values safe for the given sink kinds."""
-    return union(tuple(Label(lb.origin, lb.key, lb.cleaned | kinds, lb.steps) for lb in taint))
+    return union(tuple(Label(lb.origin, lb.key, lb.cleaned | kinds, lb.steps, lb.shown) for lb in taint))

@@ -44,6 +44,7 @@ from nodeward.analysis.ir import (
 )
 from nodeward.analysis.middleware import ERROR_HANDLER_SETUP, classify_qn
 from nodeward.analysis.nest import decorators_before
+from nodeward.analysis.taint.stores import STORE_READ, STORE_ROLES
 from nodeward.analysis.taint.tables import (
     ALL_KINDS,
     CLEAN_ALL,
@@ -118,6 +119,8 @@ class _Ctx:
     evidence: str = ""
     checked: set[str] = field(default_factory=set)
     """Source text of non-variable expressions checked by a validator or allow-list."""
+    stores: dict[str, Taint] = field(default_factory=dict)
+    """`res.locals.x` / `req.app.locals.x` / `ctx.state.x` -> what this function stores there."""
 
 
 _DATA_ACCESS = re.compile(
@@ -182,9 +185,6 @@ class FileWalker:
         self._order = 0
         self._depth = 0
         self.class_fields: dict[str, dict[str, Value]] = {}
-        self.locals_store: dict[str, Taint] = {}
-        """`res.locals.<key>` / `req.app.locals.<key>` -> request data stored there by a middleware
-        of this file (read back by the handler after it)."""
         """Class name -> `this.<field>` values that are service instances (for method calls)."""
 
     # ---------------------------------------------------------------- helpers
@@ -411,7 +411,7 @@ class FileWalker:
 
     @staticmethod
     def _copy(v: Value, taint: Taint) -> Value:
-        n = Value(taint, qn=v.qn, role=v.role, func=v.func, recv=v.recv, imp=v.imp, cls=v.cls, is_obj=v.is_obj, stringy=v.stringy, literal=v.literal)
+        n = Value(taint, qn=v.qn, role=v.role, func=v.func, recv=v.recv, imp=v.imp, cls=v.cls, is_obj=v.is_obj, stringy=v.stringy, literal=v.literal, shown=v.shown)
         n.fields = v.fields
         n.fieldfuncs = v.fieldfuncs
         n.instance = v.instance
@@ -478,7 +478,8 @@ class FileWalker:
             if prop in REQUEST_PARTS:
                 ctx.reads.add(prop)
                 cleaned = frozenset({"nosql", "proto"}) if prop in STRING_ONLY_PARTS else frozenset()
-                label = Label("src", f"req.{prop}", cleaned, (self.step(node, f"request data `req.{prop}`"),))
+                shown = f"{obj.shown}.{prop}" if obj.shown and obj.shown != "req" else ""
+                label = Label("src", f"req.{prop}", cleaned, (self.step(node, f"request data `{shown or 'req.' + prop}`"),), shown)
                 # The parts themselves are objects (`res.send(req.query)` is JSON); their fields are not.
                 return Value((label,), role="reqpart", is_obj=prop not in ("url", "originalUrl", "hostname"))
             if prop in ("session", "user"):
@@ -486,19 +487,19 @@ class FileWalker:
                     ctx.checks_auth = True
                 return Value(role="session" if prop == "session" else "user")
             if prop in ("request", "req"):
-                return Value(role="req")
+                return Value(role="req", shown=f"{obj.shown or 'req'}.{prop}")
             if prop == "app":
                 return Value(role="reqapp")
             return Value(qn="")
         if obj.role in ("res", "reqapp") and prop == "locals":
-            return Value(role="locals")
-        if obj.role == "locals":
-            return Value(self.locals_store.get(prop, ()))
+            return Value(role="locals" if obj.role == "res" else "applocals")
+        if obj.role in ("locals", "applocals"):
+            return Value(self._store_read(obj.role, prop, node, ctx))
         if obj.role == "ctx":
             if prop in ("request", "req"):
-                return Value(role="req")
+                return Value(role="req", shown=f"{obj.shown or 'ctx'}.{prop}")
             if prop in ("query", "params", "headers", "cookies", "body"):
-                sub = self.member(Value(role="req"), prop, node, scope)
+                sub = self.member(Value(role="req", shown=obj.shown or "ctx"), prop, node, scope)
                 return sub
             if prop == "state":
                 return Value(role="state")
@@ -510,6 +511,7 @@ class FileWalker:
                 return Value(role="res")
             return Value()
         if obj.role in ("session", "state", "user"):
+            stored = self._store_read("state", prop, node, ctx) if obj.role == "state" else ()
             if ctx.in_condition:
                 if prop in _ROLE_MARKERS or obj.role == "user" and prop in _ROLE_MARKERS:
                     ctx.checks_role = True
@@ -521,7 +523,7 @@ class FileWalker:
                 return Value(role="userid")
             if obj.role == "session" and prop in ("userId", "uid", "user_id"):
                 return Value(role="userid")
-            return Value(role="user" if prop in _AUTH_MARKERS else "")
+            return Value(stored, role="user" if prop in _AUTH_MARKERS else "")
         if obj.role == "this" and ctx.class_name:
             fv = self.class_fields.get(ctx.class_name, {}).get(prop)
             if fv is not None:
@@ -534,11 +536,12 @@ class FileWalker:
         if obj.role == "reqpart" and obj.taint:
             label = obj.taint[0]
             new_key = f"{label.key}.{prop}"
+            new_shown = f"{label.shown}.{prop}" if label.shown else ""
             steps = label.steps
             if len(steps) == 1 and steps[0].message.startswith("request data"):
                 first = steps[0]
-                steps = (Step(first.path, first.line, first.col, f"request data `{new_key}`", self.text(node).split(chr(10), 1)[0][:160]),)
-            return Value((Label(label.origin, new_key, label.cleaned, steps),), role="reqpart")
+                steps = (Step(first.path, first.line, first.col, f"request data `{new_shown or new_key}`", self.text(node).split(chr(10), 1)[0][:160]),)
+            return Value((Label(label.origin, new_key, label.cleaned, steps, new_shown),), role="reqpart")
         if prop == "length":
             return Value()
         out = Value(obj.fields.get(prop, obj.taint))
@@ -581,7 +584,7 @@ class FileWalker:
                 return v
             role = _ROLE_NAMES.get(name, "")
             if role:
-                return Value(role=role)
+                return Value(role=role, shown=name)
             if name == "undefined":
                 return Value()
             return Value(qn=name)
@@ -627,7 +630,7 @@ class FileWalker:
             iv = self.expr(idx, scope)
             key = self._string_value(idx) if idx is not None else None
             if key is not None:
-                if ov.role in ("req", "ctx", "reqpart", "session", "user", "state"):
+                if ov.role in ("req", "ctx", "reqpart", "session", "user", "state", "locals", "applocals"):
                     return self.member(ov, key, node, scope)
                 return Value(ov.fields.get(key, ov.taint))
             if ov.role == "reqpart" and ov.taint:
@@ -806,12 +809,15 @@ class FileWalker:
             ov = self.expr(obj_node, scope)
             if ov.role == "req" and prop == "user":
                 ctx.loads_user = True
-            if ov.role == "locals":
-                # res.locals.file = req.body.file: request data the next middleware/handler reads.
-                src = tuple(lb for lb in v.taint if lb.origin == "src")
-                if src:
-                    self.locals_store[prop] = union(self.locals_store.get(prop, ()), extend(src, self.step(node, f"stored in `{self.text(left)}`")))
-                return
+            if ov.role in STORE_ROLES:
+                # res.locals.file = req.body.file, ctx.state.cmd = ctx.request.body.cmd: data the
+                # next middleware or the handler reads back (resolved by the linker).
+                kept = tuple(lb for lb in v.taint if lb.origin != "param" and not lb.cleaned >= ALL_KINDS)
+                if kept:
+                    name = f"{STORE_ROLES[ov.role]}.{prop}"
+                    ctx.stores[name] = union(ctx.stores.get(name, ()), extend(kept, self.step(node, f"stored in `{self.text(left)}`")))
+                if ov.role != "state":
+                    return
             if ov.role == "ctx" and prop == "body" and v.taint and v.stringy:
                 self.sink("xss", v.taint, node, scope, "ctx.body")
             right = node.child_by_field_name("right")
@@ -840,6 +846,14 @@ class FileWalker:
                     self.sink("proto", extend(keys, self.step(left, "used as a property name")), node, scope, "obj[key][key] =")
             ov = self.expr(obj, scope)
             ov.taint = union(ov.taint, v.taint)
+
+    def _store_read(self, role: str, prop: str, node: ts.Node, ctx: _Ctx) -> Taint:
+        """`res.locals.cmd` read in function `ctx`: a symbolic label the linker replaces by what
+        the middleware before it stored under that key (`taint/stores.py`)."""
+        if not prop:
+            return ()
+        name = f"{STORE_ROLES[role]}.{prop}"
+        return (Label("store", f"{ctx.key}|{name}", frozenset(), (self.step(node, f"{STORE_READ}`{name}`"),)),)
 
     def sink(self, kind: str, taint: Taint, node: ts.Node, scope: Scope, callee: str) -> None:
         """Record a sink event for the labels not already sanitised for this kind."""
@@ -990,13 +1004,15 @@ class FileWalker:
                 return Value(role=recv_role)
             return Value()
         if recv_role == "req" and method in ("get", "header", "param", "cookies"):
-            label = Label("src", f"req.{method}()", frozenset({"nosql", "proto"}), (self.step(node, f"request data `req.{method}()`"),))
+            base = rv.shown if rv is not None and rv.shown and rv.shown != "req" else ""
+            shown = f"{base}.{method}()" if base else ""
+            label = Label("src", f"req.{method}()", frozenset({"nosql", "proto"}), (self.step(node, f"request data `{shown or 'req.' + method + '()'}`"),), shown)
             ctx.reads.add("headers" if method in ("get", "header") else "params")
             out = Value((label,), role="reqpart")
             header = (self._string_value(arg_nodes[0]) or "").lower() if method in ("get", "header") and arg_nodes else ""
             if header in _CREDENTIAL_FIELDS:
                 # `req.get('authorization')`: checked here or later through a variable.
-                out = Value((Label("src", f"req.headers.{header}", label.cleaned, label.steps),), role="reqpart")
+                out = Value((Label("src", f"req.headers.{header}", label.cleaned, label.steps, f"{base}.{method}('{header}')" if base else ""),), role="reqpart")
                 if ctx.in_condition:
                     self._credential_check(out, ctx)
             return out
@@ -1197,7 +1213,7 @@ class FileWalker:
                 continue
             v = self.expr(c.child_by_field_name("value"), scope)
             if v.taint:
-                labels = tuple(Label(lb.origin, lb.key, lb.cleaned - {"nosql"}, lb.steps) for lb in v.taint if not (lb.cleaned >= ALL_KINDS))
+                labels = tuple(Label(lb.origin, lb.key, lb.cleaned - {"nosql"}, lb.steps, lb.shown) for lb in v.taint if not (lb.cleaned >= ALL_KINDS))
                 self.sink("nosql", labels, call, scope, f"{callee} $where")
 
     def _shell_on(self, options: ts.Node) -> bool:
@@ -1305,11 +1321,11 @@ class FileWalker:
             hint = hints.get(i) if hints else None
             if hint is not None:
                 if hint.role:
-                    v = Value(hint.taint, role=hint.role)
+                    v = Value(hint.taint, role=hint.role, shown=names[i] if hint.role in ("req", "ctx") else hint.shown)
                 else:
                     v = Value(union(hint.taint, v.taint), recv=v.recv)
             elif names[i] in _ROLE_NAMES:
-                v = Value(role=_ROLE_NAMES[names[i]])
+                v = Value(role=_ROLE_NAMES[names[i]], shown=names[i])
             deco = nest.param_decorator(self, p)
             if deco:
                 v = nest.nest_param(self, deco, p)
@@ -1357,6 +1373,7 @@ class FileWalker:
             ctx.returns_middleware,
             ctx.returns_instance,
             ctx.calls_next,
+            tuple(sorted(ctx.stores.items())),
         )
         return key
 

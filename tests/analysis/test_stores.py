@@ -1,0 +1,212 @@
+"""Request data parked by middleware in `res.locals`, `req.app.locals` or Koa `ctx.state`
+(often in another file) and read back by a later handler; messages in the framework's own
+syntax; command output sent as a response.
+
+`tests/apps/taint-stores` is an Express service and a Koa service written for these tests,
+annotated `// ruleid:` / `// ok:` on the line before each sink.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nodeward.model import Finding, ScanResult
+from tests.analysis.helpers import annotated_lines, app_findings, link, scan_app
+
+APPS = Path(__file__).resolve().parents[1] / "apps"
+STORES = APPS / "taint-stores"
+FLOW_RULES = frozenset({"NW110", "NW111", "NW112", "NW113", "NW114", "NW115", "NW116", "NW210"})
+
+
+@pytest.fixture(scope="module")
+def stores_result() -> ScanResult:
+    return scan_app(STORES)
+
+
+def _flow(result: ScanResult, rule: str, path: str, line: int) -> Finding:
+    found = [f for f in result.findings if (f.rule_id, f.path, f.line) == (rule, path, line)]
+    assert len(found) == 1, [(f.rule_id, f.path, f.line) for f in result.findings]
+    return found[0]
+
+
+def test_annotated_store_flows_are_exactly_the_findings(stores_result: ScanResult) -> None:
+    expected, forbidden = annotated_lines(STORES)
+    found = {f for f in app_findings(stores_result) if f[0] in FLOW_RULES}
+    assert expected == {
+        ("NW112", "express/routes/reports.js", 10),
+        ("NW110", "express/routes/reports.js", 25),
+        ("NW116", "express/routes/reports.js", 45),
+        ("NW210", "express/routes/reports.js", 54),
+        ("NW116", "express/routes/account.js", 8),
+        ("NW112", "koa/server.js", 22),
+        ("NW110", "koa/server.js", 32),
+    }
+    assert found == expected
+    assert not found & forbidden
+    assert len(forbidden) == 10
+
+
+def test_cross_file_trace_runs_from_the_middleware_through_the_store(stores_result: ScanResult) -> None:
+    f = _flow(stores_result, "NW116", "express/routes/account.js", 8)
+    steps = [(t.path, t.line, t.message) for t in f.trace]
+    assert steps == [
+        ("express/middleware/return-to.js", 3, "request data `req.query.returnTo`"),
+        ("express/middleware/return-to.js", 4, "stored in `res.locals.returnTo`"),
+        ("express/routes/account.js", 8, "read back from `res.locals.returnTo`"),
+        ("express/routes/account.js", 8, "reaches `res.redirect`"),
+    ]
+    cmd = _flow(stores_result, "NW110", "express/routes/reports.js", 25)
+    assert cmd.trace[0].path == "express/middleware/target.js"
+    assert "`req.body.host` (from express/middleware/target.js:6) via `res.locals.host`" in cmd.message
+
+
+def test_app_locals_are_app_wide_and_koa_state_names_koa_syntax(stores_result: ScanResult) -> None:
+    xss = _flow(stores_result, "NW210", "express/routes/reports.js", 54)
+    assert "`req.query.q` (from express/middleware/target.js:24) via `req.app.locals.lastSearch`" in xss.message
+    koa = _flow(stores_result, "NW110", "koa/server.js", 32)
+    assert koa.message.startswith("Request data reaches a shell command: `ctx.request.body.folder` (from koa/middleware/archive-options.js:5) via `ctx.state.folder`")
+    same_file = _flow(stores_result, "NW112", "koa/server.js", 22)
+    assert "`ctx.query.q` via `ctx.state.search`" in same_file.message
+
+
+def _write(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        p = root / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text)
+    return root
+
+
+def test_middleware_in_another_file_mounted_per_router(tmp_path: Path) -> None:
+    """`router.use(mw)` with `mw` imported: its store reaches that router's handlers only."""
+    root = _write(tmp_path, {
+        "server.js": (
+            "const express = require('express');\n"
+            "const app = express();\n"
+            "app.use('/files', require('./files'));\n"
+            "app.use('/other', require('./other'));\n"
+        ),
+        "mw.js": (
+            "module.exports = (req, res, next) => {\n"
+            "  res.locals.file = req.params.name || req.query.file;\n"
+            "  next();\n"
+            "};\n"
+        ),
+        "files.js": (
+            "const fs = require('fs');\n"
+            "const router = require('express').Router();\n"
+            "router.use(require('./mw'));\n"
+            "router.get('/read', (req, res) => {\n"
+            "  fs.readFile(res.locals.file, (err, data) => res.end(data));\n"
+            "});\n"
+            "module.exports = router;\n"
+        ),
+        "other.js": (
+            "const fs = require('fs');\n"
+            "const router = require('express').Router();\n"
+            "router.get('/read', (req, res) => {\n"
+            "  fs.readFile(res.locals.file, (err, data) => res.end(data));\n"
+            "});\n"
+            "module.exports = router;\n"
+        ),
+    })
+    found = {f for f in app_findings(scan_app(root)) if f[0] in FLOW_RULES}
+    assert found == {("NW114", "files.js", 5)}
+
+
+def test_fastify_and_koa_messages_quote_the_code(tmp_path: Path) -> None:
+    root = _write(tmp_path, {
+        "fastify.js": (
+            "const fastify = require('fastify')();\n"
+            "const { exec } = require('child_process');\n"
+            "fastify.post('/convert', async (request, reply) => {\n"
+            "  exec('convert ' + request.body.file);\n"
+            "  return { ok: true };\n"
+            "});\n"
+            "fastify.get('/go', async (request, reply) => {\n"
+            "  reply.redirect(request.query.next);\n"
+            "});\n"
+        ),
+        "koa.js": (
+            "const Koa = require('koa');\n"
+            "const { exec } = require('child_process');\n"
+            "const app = new Koa();\n"
+            "app.use(async (ctx) => {\n"
+            "  exec('convert ' + ctx.request.body.file);\n"
+            "  exec('convert ' + ctx.query.file);\n"
+            "});\n"
+        ),
+        "express.js": (
+            "const express = require('express');\n"
+            "const { exec } = require('child_process');\n"
+            "const app = express();\n"
+            "app.post('/convert', (req, res) => {\n"
+            "  const { body } = req;\n"
+            "  exec('convert ' + body.file);\n"
+            "});\n"
+        ),
+    })
+    result = scan_app(root)
+    messages = {(f.path, f.line): f.message for f in result.findings if f.rule_id in FLOW_RULES}
+    assert "`request.body.file` reaches" in messages[("fastify.js", 4)]
+    assert "`request.query.next` reaches" in messages[("fastify.js", 8)]
+    assert "`ctx.request.body.file` reaches" in messages[("koa.js", 5)]
+    assert "`ctx.query.file` reaches" in messages[("koa.js", 6)]
+    assert "`req.body.file` reaches" in messages[("express.js", 6)]
+    first = next(f for f in result.findings if (f.path, f.line) == ("fastify.js", 4))
+    assert first.trace[0].message == "request data `request.body.file`"
+
+
+def test_rules_keep_the_canonical_source_key(tmp_path: Path) -> None:
+    """Only the message changes: filters (`req.url` redirects, schema-restricted fields,
+    express-mongo-sanitize) and fingerprints still see the framework-neutral `req.body.file`."""
+    root = _write(tmp_path, {
+        "server.js": (
+            "const fastify = require('fastify')();\n"
+            "const { exec } = require('child_process');\n"
+            "fastify.post('/convert', async (request, reply) => {\n"
+            "  const { body } = request;\n"
+            "  exec('convert ' + body.file);\n"
+            "});\n"
+        ),
+    })
+    flows = link(root).taint.source_flows()
+    assert [(f.kind, f.label.key, f.label.display, f.sink.line) for f in flows] == [("command", "req.body.file", "request.body.file", 5)]
+
+
+def test_command_output_sent_back_is_not_reflected_xss(tmp_path: Path) -> None:
+    """NW210's documented decision: a program's output is not the request data that chose
+    the command; the injection itself is reported (NW110) where the command runs."""
+    root = _write(tmp_path, {
+        "app.js": (
+            "const express = require('express');\n"
+            "const { exec, execFile } = require('child_process');\n"
+            "const { runReport } = require('./lib/report');\n"
+            "const app = express();\n"
+            "app.get('/ls', (req, res) => {\n"
+            "  exec('ls ' + req.query.dir, (err, stdout) => res.send(stdout));\n"
+            "});\n"
+            "app.get('/ls-safe', (req, res) => {\n"
+            "  execFile('ls', ['--', req.query.dir], (err, stdout) => res.send(stdout));\n"
+            "});\n"
+            "app.get('/report', async (req, res) => {\n"
+            "  res.send(await runReport(req.query.target));\n"
+            "});\n"
+            "app.get('/echo', (req, res) => {\n"
+            "  res.send('<pre>' + req.query.dir + '</pre>');\n"
+            "});\n"
+        ),
+        "lib/report.js": (
+            "const util = require('util');\n"
+            "const execAsync = util.promisify(require('child_process').exec);\n"
+            "async function runReport(target) {\n"
+            "  const { stdout } = await execAsync('report --target ' + target);\n"
+            "  return stdout;\n"
+            "}\n"
+            "module.exports = { runReport };\n"
+        ),
+    })
+    found = {f for f in app_findings(scan_app(root)) if f[0] in FLOW_RULES}
+    assert found == {("NW110", "app.js", 6), ("NW110", "lib/report.js", 4), ("NW210", "app.js", 15)}
