@@ -157,29 +157,32 @@ def scan_project(project: Project, progress: Progress | None = None) -> ScanResu
     """Run the configured static analyzers over a discovered project."""
     from nodeward.analysis.link import analyze_project as analyze_app
     from nodeward.deps.analyzer import analyze_project as analyze_deps
-    from nodeward.sast.engine import run_sast
+    from nodeward.sast.engine import sast_session
     from nodeward.secrets.analyzer import analyze_project as analyze_secrets
+    from nodeward.secrets.analyzer import text_targets
 
     started = time.perf_counter()
     config = project.config
     wanted = set(config.analyzers)
     outputs: list[AnalyzerOutput] = []
-    sast = run_sast(project, progress)
-    # The engine workers also run the secrets analyzer's syntax-tree checks (NW8xx): keep those
-    # when only `secrets` is wanted.
-    kept = sast.findings if "sast" in wanted else tuple(f for f in sast.findings if f.rule_id.startswith("NW8"))
-    if "secrets" in wanted:
-        kept = _secrets_policy(kept, config)
-    outputs.append(AnalyzerOutput(kept, sast.errors, sast.skipped))
-    imported: dict[str, tuple[str, ...]] = {}
-    if "app" in wanted:
-        app = analyze_app(project, sast.facts)
-        outputs.append(app)
-        imported = dict(app.imported_packages)
-    if "deps" in wanted:
-        outputs.append(analyze_deps(project, imported))
-    if "secrets" in wanted:
-        outputs.append(analyze_secrets(project, sources_scanned=True))
+    # The engine's workers scan the JS/TS files, then the other files' secrets while this
+    # process links the app model.
+    with sast_session(project, progress, text_targets(project) if "secrets" in wanted else ()) as (sast, text):
+        # The engine workers also run the secrets analyzer's syntax-tree checks (NW8xx): keep
+        # those when only `secrets` is wanted.
+        kept = sast.findings if "sast" in wanted else tuple(f for f in sast.findings if f.rule_id.startswith("NW8"))
+        if "secrets" in wanted:
+            kept = _secrets_policy(kept, config)
+        outputs.append(AnalyzerOutput(kept, sast.errors, sast.skipped))
+        imported: dict[str, tuple[str, ...]] = {}
+        if "app" in wanted:
+            app = analyze_app(project, sast.facts)
+            outputs.append(app)
+            imported = dict(app.imported_packages)
+        if "deps" in wanted:
+            outputs.append(analyze_deps(project, imported))
+        if "secrets" in wanted:
+            outputs.append(analyze_secrets(project, sources_scanned=True, prescanned=text()))
     families = {"sast" if a == "sast" else a for a in wanted}
     return finalize(
         project.root,

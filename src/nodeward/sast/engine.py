@@ -13,10 +13,12 @@ import hashlib
 import logging
 import os
 import pickle
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import tree_sitter as ts
 
@@ -25,7 +27,10 @@ from nodeward.project import Project, ProjectFile, content_skip_reason
 from nodeward.sast.parse import Lang, first_error, get_language, parse
 from nodeward.suppress import SuppressionComment, find_suppressions
 
-__all__ = ["FileResult", "SastOutput", "analyze_file", "cache_dir_for", "run_sast"]
+if TYPE_CHECKING:
+    from nodeward.secrets.analyzer import TextScan
+
+__all__ = ["FileResult", "SastOutput", "analyze_file", "cache_dir_for", "run_sast", "sast_session"]
 
 logger = logging.getLogger(__name__)
 
@@ -227,33 +232,82 @@ def _chunks(tasks: list[_Task], jobs: int) -> list[list[int]]:
     return chunks
 
 
-def _iter_indexed(files: Iterable[ProjectFile], jobs: int, cache_dir: str | None) -> Iterator[tuple[int, FileResult]]:
-    """(index in `files`, result) pairs in completion order."""
-    key = _ruleset_key() if cache_dir is not None else ""  # once: it hashes the whole rule table
-    tasks = [_Task(f, cache_dir, key) for f in files]
-    if jobs == 1 or len(tasks) < IN_PROCESS_BELOW:
-        for i, t in enumerate(tasks):
-            yield i, _run_task(t)
-        return
-    _warm(t.file.lang for t in tasks if t.file.lang is not None)
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        pending = {pool.submit(_run_chunk, [tasks[i] for i in chunk]): chunk for chunk in _chunks(tasks, jobs)}
+def _run_text_chunk(files: list[ProjectFile]) -> list[TextScan]:
+    from nodeward.secrets.analyzer import scan_text_file
+
+    return [scan_text_file(f) for f in files]
+
+
+def _text_chunks(files: Sequence[ProjectFile], jobs: int) -> list[list[ProjectFile]]:
+    """About equal byte shares, a few per worker, so the last one does not run alone."""
+    parts = max(1, min(len(files), jobs * 4))
+    chunks: list[list[ProjectFile]] = [[] for _ in range(parts)]
+    sizes = [0] * parts
+    for f in sorted(files, key=lambda f: -f.size):
+        i = sizes.index(min(sizes))
+        chunks[i].append(f)
+        sizes[i] += f.size
+    return [c for c in chunks if c]
+
+
+class _Session:
+    """One pool for a scan's per-file work: the JS/TS files first, then the other text files'
+    secret detectors, which run while the caller links the app model from the first part's
+    results (so that pass costs the scan no wall time of its own on a multi-core machine)."""
+
+    def __init__(self, files: list[ProjectFile], text_files: Sequence[ProjectFile], jobs: int, cache_dir: str | None) -> None:
+        key = _ruleset_key() if cache_dir is not None else ""  # once: it hashes the whole rule table
+        self._tasks = [_Task(f, cache_dir, key) for f in files]
+        self._text_files = list(text_files)
+        self._pool: ProcessPoolExecutor | None = None
+        self._text: list[Future[list[TextScan]]] = []
+        if jobs > 1 and len(self._tasks) >= IN_PROCESS_BELOW:
+            self._jobs = jobs
+            self._pool = ProcessPoolExecutor(max_workers=jobs)
+
+    def __enter__(self) -> _Session:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=exc[0] is not None)
+
+    def results(self) -> Iterator[tuple[int, FileResult]]:
+        """(index, result) of every JS/TS file, in completion order."""
+        tasks = self._tasks
+        if self._pool is None:
+            for i, t in enumerate(tasks):
+                yield i, _run_task(t)
+            return
+        _warm(t.file.lang for t in tasks if t.file.lang is not None)
+        pending = {self._pool.submit(_run_chunk, [tasks[i] for i in chunk]): chunk for chunk in _chunks(tasks, self._jobs)}
+        # Queued behind every source chunk: the workers take these when the sources are done.
+        self._text = [self._pool.submit(_run_text_chunk, c) for c in _text_chunks(self._text_files, self._jobs)]
         for future in as_completed(pending):
             yield from zip(pending[future], future.result(), strict=True)
 
-
-def iter_results(
-    files: Iterable[ProjectFile],
-    jobs: int,
-    cache_dir: str | None,
-) -> Iterator[FileResult]:
-    """Every file's result, in the order of `files` (buffered when a pool runs)."""
-    for _i, r in sorted(_iter_indexed(files, jobs, cache_dir), key=lambda item: item[0]):
-        yield r
+    def text_results(self) -> dict[str, TextScan]:
+        """Every text file's secret scan by path (computed here when no pool runs)."""
+        if self._pool is None or not self._text:
+            return {t.path: t for t in _run_text_chunk(self._text_files)}
+        return {t.path: t for future in self._text for t in future.result()}
 
 
 def run_sast(project: Project, progress: Callable[[int, int], None] | None = None) -> SastOutput:
     """Analyse every JS/TS source of the project."""
+    with sast_session(project, progress) as (out, _text):
+        return out
+
+
+@contextmanager
+def sast_session(
+    project: Project,
+    progress: Callable[[int, int], None] | None = None,
+    text_files: Sequence[ProjectFile] = (),
+) -> Iterator[tuple[SastOutput, Callable[[], dict[str, TextScan]]]]:
+    """`run_sast`'s output, plus a function giving the secret detectors' results for
+    `text_files` (the non-JS files), which the pool computes after the sources while the
+    caller goes on with the output; call it before the block ends."""
     config = project.config
     jobs = config.jobs or os.cpu_count() or 1
     cache: str | None = None
@@ -268,6 +322,16 @@ def run_sast(project: Project, progress: Callable[[int, int], None] | None = Non
         except OSError:
             logger.debug("cache dir %s unavailable; continuing without cache", path)
     sources = project.sources
+    results: list[tuple[int, FileResult]] = []
+    with _Session(list(sources), text_files, jobs, cache) as session:
+        for done, item in enumerate(session.results(), 1):
+            results.append(item)
+            if progress is not None:
+                progress(done, len(sources))
+        yield _merge(results, len(sources)), session.text_results
+
+
+def _merge(results: list[tuple[int, FileResult]], count: int) -> SastOutput:
     findings: list[Finding] = []
     errors: list[ScanError] = []
     skipped: list[Skipped] = []
@@ -275,11 +339,6 @@ def run_sast(project: Project, progress: Callable[[int, int], None] | None = Non
     facts: dict[str, object] = {}
     nbytes = 0
     cached = 0
-    results: list[tuple[int, FileResult]] = []
-    for done, item in enumerate(_iter_indexed(sources, jobs, cache), 1):
-        results.append(item)
-        if progress is not None:
-            progress(done, len(sources))
     results.sort(key=lambda item: item[0])  # path order, whatever order the workers finished in
     for _i, r in results:
         nbytes += r.size
@@ -297,7 +356,7 @@ def run_sast(project: Project, progress: Callable[[int, int], None] | None = Non
         tuple(skipped),
         tuple(suppressions),
         facts,
-        files=len(sources) - len(skipped),
+        files=count - len(skipped),
         bytes=nbytes,
         from_cache=cached,
     )

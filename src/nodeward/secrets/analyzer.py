@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 
 import pathspec
 
@@ -23,7 +24,7 @@ from nodeward.secrets.engine import Engine, RawMatch
 from nodeward.secrets.findings import judge, secret_finding
 from nodeward.secrets.hygiene import env_findings, is_env_file, mark_tracked_npmrc, script_findings
 
-__all__ = ["analyze_project", "scan_bytes", "scan_source_text", "scopes_for"]
+__all__ = ["TextScan", "analyze_project", "scan_bytes", "scan_source_text", "scan_text_file", "scopes_for", "text_targets"]
 
 logger = logging.getLogger(__name__)
 
@@ -66,14 +67,52 @@ _ENGINES: dict[str, Engine] = {}
 """One compiled detector database per worker process (built before the pool forks)."""
 
 
+def _auto_engine() -> Engine:
+    engine = _ENGINES.get("auto")
+    if engine is None:
+        engine = _ENGINES["auto"] = Engine("auto")
+    return engine
+
+
 def scan_source_text(path: str, source: bytes, tree: object, lang: str) -> list[Finding]:
     """The text detectors over a JS/TS file, as an engine hook: `scan` runs this in the
     worker processes, where the file's bytes are already in memory, instead of reading
     every source file a second time in the parent after the pool is done."""
-    engine = _ENGINES.get("auto")
-    if engine is None:
-        engine = _ENGINES["auto"] = Engine("auto")
-    return scan_bytes(engine, path, source, True)
+    return scan_bytes(_auto_engine(), path, source, True)
+
+
+@dataclass(frozen=True, slots=True)
+class TextScan:
+    """The text detectors' results for one file, picklable: `scan` computes these in the
+    engine's worker processes while the parent links the app model."""
+
+    path: str
+    findings: tuple[Finding, ...] = ()
+    skipped: Skipped | None = None
+    error: ScanError | None = None
+    size: int = 0
+
+
+def scan_text_file(f: ProjectFile, engine: Engine | None = None) -> TextScan:
+    """Read one file and run the text detectors (and the package.json script checks) over it."""
+    errors: list[ScanError] = []
+    data = _read(f, errors)
+    if data is None:
+        return TextScan(f.path, error=errors[0] if errors else None)
+    reason = content_skip_reason(f.path, data)
+    if reason is not None:
+        return TextScan(f.path, skipped=Skipped(f.path, reason))
+    found = scan_bytes(engine or _auto_engine(), f.path, data, f.lang is not None)
+    if f.path.rsplit("/", 1)[-1] == "package.json":
+        found.extend(script_findings(f.path, data))
+    return TextScan(f.path, tuple(found), size=len(data))
+
+
+def text_targets(project: Project) -> list[ProjectFile]:
+    """The files `analyze_project(project, sources_scanned=True)` reads itself: every file
+    that is neither JS/TS (the engine workers scan those) nor excluded by `secrets.exclude`."""
+    excludes = pathspec.PathSpec.from_lines("gitignore", project.config.secrets.exclude)
+    return [f for f in project.files if f.lang is None and not excludes.match_file(f.path)]
 
 
 def _judge_match(path: str, m: RawMatch, line_offset: int = 0) -> Finding | None:
@@ -94,16 +133,18 @@ def analyze_project(
     engine: Engine | None = None,
     history_range: str | None = None,
     sources_scanned: bool = False,
+    prescanned: Mapping[str, TextScan] | None = None,
 ) -> AnalyzerOutput:
     """Findings for every text file of the project (and git history when configured).
 
     `code=True` also runs the syntax-tree checks (`secrets` command; `scan` gets
     them from the SAST engine).  `history_range` limits a history scan to a git
     revision range.  `sources_scanned=True` leaves JS/TS files to the engine workers
-    (`scan_source_text`).  Findings below `secrets.min_confidence` are dropped.
+    (`scan_source_text`); `prescanned` holds files already read and scanned elsewhere (the
+    engine workers, by `scan_text_file`).  Findings below `secrets.min_confidence` are dropped.
     """
     cfg = project.config.secrets
-    engine = engine or Engine("auto")
+    prescanned = prescanned or {}
     excludes = pathspec.PathSpec.from_lines("gitignore", cfg.exclude)
     findings: list[Finding] = []
     skipped: list[Skipped] = []
@@ -119,18 +160,20 @@ def analyze_project(
             nfiles += 1  # read, skipped or scanned by the engine workers
             nbytes += f.size
             continue
-        data = _read(f, errors)
-        if data is None:
+        done = prescanned.get(f.path)
+        if done is None:
+            if engine is None:
+                engine = Engine("auto")
+            done = scan_text_file(f, engine)
+        if done.error is not None:
+            errors.append(done.error)
             continue
-        reason = content_skip_reason(f.path, data)
-        if reason is not None:
-            skipped.append(Skipped(f.path, reason))
+        if done.skipped is not None:
+            skipped.append(done.skipped)
             continue
         nfiles += 1
-        nbytes += len(data)
-        findings.extend(scan_bytes(engine, f.path, data, f.lang is not None))
-        if f.path.rsplit("/", 1)[-1] == "package.json":
-            findings.extend(script_findings(f.path, data))
+        nbytes += done.size
+        findings.extend(done.findings)
         if code and f.lang is not None:
             code_files.append(f)
     for code_findings, code_errors in _run_code_checks(code_files, project.config.jobs):
@@ -146,7 +189,7 @@ def analyze_project(
     if cfg.history:
         from nodeward.secrets.history import scan_history
 
-        hist = scan_history(project.root, engine, _history_filter(project, excludes.match_file), history_range)
+        hist = scan_history(project.root, engine or Engine("auto"), _history_filter(project, excludes.match_file), history_range)
         findings.extend(hist.findings)
         errors.extend(hist.errors)
         counts["history_commits"] = hist.commits
