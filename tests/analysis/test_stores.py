@@ -210,3 +210,38 @@ def test_command_output_sent_back_is_not_reflected_xss(tmp_path: Path) -> None:
     })
     found = {f for f in app_findings(scan_app(root)) if f[0] in FLOW_RULES}
     assert found == {("NW110", "app.js", 6), ("NW110", "lib/report.js", 4), ("NW210", "app.js", 15)}
+
+
+def test_store_shapes_factories_callbacks_and_schema_validation(tmp_path: Path) -> None:
+    """A middleware factory's returned function, a write inside a callback of the middleware,
+    a read inside a callback of the handler, and a value a Joi schema validated first."""
+    root = _write(tmp_path, {
+        "app.js": (
+            "const express = require('express');\n"
+            "const Joi = require('joi');\n"
+            "const { exec } = require('child_process');\n"
+            "const db = require('./db');\n"
+            "const app = express();\n"
+            "const schema = Joi.object({ dir: Joi.string().alphanum() });\n"
+            "const loadFrom = (name) => (req, res, next) => { res.locals.q = req.query[name]; next(); };\n"
+            "function nested(req, res, next) {\n"
+            "  db.get(req.query.id, (err, row) => {\n"
+            "    res.locals.name = req.query.name;\n"
+            "    next();\n"
+            "  });\n"
+            "}\n"
+            "function validated(req, res, next) {\n"
+            "  const { value, error } = schema.validate(req.body);\n"
+            "  if (error) return res.status(400).end();\n"
+            "  res.locals.dir = value.dir;\n"
+            "  next();\n"
+            "}\n"
+            "app.get('/a', loadFrom('q'), (req, res) => exec('grep ' + res.locals.q));\n"
+            "app.get('/b', nested, (req, res) => { const { name } = res.locals; res.send(`<b>${name}</b>`); });\n"
+            "app.get('/c', validated, (req, res) => exec('ls ' + res.locals.dir));\n"
+            "app.get('/d', nested, (req, res) => { db.get(1, () => { res.send('<i>' + res.locals.name + '</i>'); }); });\n"
+        ),
+        "db.js": "module.exports = { get() {} };\n",
+    })
+    found = {f for f in app_findings(scan_app(root)) if f[0] in FLOW_RULES}
+    assert found == {("NW110", "app.js", 20), ("NW210", "app.js", 21), ("NW210", "app.js", 23)}
