@@ -329,19 +329,23 @@ from nodeward.analysis.link import analyze_project as app
 from nodeward.config import Config
 from nodeward.deps.analyzer import analyze_project as deps
 from nodeward.project import discover
-from nodeward.sast.engine import run_sast
-from nodeward.secrets.analyzer import analyze_project as secrets
+from nodeward.sast.engine import sast_session
+from nodeward.secrets.analyzer import analyze_project as secrets, text_targets
 lap("imports")
 project = discover(Path(sys.argv[1]), Config(include_node_modules=True, use_cache=False, jobs=int(sys.argv[2])))
 lap("discovery")
-sast = run_sast(project)
-lap("per-file stages (workers)")
-a = app(project, sast.facts)
-lap("app model link + taint")
-deps(project, dict(a.imported_packages))
-lap("deps")
-secrets(project, sources_scanned=True)  # as `scan` runs it: JS/TS text is scanned in the workers
-lap("secrets (non-JS files, hygiene)")
+# As `scan_project` runs them: the workers scan JS/TS files, then the other files' secrets
+# while this process links.
+with sast_session(project, None, text_targets(project)) as (sast, text):
+    lap("per-file stages (workers)")
+    a = app(project, sast.facts)
+    lap("app model link + taint")
+    deps(project, dict(a.imported_packages))
+    lap("deps")
+    prescanned = text()
+    lap("wait for the workers' non-JS secrets")
+    secrets(project, sources_scanned=True, prescanned=prescanned)
+    lap("secrets hygiene")
 print(json.dumps(out))
 """
 
