@@ -11,6 +11,12 @@ over code):
   through `require`/`import` bindings, destructuring and aliases, so
   `const { sign } = require('jsonwebtoken')` and `import session from
   'express-session'` count, and a local function called `sign` does not.
+- NW806 also covers credentials handed to client libraries, positionally
+  (`new Sequelize('shop', 'admin', 'S3cr3t!')`, `neo4j.auth.basic(u, 'pw')`) or
+  as options (`new Pool({ password })`, `createTransport({ auth: { pass } })`,
+  `conn.connect({ password })` on an `ssh2`/`ftp` client instance), from the
+  declarative table in `nodeward.secrets.credential_args`; placeholders
+  (`'changeme'`, `'<password>'`, `''`) and environment references are not reported.
 - NW807: a literal assigned to a password-like name (`password: '...'`,
   `const dbPassword = '...'`, `cfg.secret = '...'`) in code such as
   `knexfile.js`, `ormconfig.ts` or `config.js`.
@@ -27,10 +33,17 @@ import tree_sitter as ts
 
 from nodeward.model import Confidence, Finding
 from nodeward.sast.parse import Lang, get_language
+from nodeward.secrets import credential_args
 from nodeward.secrets.candidate import Candidate
 from nodeward.secrets.detectors.config_password import RULE as PASSWORD_RULE
 from nodeward.secrets.detectors.config_password import SECRET_NAME
-from nodeward.secrets.filters import in_docs_or_tests, is_example_value, is_reference
+from nodeward.secrets.filters import (
+    LOOPBACK_HOSTS,
+    in_docs_or_tests,
+    is_example_value,
+    is_placeholder,
+    is_reference,
+)
 from nodeward.secrets.findings import judge, secret_finding
 from nodeward.secrets.rules import HARDCODED_SECRET_ARGUMENT
 
@@ -107,8 +120,15 @@ _SINKS: dict[str, tuple[str, tuple[int | str, ...]]] = {
 _PASSPORT_OPTIONS = ("clientSecret", "consumerSecret")
 
 
+_CREDENTIAL_MODULES = re.compile(
+    rb"['\"`](?:" + b"|".join(re.escape(m.encode()) for m in credential_args.MODULES) + rb")['\"`]"
+)
+"""A credential client's module as a whole string literal (module names are short words such as
+`pg` or `ftp`, so an unquoted search would hint at almost every file)."""
+
+
 def _may_have_sink(source: bytes) -> bool:
-    return any(m in source for m in _SINK_MODULES)
+    return any(m in source for m in _SINK_MODULES) or _CREDENTIAL_MODULES.search(source) is not None
 
 
 def _may_have_secret_name(source: bytes) -> bool:
@@ -118,7 +138,7 @@ def _may_have_secret_name(source: bytes) -> bool:
 
 _QUOTED_SINKS = tuple(
     quote + module + (quote if module != b"passport-" else b"")
-    for module in (*_SINK_MODULES, b"node:crypto")
+    for module in (*_SINK_MODULES, b"node:crypto", *(m.encode() for m in credential_args.MODULES))
     for quote in (b"'", b'"', b"`")
 )
 """How a sink module appears in a `require`/`import` the scope resolves: a whole string literal
@@ -302,7 +322,8 @@ class _Scope:
             literal = _string_value(value)
             if literal is not None:
                 self.constants[_text(name)] = literal
-            elif value.type in ("identifier", "member_expression"):
+            elif value.type in ("identifier", "member_expression", "new_expression", "call_expression", "await_expression"):
+                # `const conn = new Client()` binds `conn` to `ssh2.Client()`, an instance.
                 target = self.qualify(value)
                 if target is not None:
                     self.aliases[_text(name)] = target
@@ -341,7 +362,18 @@ class _Scope:
                 base = _module_of(obj)
             return f"{base}.{_text(prop)}" if base and prop is not None else None
         if node.type == "call_expression":
-            return _module_of(node)
+            module = _module_of(node)
+            if module is not None:
+                return module
+            fn = node.child_by_field_name("function")
+            base = self.qualify(fn) if fn is not None else None
+            return f"{base}()" if base else None
+        if node.type == "new_expression":
+            ctor = node.child_by_field_name("constructor")
+            base = self.qualify(ctor) if ctor is not None else None
+            return f"{base}()" if base else None
+        if node.type in ("await_expression", "parenthesized_expression") and node.named_child_count:
+            return self.qualify(node.named_children[-1])
         return None
 
     def literal(self, node: ts.Node) -> str | None:
@@ -359,6 +391,33 @@ def _property(obj: ts.Node, name: str) -> ts.Node | None:
             if key is not None and _key_name(key) == name:
                 return pair.child_by_field_name("value")
     return None
+
+
+def _property_path(obj: ts.Node, path: str) -> ts.Node | None:
+    """`auth.pass` in `{ auth: { pass: 'x' } }`: the value node, or None."""
+    node: ts.Node | None = obj
+    for part in path.split("."):
+        if node is None or node.type != "object":
+            return None
+        node = _property(node, part)
+    return node
+
+
+def _on_loopback(argv: list[ts.Node], scope: _Scope) -> bool:
+    """A `host` (or `hostname`/`server`, also inside knex's `connection`) naming this machine, or a
+    bare host argument (`new Redis(6379, 'localhost')`)."""
+    for arg in argv:
+        if arg.type == "object":
+            for obj in (arg, _property(arg, "connection")):
+                if obj is None or obj.type != "object":
+                    continue
+                for key in ("host", "hostname", "server"):
+                    value = _property(obj, key)
+                    if value is not None and (scope.literal(value) or "").lower() in LOOPBACK_HOSTS:
+                        return True
+        elif (_string_value(arg) or "").lower() in LOOPBACK_HOSTS:
+            return True
+    return False
 
 
 def _key_name(node: ts.Node) -> str:
@@ -435,48 +494,104 @@ def _sink_findings(
     if callee is None:
         return []
     argv = [a for a in args.named_children if a.type != "comment"]
-    targets: list[tuple[str, ts.Node]] = []
+    # (kind, value node, option name) for every place the API takes a secret
+    targets: list[tuple[str, ts.Node, str]] = []
+    credential = credential_args.lookup(callee)
+    if credential is not None:
+        targets.extend((credential.kind, argv[i], "") for i in credential.args if i < len(argv))
+        for arg in argv:
+            if arg.type == "object":
+                for option in credential.options:
+                    node = _property_path(arg, option)
+                    if node is not None:
+                        targets.append((credential.kind, node, option.rsplit(".", 1)[-1]))
+        if not targets:
+            return []
+        local = _on_loopback(argv, scope)
+        api = _api_name(fn, callee, is_new)
+        out: list[Finding] = []
+        for kind, node, name in targets:
+            out.extend(_target_findings(path_=path, lines=lines, scope=scope, kind=kind, node=node, seen=seen,
+                                        option=name, api=api, local=local))
+        return out
     if is_new:
         if callee.startswith("passport-") and argv and argv[0].type == "object":
             for opt in _PASSPORT_OPTIONS:
                 node = _property(argv[0], opt)
                 if node is not None:
-                    targets.append(("OAuth client secret", node))
+                    targets.append(("OAuth client secret", node, ""))
     else:
         sink = _SINKS.get(callee)
         if sink is None:
             return []
         kind, places = sink
-        for place in places:
-            if isinstance(place, int):
-                if place < len(argv):
-                    targets.append((kind, argv[place]))
+        for where in places:
+            if isinstance(where, int):
+                if where < len(argv):
+                    targets.append((kind, argv[where], ""))
             elif argv and argv[0].type == "object":
-                node = _property(argv[0], place)
+                node = _property(argv[0], where)
                 if node is not None:
-                    targets.append((kind, node))
+                    targets.append((kind, node, ""))
+    found: list[Finding] = []
+    for kind, node, _option in targets:
+        found.extend(_target_findings(path_=path, lines=lines, scope=scope, kind=kind, node=node, seen=seen))
+    return found
+
+
+def _api_name(fn: ts.Node, callee: str, is_new: bool) -> str:
+    """How the message names the call: its source text when short (`new Sequelize`,
+    `conn.connect`), else the last part of the resolved name (`connect`)."""
+    text = _text(fn)
+    obj = fn.child_by_field_name("object") if fn.type == "member_expression" else None
+    if obj is not None and obj.type not in ("identifier", "member_expression", "this"):
+        text = _text(fn.child_by_field_name("property") or fn)  # conn.on('ready', f).connect -> connect
+    if len(text) > 40 or "\n" in text:
+        text = credential_args.normalise(callee).rsplit(".", 1)[-1]
+    return f"new {text}" if is_new else text
+
+
+def _target_findings(
+    *,
+    path_: str,
+    lines: _Lines,
+    scope: _Scope,
+    kind: str,
+    node: ts.Node,
+    seen: set[tuple[int, int]],
+    option: str = "",
+    api: str = "",
+    local: bool = False,
+) -> list[Finding]:
+    """NW806 findings for the literal(s) at one secret-taking place (an array holds several keys).
+
+    `api` set means a credential of a client library (`credential_args`): placeholders are
+    dropped there too, and a client of this machine (`host: 'localhost'`) is reported at
+    medium confidence."""
     out: list[Finding] = []
-    for kind, node in targets:
-        values = node.named_children if node.type == "array" else [node]
-        for v in values:
-            fallback = _env_fallback(v)
-            if fallback is not None:
-                v = fallback
-            literal = scope.literal(v)
-            if literal is None:
-                continue
-            what = f"{kind} fallback (used whenever the environment variable is unset)" if fallback is not None else kind
-            f = _finding(path, lines, v, literal, "", HARDCODED_SECRET_ARGUMENT.id, what, seen)
-            if f is not None and fallback is not None:
-                # Often a development default, but production silently runs with it when the
-                # variable is missing: worth a look, not a certainty.
-                f = replace(
-                    f,
-                    confidence=min(f.confidence, Confidence.MEDIUM),
-                    fix="Remove the fallback and refuse to start when the variable is missing; rotate the value if it was ever used in production.",
-                )
-            if f is not None:
-                out.append(f)
+    values = node.named_children if node.type == "array" else [node]
+    for v in values:
+        fallback = _env_fallback(v)
+        if fallback is not None:
+            v = fallback
+        literal = scope.literal(v)
+        if literal is None:
+            continue
+        what = f"{kind} fallback (used whenever the environment variable is unset)" if fallback is not None else kind
+        f = _finding(path_, lines, v, literal, option, HARDCODED_SECRET_ARGUMENT.id, what, seen, api=api)
+        if f is None:
+            continue
+        if fallback is not None:
+            # Often a development default, but production silently runs with it when the
+            # variable is missing: worth a look, not a certainty.
+            f = replace(
+                f,
+                confidence=min(f.confidence, Confidence.MEDIUM),
+                fix="Remove the fallback and refuse to start when the variable is missing; rotate the value if it was ever used in production.",
+            )
+        elif local:
+            f = replace(f, confidence=min(f.confidence, Confidence.MEDIUM))
+        out.append(f)
     return out
 
 
@@ -501,6 +616,8 @@ def _finding(
     rule_id: str,
     kind: str,
     seen: set[tuple[int, int]],
+    *,
+    api: str = "",
 ) -> Finding | None:
     if not literal.strip():
         return None
@@ -511,14 +628,15 @@ def _finding(
     c = Candidate(path, row + 1, literal, rule_id, context, name)
     if rule_id == HARDCODED_SECRET_ARGUMENT.id:
         # The API makes it a secret whatever it looks like ('secret', 'keyboard cat' included):
-        # only references are dropped, and docs/tests are demoted.
-        if is_reference(c):
+        # only references are dropped, and docs/tests are demoted.  A client library's
+        # password slot also takes documented placeholders (`'changeme'`, `'<password>'`).
+        if is_reference(c) or (api and is_placeholder(c)):
             return None
         rule = HARDCODED_SECRET_ARGUMENT
         confidence: Confidence | None = (
             Confidence.LOW if in_docs_or_tests(c) or is_example_value(c) else rule.confidence
         )
-        message = f"Hard-coded {kind} passed to an API"
+        message = f"Hard-coded {kind} passed to `{api}`" if api else f"Hard-coded {kind} passed to an API"
     else:
         rule = PASSWORD_RULE
         confidence = judge(c, rule.confidence)

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from nodeward.secrets.candidate import Candidate
 from nodeward.secrets.entropy import shannon_entropy
 
-__all__ = ["DEMOTE_FILTERS", "DROP_FILTERS", "Filter", "demoted_by", "dropped_by", "is_env_template"]
+__all__ = ["DEMOTE_FILTERS", "DROP_FILTERS", "LOOPBACK_HOSTS", "Filter", "demoted_by", "dropped_by", "is_env_template"]
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +84,8 @@ _IDENTIFIER = re.compile(r"(?i)^[a-z]+(?:[_.][a-z]+)+$")
 _PASSWORD_HASH = re.compile(r"^\$(?:2[abxy]?|argon2(?:id|i|d)|scrypt|pbkdf2[\w-]*|[156])\$[./$\w=+,-]{20,}$")
 _LOCALE_DIRS = frozenset({"locales", "locale", "i18n", "l10n", "lang", "langs", "translations", "messages"})
 _LOOPBACK = frozenset({"localhost", "127.0.0.1", "0.0.0.0", "[::1]", "::1", "host.docker.internal"})
+LOOPBACK_HOSTS = _LOOPBACK
+"""Host names of this machine (a database there holds a development default more often than not)."""
 _FILE_VALUE = re.compile(r"(?i)^[\w./\\~-]+\.(?:pem|key|crt|cer|p12|pfx|json|txt|env|jks|keystore)$")
 
 

@@ -117,33 +117,45 @@ HISTORY_SECRET = Rule(
 HARDCODED_SECRET_ARGUMENT = secret_rule(
     "NW806",
     "hardcoded-secret-argument",
-    "A literal secret passed to an API that takes a signing or session secret",
+    "A literal secret or password passed to an API that takes one",
     what=(
         "Finds string literals (or constants holding one) passed as the secret of `jwt.sign` / "
         "`jwt.verify`, `express-session({ secret })`, `cookie-session({ secret, keys })`, "
         "`cookie-parser(secret)`, `express-jwt({ secret })`, `crypto.createHmac(alg, key)`, the key "
         "of `crypto.createCipher`/`createCipheriv`/`createDecipheriv`, and passport strategies' "
-        "`clientSecret`/`consumerSecret`. Import aliases "
-        "(`const sign = require('jsonwebtoken').sign`, `import session from 'express-session'`) are "
-        "resolved through the syntax tree."
+        "`clientSecret`/`consumerSecret`; and passwords handed to client libraries, positionally "
+        "(`new Sequelize(db, user, 'pw')`, `neo4j.auth.basic(user, 'pw')`, `client.bind(dn, 'pw')`) "
+        "or as options (`new Pool({ password })`, `mysql.createConnection`, `knex({ connection })`, "
+        "`new Redis(port, host, { password })`, `nodemailer.createTransport({ auth: { pass } })`, "
+        "`connect({ password })` on `ssh2`, `ftp` and `basic-ftp` clients, `axios` `auth`). Import "
+        "aliases (`const sign = require('jsonwebtoken').sign`, `import session from "
+        "'express-session'`) and instances (`const conn = new Client()`) are resolved through the "
+        "syntax tree. Placeholders (`'changeme'`, `'<password>'`) in a client's password are not "
+        "reported; a client of `localhost` or an `|| 'fallback'` is reported at medium confidence."
     ),
     why=(
         "Whoever reads the source can forge session cookies and JWTs for any user (including "
-        "admins) and verify HMACs; the secret cannot be rotated without a deploy."
+        "admins), verify HMACs, or log in to the database, mail server or host; the secret cannot "
+        "be rotated without a deploy."
     ),
     example="""
 const jwt = require('jsonwebtoken');
+const { Sequelize } = require('sequelize');
 const token = jwt.sign({ sub: user.id }, 'orders-signing-key-2023');
+const db = new Sequelize('orders', 'orders_app', 'Wq8-orders-2024', { host: 'db.prod.internal' });
 """,
     lang="js title=auth.js",
     use_instead="""
 const jwt = require('jsonwebtoken');
+const { Sequelize } = require('sequelize');
 const token = jwt.sign({ sub: user.id }, process.env.JWT_SECRET);
+const db = new Sequelize(process.env.DATABASE_URL);
 """,
     use_lang="js title=auth.js",
     references=(
         "https://cwe.mitre.org/data/definitions/798.html",
         "https://github.com/expressjs/session#secret",
+        "https://sequelize.org/docs/v6/getting-started/#connecting-to-a-database",
     ),
     cwe=(798, 321),
     supersedes=("NW807",),
