@@ -205,6 +205,11 @@ class FindingDetail:
         its own SARIF rule (one per advisory for dependency findings), else None."""
         return None
 
+    def security_severity(self, severity: Severity) -> str | None:
+        """A numeric SARIF `security-severity` (0.0-10.0) for a finding of this severity,
+        e.g. an advisory's CVSS score; None keeps the severity's default number."""
+        return None
+
 
 @dataclass(frozen=True, slots=True)
 class Finding:

@@ -67,7 +67,12 @@ def test_sources_integrity_and_unpinned() -> None:
     ]
     assert [(f.path, f.line) for f in by_rule(out, "NW705")] == [("package-lock.json", _line_of(lock, '"node_modules/no-integrity"'))]
     assert [(f.path, f.line) for f in by_rule(out, "NW707")] == [("package.json", _line_of(folder / "package.json", '"anything"'))]
-    assert any("git or local sources not matched" in s.reason for s in out.skipped)
+    # npm v3 records each one's own package.json version: both are matched against advisories.
+    assert not out.skipped
+    assert sorted(f.message.split("; ", 1)[1] for f in by_rule(out, "NW704")) == [
+        "checked against advisories as 1.0.0, the version its package.json inside a tarball downloaded from a URL declares",
+        "checked against advisories as 1.3.0, the version its package.json at git commit 5d3a1a2c6f0e declares",
+    ]
 
 
 def test_install_scripts_inventory() -> None:

@@ -32,6 +32,7 @@ from nodeward.deps.hygiene import (
 )
 from nodeward.deps.ignores import ConfigLocation, apply_ignores
 from nodeward.deps.model import Lockfile
+from nodeward.deps.provenance import audit_version
 from nodeward.deps.sources.base import LOCKFILE_NAMES, load_lockfile
 from nodeward.deps.sources.manifest import Manifest, read_manifest
 from nodeward.errors import AdvisorySourceError, LockfileError
@@ -159,11 +160,11 @@ def audit_project(
     graphs = []
     for lock in locks:
         graphs.append(Graph(lock))
-        findings.extend(lockfile_findings(lock, texts.get(lock.path, [])))
+        findings.extend(lockfile_findings(lock, texts.get(lock.path, []), graphs[-1]))
         findings.extend(out_of_sync_findings(lock, root))
     findings.extend(ci_findings(root, sorted(r for r in rels if _is_ci_file(r))))
     # Known vulnerabilities.
-    pairs = sorted({(p.name, p.version) for lock in locks for p in lock.packages.values() if p.source in AUDITED_SOURCES})
+    pairs = sorted({(p.name, v) for lock in locks for p in lock.packages.values() if p.source in AUDITED_SOURCES and (v := audit_version(p).version) is not None})
     merged: list[Advisory] = []
     complete = True
     if pairs:
@@ -241,5 +242,14 @@ def _report_coverage(lock: Lockfile, errors: list[ScanError], skipped: list[Skip
         errors.append(ScanError(f"{lock.path}: {bad} entr{'y' if bad == 1 else 'ies'} could not be read ({summary}); first: {first.entry}: {first.reason}", path=lock.path, kind="source", incomplete=True))
     if parsed == 0 and (declared or bad):
         errors.append(ScanError(f"{lock.path}: lockfile yielded zero packages ({summary}); nothing was audited", path=lock.path, kind="source", incomplete=True))
-    if local or git:
-        skipped.append(Skipped(lock.path, f"{git + local} package(s) from git or local sources not matched against advisories ({summary})"))
+    unaudited = [p for p in lock.packages.values() if p.source in ("git", "url", "file", "registry") and audit_version(p).version is None]
+    if unaudited:
+        names = ", ".join(sorted({f"{p.name} ({p.source})" for p in unaudited})[:5])
+        more = f" and {len(unaudited) - 5} more" if len(unaudited) > 5 else ""
+        skipped.append(
+            Skipped(
+                lock.path,
+                f"{len(unaudited)} package(s) not matched against advisories: the lockfile records no registry version for them "
+                f"({names}{more}; {summary}); NW704 lists them",
+            )
+        )

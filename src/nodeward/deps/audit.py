@@ -17,13 +17,14 @@ from nodeward.deps.fixes import fix_advice
 from nodeward.deps.graph import Graph
 from nodeward.deps.match import affected_by, fixed_versions_for
 from nodeward.deps.model import Lockfile, Package
+from nodeward.deps.provenance import audit_version
 from nodeward.deps.rules import MALICIOUS_PACKAGE, VULNERABLE_DEPENDENCY
-from nodeward.model import Finding, SourceSpan, make_fingerprint
+from nodeward.model import Confidence, Finding, SourceSpan, make_fingerprint
 
 __all__ = ["AUDITED_SOURCES", "AuditSettings", "audit_lockfile"]
 
-AUDITED_SOURCES = ("registry", "url")
-"""Sources whose version numbers mean what advisories mean by them."""
+AUDITED_SOURCES = ("registry", "url", "git", "file")
+"""Sources that may carry a matchable version; `provenance.audit_version` decides per package."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,25 +47,30 @@ def audit_lockfile(
     settings: AuditSettings,
     lines: Sequence[str],
 ) -> list[Finding]:
-    groups: dict[tuple[str, str, str], list[Package]] = {}
+    groups: dict[tuple[str, str, str, str], list[Package]] = {}
     advs: dict[str, Advisory] = {}
     verdicts: dict[tuple[str, str, str], bool] = {}
     for pkg in lock.packages.values():
-        if pkg.source not in AUDITED_SOURCES:
+        candidates = by_name.get(pkg.name.lower(), ())
+        if not candidates:
             continue
-        for adv in by_name.get(pkg.name.lower(), ()):
-            key = (pkg.name, pkg.version, adv.id)
+        audited = audit_version(pkg)
+        version = audited.version
+        if version is None:
+            continue  # git/URL/file package with no knowable version: NW704 says so
+        for adv in candidates:
+            key = (pkg.name, version, adv.id)
             hit = verdicts.get(key)
             if hit is None:
-                hit = verdicts[key] = any(affected_by(aff, pkg.version) for aff in adv.for_package(pkg.name))
+                hit = verdicts[key] = any(affected_by(aff, version) for aff in adv.for_package(pkg.name))
             if hit:
-                groups.setdefault(key, []).append(pkg)
+                groups.setdefault((pkg.name, version, adv.id, audited.source), []).append(pkg)
                 advs[adv.id] = adv
     findings: list[Finding] = []
-    for (name, version, adv_id), pkgs in sorted(groups.items()):
+    for (name, version, adv_id, version_source), pkgs in sorted(groups.items()):
         adv = advs[adv_id]
         pkgs.sort(key=lambda p: p.line)
-        findings.append(_finding(lock, graph, adv, name, version, pkgs, settings, lines))
+        findings.append(_finding(lock, graph, adv, name, version, pkgs, settings, lines, version_source))
     return findings
 
 
@@ -77,6 +83,7 @@ def _finding(
     pkgs: list[Package],
     settings: AuditSettings,
     lines: Sequence[str],
+    version_source: str = "",
 ) -> Finding:
     paths = []
     total = 0
@@ -99,6 +106,15 @@ def _finding(
     installed_as = next((p.alias for p in pkgs if p.alias), None)
     folders = sorted({"/".join(x for x in (lock.folder, imp) if x) or "." for p in pkgs for imp in graph.importers_reaching(p.key)})
     advice = fix_advice(_manager(lock), name, installed_as, version, fixed, paths, direct, adv.malicious, workspaces=len(lock.importers) > 1, folder=lock.folder, nested_ranges_known=lock.manager != "pnpm")
+    fix_text = advice.text
+    if version_source and advice.minimal:
+        # Not a registry release: the lockfile pins a commit or tarball, which a range cannot move.
+        if pkgs[0].source == "git":
+            move = f"Move the git reference of `{name}` to a commit at version {advice.minimal} or later"
+        else:
+            kind = "tarball URL" if pkgs[0].source == "url" else "local tarball"
+            move = f"Replace the {kind} of `{name}` with one of version {advice.minimal} or later"
+        fix_text = f"{move}, or install it from the registry: {advice.text}"
     reachable: bool | None = None
     imported_by: list[str] = []
     if settings.imported:
@@ -143,21 +159,30 @@ def _finding(
         reachable=reachable,
         imported_by=tuple(imported_by),
         minimal_fix=advice.minimal,
-        fix_command=advice.text,
+        fix_command=fix_text,
         severity_note=note,
         workspaces=tuple(folders),
+        cvss4_score=adv.cvss4_score,
+        cvss4_vector=adv.cvss4_vector,
+        version_source=version_source,
     )
     cwe = tuple(sorted(set(adv.cwes) | set(rule.cwe)))
+    confidence = rule.confidence
+    message = f"{kind} {label}: {summary} ({adv.id})"
+    if version_source:
+        # The code at a commit or in an ad-hoc tarball may differ from the release.
+        confidence = min(confidence, Confidence.MEDIUM)
+        message += f"; version from {version_source}"
     return Finding(
         rule_id=rule.id,
         rule_name=rule.name,
         severity=severity,
-        confidence=rule.confidence,
-        message=f"{kind} {label}: {summary} ({adv.id})",
+        confidence=confidence,
+        message=message,
         location=SourceSpan(lock.path, line, 1, line, max(1, len(lines[line - 1]) + 1) if 0 < line <= len(lines) else 1, snippet),
         fingerprint=make_fingerprint(rule.id, lock.path, f"{name}@{version}#{adv.id}"),
         cwe=cwe,
         owasp=rule.owasp,
-        fix=advice.text,
+        fix=fix_text,
         detail=detail,
     )

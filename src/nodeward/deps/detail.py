@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from nodeward.model import FindingDetail, JSONValue
+from nodeward.model import FindingDetail, JSONValue, Severity
 
 __all__ = ["DependencyDetail", "PackageDetail", "collapse_paths"]
 
@@ -40,6 +40,7 @@ class DependencyDetail(FindingDetail):
     paths_truncated: bool = False
     """The path search hit its budget: there are more paths than counted."""
     cvss_score: float | None = None
+    """CVSS v3.x base score."""
     cvss_vector: str = ""
     advisory_source: str = ""
     installed_as: str | None = None
@@ -53,6 +54,12 @@ class DependencyDetail(FindingDetail):
     workspaces: tuple[str, ...] = ()
     """Folders (relative to the scan root, `.` for the root) of the root project and
     workspaces that reach the package; `path` in an ignore can name one."""
+    cvss4_score: float | None = None
+    """CVSS 4.0 score."""
+    cvss4_vector: str = ""
+    version_source: str = ""
+    """Where the matched version came from when the package is not a registry release
+    (a git commit's or a tarball's package.json); empty for registry packages."""
 
     def json_fields(self) -> dict[str, JSONValue]:
         return {
@@ -71,12 +78,16 @@ class DependencyDetail(FindingDetail):
             "summary": self.summary,
             "advisory_url": self.url,
             "cvss_score": self.cvss_score,
+            "cvss_vector": self.cvss_vector,
+            "cvss_v4_score": self.cvss4_score,
+            "cvss_v4_vector": self.cvss4_vector,
             "advisory_source": self.advisory_source,
             "installed_as": self.installed_as,
             "reachable": self.reachable,
             "imported_by": list(self.imported_by),
             "minimal_fix": self.minimal_fix,
             "fix_command": self.fix_command,
+            "version_source": self.version_source or None,
         }
 
     def text_lines(self) -> tuple[str, ...]:
@@ -85,6 +96,11 @@ class DependencyDetail(FindingDetail):
         lines = [f"{self.package}@{self.version} ({kind}, {scope}) in {self.lockfile}"]
         if self.aliases:
             lines.append("aliases: " + ", ".join(self.aliases))
+        if self.version_source:
+            lines.append(f"version {self.version} read from {self.version_source}")
+        scores = self._cvss_text()
+        if scores:
+            lines.append("cvss: " + scores)
         lines.append("fixed in: " + (", ".join(self.fixed_versions) if self.fixed_versions else "no fixed version published"))
         lines.extend(f"path: {p}" for p in collapse_paths(self.dependency_paths, self.paths_total, truncated=self.paths_truncated))
         if self.reachable is True:
@@ -94,6 +110,25 @@ class DependencyDetail(FindingDetail):
         if self.severity_note:
             lines.append(self.severity_note)
         return tuple(lines)
+
+    def _cvss_text(self) -> str:
+        parts = []
+        for score, vector in ((self.cvss4_score, self.cvss4_vector), (self.cvss_score, self.cvss_vector)):
+            if score is not None:
+                parts.append(f"{score:.1f} ({vector})")
+        return "; ".join(parts)
+
+    def security_severity(self, severity: Severity) -> str | None:
+        """The advisory's CVSS score (4.0 first, then 3.x) when its rating is the
+        finding's severity, so GitHub buckets the alert where the report does; None
+        (the severity's default number) when no score agrees, e.g. after a GHSA label
+        overrode the score or the dev-only drop lowered the finding."""
+        from nodeward.deps.advisories.model import severity_from_score
+
+        for score in (self.cvss4_score, self.cvss_score):
+            if score is not None and severity_from_score(score) == severity:
+                return f"{score:.1f}"
+        return None
 
     def sarif_properties(self) -> dict[str, JSONValue]:
         props = self.json_fields()
@@ -117,9 +152,28 @@ class PackageDetail(FindingDetail):
     version: str = ""
     lockfile: str = ""
     spec: str = ""
+    source: str = ""
+    """git, url or file for NW704; empty otherwise."""
+    origin: str = ""
+    """The git URL, tarball URL or path it is installed from (NW704)."""
+    audited: bool | None = None
+    """NW704: whether its version could be matched against advisories."""
+    dependency_paths: tuple[str, ...] = ()
 
     def json_fields(self) -> dict[str, JSONValue]:
         out: dict[str, JSONValue] = {"package": self.package, "version": self.version, "lockfile": self.lockfile}
         if self.spec:
             out["spec"] = self.spec
+        if self.source:
+            out["source"] = self.source
+            out["resolved"] = self.origin
+            out["audited"] = self.audited
+            out["dependency_paths"] = list(self.dependency_paths)
         return out
+
+    def text_lines(self) -> tuple[str, ...]:
+        if not self.source:
+            return ()
+        lines = [f"from: {self.origin}"] if self.origin else []
+        lines.extend(f"path: {p}" for p in self.dependency_paths)
+        return tuple(lines)

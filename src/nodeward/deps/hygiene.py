@@ -8,7 +8,9 @@ from pathlib import Path, PurePosixPath
 
 from nodeward.deps.advisories.npmrc import read_npmrc
 from nodeward.deps.detail import PackageDetail
-from nodeward.deps.model import Lockfile, spec_range
+from nodeward.deps.graph import Graph
+from nodeward.deps.model import Lockfile, Package, spec_range
+from nodeward.deps.provenance import audit_version
 from nodeward.deps.rules import (
     INSTALL_SCRIPT,
     LOCKFILE_OUT_OF_SYNC,
@@ -33,6 +35,7 @@ __all__ = [
 
 _UNPINNED = {"*", "", "x", "X", "latest", "next"}
 _INSTALL_CMD = re.compile(r"(?<![\w-])(npm\s+(?:ci|install|i)(?![\w-])|yarn(?:\s+install(?![\w-])|\s*(?:$|[;&|'\"]))|pnpm\s+(?:install|i)(?![\w-])|bun\s+install(?![\w-]))")
+_SHA1_FRAGMENT = re.compile(r"#[0-9a-f]{40}$")
 CI_FILES = (".gitlab-ci.yml", ".circleci/config.yml", "azure-pipelines.yml", "bitbucket-pipelines.yml", "Jenkinsfile", ".travis.yml")
 
 
@@ -56,7 +59,41 @@ def _line(lines: Sequence[str], n: int) -> str:
     return lines[n - 1].strip() if 0 < n <= len(lines) else ""
 
 
-def lockfile_findings(lock: Lockfile, lines: Sequence[str]) -> list[Finding]:
+def _origin(pkg: Package) -> str:
+    """The git URL, tarball URL or path a package comes from, without yarn Berry's
+    `name@` prefix and `::locator` suffix or npm v1's install-path key."""
+    text = pkg.resolved or ("" if pkg.key.startswith("node_modules/") else pkg.key)
+    text = text.split("::", 1)[0]
+    for prefix in (f"{pkg.name}@", *((f"{pkg.alias}@",) if pkg.alias else ())):
+        if text.startswith(prefix):
+            text = text[len(prefix) :]
+    return text
+
+
+def _non_registry_finding(lock: Lockfile, pkg: Package, snippet: str, graph: Graph | None) -> Finding:
+    """NW704 for one git/URL/file package: where it comes from, how it reached the project,
+    and whether its advisories could be checked (see `provenance.audit_version`)."""
+    where = {"git": "a git repository", "url": "a tarball URL", "file": "a local path"}[pkg.source]
+    origin = _origin(pkg)
+    audited = audit_version(pkg)
+    paths: tuple[str, ...] = ()
+    if graph is not None:
+        found, _total, _more = graph.paths(pkg.key)
+        paths = tuple(" > ".join(dp.steps) for dp in sorted(found, key=lambda dp: (len(dp.steps), dp.steps))[:3])
+    via = f" (via {paths[0]})" if paths and paths[0].count(" > ") > 1 else ""
+    if audited.version is not None:
+        status = f"checked against advisories as {audited.version}, the version {audited.source} declares"
+    else:
+        status = "it cannot be audited: the lockfile records no registry version to match advisories against"
+    detail = PackageDetail(pkg.name, pkg.version, lock.path, source=pkg.source, origin=origin, audited=audited.version is not None, dependency_paths=paths)
+    return _finding(
+        NON_REGISTRY_SOURCE, lock.path, pkg.line, snippet,
+        f"`{pkg.name}` is installed from {where}{via}, outside the registry; {status}",
+        f"{pkg.name}@{pkg.version}", "Install it from a registry with a pinned version (a fork can be published under a scope), or vendor it into the repository and review it.", detail,
+    )
+
+
+def lockfile_findings(lock: Lockfile, lines: Sequence[str], graph: Graph | None = None) -> list[Finding]:
     """NW704 (git/URL/file), NW705 (no integrity), NW706 (install scripts) for one lockfile."""
     out: list[Finding] = []
     seen: set[tuple[str, str, str]] = set()
@@ -66,17 +103,12 @@ def lockfile_findings(lock: Lockfile, lines: Sequence[str]) -> list[Finding]:
         detail = PackageDetail(pkg.name, pkg.version, lock.path)
         if pkg.source in ("git", "url", "file") and (NON_REGISTRY_SOURCE.id, *ident[:2]) not in seen:
             seen.add((NON_REGISTRY_SOURCE.id, *ident[:2]))
-            where = {"git": "a git repository", "url": "a tarball URL", "file": "a local path"}[pkg.source]
-            out.append(
-                _finding(
-                    NON_REGISTRY_SOURCE, lock.path, pkg.line, snippet,
-                    f"`{pkg.name}` is installed from {where}, outside the registry and its advisories",
-                    f"{pkg.name}@{pkg.version}", "Publish it to (or install it from) a registry with a pinned version, or vendor it into the repository and review it.", detail,
-                )
-            )
+            out.append(_non_registry_finding(lock, pkg, snippet, graph))
         builtin_patch = "@patch:" in (pkg.resolved or "")  # Berry's built-in patches carry no checksum
+        # yarn classic checks the sha1 in a tarball URL's `#<hash>` fragment when it records no integrity.
+        url_hash = lock.format == "yarn-v1" and _SHA1_FRAGMENT.search(pkg.resolved or "") is not None
         # Bundled packages ship inside their parent's tarball, which its own hash covers.
-        if pkg.source == "registry" and not pkg.integrity and not builtin_patch and not pkg.bundled and (MISSING_INTEGRITY.id, *ident[:2]) not in seen:
+        if pkg.source == "registry" and not pkg.integrity and not builtin_patch and not url_hash and not pkg.bundled and (MISSING_INTEGRITY.id, *ident[:2]) not in seen:
             seen.add((MISSING_INTEGRITY.id, *ident[:2]))
             out.append(
                 _finding(

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
 
+from nodeward.deps.advisories.model import severity_from_score
 from nodeward.deps.detail import DependencyDetail
 from nodeward.deps.graph import Graph
 from nodeward.deps.model import Lockfile, Package
@@ -114,11 +115,15 @@ def render_cyclonedx(result: ScanResult, lockfiles: Sequence[Lockfile], project_
             if d.cvss_vector.startswith("CVSS:3"):
                 rating["method"] = "CVSSv31" if d.cvss_vector.startswith("CVSS:3.1") else "CVSSv3"
                 rating["vector"] = d.cvss_vector
+            ratings = [rating]
+            if d.cvss4_score is not None:
+                sev4 = str(severity_from_score(d.cvss4_score))
+                ratings.append({"source": {"name": "nodeward"}, "score": d.cvss4_score, "severity": "none" if sev4 == "info" else sev4, "method": "CVSSv4", "vector": d.cvss4_vector})
             v = {
                 "bom-ref": f"vuln:{d.advisory_id}",
                 "id": d.advisory_id,
                 "source": {"name": "GitHub Advisory Database" if d.advisory_id.startswith("GHSA-") else "OSV", "url": d.url},
-                "ratings": [rating],
+                "ratings": ratings,
                 "cwes": [c for c in f.cwe if c != 1395],
                 "description": d.summary,
                 "recommendation": d.fix_command,

@@ -98,7 +98,7 @@ def result_to_sarif(result: ScanResult) -> dict[str, JSONValue]:
                 props = desc["properties"]
                 assert isinstance(props, dict)
                 props["nodeward_rule"] = base.id
-                props["security-severity"] = f.severity.security_severity
+                props["security-severity"] = (f.detail.security_severity(f.severity) if f.detail is not None else None) or f.severity.security_severity
                 props["tags"] = ["security", *[f"external/cwe/cwe-{c}" for c in f.cwe]]
             index[rule_id] = len(rules)
             rules.append(desc)

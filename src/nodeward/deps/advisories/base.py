@@ -78,7 +78,9 @@ def merge_advisories(advisories: Iterable[Advisory]) -> list[Advisory]:
             for a in m.affected:
                 if a not in seen_aff:
                     seen_aff.append(a)
-        scores = [m.cvss_score for m in members if m.cvss_score is not None]
+        # The highest-scoring member's vector goes with its score, per CVSS version.
+        v3 = max((m for m in members if m.cvss_score is not None), key=lambda m: m.cvss_score or 0.0, default=None)
+        v4 = max((m for m in members if m.cvss4_score is not None), key=lambda m: m.cvss4_score or 0.0, default=None)
         out.append(
             replace(
                 base,
@@ -87,7 +89,10 @@ def merge_advisories(advisories: Iterable[Advisory]) -> list[Advisory]:
                 severity=max(m.severity for m in members),
                 affected=tuple(seen_aff),
                 cwes=tuple(sorted({c for m in members for c in m.cwes})),
-                cvss_score=max(scores) if scores else None,
+                cvss_score=v3.cvss_score if v3 else None,
+                cvss_vector=v3.cvss_vector if v3 else next((m.cvss_vector for m in members if m.cvss_vector), ""),
+                cvss4_score=v4.cvss4_score if v4 else None,
+                cvss4_vector=v4.cvss4_vector if v4 else next((m.cvss4_vector for m in members if m.cvss4_vector), ""),
                 references=tuple(dict.fromkeys(r for m in members for r in m.references)),
                 source="+".join(sorted({m.source for m in members})),
             )

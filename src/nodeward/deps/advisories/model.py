@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from nodeward.deps.advisories.cvss import cvss3_base_score
+from nodeward.deps.advisories.cvss import cvss3_base_score, cvss4_base_score
 from nodeward.model import Severity
 
 __all__ = [
@@ -64,7 +64,10 @@ class Advisory:
     affected: tuple[AffectedPackage, ...]
     details: str = ""
     cvss_score: float | None = None
+    """CVSS v3.x base score (from `cvss_vector`)."""
     cvss_vector: str = ""
+    """The record's CVSS v3.x vector (or, for records with neither v3 nor v4, any other
+    `CVSS:` vector, kept for display)."""
     cwes: tuple[int, ...] = ()
     references: tuple[str, ...] = ()
     published: str = ""
@@ -72,6 +75,20 @@ class Advisory:
     withdrawn: str = ""
     source: str = "osv"
     """osv-file, offline-db, osv-api or npm: where the record came from."""
+    cvss4_score: float | None = None
+    """CVSS 4.0 score of `cvss4_vector` (FIRST's calculator, via the `cvss` package)."""
+    cvss4_vector: str = ""
+
+    @property
+    def best_cvss(self) -> tuple[float | None, str]:
+        """(score, vector) of the newest CVSS version the record scores: 4.0, else 3.x.
+
+        FIRST's v4.0 supersedes v3.1; when a record carries both, v4 is the one to
+        show first and the one that rates a record without a GHSA severity label.
+        """
+        if self.cvss4_score is not None:
+            return self.cvss4_score, self.cvss4_vector
+        return self.cvss_score, self.cvss_vector
 
     @property
     def malicious(self) -> bool:
@@ -128,6 +145,31 @@ def _cwe(text: str) -> int | None:
     return None
 
 
+def _cvss(entries: Any) -> tuple[float | None, str, float | None, str]:
+    """(v3 score, v3 vector, v4 score, v4 vector) from an OSV `severity` list.
+
+    The vector's own `CVSS:x.y/` prefix decides its version (feeds have mislabelled
+    the `type`); a v3 or v4 vector that does not score is kept for display with no
+    score, and another `CVSS:` vector is kept only when there is no v3 one.
+    """
+    score: float | None = None
+    vector = ""
+    score4: float | None = None
+    vector4 = ""
+    other = ""
+    for sev in _list(entries):
+        if not isinstance(sev, dict):
+            continue
+        s = _str(sev.get("score")).strip()
+        if s.startswith("CVSS:3") and not vector:
+            vector, score = s, cvss3_base_score(s)
+        elif s.startswith("CVSS:4") and not vector4:
+            vector4, score4 = s, cvss4_base_score(s)
+        elif s.startswith("CVSS:") and not other:
+            other = s
+    return score, vector or other, score4, vector4
+
+
 def parse_osv(record: Mapping[str, Any], source: str = "osv") -> Advisory:
     """An Advisory with only the npm parts of an OSV record (possibly none)."""
     rid = record.get("id")
@@ -154,19 +196,10 @@ def parse_osv(record: Mapping[str, Any], source: str = "osv") -> Advisory:
         affected.append(AffectedPackage(name.strip().lower(), tuple(ranges), _strs(aff.get("versions"))))
     dbs = _obj(record.get("database_specific"))
     cwes = tuple(sorted({c for c in (_cwe(x) for x in _strs(dbs.get("cwe_ids"))) if c is not None}))
-    score: float | None = None
-    vector = ""
-    for sev in _list(record.get("severity")):
-        if not isinstance(sev, dict):
-            continue
-        s = str(sev.get("score") or "")
-        if str(sev.get("type", "")).upper() == "CVSS_V3" and s:
-            vector = s
-            score = cvss3_base_score(s)
-            break
-        if not vector and s.startswith("CVSS:"):
-            vector = s
+    score, vector, score4, vector4 = _cvss(record.get("severity"))
     severity = severity_from_label(str(dbs.get("severity") or "")) if dbs.get("severity") else None
+    if severity is None and score4 is not None:
+        severity = severity_from_score(score4)
     if severity is None and score is not None:
         severity = severity_from_score(score)
     if severity is None:
@@ -189,6 +222,8 @@ def parse_osv(record: Mapping[str, Any], source: str = "osv") -> Advisory:
         modified=str(record.get("modified") or ""),
         withdrawn=str(record.get("withdrawn") or ""),
         source=source,
+        cvss4_score=score4,
+        cvss4_vector=vector4,
     )
     if adv.malicious:
         from dataclasses import replace
@@ -213,10 +248,24 @@ def to_compact(adv: Advisory) -> list[Any]:
         adv.published,
         adv.modified,
         adv.withdrawn,
+        adv.cvss4_score,
+        adv.cvss4_vector,
     ]
 
 
 def from_compact(data: list[Any], source: str) -> Advisory:
+    """Rebuild an Advisory from `to_compact`'s lists.
+
+    Databases built before CVSS 4.0 support store 12 items and, for a record whose
+    only vector was v4, that vector in the v3 slot: it is moved and scored here, so
+    such a database keeps working (records with both versions show v4 after the
+    next `nodeward db update`).
+    """
+    vector = data[6]
+    score4 = data[12] if len(data) > 13 else None
+    vector4 = data[13] if len(data) > 13 else ""
+    if not vector4 and isinstance(vector, str) and vector.startswith("CVSS:4"):
+        vector4, vector, score4 = vector, "", cvss4_base_score(vector)
     affected = tuple(
         AffectedPackage(
             name,
@@ -233,11 +282,13 @@ def from_compact(data: list[Any], source: str) -> Advisory:
         severity=Severity(data[3]),
         affected=affected,
         cvss_score=data[5],
-        cvss_vector=data[6],
+        cvss_vector=vector,
         cwes=tuple(data[7]),
         references=tuple(data[8]),
         published=data[9],
         modified=data[10],
         withdrawn=data[11],
         source=source,
+        cvss4_score=score4,
+        cvss4_vector=vector4,
     )

@@ -12,6 +12,7 @@ from collections.abc import Container
 from typing import Any
 
 from nodeward.deps.model import Edge, Importer, Lockfile, Package, Unreadable, classify_source
+from nodeward.deps.provenance import registry_tarball_version
 from nodeward.deps.sources.jsonlines import key_lines
 from nodeward.deps.sources.manifest import Manifest
 from nodeward.errors import LockfileError
@@ -198,6 +199,10 @@ def _parse_v1(rel: str, data: dict[str, Any], text: str, manifest: Manifest | No
         if source in ("git", "url", "file"):
             # v1 stores the spec (`git+https://...#sha`) as the version of such packages.
             version = ver.rsplit("#", 1)[-1] if source == "git" else ver
+            resolved = resolved or ver
+        elif "://" in version and (from_url := registry_tarball_version(name, version)) is not None:
+            # A registry tarball URL declared directly: the URL names the release.
+            resolved, version = resolved or version, from_url
         pkg_edges: list[Edge] = []
         requires = entry.get("requires")
         if isinstance(requires, dict):
