@@ -146,10 +146,17 @@ NON_REGISTRY_SOURCE = Rule(
     guide_section=_SECTION,
     family="deps",
     docs=make_docs(
-        what="Reports locked packages whose source is a git repository, an HTTP(S) tarball outside a registry, or a `file:` path.",
+        what=(
+            "Reports locked packages whose source is a git repository, an HTTP(S) tarball outside a registry, or a `file:` path, "
+            "naming where each comes from and how it reaches the project, and saying whether it could still be checked for "
+            "known vulnerabilities: nodeward matches it by the version the lockfile records from the package's own package.json "
+            "(npm 7+, yarn, pnpm), and cannot when the lockfile records only a URL or commit (npm 6, bun) or the package is a local folder."
+        ),
         why=(
-            "Such packages bypass the registry's advisories, integrity metadata and immutability: a branch or "
-            "URL can change under the same lockfile, and advisory databases know nothing about them."
+            "Such packages bypass the registry's integrity metadata and immutability: a branch or URL can change under the same "
+            "lockfile. Advisories describe registry releases; a commit or tarball that calls itself 1.3.0 may be a fork or a patch "
+            "of the release, so NW701 matches on it carry medium confidence, and a package with no recorded version is not "
+            "checked at all."
         ),
         example=_lock(
             '    "node_modules/left-pad": {\n      "version": "1.3.0",\n      "resolved": "git+ssh://git@github.com/left-pad/left-pad.git#5d3a1a2c6f0e1b9f4b1d2c3e4f5a6b7c8d9e0f1a"\n    }',
