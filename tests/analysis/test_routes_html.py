@@ -249,7 +249,7 @@ def test_filter_and_sort_controls_in_a_dom(tmp_path: Path) -> None:
     if reason:
         pytest.skip(reason)
     page = tmp_path / "routes.html"
-    assert main(["routes", str(EXPRESS), "-f", "html", "-o", str(page), "-q", "-j", "1"]) == 0
+    assert main(["routes", str(EXPRESS), "-f", "html", "--findings", "-o", str(page), "-q", "-j", "1"]) == 0
     proc = subprocess.run(["node", str(DOM / "drive.js"), str(page)], capture_output=True, text=True, timeout=120, check=False)
     assert proc.returncode == 0, proc.stderr
     seen = json.loads(proc.stdout)
@@ -277,6 +277,10 @@ def test_filter_and_sort_controls_in_a_dom(tmp_path: Path) -> None:
     assert seen["sortPathDesc"]["order"][3:6] == ["GET /api/users/:id", "PUT /api/users/:id", "GET /api/users"]
     assert seen["sortLine"]["order"][:2] == ["DELETE /api/admin/users/:id", "POST /api/admin/reindex"]
     assert seen["sortPresent"]["order"][3:6] == ["GET /api/users", "GET /api/users/:id", "PUT /api/users/:id"]
+    # --findings adds a "with findings only" filter and a sort by worst severity.
+    assert seen["withFindings"] == {"rows": ["POST /api/admin/reindex", "POST /metrics/flush"], "shown": "2", "groups": 2}
+    assert seen["sortWorst"]["order"][:2] == ["DELETE /api/admin/users/:id", "POST /api/admin/reindex"]
+    assert seen["sortWorst"]["order"][6:] == ["GET /healthz", "POST /metrics/flush"]
 
 
 def test_output_file_links_resolve_to_sources(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -363,3 +367,91 @@ def test_common_prefix_stops_at_parameters() -> None:
     assert _common_prefix(["/:tenant/a", "/:tenant/b"]) == "/"
     assert _common_prefix(["/healthz"]) == "/"
     assert _common_prefix(["/api/login"]) == "/api"
+
+
+def _findings_cells(html: str) -> dict[tuple[str, str, str], list[str]]:
+    """(method, path, file:line) -> rule ids shown in the route's Findings cell."""
+
+    class P(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.out: dict[tuple[str, str, str], list[str]] = {}
+            self.key: tuple[str, str, str] | None = None
+            self.in_cell = False
+            self.in_badge = False
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            a = dict(attrs)
+            if tag == "tr" and a.get("class") == "route":
+                self.key = (a["data-method"] or "", a["data-path"] or "", f"{a['data-file']}:{a['data-line']}")
+                self.out[self.key] = []
+            self.in_cell = self.in_cell or (tag == "td" and a.get("class") == "findings")
+            self.in_badge = self.in_cell and tag == "a"
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag == "td":
+                self.in_cell = False
+            if tag == "a":
+                self.in_badge = False
+
+        def handle_data(self, data: str) -> None:
+            if self.in_badge and self.key is not None:
+                self.out[self.key].append(data)
+
+    p = P()
+    p.feed(html)
+    return p.out
+
+
+def test_findings_per_route_html_and_json(capsys: pytest.CaptureFixture[str]) -> None:
+    flows = APPS / "taint-flows"
+    code, out = run_routes(flows, "-f", "html", "--findings", capsys=capsys)
+    assert code == 0
+    cells = _findings_cells(out)
+    # In the handler, reached from it in another file (lib/db.js, services/file-service.js),
+    # and none on the routes whose flows are sanitised.
+    assert cells[("GET", "/search", "app.js:15")] == ["NW112"]
+    assert cells[("GET", "/files/:name", "app.js:43")] == ["NW114"]
+    assert cells[("GET", "/grep", "app.js:49")] == ["NW110"]
+    assert cells[("GET", "/grep", "koa.js:48")] == ["NW651"]
+    assert cells[("GET", "/safe/nosql", "app.js:94")] == [] and cells[("GET", "/safe/params", "app.js:100")] == []
+    text = " ".join(" ".join(parse(out).text).split())
+    assert "App findings: NW401 NW450 NW451" in text
+    code, out = run_routes(flows, "-f", "json", "--findings", capsys=capsys)
+    data = json.loads(out)
+    search = next(r for r in data if (r["method"], r["path"]) == ("GET", "/search"))
+    assert [(f["rule_id"], f["file"], f["line"]) for f in search["findings"]] == [("NW112", "lib/db.js", 8)]
+    # Every route's JSON findings are exactly its HTML badges (same attribution, two formats).
+    assert {(r["method"], r["path"], f"{r['file']}:{r['line']}"): sorted(f["rule_id"] for f in r["findings"]) for r in data} == {
+        k: sorted(v) for k, v in cells.items()
+    }
+    # Without the flag, no findings key and no column: the default output is unchanged.
+    _, out = run_routes(flows, "-f", "json", capsys=capsys)
+    assert all("findings" not in r for r in json.loads(out))
+    _, out = run_routes(flows, "-f", "html", capsys=capsys)
+    tags = parse(out).tags
+    assert not [a for t, a in tags if a.get("class") == "findings" or a.get("id") == "hasfindings"]
+
+
+def test_route_rule_finding_at_registration(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out = run_routes(EXPRESS, "-f", "json", "--findings", capsys=capsys)
+    by = {(r["method"], r["path"]): [f["rule_id"] for f in r["findings"]] for r in json.loads(out)}
+    assert by[("POST", "/api/admin/reindex")] == ["NW513"]
+    assert by[("POST", "/metrics/flush")] == ["NW511"]
+    assert by[("GET", "/api/users")] == []
+    _, out = run_routes(EXPRESS, "--findings", capsys=capsys)
+    assert "    ! NW513 " in out and "routes/admin.js:12" in out
+
+
+def test_inline_handler_source_and_secrets_never_quoted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "app.js").write_text(
+        "const express = require('express');\n"
+        "const app = express();\n"
+        "app.get('/t', (req, res) => res.json({ v: 'Zq8-vN3x-Lp0-Hunter2-Secret-K9w' }));\n"
+        "app.get('/u', (req, res) => res.send(`key=AKIAZ3MSJV4WWNKWW5FG`));\n"
+    )
+    _, html = run_routes(tmp_path, "-f", "html", capsys=capsys)
+    assert "Zq8-vN3x" not in html and "AKIAZ3MSJV4WWNKWW5FG" not in html
+    assert [r.src for r in sorted(parse(html).rows, key=lambda r: r.path)] == ["app.js:3", "app.js:4"]
+    _, js = run_routes(tmp_path, "-f", "json", capsys=capsys)
+    assert "AKIAZ3MSJV4WWNKWW5FG" not in js  # recognised by the secrets detectors: redacted

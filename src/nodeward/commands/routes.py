@@ -12,6 +12,7 @@ import argparse
 import json
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from nodeward.analysis.appmodel import Middleware, Route
@@ -20,9 +21,13 @@ from nodeward.analysis.middleware import PROTECTIONS
 from nodeward.commands.common import add_common_options, config_from_args, write_output
 from nodeward.commands.scan import add_scan_options
 from nodeward.errors import ExitCode, UsageError
-from nodeward.model import JSONValue
+from nodeward.model import Finding, JSONValue
 from nodeward.project import Project, discover
+from nodeward.report.code_redaction import redact_code
 from nodeward.sast.engine import run_sast
+
+if TYPE_CHECKING:
+    from nodeward.commands.routes_findings import RouteFindings
 
 NAME = "routes"
 HELP = "list every HTTP route with its handler and the protections guarding it"
@@ -44,6 +49,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         metavar="URL",
         help="html: prefix for source links, e.g. https://github.com/ORG/REPO/blob/main/ (default: paths relative to the HTML file)",
     )
+    g.add_argument(
+        "--findings",
+        action="store_true",
+        help="also run the code and route rules and list each route's findings (those in its handler, reached from it, or at its registration)",
+    )
     g.add_argument("--strict", action="store_true", help="exit 3 when some files could not be parsed or imports not resolved")
     g.add_argument(
         "--missing",
@@ -56,7 +66,28 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def _mw_json(m: Middleware) -> dict[str, JSONValue]:
-    return {"name": m.name, "categories": list(m.categories), "file": m.path, "line": m.line, "scope": m.scope, "evidence": m.evidence or None}
+    return {
+        "name": redact_code(m.name),
+        "categories": list(m.categories),
+        "file": m.path,
+        "line": m.line,
+        "scope": m.scope,
+        "evidence": redact_code(m.evidence) or None,
+    }
+
+
+def finding_json(f: Finding) -> dict[str, JSONValue]:
+    """A finding as listed under a route (`--findings`): enough to find it in `nodeward scan`'s output."""
+    return {
+        "rule_id": f.rule_id,
+        "rule_name": f.rule_name,
+        "severity": str(f.severity),
+        "confidence": str(f.confidence),
+        "message": f.message,
+        "file": f.path,
+        "line": f.line,
+        "fingerprint": f.fingerprint,
+    }
 
 
 def route_json(r: Route) -> dict[str, JSONValue]:
@@ -70,7 +101,7 @@ def route_json(r: Route) -> dict[str, JSONValue]:
         "path": r.path,
         "file": r.file,
         "line": r.line,
-        "handler": r.handler,
+        "handler": redact_code(r.handler),
         "framework": r.framework,
         "app": r.app if r.mounted else None,
         "mounted": r.mounted,
@@ -90,8 +121,9 @@ def _cell(m: Middleware | None) -> str:
     return f"yes: {name if len(name) <= 32 else name[:31] + '…'}"
 
 
-def render_text(routes: list[Route], verbose: bool = False) -> str:
-    """The text table (and, verbose, each route's middleware chain)."""
+def render_text(routes: list[Route], verbose: bool = False, findings: tuple[tuple[Finding, ...], ...] | None = None) -> str:
+    """The text table (and, verbose, each route's middleware chain; with `--findings`, each
+    route's findings under it)."""
     if not routes:
         return "No routes found.\n"
     several_apps = len({r.app for r in routes if r.mounted}) > 1
@@ -109,6 +141,8 @@ def render_text(routes: list[Route], verbose: bool = False) -> str:
             for m in r.middleware:
                 cats = ", ".join(m.categories) or "-"
                 lines.append(f"    {m.scope:7s} {m.name}  [{cats}]  {m.path}:{m.line}" + (f"  ({m.evidence})" if m.evidence else ""))
+        if findings is not None and n > 0:
+            lines.extend(f"    ! {f.rule_id} {f.rule_name} ({f.severity})  {f.path}:{f.line}  {f.message}" for f in findings[n - 1])
     unguarded = sum(1 for r in routes if r.method in ("POST", "PUT", "PATCH", "DELETE") and not r.protections.get("authentication"))
     lines.append("")
     lines.append(
@@ -136,7 +170,7 @@ def _link_base(project: Project, output: str | None, source_url: str | None) -> 
     return "" if rel == "." else Path(rel).as_posix()
 
 
-def _render_html(routes: list[Route], project: Project, args: argparse.Namespace, problems: tuple[str, ...]) -> str:
+def _render_html(routes: list[Route], project: Project, args: argparse.Namespace, problems: tuple[str, ...], found: RouteFindings | None) -> str:
     from nodeward import __version__
     from nodeward.report.routes_html import RoutesPage, render_routes_html
 
@@ -148,6 +182,9 @@ def _render_html(routes: list[Route], project: Project, args: argparse.Namespace
         missing_filter=tuple(args.missing or ()),
         problems=problems,
         skipped=tuple(f"{s.path}: {s.reason}" for s in project.skipped),
+        route_findings=found.per_route if found is not None else None,
+        app_findings=found.per_app if found is not None else {},
+        other_findings=len(found.unattached) if found is not None else 0,
     )
     return render_routes_html(page)
 
@@ -173,14 +210,27 @@ def run(args: argparse.Namespace) -> int:
     routes = sorted(linked.model.routes, key=_sort_key)
     if args.missing:
         routes = [r for r in routes if all(r.protections.get(cat) is None for cat in args.missing)]
+    found: RouteFindings | None = None
+    if getattr(args, "findings", False):
+        from nodeward.commands.routes_findings import scan_route_findings
+
+        def handler_span(r: Route) -> tuple[str, int, int] | None:
+            fn = linked.taint.func(r.handler_ref) if r.handler_ref is not None else None
+            return None if fn is None or r.handler_ref is None else (r.handler_ref[0], fn.line, max(fn.line, fn.end_line))
+
+        found = scan_route_findings(project, routes, handler_span)
     if args.format == "json":
-        text = json.dumps([route_json(r) for r in routes], indent=2, sort_keys=True) + "\n"
+        rows = [route_json(r) for r in routes]
+        if found is not None:
+            for row, fs in zip(rows, found.per_route, strict=True):
+                row["findings"] = [finding_json(f) for f in fs]
+        text = json.dumps(rows, indent=2, sort_keys=True) + "\n"
     elif args.format == "html":
         problems = [f"{e.path}:{e.line} {e.message}" if e.path else e.message for e in sast.errors if e.incomplete]
         problems += [f"{path}:{line} {why}" for path, line, why in linked.unresolved]
-        text = _render_html(routes, project, args, tuple(problems))
+        text = _render_html(routes, project, args, tuple(problems), found)
     else:
-        text = render_text(routes, verbose=bool(getattr(args, "verbose", False)))
+        text = render_text(routes, verbose=bool(getattr(args, "verbose", False)), findings=found.per_route if found is not None else None)
     write_output(text, args.output)
     incomplete = any(e.kind == "parse" for e in sast.errors) or bool(linked.unresolved)
     if getattr(args, "strict", False) and incomplete:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from urllib.parse import quote
@@ -27,6 +27,8 @@ import jinja2
 
 from nodeward.analysis.appmodel import Middleware, Route
 from nodeward.analysis.middleware import PROTECTIONS
+from nodeward.model import Finding
+from nodeward.report.code_redaction import redact_code
 
 __all__ = ["PROTECTION_LABELS", "STATE_CHANGING", "RoutesPage", "render_routes_html"]
 
@@ -56,6 +58,12 @@ class RoutesPage:
     problems: tuple[str, ...] = field(default_factory=tuple)
     """Files that did not parse and imports that could not be followed: where the map may be incomplete."""
     skipped: tuple[str, ...] = field(default_factory=tuple)
+    route_findings: Sequence[Sequence[Finding]] | None = None
+    """With `--findings`: each route's findings (parallel to `routes`); None hides the column."""
+    app_findings: Mapping[str, Sequence[Finding]] = field(default_factory=dict)
+    """Findings at an app's creation line (`file:line` of the app), shown under its heading."""
+    other_findings: int = 0
+    """Findings not tied to any route or app (only counted: `nodeward scan` lists them)."""
 
 
 def _csp_hash(text: str) -> str:
@@ -89,12 +97,13 @@ def source_href(link_base: str, path: str, line: int) -> str:
 def _mw_row(m: Middleware, link_base: str) -> dict[str, object]:
     cats = [c for c in m.categories if c]
     kind = next((c for c in _BADGE_PRIORITY if c in cats), cats[0] if cats else "other")
-    name = f"inline at {m.path}:{m.line}" if _is_inline(m.name) else m.name
+    name = f"inline at {m.path}:{m.line}" if _is_inline(m.name) else redact_code(m.name)
     if m.name == "handler":
         name = "checked in handler"
+    evidence = redact_code(m.evidence)
     title = f"{m.scope} · {', '.join(cats) or 'unclassified'} · {m.path}:{m.line}"
-    if m.evidence:
-        title += f" · {m.evidence}"
+    if evidence:
+        title += f" · {evidence}"
     return {
         "label": _cut(name),
         "full": name,
@@ -103,7 +112,7 @@ def _mw_row(m: Middleware, link_base: str) -> dict[str, object]:
         "categories": cats,
         "title": title,
         "where": f"{m.path}:{m.line}",
-        "evidence": m.evidence,
+        "evidence": evidence,
         "href": source_href(link_base, m.path, m.line) if m.path else "",
     }
 
@@ -112,7 +121,7 @@ def _prot_badge(route: Route, cat: str) -> dict[str, str]:
     m = route.protections.get(cat)
     label = PROTECTION_LABELS[cat]
     if m is not None:
-        name = "in handler" if m.name == "handler" else (f"inline at {m.path}:{m.line}" if _is_inline(m.name) else m.name)
+        name = "in handler" if m.name == "handler" else (f"inline at {m.path}:{m.line}" if _is_inline(m.name) else redact_code(m.name))
         return {"cat": cat, "label": label, "state": "ok", "title": f"{label}: {name} ({m.path}:{m.line})"}
     if route.method in STATE_CHANGING:
         return {"cat": cat, "label": label, "state": "miss", "title": f"no {label} on a state-changing route"}
@@ -134,11 +143,27 @@ def _common_prefix(paths: Sequence[str]) -> str:
     return "/" + "/".join(out)
 
 
-def _route_row(r: Route, link_base: str) -> dict[str, object]:
-    handler = r.handler or "?"
+def _finding_row(f: Finding, link_base: str) -> dict[str, str]:
+    return {
+        "rule_id": f.rule_id,
+        "severity": str(f.severity),
+        "title": f"{f.rule_id} {f.rule_name} ({f.severity}): {f.message} at {f.path}:{f.line}",
+        "href": source_href(link_base, f.path, f.line),
+    }
+
+
+_SEVERITY_RANK = {"critical": 4, "high": 3, "medium": 2, "low": 1, "info": 0}
+
+
+def _route_row(r: Route, link_base: str, findings: Sequence[Finding] | None) -> dict[str, object]:
+    # An inline handler's "name" is its first source line: the page never quotes it (the
+    # source link shows it), so no literal in it can leak; named handlers are identifiers.
+    handler = "inline handler" if _is_inline(r.handler) else redact_code(r.handler or "?")
     mws = [_mw_row(m, link_base) for m in r.middleware]
     prots = [_prot_badge(r, c) for c in PROTECTIONS]
-    search = " ".join([r.method, r.path, handler, f"{r.file}:{r.line}", *(str(m["full"]) for m in mws)]).lower()
+    frows = [_finding_row(f, link_base) for f in sorted(findings or (), key=lambda f: (-f.severity.value, f.rule_id, f.path, f.line))]
+    ids = [f["rule_id"] for f in frows]
+    search = " ".join([r.method, r.path, handler, f"{r.file}:{r.line}", *(str(m["full"]) for m in mws), *ids]).lower()
     return {
         "method": r.method,
         "path": r.path,
@@ -146,7 +171,7 @@ def _route_row(r: Route, link_base: str) -> dict[str, object]:
         "line": r.line,
         "where": f"{r.file}:{r.line}",
         "href": source_href(link_base, r.file, r.line),
-        "handler": "inline handler" if _is_inline(handler) else _cut(handler),
+        "handler": _cut(handler),
         "handler_full": handler,
         "middleware": mws,
         "protections": prots,
@@ -154,15 +179,22 @@ def _route_row(r: Route, link_base: str) -> dict[str, object]:
         "missing": " ".join(p["cat"] for p in prots if p["state"] != "ok"),
         "changing": r.method in STATE_CHANGING,
         "search": search,
+        "findings": frows,
+        "worst": max((_SEVERITY_RANK[f["severity"]] for f in frows), default=-1),
     }
 
 
 def _groups(page: RoutesPage) -> list[dict[str, object]]:
     """Apps (in the routes' order) holding groups keyed by registering file."""
     apps: dict[tuple[bool, str], dict[str, list[Route]]] = {}
+    index = {id(r): i for i, r in enumerate(page.routes)}
     for r in page.routes:
         key = (r.mounted, r.app if r.mounted else "")
         apps.setdefault(key, {}).setdefault(r.reg_file or r.file, []).append(r)
+
+    def findings_of(r: Route) -> Sequence[Finding] | None:
+        return page.route_findings[index[id(r)]] if page.route_findings is not None else None
+
     out: list[dict[str, object]] = []
     for (mounted, app), by_file in apps.items():
         routes = [r for rs in by_file.values() for r in rs]
@@ -174,7 +206,7 @@ def _groups(page: RoutesPage) -> list[dict[str, object]]:
                     "file": reg_file,
                     "href": source_href(page.link_base, reg_file, min(r.reg_line or r.line for r in rs)),
                     "prefix": _common_prefix([r.path for r in rs]),
-                    "routes": [_route_row(r, page.link_base) for r in rs],
+                    "routes": [_route_row(r, page.link_base, findings_of(r)) for r in rs],
                 }
             )
         app_file, _, app_line = app.rpartition(":")
@@ -186,12 +218,14 @@ def _groups(page: RoutesPage) -> list[dict[str, object]]:
                 "framework": framework,
                 "count": len(routes),
                 "groups": groups,
+                "findings": [_finding_row(f, page.link_base) for f in page.app_findings.get(app, ())] if mounted else [],
             }
         )
     return out
 
 
-def _summary(routes: Sequence[Route]) -> dict[str, object]:
+def _summary(page: RoutesPage) -> dict[str, object]:
+    routes = page.routes
     changing = [r for r in routes if r.method in STATE_CHANGING]
     coverage = [
         {"label": PROTECTION_LABELS[c], "have": sum(1 for r in routes if r.protections.get(c) is not None), "total": len(routes)}
@@ -204,6 +238,11 @@ def _summary(routes: Sequence[Route]) -> dict[str, object]:
         "changing": len(changing),
         "changing_unauth": sum(1 for r in changing if r.protections.get("authentication") is None),
         "coverage": coverage,
+        "with_findings": page.route_findings is not None,
+        "route_findings": len({f.fingerprint for fs in page.route_findings or () for f in fs}),
+        "routes_with_findings": sum(1 for fs in page.route_findings or () if fs),
+        "app_findings": sum(len(v) for v in page.app_findings.values()),
+        "other_findings": page.other_findings,
     }
 
 
@@ -217,7 +256,7 @@ def render_routes_html(page: RoutesPage) -> str:
         version=page.version,
         project=page.project,
         apps=_groups(page),
-        summary=_summary(page.routes),
+        summary=_summary(page),
         methods=methods,
         protections=[(c, PROTECTION_LABELS[c]) for c in PROTECTIONS],
         missing_filter=[PROTECTION_LABELS.get(c, c) for c in page.missing_filter],

@@ -29,6 +29,7 @@ function reset() {
   set('method', 'value', '', 'change');
   set('missing', 'value', '', 'change');
   set('changing', 'checked', false, 'change');
+  if (document.getElementById('hasfindings')) set('hasfindings', 'checked', false, 'change');
 }
 function sortBy(key) {
   document.querySelector(`th button[data-sort="${key}"]`).click();
@@ -52,8 +53,14 @@ reset();
 set('q', 'value', 'no-such-route', 'input');
 out.none = snapshot();
 reset();
+if (document.getElementById('hasfindings')) {
+  set('hasfindings', 'checked', true, 'change');
+  out.withFindings = snapshot();
+  reset();
+}
 out.sortPath = sortBy('path');
 out.sortPathDesc = sortBy('path');
 out.sortPresent = sortBy('present');
 out.sortLine = sortBy('line');
+if (document.querySelector('th button[data-sort="worst"]')) out.sortWorst = sortBy('worst');
 process.stdout.write(JSON.stringify(out) + '\n');
