@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import multiprocessing
+import multiprocessing.context
 import os
 import pickle
+import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
@@ -250,6 +253,16 @@ def _text_chunks(files: Sequence[ProjectFile], jobs: int) -> list[list[ProjectFi
     return [c for c in chunks if c]
 
 
+def _pool_context() -> multiprocessing.context.BaseContext | None:
+    """`fork` on Linux, whatever the interpreter's default: the workers then inherit the
+    modules, queries and pattern databases `_warm` prepared (Python 3.14 makes `forkserver`
+    the default, whose workers would each import and compile everything again).  Elsewhere
+    the platform default (`spawn` on macOS and Windows, where forking is unsafe)."""
+    if sys.platform.startswith("linux"):
+        return multiprocessing.get_context("fork")
+    return None
+
+
 class _Session:
     """One pool for a scan's per-file work: the JS/TS files first, then the other text files'
     secret detectors, which run while the caller links the app model from the first part's
@@ -263,7 +276,7 @@ class _Session:
         self._text: list[Future[list[TextScan]]] = []
         if jobs > 1 and len(self._tasks) >= IN_PROCESS_BELOW:
             self._jobs = jobs
-            self._pool = ProcessPoolExecutor(max_workers=jobs)
+            self._pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_pool_context())
 
     def __enter__(self) -> _Session:
         return self
