@@ -618,6 +618,8 @@ class FileContext:
         confidence: Confidence | None = None,
     ) -> Finding:
         """A finding at `node`, fingerprinted by rule, path, the node's code and occurrence."""
+        from nodeward.secrets.fingerprint import secret_free_code
+
         snippet = self.line_text(node.start_point[0])[:240]
         code = self.text(node)[:400]
         n = self._occurrences.get((rule.id, code), 0)
@@ -636,7 +638,8 @@ class FileContext:
                 node.end_point[1] + 1,
                 snippet,
             ),
-            fingerprint=make_fingerprint(rule.id, self.path, code, n),
+            # A literal secret in the code is hashed slowly, never fingerprinted as plain text.
+            fingerprint=make_fingerprint(rule.id, self.path, secret_free_code(node, code, self.callee_qualname), n),
             cwe=rule.cwe,
             owasp=rule.owasp,
             fix=fix,

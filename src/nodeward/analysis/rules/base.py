@@ -12,7 +12,10 @@ __all__ = ["finding_at", "flow_finding", "redact_secrets"]
 
 
 def finding_at(rule: Rule, path: str, line: int, col: int, snippet: str, message: str, fix: str, key: str = "", trace: tuple[TraceStep, ...] = ()) -> Finding:
-    """A finding at one place; the fingerprint uses the code (or `key`), never the line."""
+    """A finding at one place; the fingerprint uses the code (or `key`), never the line (nor a
+    secret in it: see `nodeward.secrets.fingerprint`)."""
+    from nodeward.secrets.fingerprint import secret_free_text
+
     span = SourceSpan(path, line, col, line, col + max(1, len(snippet)), snippet)
     return Finding(
         rule_id=rule.id,
@@ -21,7 +24,7 @@ def finding_at(rule: Rule, path: str, line: int, col: int, snippet: str, message
         confidence=rule.confidence,
         message=message,
         location=span,
-        fingerprint=make_fingerprint(rule.id, path, key or snippet),
+        fingerprint=make_fingerprint(rule.id, path, secret_free_text(key or snippet)),
         cwe=rule.cwe,
         owasp=rule.owasp,
         fix=fix,
