@@ -79,6 +79,8 @@ def render_cyclonedx(result: ScanResult, lockfiles: Sequence[Lockfile], project_
                     comp["hashes"] = hashes
                 if pkg.resolved and pkg.resolved.startswith(("http://", "https://")):
                     comp["externalReferences"] = [{"type": "distribution", "url": pkg.resolved}]
+                elif pkg.source == "git" and pkg.resolved:
+                    comp["externalReferences"] = [{"type": "vcs", "url": pkg.resolved}]
                 if graph.is_dev_only(key):
                     comp["properties"].append({"name": "nodeward:dev", "value": "true"})
                 if pkg.alias:

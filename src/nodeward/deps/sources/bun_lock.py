@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 from nodeward.deps.model import Edge, Importer, Lockfile, Package, Unreadable, classify_source
+from nodeward.deps.provenance import registry_tarball_version
 from nodeward.deps.sources.jsonlines import key_lines, strip_jsonc
 from nodeward.errors import LockfileError
 
@@ -90,6 +91,9 @@ def parse_bun_lock(rel: str, text: str) -> Lockfile:
         version = spec
         if source == "git":
             version = spec.rsplit("#", 1)[-1]
+        elif "://" in spec and (from_url := registry_tarball_version(name, spec)) is not None:
+            # A registry tarball URL declared directly: the URL names the release.
+            version, resolved = from_url, resolved or spec
         seg = _segments(key)
         installed_as = seg[-1]
         edges: list[Edge] = []

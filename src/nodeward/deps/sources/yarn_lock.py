@@ -8,6 +8,7 @@ the project's package.json files; Berry lists workspaces as entries with a
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -191,7 +192,38 @@ def _parse_classic(rel: str, text: str, folder: Path) -> Lockfile:
     if not importers:
         # No package.json beside the lockfile: every entry is a potential root.
         importers.append(Importer("", "(root)", tuple(Edge(p.alias or p.name, p.version, k, "prod") for k, p in resolved_pkgs.items())))
+    _add_peer_edges(resolved_pkgs, importers, _installed_peers(folder, resolved_pkgs))
     return Lockfile(rel, "yarn-v1", "yarn", tuple(importers), resolved_pkgs, tuple(unreadable))
+
+
+MAX_MANIFEST_BYTES = 1 << 20
+
+
+def _installed_peers(folder: Path, packages: dict[str, Package]) -> dict[str, dict[str, Any]]:
+    """`peerDependencies` of yarn classic packages, read from the installed tree when there is one.
+
+    yarn.lock v1 does not record peers; the package.json of an installed copy does.  A
+    copy is used only when its version is the locked one (the hoisted copy may be another
+    version), so the peer edges are the published package's own; without node_modules
+    nothing is added.  At most one small read per locked package.
+    """
+    modules = folder / "node_modules"
+    if not modules.is_dir():
+        return {}
+    out: dict[str, dict[str, Any]] = {}
+    for key, pkg in packages.items():
+        if pkg.source != "registry":
+            continue
+        path = modules / (pkg.alias or pkg.name) / "package.json"
+        try:
+            if path.stat().st_size > MAX_MANIFEST_BYTES:
+                continue
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(data, dict) and data.get("version") == pkg.version and isinstance(data.get("peerDependencies"), dict):
+            out[key] = data["peerDependencies"]
+    return out
 
 
 def _replace_deps(pkg: Package, edges: tuple[Edge, ...]) -> Package:
