@@ -181,3 +181,12 @@ def test_cyclonedx_has_a_cvssv4_rating(capsys: pytest.CaptureFixture[str]) -> No
     ratings = {r.get("method"): r for r in vulns["GHSA-cm22-4g7w-348p"]["ratings"]}
     assert ratings["CVSSv4"] == {"source": {"name": "nodeward"}, "score": 2.3, "severity": "low", "method": "CVSSv4", "vector": V4_SERVE_STATIC}
     assert ratings["CVSSv31"]["score"] == 5.0 and ratings["CVSSv31"]["severity"] == "medium"
+
+
+def test_security_severity_falls_back_when_no_score_agrees() -> None:
+    from nodeward.deps.detail import DependencyDetail
+
+    d = DependencyDetail("body-parser", "1.20.2", "GHSA-qwcr-r2fm-qrc7", (), (), (), True, False, "package-lock.json", cvss_score=7.5, cvss4_score=8.7)
+    assert d.security_severity(Severity.HIGH) == "8.7"
+    assert d.security_severity(Severity.MEDIUM) is None  # dev-only drop: the level's default number applies
+    assert DependencyDetail("x", "1.0.0", "GHSA-x", (), (), (), False, False, "l").security_severity(Severity.HIGH) is None
