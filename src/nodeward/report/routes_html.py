@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -155,11 +156,12 @@ def _finding_row(f: Finding, link_base: str) -> dict[str, str]:
 _SEVERITY_RANK = {"critical": 4, "high": 3, "medium": 2, "low": 1, "info": 0}
 
 
-def _route_row(r: Route, link_base: str, findings: Sequence[Finding] | None) -> dict[str, object]:
+def _route_row(r: Route, link_base: str, findings: Sequence[Finding] | None, mw_rows: dict[Middleware, dict[str, object]]) -> dict[str, object]:
     # An inline handler's "name" is its first source line: the page never quotes it (the
     # source link shows it), so no literal in it can leak; named handlers are identifiers.
     handler = "inline handler" if _is_inline(r.handler) else redact_code(r.handler or "?")
-    mws = [_mw_row(m, link_base) for m in r.middleware]
+    # Global and router middleware are shared by many routes: one row each, built once.
+    mws = [mw_rows[m] if m in mw_rows else mw_rows.setdefault(m, _mw_row(m, link_base)) for m in r.middleware]
     prots = [_prot_badge(r, c) for c in PROTECTIONS]
     frows = [_finding_row(f, link_base) for f in sorted(findings or (), key=lambda f: (-f.severity.value, f.rule_id, f.path, f.line))]
     ids = [f["rule_id"] for f in frows]
@@ -188,6 +190,7 @@ def _groups(page: RoutesPage) -> list[dict[str, object]]:
     """Apps (in the routes' order) holding groups keyed by registering file."""
     apps: dict[tuple[bool, str], dict[str, list[Route]]] = {}
     index = {id(r): i for i, r in enumerate(page.routes)}
+    mw_rows: dict[Middleware, dict[str, object]] = {}
     for r in page.routes:
         key = (r.mounted, r.app if r.mounted else "")
         apps.setdefault(key, {}).setdefault(r.reg_file or r.file, []).append(r)
@@ -206,7 +209,7 @@ def _groups(page: RoutesPage) -> list[dict[str, object]]:
                     "file": reg_file,
                     "href": source_href(page.link_base, reg_file, min(r.reg_line or r.line for r in rs)),
                     "prefix": _common_prefix([r.path for r in rs]),
-                    "routes": [_route_row(r, page.link_base, findings_of(r)) for r in rs],
+                    "routes": [_route_row(r, page.link_base, findings_of(r), mw_rows) for r in rs],
                 }
             )
         app_file, _, app_line = app.rpartition(":")
@@ -252,7 +255,10 @@ def render_routes_html(page: RoutesPage) -> str:
     env.filters["csp_hash"] = _csp_hash
     template = env.from_string(resources.files("nodeward.report").joinpath("templates/routes.html").read_text(encoding="utf-8"))
     methods = sorted({r.method for r in page.routes})
-    return template.render(
+    # Streamed into one buffer: a list of every fragment (what `render` joins) costs several
+    # times the page's size on route tables in the tens of thousands.
+    out = io.StringIO()
+    for chunk in template.generate(
         version=page.version,
         project=page.project,
         apps=_groups(page),
@@ -262,4 +268,6 @@ def render_routes_html(page: RoutesPage) -> str:
         missing_filter=[PROTECTION_LABELS.get(c, c) for c in page.missing_filter],
         problems=list(page.problems),
         skipped=list(page.skipped),
-    )
+    ):
+        out.write(chunk)
+    return out.getvalue()
