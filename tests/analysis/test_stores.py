@@ -245,3 +245,37 @@ def test_store_shapes_factories_callbacks_and_schema_validation(tmp_path: Path) 
     })
     found = {f for f in app_findings(scan_app(root)) if f[0] in FLOW_RULES}
     assert found == {("NW110", "app.js", 20), ("NW210", "app.js", 21), ("NW210", "app.js", 23)}
+
+
+def test_values_parked_on_the_request_object(tmp_path: Path) -> None:
+    """`req.target = req.body.host` in a middleware of another file, read by the handler; a
+    timestamp, a method call (`req.accepts`) and a route without the middleware stay clean."""
+    root = _write(tmp_path, {
+        "app.js": (
+            "const express = require('express');\n"
+            "const { exec } = require('child_process');\n"
+            "const { resolveTarget } = require('./mw');\n"
+            "const app = express();\n"
+            "app.use((req, res, next) => { req.startedAt = Date.now(); req.lang = req.query.lang || 'en'; next(); });\n"
+            "app.post('/ping', resolveTarget, (req, res) => {\n"
+            "  exec('ping -c 1 ' + req.target);\n"
+            "  exec('log-request ' + req.startedAt);\n"
+            "  res.sendFile(req.lang + '.html');\n"
+            "  if (req.accepts('html')) res.end();\n"
+            "});\n"
+            "app.post('/ping-bare', (req, res) => {\n"
+            "  exec('ping -c 1 ' + req.target);\n"
+            "});\n"
+        ),
+        "mw.js": (
+            "exports.resolveTarget = function resolveTarget(req, res, next) {\n"
+            "  req.target = req.body.host;\n"
+            "  next();\n"
+            "};\n"
+        ),
+    })
+    result = scan_app(root)
+    found = {f for f in app_findings(result) if f[0] in FLOW_RULES}
+    assert found == {("NW110", "app.js", 7), ("NW114", "app.js", 9)}
+    msg = next(f.message for f in result.findings if (f.rule_id, f.line) == ("NW110", 7))
+    assert "`req.body.host` (from mw.js:2) via `req.target`" in msg

@@ -1,12 +1,13 @@
 """Request data parked in a store by one middleware and read back by a later one.
 
-Express middleware hands values to the handlers after it through `res.locals`
-(per request) or `req.app.locals` (app-wide); Koa middleware uses `ctx.state`.
+Express middleware hands values to the handlers after it through `res.locals` or
+properties of its own on the request (`req.target`), both per request, or through
+`req.app.locals` (app-wide); Koa middleware uses `ctx.state`.
 The walker records, per function, what it writes there (`FuncFacts.stores`) and
 turns every read into a symbolic `store` label (`function key|res.locals.cmd`).
 This module decides which writes a read can see:
 
-- per-request stores (`res.locals`, `ctx.state`): the writes of the middleware
+- per-request stores (`res.locals`, `req.<property>`, `ctx.state`): the writes of the middleware
   that run *before* the reading function on some route (global, router-level and
   route-level middleware from the route model), and of the reading function
   itself.  A middleware in another file counts once the route model has mounted
@@ -22,15 +23,29 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from nodeward.analysis.ir import FileFacts, Taint
+from nodeward.analysis.taint.tables import REQUEST_PARTS
 
-__all__ = ["APP_WIDE", "STORE_READ", "STORE_ROLES", "StoreIndex"]
+__all__ = ["APP_WIDE", "REQ_OWN", "STORE_READ", "STORE_ROLES", "StoreIndex"]
 
 FuncRef = tuple[str, str]
 
-STORE_ROLES = {"locals": "res.locals", "applocals": "req.app.locals", "state": "ctx.state"}
+STORE_ROLES = {"locals": "res.locals", "applocals": "req.app.locals", "state": "ctx.state", "req": "req"}
 """Walker role of a store object -> the store's name in labels and messages."""
 
 APP_WIDE = ("req.app.locals.",)
+
+REQ_OWN = frozenset(
+    REQUEST_PARTS
+    | {"user", "session", "app", "req", "request", "res", "response", "next", "route", "baseUrl", "path", "method"}
+    | {"protocol", "secure", "ip", "ips", "xhr", "subdomains", "fresh", "stale", "host", "socket", "connection"}
+    | {"httpVersion", "httpVersionMajor", "httpVersionMinor", "complete", "aborted", "rawHeaders", "rawTrailers"}
+    | {"trailers", "statusCode", "statusMessage", "id", "log", "raw", "server", "routeOptions", "routerPath", "is"}
+    | {"csrfToken", "flash", "logIn", "login", "logOut", "logout", "isAuthenticated", "isUnauthenticated"}
+    | {"cookie", "sessionID", "authInfo", "validationErrors", "t", "i18n", "locale", "language", "timedout"}
+)
+"""Properties of the request object that Express, Node, Fastify and common middleware own
+(sources, the session and user, built-in getters): never a store. Any other property written
+by a middleware (`req.target = req.body.host`) is read back by the functions after it."""
 """Stores shared by every request of the app."""
 
 STORE_READ = "read back from "

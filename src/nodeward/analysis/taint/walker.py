@@ -44,7 +44,7 @@ from nodeward.analysis.ir import (
 )
 from nodeward.analysis.middleware import ERROR_HANDLER_SETUP, classify_qn
 from nodeward.analysis.nest import decorators_before
-from nodeward.analysis.taint.stores import STORE_READ, STORE_ROLES
+from nodeward.analysis.taint.stores import REQ_OWN, STORE_READ, STORE_ROLES
 from nodeward.analysis.taint.tables import (
     ALL_KINDS,
     CLEAN_ALL,
@@ -490,6 +490,9 @@ class FileWalker:
                 return Value(role="req", shown=f"{obj.shown or 'req'}.{prop}")
             if prop == "app":
                 return Value(role="reqapp")
+            if prop not in REQ_OWN and not self._is_callee(node):
+                # `req.target` set by a middleware before this one (`req.target = req.body.host`).
+                return Value(self._store_read("req", prop, node, ctx))
             return Value(qn="")
         if obj.role in ("res", "reqapp") and prop == "locals":
             return Value(role="locals" if obj.role == "res" else "applocals")
@@ -809,14 +812,14 @@ class FileWalker:
             ov = self.expr(obj_node, scope)
             if ov.role == "req" and prop == "user":
                 ctx.loads_user = True
-            if ov.role in STORE_ROLES:
+            if ov.role in STORE_ROLES and (ov.role != "req" or prop not in REQ_OWN):
                 # res.locals.file = req.body.file, ctx.state.cmd = ctx.request.body.cmd: data the
                 # next middleware or the handler reads back (resolved by the linker).
                 kept = tuple(lb for lb in v.taint if lb.origin != "param" and not lb.cleaned >= ALL_KINDS)
                 if kept:
                     name = f"{STORE_ROLES[ov.role]}.{prop}"
                     ctx.stores[name] = union(ctx.stores.get(name, ()), extend(kept, self.step(node, f"stored in `{self.text(left)}`")))
-                if ov.role != "state":
+                if ov.role not in ("state", "req"):
                     return
             if ov.role == "ctx" and prop == "body" and v.taint and v.stringy:
                 self.sink("xss", v.taint, node, scope, "ctx.body")
@@ -846,6 +849,15 @@ class FileWalker:
                     self.sink("proto", extend(keys, self.step(left, "used as a property name")), node, scope, "obj[key][key] =")
             ov = self.expr(obj, scope)
             ov.taint = union(ov.taint, v.taint)
+
+    @staticmethod
+    def _is_callee(node: ts.Node) -> bool:
+        """`req.accepts` in `req.accepts('html')`: a method, not a stored value."""
+        parent = node.parent
+        if parent is None or parent.type != "call_expression":
+            return False
+        fn = parent.child_by_field_name("function")
+        return fn is not None and fn.start_byte == node.start_byte and fn.end_byte == node.end_byte
 
     def _store_read(self, role: str, prop: str, node: ts.Node, ctx: _Ctx) -> Taint:
         """`res.locals.cmd` read in function `ctx`: a symbolic label the linker replaces by what
