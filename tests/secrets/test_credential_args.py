@@ -176,3 +176,25 @@ def test_nw806_docs_example_reports_both_lines() -> None:
 
     (example,) = [b for b in code_blocks(HARDCODED_SECRET_ARGUMENT.docs) if b.section == "Example"]
     assert found(example.code, "auth.js") == {("NW806", "auth.js", 3), ("NW806", "auth.js", 4)}
+
+
+@pytest.mark.parametrize(
+    ("source", "hint"),
+    [
+        (b"const { Pool } = require('pg');\n", True),
+        (b"import { Pool } from \"pg\";\n", True),
+        (b"const { MongoClient } = await import(`mongodb`);\n", True),
+        (b"const Client = require( 'ftp' );\n", True),
+        # a module's name as a plain value is not an import of it
+        (b"if (options.dialect === 'postgres') quote = '\"';\n", False),
+        (b"const protocols = ['ftp', 'http'];\n", False),
+        (b"const m = require('pg-native-addon');\n", False),
+    ],
+)
+def test_credential_module_hint(source: bytes, hint: bool) -> None:
+    """The byte prefilter admits a file to the call walk only when it imports a client library;
+    both implementations agree."""
+    from nodeward.secrets import code
+
+    assert code._plain_hints(source)[0] is hint
+    assert code._hints(source)[0] is hint

@@ -120,11 +120,13 @@ _SINKS: dict[str, tuple[str, tuple[int | str, ...]]] = {
 _PASSPORT_OPTIONS = ("clientSecret", "consumerSecret")
 
 
+_IMPORTED = r"(?:require\s*\(\s*|from\s*|import\s*\(\s*)['\"`]"
 _CREDENTIAL_MODULES = re.compile(
-    rb"['\"`](?:" + b"|".join(re.escape(m.encode()) for m in credential_args.MODULES) + rb")['\"`]"
+    _IMPORTED.encode() + rb"(?:" + b"|".join(re.escape(m.encode()) for m in credential_args.MODULES) + rb")['\"`]"
 )
-"""A credential client's module as a whole string literal (module names are short words such as
-`pg` or `ftp`, so an unquoted search would hint at almost every file)."""
+"""A credential client's module in a `require('m')`, `from 'm'` or `import('m')`: module names
+such as `pg`, `ftp` or `postgres` are also plain words and values (`dialect: 'postgres'` all
+over an ORM), so only an import hints at a call to check."""
 
 
 def _may_have_sink(source: bytes) -> bool:
@@ -138,7 +140,7 @@ def _may_have_secret_name(source: bytes) -> bool:
 
 _QUOTED_SINKS = tuple(
     quote + module + (quote if module != b"passport-" else b"")
-    for module in (*_SINK_MODULES, b"node:crypto", *(m.encode() for m in credential_args.MODULES))
+    for module in (*_SINK_MODULES, b"node:crypto")
     for quote in (b"'", b'"', b"`")
 )
 """How a sink module appears in a `require`/`import` the scope resolves: a whole string literal
@@ -161,8 +163,11 @@ class _HyperscanHints:
         from nodeward.hsdb import compile_db
         from nodeward.secrets.engine import _hs_literal
 
-        self._sinks = len(_QUOTED_SINKS)
-        expressions = [_hs_literal(w).encode() for w in _QUOTED_SINKS] + [SECRET_NAME.encode()]
+        credential = [
+            (_IMPORTED + "(?:" + "|".join(_hs_literal(m.encode()) for m in credential_args.MODULES) + ")['\"`]").encode()
+        ]
+        self._sinks = len(_QUOTED_SINKS) + len(credential)
+        expressions = [_hs_literal(w).encode() for w in _QUOTED_SINKS] + credential + [SECRET_NAME.encode()]
         self._db: Any = compile_db(expressions, [hyperscan.HS_FLAG_SINGLEMATCH] * self._sinks + [hyperscan.HS_FLAG_CASELESS])
 
     def __call__(self, source: bytes) -> Hints:

@@ -66,7 +66,7 @@ def _positional() -> dict[str, frozenset[int]]:
 
 
 _STATE: dict[str, object] = {}
-"""Per-process lazies: the positional table and the detector engine (built on first use)."""
+"""Per-process lazy: the positional table (built on first use)."""
 
 _QUOTES = ("'", '"', "`")
 _MAX_NODES = 4096
@@ -79,16 +79,11 @@ def secret_token(value: str) -> str:
 
 def _engine_secrets(text: str) -> list[str]:
     """Values the secrets detectors confirm in `text` (no filters: over-matching is harmless)."""
-    engine = _STATE.get("engine")
-    if engine is None:
-        from nodeward.secrets.engine import make_engine
+    # The secrets analyzer's per-process engine: compiled once, before the worker pool forks.
+    from nodeward.secrets.analyzer import _auto_engine
 
-        engine = _STATE["engine"] = make_engine()
-    from nodeward.secrets.engine import Engine
-
-    assert isinstance(engine, Engine)
     data = text.encode("utf-8", "surrogateescape")
-    return [m.secret for m in engine.scan(data, frozenset({"any", "config", "npmrc"})) if m.secret]
+    return [m.secret for m in _auto_engine().scan(data, frozenset({"any", "config", "npmrc"})) if m.secret]
 
 
 def secret_free_text(text: str) -> str:
