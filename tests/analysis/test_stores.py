@@ -279,3 +279,40 @@ def test_values_parked_on_the_request_object(tmp_path: Path) -> None:
     assert found == {("NW110", "app.js", 7), ("NW114", "app.js", 9)}
     msg = next(f.message for f in result.findings if (f.rule_id, f.line) == ("NW110", 7))
     assert "`req.body.host` (from mw.js:2) via `req.target`" in msg
+
+
+def test_object_assign_into_a_store(tmp_path: Path) -> None:
+    """`Object.assign(res.locals, {...})` stores each field (a constant field stays clean);
+    `Object.assign(ctx.state, ctx.request.body)` stores the whole body under every key."""
+    root = _write(tmp_path, {
+        "express.js": (
+            "const express = require('express');\n"
+            "const { exec } = require('child_process');\n"
+            "const app = express();\n"
+            "app.use((req, res, next) => {\n"
+            "  Object.assign(res.locals, { cmd: req.body.cmd, mode: 'fast' });\n"
+            "  next();\n"
+            "});\n"
+            "app.post('/run', (req, res) => {\n"
+            "  exec('runner ' + res.locals.cmd);\n"
+            "  exec('runner --mode ' + res.locals.mode);\n"
+            "});\n"
+        ),
+        "koa.js": (
+            "const Koa = require('koa');\n"
+            "const Router = require('@koa/router');\n"
+            "const { exec } = require('child_process');\n"
+            "const app = new Koa();\n"
+            "const router = new Router();\n"
+            "app.use(async (ctx, next) => {\n"
+            "  Object.assign(ctx.state, ctx.request.body);\n"
+            "  await next();\n"
+            "});\n"
+            "router.post('/run', async (ctx) => {\n"
+            "  exec('runner ' + ctx.state.cmd);\n"
+            "});\n"
+            "app.use(router.routes());\n"
+        ),
+    })
+    found = {f for f in app_findings(scan_app(root)) if f[0] in FLOW_RULES}
+    assert found == {("NW110", "express.js", 9), ("NW110", "koa.js", 11)}

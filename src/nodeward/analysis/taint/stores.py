@@ -92,7 +92,7 @@ class StoreIndex:
     def writes(self, path: str, reader: str, name: str) -> list[tuple[FuncRef, Taint]]:
         """(writer, taint) of the writes to store key `name` (`res.locals.cmd`) that the
         function `reader` of file `path` can read."""
-        writers = self._writers.get(name)
+        writers = self._writers.get(name, []) + self._writers.get(name.rsplit(".", 1)[0] + ".*", [])
         if not writers:
             return []
         if name.startswith(APP_WIDE):

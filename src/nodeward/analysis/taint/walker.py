@@ -815,10 +815,7 @@ class FileWalker:
             if ov.role in STORE_ROLES and (ov.role != "req" or prop not in REQ_OWN):
                 # res.locals.file = req.body.file, ctx.state.cmd = ctx.request.body.cmd: data the
                 # next middleware or the handler reads back (resolved by the linker).
-                kept = tuple(lb for lb in v.taint if lb.origin != "param" and not lb.cleaned >= ALL_KINDS)
-                if kept:
-                    name = f"{STORE_ROLES[ov.role]}.{prop}"
-                    ctx.stores[name] = union(ctx.stores.get(name, ()), extend(kept, self.step(node, f"stored in `{self.text(left)}`")))
+                self._store_write(ctx, f"{STORE_ROLES[ov.role]}.{prop}", v.taint, node, self.text(left))
                 if ov.role not in ("state", "req"):
                     return
             if ov.role == "ctx" and prop == "body" and v.taint and v.stringy:
@@ -849,6 +846,24 @@ class FileWalker:
                     self.sink("proto", extend(keys, self.step(left, "used as a property name")), node, scope, "obj[key][key] =")
             ov = self.expr(obj, scope)
             ov.taint = union(ov.taint, v.taint)
+
+    def _store_write(self, ctx: _Ctx, name: str, taint: Taint, node: ts.Node, shown: str) -> None:
+        """Record what function `ctx` stores under `name` (request data and call results; its
+        own parameters and values clean for every sink kind are left out)."""
+        kept = tuple(lb for lb in taint if lb.origin != "param" and not lb.cleaned >= ALL_KINDS)
+        if kept:
+            ctx.stores[name] = union(ctx.stores.get(name, ()), extend(kept, self.step(node, f"stored in `{shown}`")))
+
+    def _assign_to_store(self, target: Value, sources: list[Value], node: ts.Node, ctx: _Ctx) -> None:
+        """`Object.assign(res.locals, { cmd: req.body.cmd })` stores each field;
+        `Object.assign(res.locals, req.body)` stores the whole object under every key (`.*`)."""
+        store = STORE_ROLES[target.role]
+        for v in sources:
+            if v.fields:
+                for key, taint in v.fields.items():
+                    self._store_write(ctx, f"{store}.{key}", taint, node, f"{store}.{key}")
+            elif v.taint:
+                self._store_write(ctx, f"{store}.*", v.taint, node, store)
 
     @staticmethod
     def _is_callee(node: ts.Node) -> bool:
@@ -1117,6 +1132,8 @@ class FileWalker:
                     if method in NOSQL_NEEDS_OBJECT and p < len(arg_nodes) and arg_nodes[p].type == "object":
                         self._where_clause(arg_nodes[p], node, scope, f"{recv_text.split(chr(10))[0][:40]}.{method}")
 
+        if qn == "Object.assign" and len(args) > 1 and args[0].role in STORE_ROLES and args[0].role != "req":
+            self._assign_to_store(args[0], args[1:], node, ctx)
         # Sanitizers and propagators.
         if qn in CLEAN_ALL or qn in ("Number.parseInt", "Number.parseFloat", "Number.isInteger", "Number.isFinite"):
             return Value()
