@@ -316,3 +316,47 @@ def test_object_assign_into_a_store(tmp_path: Path) -> None:
     })
     found = {f for f in app_findings(scan_app(root)) if f[0] in FLOW_RULES}
     assert found == {("NW110", "express.js", 9), ("NW110", "koa.js", 11)}
+
+
+def test_typescript_middleware_and_fastify_hook_stores(tmp_path: Path) -> None:
+    """A typed Express middleware in another `.ts` file, and a Fastify `preHandler` hook that
+    parks a value on `request` (the message names it as the code does)."""
+    root = _write(tmp_path, {
+        "src/app.ts": (
+            "import express, { Request, Response } from 'express';\n"
+            "import { exec } from 'child_process';\n"
+            "import { loadTarget } from './middleware/target';\n"
+            "const app = express();\n"
+            "app.post('/ping', loadTarget, (req: Request, res: Response) => {\n"
+            "  exec(`ping -c 1 ${res.locals.host as string}`);\n"
+            "  res.sendStatus(202);\n"
+            "});\n"
+            "app.post('/ping-bare', (req: Request, res: Response) => {\n"
+            "  exec(`ping -c 1 ${res.locals.host as string}`);\n"
+            "});\n"
+            "export default app;\n"
+        ),
+        "src/middleware/target.ts": (
+            "import { NextFunction, Request, Response } from 'express';\n"
+            "export function loadTarget(req: Request, res: Response, next: NextFunction): void {\n"
+            "  res.locals.host = req.body.host;\n"
+            "  next();\n"
+            "}\n"
+        ),
+        "fastify.js": (
+            "const fastify = require('fastify')();\n"
+            "const { exec } = require('child_process');\n"
+            "fastify.addHook('preHandler', async (request, reply) => {\n"
+            "  request.target = request.body.host;\n"
+            "});\n"
+            "fastify.post('/ping', async (request, reply) => {\n"
+            "  exec('ping -c 1 ' + request.target);\n"
+            "  return { ok: true };\n"
+            "});\n"
+        ),
+    })
+    result = scan_app(root)
+    found = {f for f in app_findings(result) if f[0] in FLOW_RULES}
+    assert found == {("NW110", "src/app.ts", 6), ("NW110", "fastify.js", 7)}
+    msg = next(f.message for f in result.findings if (f.rule_id, f.path) == ("NW110", "fastify.js"))
+    assert "`request.body.host` via `request.target` reaches" in msg

@@ -880,7 +880,10 @@ class FileWalker:
         if not prop:
             return ()
         name = f"{STORE_ROLES[role]}.{prop}"
-        return (Label("store", f"{ctx.key}|{name}", frozenset(), (self.step(node, f"{STORE_READ}`{name}`"),)),)
+        shown = self.text(node) if node.type in ("member_expression", "subscript_expression") else name
+        if "\n" in shown or len(shown) > 80:
+            shown = name
+        return (Label("store", f"{ctx.key}|{name}", frozenset(), (self.step(node, f"{STORE_READ}`{shown}`"),)),)
 
     def sink(self, kind: str, taint: Taint, node: ts.Node, scope: Scope, callee: str) -> None:
         """Record a sink event for the labels not already sanitised for this kind."""
