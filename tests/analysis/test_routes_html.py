@@ -35,6 +35,8 @@ PROJECTS = [
     APPS / "probe-insecure",
     APPS / "probe-hardened",
     ROOT / "tests" / "fixtures" / "sast",
+    ROOT / "examples" / "insecure-express",
+    ROOT / "examples" / "hardened-express",
 ]
 
 

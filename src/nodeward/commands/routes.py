@@ -47,7 +47,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     g.add_argument(
         "--source-url",
         metavar="URL",
-        help="html: prefix for source links, e.g. https://github.com/ORG/REPO/blob/main/ (default: paths relative to the HTML file)",
+        help="html: prefix for source links, e.g. https://github.com/ORG/REPO/blob/main/ (default: paths relative to the --output file's folder, or to the current folder for stdout)",
     )
     g.add_argument(
         "--findings",
