@@ -66,6 +66,9 @@ POSITIVE = [
     ("const ldap = require('ldapjs');\nconst client = ldap.createClient({ url: 'ldaps://ldap.corp' });\nclient.bind('cn=admin,dc=corp', 'Ld4p-bind-pw', cb);\n", 3),
     ("const neo4j = require('neo4j-driver');\nneo4j.driver(uri, neo4j.auth.basic('neo4j', 'Neo-pass-2023'));\n", 2),
     ("const axios = require('axios');\nconst api = axios.create({ baseURL: u, auth: { username: 'bot', password: 'Api-pass-2023' } });\n", 2),
+    # options passed by name, shorthand properties bound to a constant, TypeScript import-require
+    ("const { Pool } = require('pg');\nconst dbConfig = { host: 'db', password: 'Pg-pass-2023' };\nconst pool = new Pool(dbConfig);\n", 2),
+    ("const session = require('express-session');\nconst opts = { secret: 'keyboard cat', resave: false };\napp.use(session(opts));\n", 2),
 ]
 
 
@@ -97,6 +100,9 @@ NEGATIVE = [
     "const Sequelize = require('./lib/sequelize');\nnew Sequelize('shop', 'admin', 'Real-pass-2023');\n",
     "const { Client } = require('ssh2');\nconst other = makeThing();\nother.connect('Not-a-pass-2023');\n",
     "const ldap = require('ldapjs');\nconst client = ldap.createClient({ url });\nclient.search('cn=admin,dc=corp', 'Not-a-pass-2023');\n",
+    # a shorthand property from a parameter, an options name bound to no object literal
+    "const { Pool } = require('pg');\nfunction connect(password) { return new Pool({ host: 'db', password }); }\n",
+    "const { Pool } = require('pg');\nconst dbConfig = loadConfig();\nconst pool = new Pool(dbConfig);\n",
     # URIs without a password
     "const mysql = require('mysql');\nmysql.createConnection('mysql://reader@db.internal/shop');\n",
 ]
@@ -105,6 +111,14 @@ NEGATIVE = [
 @pytest.mark.parametrize("source", NEGATIVE, ids=[s.split("\n")[-2][:50] for s in NEGATIVE])
 def test_not_credentials(source: str) -> None:
     assert found(source) == set()
+
+
+def test_shorthand_property_and_typescript_import_require() -> None:
+    shorthand = "const password = 'Pg-pass-2023';\nconst { Pool } = require('pg');\nconst pool = new Pool({ host: 'db', password });\n"
+    # the constant is a secret-like name (NW807 where it is written) and the client's password (NW806 where it is used)
+    assert found(shorthand) == {("NW807", "src/db.js", 1), ("NW806", "src/db.js", 3)}
+    ts_import = "import mysql = require('mysql2');\nconst c = mysql.createPool({ password: 'My-pass-2023' });\n"
+    assert found(ts_import, "src/db.ts") == {("NW806", "src/db.ts", 2)}
 
 
 def test_named_password_option_outside_a_known_client_stays_nw807() -> None:

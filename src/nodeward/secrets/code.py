@@ -306,6 +306,8 @@ class _Scope:
     def __init__(self) -> None:
         self.aliases: dict[str, str] = {}
         self.constants: dict[str, str] = {}
+        self.objects: dict[str, ts.Node] = {}
+        """`const opts = { ... }`: object literals bound to a name, for options passed by name."""
 
     def bind_declarator(self, name: ts.Node, value: ts.Node) -> None:
         """Record `const x = require(...)`, destructured requires, aliases and string constants."""
@@ -327,6 +329,8 @@ class _Scope:
             literal = _string_value(value)
             if literal is not None:
                 self.constants[_text(name)] = literal
+            elif value.type == "object":
+                self.objects[_text(name)] = value
             elif value.type in ("identifier", "member_expression", "new_expression", "call_expression", "await_expression"):
                 # `const conn = new Client()` binds `conn` to `ssh2.Client()`, an instance.
                 target = self.qualify(value)
@@ -335,6 +339,13 @@ class _Scope:
 
     def bind_import(self, node: ts.Node) -> None:
         """Record default, namespace and named ES imports as module aliases."""
+        for clause in (c for c in node.named_children if c.type == "import_require_clause"):
+            # TypeScript `import pg = require('pg')`
+            ident = next((c for c in clause.named_children if c.type == "identifier"), None)
+            src = clause.child_by_field_name("source")
+            required = _string_value(src) if src is not None else None
+            if ident is not None and required:
+                self.aliases[_text(ident)] = required
         source = node.child_by_field_name("source")
         module = _string_value(source) if source is not None else None
         if not module:
@@ -384,27 +395,37 @@ class _Scope:
     def literal(self, node: ts.Node) -> str | None:
         """The string a node denotes: a literal, or an identifier bound to one."""
         value = _string_value(node)
-        if value is None and node.type == "identifier":
+        if value is None and node.type in ("identifier", "shorthand_property_identifier"):
             value = self.constants.get(_text(node))
         return value
 
+    def object(self, node: ts.Node) -> ts.Node | None:
+        """The object literal a node denotes: itself, or an identifier bound to one."""
+        if node.type == "object":
+            return node
+        return self.objects.get(_text(node)) if node.type == "identifier" else None
+
 
 def _property(obj: ts.Node, name: str) -> ts.Node | None:
+    """The value of property `name` in an object literal (`{ name: v }`, or the shorthand `{ name }`)."""
     for pair in obj.named_children:
         if pair.type == "pair":
             key = pair.child_by_field_name("key")
             if key is not None and _key_name(key) == name:
                 return pair.child_by_field_name("value")
+        elif pair.type == "shorthand_property_identifier" and _text(pair) == name:
+            return pair
     return None
 
 
-def _property_path(obj: ts.Node, path: str) -> ts.Node | None:
-    """`auth.pass` in `{ auth: { pass: 'x' } }`: the value node, or None."""
+def _property_path(obj: ts.Node, path: str, scope: _Scope) -> ts.Node | None:
+    """`auth.pass` in `{ auth: { pass: 'x' } }` (inner objects may be bound names): the value node."""
     node: ts.Node | None = obj
     for part in path.split("."):
-        if node is None or node.type != "object":
+        inner = scope.object(node) if node is not None else None
+        if inner is None:
             return None
-        node = _property(node, part)
+        node = _property(inner, part)
     return node
 
 
@@ -412,9 +433,11 @@ def _on_loopback(argv: list[ts.Node], scope: _Scope) -> bool:
     """A `host` (or `hostname`/`server`, also inside knex's `connection`) naming this machine, or a
     bare host argument (`new Redis(6379, 'localhost')`)."""
     for arg in argv:
-        if arg.type == "object":
-            for obj in (arg, _property(arg, "connection")):
-                if obj is None or obj.type != "object":
+        options = scope.object(arg)
+        if options is not None:
+            connection = _property(options, "connection")
+            for obj in (options, scope.object(connection) if connection is not None else None):
+                if obj is None:
                     continue
                 for key in ("host", "hostname", "server"):
                     value = _property(obj, key)
@@ -505,9 +528,10 @@ def _sink_findings(
     if credential is not None:
         targets.extend((credential.kind, argv[i], "") for i in credential.args if i < len(argv))
         for arg in argv:
-            if arg.type == "object":
+            obj = scope.object(arg)  # `{ password }` or `const opts = { password }` passed by name
+            if obj is not None:
                 for option in credential.options:
-                    node = _property_path(arg, option)
+                    node = _property_path(obj, option, scope)
                     if node is not None:
                         targets.append((credential.kind, node, option.rsplit(".", 1)[-1]))
         if not targets:
@@ -519,10 +543,11 @@ def _sink_findings(
             out.extend(_target_findings(path_=path, lines=lines, scope=scope, kind=kind, node=node, seen=seen,
                                         option=name, api=api, local=local))
         return out
+    options = scope.object(argv[0]) if argv else None
     if is_new:
-        if callee.startswith("passport-") and argv and argv[0].type == "object":
+        if callee.startswith("passport-") and options is not None:
             for opt in _PASSPORT_OPTIONS:
-                node = _property(argv[0], opt)
+                node = _property(options, opt)
                 if node is not None:
                     targets.append(("OAuth client secret", node, ""))
     else:
@@ -534,8 +559,8 @@ def _sink_findings(
             if isinstance(where, int):
                 if where < len(argv):
                     targets.append((kind, argv[where], ""))
-            elif argv and argv[0].type == "object":
-                node = _property(argv[0], where)
+            elif options is not None:
+                node = _property(options, where)
                 if node is not None:
                     targets.append((kind, node, ""))
     found: list[Finding] = []
