@@ -17,7 +17,10 @@ from pathlib import Path
 
 import pytest
 
+from nodeward.analysis.appmodel import Route
 from nodeward.cli import main
+from nodeward.commands.routes_findings import attach_findings
+from nodeward.model import Confidence, Finding, Severity, SourceSpan, TraceStep
 from nodeward.report.routes_html import _common_prefix, source_href
 from tests.conftest import ROOT
 
@@ -457,3 +460,31 @@ def test_inline_handler_source_and_secrets_never_quoted(tmp_path: Path, capsys: 
     assert [r.src for r in sorted(parse(html).rows, key=lambda r: r.path)] == ["app.js:3", "app.js:4"]
     _, js = run_routes(tmp_path, "-f", "json", capsys=capsys)
     assert "AKIAZ3MSJV4WWNKWW5FG" not in js  # recognised by the secrets detectors: redacted
+
+
+def _finding(rule: str, path: str, line: int, source: tuple[str, int] | None = None) -> Finding:
+    trace = (TraceStep(source[0], source[1], 1, "source"), TraceStep(path, line, 1, "sink")) if source else ()
+    return Finding(rule, "r", Severity.HIGH, Confidence.HIGH, "m", SourceSpan(path, line, 1, line, 2), f"{rule}{path}{line}", trace=trace)
+
+
+def _route(path: str, reg: tuple[str, int], handler: str) -> Route:
+    return Route("GET", path, handler, 10, "h", (handler, "h"), (), {}, "express", "app.js:2", True, reg[0], reg[1])
+
+
+def test_attach_findings_by_handler_span_flow_source_and_registration() -> None:
+    a = _route("/a", ("routes/a.js", 5), "routes/a.js")
+    b = _route("/b", ("routes/b.js", 7), "lib/b-controller.js")
+    spans = {"/a": ("routes/a.js", 5, 9), "/b": ("lib/b-controller.js", 20, 30)}
+    in_a = _finding("NW110", "routes/a.js", 8)
+    reached_from_b = _finding("NW112", "lib/db.js", 3, source=("lib/b-controller.js", 21))
+    at_b_registration = _finding("NW511", "routes/b.js", 7)
+    app_level = _finding("NW401", "app.js", 2)
+    after_a = _finding("NW110", "routes/a.js", 10)  # just past a's handler
+    elsewhere = _finding("NW301", "scripts/seed.js", 4, source=("scripts/seed.js", 1))
+    got = attach_findings([a, b], [in_a, reached_from_b, at_b_registration, app_level, after_a, elsewhere], lambda r: spans[r.path])
+    assert got.per_route == ((in_a,), (reached_from_b, at_b_registration))
+    assert got.per_app == {"app.js:2": (app_level,)}
+    assert got.unattached == (after_a, elsewhere)
+    # A route whose handler is unknown still gets the findings at its registration, once.
+    got = attach_findings([b], [at_b_registration, _finding("NW112", "routes/b.js", 7, source=("routes/b.js", 7))], lambda r: None)
+    assert [f.rule_id for f in got.per_route[0]] == ["NW511", "NW112"]

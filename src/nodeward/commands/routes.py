@@ -228,11 +228,13 @@ def run(args: argparse.Namespace) -> int:
     elif args.format == "html":
         problems = [f"{e.path}:{e.line} {e.message}" if e.path else e.message for e in sast.errors if e.incomplete]
         problems += [f"{path}:{line} {why}" for path, line, why in linked.unresolved]
+        if found is not None:  # parse errors are already listed from the first pass
+            problems += [f"{e.path}:{e.line} {e.message}" if e.path else e.message for e in found.errors]
         text = _render_html(routes, project, args, tuple(problems), found)
     else:
         text = render_text(routes, verbose=bool(getattr(args, "verbose", False)), findings=found.per_route if found is not None else None)
     write_output(text, args.output)
-    incomplete = any(e.kind == "parse" for e in sast.errors) or bool(linked.unresolved)
+    incomplete = any(e.kind == "parse" for e in sast.errors) or bool(linked.unresolved) or bool(found is not None and found.errors)
     if getattr(args, "strict", False) and incomplete:
         return ExitCode.INCOMPLETE
     return ExitCode.OK

@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from nodeward.analysis.appmodel import Route
-from nodeward.model import Finding, SourceSpan
+from nodeward.model import Finding, ScanError, SourceSpan
 from nodeward.project import Project
 
 __all__ = ["RouteFindings", "attach_findings", "scan_route_findings"]
@@ -37,6 +37,8 @@ class RouteFindings:
     per_route: tuple[tuple[Finding, ...], ...]
     per_app: dict[str, tuple[Finding, ...]]
     unattached: tuple[Finding, ...]
+    errors: tuple[ScanError, ...] = ()
+    """What kept the rules from running everywhere (a rule that crashed on a file)."""
 
 
 def _inside(span: Span | None, path: str, line: int) -> bool:
@@ -89,4 +91,5 @@ def scan_route_findings(project: Project, routes: Sequence[Route], handler_span:
 
     code_only = replace(project, config=replace(project.config, analyzers=("sast", "app")))
     result = scan_project(code_only)
-    return attach_findings(routes, result.active_findings, handler_span)
+    attached = attach_findings(routes, result.active_findings, handler_span)
+    return replace(attached, errors=tuple(e for e in result.errors if e.incomplete and e.kind != "parse"))
