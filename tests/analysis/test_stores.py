@@ -360,3 +360,35 @@ def test_typescript_middleware_and_fastify_hook_stores(tmp_path: Path) -> None:
     assert found == {("NW110", "src/app.ts", 6), ("NW110", "fastify.js", 7)}
     msg = next(f.message for f in result.findings if (f.rule_id, f.path) == ("NW110", "fastify.js"))
     assert "`request.body.host` via `request.target` reaches" in msg
+
+
+def test_nw211_names_the_body_as_the_framework_writes_it(tmp_path: Path) -> None:
+    root = _write(tmp_path, {
+        "f.js": (
+            "const fastify = require('fastify')();\n"
+            "fastify.post('/notes', async (request, reply) => {\n"
+            "  return { text: request.body.text };\n"
+            "});\n"
+        ),
+        "k.js": (
+            "const Koa = require('koa');\n"
+            "const Router = require('@koa/router');\n"
+            "const app = new Koa();\n"
+            "const router = new Router();\n"
+            "router.post('/notes', async (ctx) => {\n"
+            "  ctx.body = { text: ctx.request.body.text };\n"
+            "});\n"
+            "app.use(router.routes());\n"
+        ),
+        "e.js": (
+            "const express = require('express');\n"
+            "const app = express();\n"
+            "app.post('/notes', (req, res) => res.json({ text: req.body.text }));\n"
+        ),
+    })
+    got = {(f.path, f.line, f.message) for f in scan_app(root).findings if f.rule_id == "NW211"}
+    assert got == {
+        ("f.js", 2, "`POST /notes` reads `request.body` without validation"),
+        ("k.js", 5, "`POST /notes` reads `ctx.request.body` without validation"),
+        ("e.js", 3, "`POST /notes` reads `req.body` without validation"),
+    }

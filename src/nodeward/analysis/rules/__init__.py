@@ -34,11 +34,14 @@ def check_project(linked: LinkedProject, flows: list[Flow]) -> list[Finding]:
     findings = injection.check_flows(flows)
     findings.extend(app_config.check_apps(linked.model))
     reads_body: dict[tuple[str, str], bool] = {}
+    body_names: dict[tuple[str, str], str] = {}
     for r in linked.model.routes:
         if r.handler_ref is not None:
             fn = linked.taint.func(r.handler_ref)
             reads_body[r.handler_ref] = fn is not None and "body" in fn.reads
-    findings.extend(access.check_routes(linked.model, reads_body))
+            if fn is not None:
+                body_names[r.handler_ref] = access.body_expression(r.framework, fn.params)
+    findings.extend(access.check_routes(linked.model, reads_body, body_names))
     return redact_secrets(findings)
 
 

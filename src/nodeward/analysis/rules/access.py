@@ -240,8 +240,19 @@ def _csrf_reachable(r: Route, reads_body: dict[tuple[str, str], bool]) -> bool:
     return not parsers or any(m.option != "json" for m in parsers)
 
 
-def check_routes(model: AppModel, reads_body: dict[tuple[str, str], bool]) -> list[Finding]:
-    """Route protection findings (NW211, NW510-NW513) over the linked route table."""
+def body_expression(framework: str, params: tuple[str, ...]) -> str:
+    """How a handler names the request body: `req.body`, `request.body` (Fastify),
+    `ctx.request.body` (Koa), `@Body()` (NestJS), from its first parameter's name."""
+    if framework == "nest":
+        return "@Body()"
+    first = params[0] if params and params[0] else {"koa": "ctx", "fastify": "request"}.get(framework, "req")
+    return f"{first}.request.body" if framework == "koa" else f"{first}.body"
+
+
+def check_routes(model: AppModel, reads_body: dict[tuple[str, str], bool], body_names: dict[tuple[str, str], str] | None = None) -> list[Finding]:
+    """Route protection findings (NW211, NW510-NW513) over the linked route table.
+
+    `body_names` gives, per handler, the body expression as its code writes it (messages)."""
     out: list[Finding] = []
     routes = model.routes
     any_auth = any(r.protections.get("authentication") for r in routes)
@@ -266,5 +277,6 @@ def check_routes(model: AppModel, reads_body: dict[tuple[str, str], bool]) -> li
         if destructive and not p.get("authorization"):
             out.append(_at(NO_AUTHZ, r, f"`{r.method} {r.path}` has no role or permission check", "Add an authorization middleware (role/permission or ownership check) to this route."))
         if r.method in ("POST", "PUT", "PATCH") and r.handler_ref is not None and reads_body.get(r.handler_ref) and not p.get("validation"):
-            out.append(_at(NO_VALIDATION, r, f"`{r.method} {r.path}` reads `req.body` without validation", "Validate the body with express-validator, celebrate/Joi, zod or ajv before the handler."))
+            body = (body_names or {}).get(r.handler_ref, "req.body")
+            out.append(_at(NO_VALIDATION, r, f"`{r.method} {r.path}` reads `{body}` without validation", "Validate the body with express-validator, celebrate/Joi, zod or ajv before the handler."))
     return out
