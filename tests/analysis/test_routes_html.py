@@ -488,3 +488,14 @@ def test_attach_findings_by_handler_span_flow_source_and_registration() -> None:
     # A route whose handler is unknown still gets the findings at its registration, once.
     got = attach_findings([b], [at_b_registration, _finding("NW112", "routes/b.js", 7, source=("routes/b.js", 7))], lambda r: None)
     assert [f.rule_id for f in got.per_route[0]] == ["NW511", "NW112"]
+
+
+def test_links_from_a_folder_with_spaces(tmp_path: Path) -> None:
+    project = tmp_path / "my app #1"
+    project.mkdir()
+    (project / "app.js").write_text("const express = require('express');\nconst app = express();\napp.get('/a', (req, res) => res.end());\n")
+    out = tmp_path / "reports" / "r.html"
+    out.parent.mkdir()
+    assert main(["routes", str(project), "-f", "html", "-o", str(out), "-q", "-j", "1"]) == 0
+    (href,) = [a["href"] for t, a in parse(out.read_text()).tags if t == "a" and a.get("class") == "src"]
+    assert href == "../my%20app%20%231/app.js#L3"

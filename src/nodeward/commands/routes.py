@@ -13,7 +13,7 @@ import json
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from nodeward.analysis.appmodel import Middleware, Route
 from nodeward.analysis.link import link_project
@@ -167,7 +167,7 @@ def _link_base(project: Project, output: str | None, source_url: str | None) -> 
         rel = os.path.relpath(project.root, here)
     except ValueError:  # another drive on Windows: an absolute file URL would leak paths, use the root as is
         rel = str(project.root)
-    return "" if rel == "." else Path(rel).as_posix()
+    return "" if rel == "." else quote(Path(rel).as_posix(), safe="/")
 
 
 def _render_html(routes: list[Route], project: Project, args: argparse.Namespace, problems: tuple[str, ...], found: RouteFindings | None) -> str:
