@@ -392,3 +392,22 @@ def test_nw211_names_the_body_as_the_framework_writes_it(tmp_path: Path) -> None
         ("k.js", 5, "`POST /notes` reads `ctx.request.body` without validation"),
         ("e.js", 3, "`POST /notes` reads `req.body` without validation"),
     }
+
+
+def test_stores_that_feed_each_other_terminate(tmp_path: Path) -> None:
+    """Two middleware copying keys into each other (a cycle) and a self-update: the flow is
+    found once and linking ends."""
+    root = _write(tmp_path, {
+        "app.js": (
+            "const express = require('express');\n"
+            "const { exec } = require('child_process');\n"
+            "const app = express();\n"
+            "app.use((req, res, next) => { res.locals.a = res.locals.b + req.query.a; next(); });\n"
+            "app.use((req, res, next) => { res.locals.b = res.locals.a; res.locals.b = res.locals.b + '!'; next(); });\n"
+            "app.get('/x', (req, res) => {\n"
+            "  exec('run ' + res.locals.b);\n"
+            "});\n"
+        ),
+    })
+    found = {f for f in app_findings(scan_app(root)) if f[0] in FLOW_RULES}
+    assert found == {("NW110", "app.js", 7)}
