@@ -214,7 +214,8 @@ def test_command_output_sent_back_is_not_reflected_xss(tmp_path: Path) -> None:
 
 def test_store_shapes_factories_callbacks_and_schema_validation(tmp_path: Path) -> None:
     """A middleware factory's returned function, a write inside a callback of the middleware,
-    a read inside a callback of the handler, and a value a Joi schema validated first."""
+    a read inside a callback of the handler, a value a Joi schema validated first, and
+    `res.app.locals` (the same object as `req.app.locals`) written by one route, read by another."""
     root = _write(tmp_path, {
         "app.js": (
             "const express = require('express');\n"
@@ -240,11 +241,13 @@ def test_store_shapes_factories_callbacks_and_schema_validation(tmp_path: Path) 
             "app.get('/b', nested, (req, res) => { const { name } = res.locals; res.send(`<b>${name}</b>`); });\n"
             "app.get('/c', validated, (req, res) => exec('ls ' + res.locals.dir));\n"
             "app.get('/d', nested, (req, res) => { db.get(1, () => { res.send('<i>' + res.locals.name + '</i>'); }); });\n"
+            "app.get('/e', (req, res) => { res.app.locals.motd = req.query.motd; res.end(); });\n"
+            "app.get('/f', (req, res) => res.send('<marquee>' + req.app.locals.motd + '</marquee>'));\n"
         ),
         "db.js": "module.exports = { get() {} };\n",
     })
     found = {f for f in app_findings(scan_app(root)) if f[0] in FLOW_RULES}
-    assert found == {("NW110", "app.js", 20), ("NW210", "app.js", 21), ("NW210", "app.js", 23)}
+    assert found == {("NW110", "app.js", 20), ("NW210", "app.js", 21), ("NW210", "app.js", 23), ("NW210", "app.js", 25)}
 
 
 def test_values_parked_on_the_request_object(tmp_path: Path) -> None:

@@ -494,6 +494,8 @@ class FileWalker:
                 # `req.target` set by a middleware before this one (`req.target = req.body.host`).
                 return Value(self._store_read("req", prop, node, ctx))
             return Value(qn="")
+        if obj.role == "res" and prop == "app":
+            return Value(role="reqapp")  # res.app is req.app
         if obj.role in ("res", "reqapp") and prop == "locals":
             return Value(role="locals" if obj.role == "res" else "applocals")
         if obj.role in ("locals", "applocals"):
