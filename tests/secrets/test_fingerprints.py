@@ -142,3 +142,20 @@ def test_app_model_findings_hash_snippets_without_their_secrets() -> None:
     assert f.fingerprint != make_fingerprint(rule.id, "routes/fetch.js", snippet)
     assert f.fingerprint == make_fingerprint(rule.id, "routes/fetch.js", snippet.replace(key, secret_token(key)))
     assert secret_free_text("res.send(req.query.q)") == "res.send(req.query.q)"
+
+
+def test_secrets_findings_never_hash_their_line() -> None:
+    """Every NW8xx finding on the labelled evaluation set (all detectors, code and config) is
+    fingerprinted from the scrypt hash of its value, not from the text around it."""
+    from nw_secrets_helpers import CORPUS, secrets_scan
+
+    result = secrets_scan(CORPUS, min_confidence=Confidence.LOW)
+    checked = 0
+    for f in result.findings:
+        if f.rule_id in ("NW801", "NW802"):
+            continue  # file-level: keyed by "tracked" / "not-ignored", no value at all
+        line = (CORPUS / f.path).read_text(errors="replace").splitlines()[f.line - 1]
+        plain = {make_fingerprint(f.rule_id, f.path, t, n) for t in (line, line.strip()) for n in range(3)}
+        assert f.fingerprint not in plain, (f.rule_id, f.path, f.line)
+        checked += 1
+    assert checked >= 60
