@@ -9,7 +9,7 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 
 
@@ -30,8 +30,11 @@ def make_certs(
     ip: str | None = "127.0.0.1",
     dns: str | None = None,
     expired: bool = False,
+    key_type: str = "ec",
 ) -> CertFiles:
-    """A CA plus a leaf for `ip`/`dns`; `expired=True` makes a leaf that ended yesterday."""
+    """A CA plus a leaf for `ip`/`dns`; `expired=True` makes a leaf that ended yesterday.
+
+    `key_type="rsa"` gives an RSA-2048 leaf: static-RSA and ECDHE-RSA suites need one."""
     folder.mkdir(parents=True, exist_ok=True)
     now = dt.datetime.now(dt.timezone.utc)
     ca_key = ec.generate_private_key(ec.SECP256R1())
@@ -54,7 +57,9 @@ def make_certs(
         )
         .sign(ca_key, hashes.SHA256())
     )
-    key = ec.generate_private_key(ec.SECP256R1())
+    key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey = (
+        rsa.generate_private_key(public_exponent=65537, key_size=2048) if key_type == "rsa" else ec.generate_private_key(ec.SECP256R1())
+    )
     names: list[x509.GeneralName] = []
     if ip:
         names.append(x509.IPAddress(ipaddress.ip_address(ip)))

@@ -86,6 +86,7 @@ INSECURE_EXPECTED = {
     ("NW920", "https", "/", "TLS"),         # TLS 1.0 and 1.1 accepted
     ("NW921", "https", "/", "TLS"),         # expired certificate
     ("NW922", "https", "/", "TLS"),         # certificate for insecure.invalid
+    ("NW929", "https", "/", "TLS"),         # `DEFAULT` ciphers: ECDHE-ECDSA CBC suites on TLS 1.2
     ("NW925", "https", "/", "GET"),         # X-Powered-By: Express
     ("NW926", "https", "/nodeward-probe-missing", "GET"),    # Cannot GET
     ("NW930", "https", "/", "GET"),         # reflected origin + credentials

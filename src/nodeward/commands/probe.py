@@ -25,6 +25,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--rate-limit-probe", action="store_true", help="send --attempts login POSTs (run last; may lock out this address)")
     p.add_argument("--attempts", type=int, default=DEFAULT_ATTEMPTS, metavar="N", help=f"login attempts for --rate-limit-probe (hard cap {HARD_CAP_ATTEMPTS})")
     p.add_argument("--paths", metavar="FILE", help="file with extra paths to fetch, one per line (at most 50)")
+    p.add_argument("--hsts-preload-list", metavar="FILE",
+                   help="Chromium's transport_security_state_static.json (local file, never downloaded): report whether the host is preloaded and grade it as Observatory does")
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_SECONDS, metavar="S", help="per-request timeout in seconds")
     add_output_options(p)
     add_common_options(p)
@@ -42,6 +44,7 @@ def run(args: argparse.Namespace) -> int:
         attempts=args.attempts,
         paths=read_paths_file(args.paths) if args.paths else (),
         timeout=args.timeout,
+        hsts_preload_list=args.hsts_preload_list,
     )
     result = probe_url(args.url, options, config)
     return emit(result, config, args)

@@ -55,6 +55,10 @@ NODEWARD_WEIGHTS: dict[str, int] = {
     R.CERT_EXPIRED.id: -20,
     R.CERT_HOST_MISMATCH.id: -20,
     R.CERT_NOT_TRUSTED.id: -20,
+    R.WEAK_CIPHER_SUITE.id: -20,
+    R.CIPHER_WITHOUT_FORWARD_SECRECY.id: -10,
+    R.CBC_CIPHER_SUITE.id: -5,
+    R.HSTS_PRELOAD_NOT_ELIGIBLE.id: -5,
     R.X_POWERED_BY.id: -5,
     R.DEFAULT_ERROR_PAGE.id: -5,
     R.SERVER_VERSION.id: -5,
@@ -168,9 +172,13 @@ def _cookie_row(cookies: list[tuple[Exchange, SetCookie]], hsts: bool) -> GradeR
     return GradeRow("cookies", "cookies-secure-with-httponly-sessions", 0, "observatory")
 
 
-def _hsts_row(main: Exchange, invalid_cert: bool) -> tuple[GradeRow, bool]:
+def _hsts_row(main: Exchange, invalid_cert: bool, preloaded: bool = False) -> tuple[GradeRow, bool]:
     if main.scheme != "https":
         return GradeRow("strict-transport-security", "hsts-not-implemented-no-https", -20, "observatory"), False
+    if preloaded:
+        # Observatory: "If they're in the preloaded list, this overrides most anything else" (+5).
+        # Only given with --hsts-preload-list: nodeward never fetches the list.
+        return GradeRow("strict-transport-security", "hsts-preloaded", 5, "observatory"), True
     if invalid_cert:
         # Browsers ignore HSTS from a host whose certificate they reject (RFC 6797 §8.1).
         return GradeRow("strict-transport-security", "hsts-invalid-cert", -20, "observatory"), False
@@ -294,12 +302,14 @@ def compute_grade(
     redirect: RedirectOutcome | None,
     findings: Iterable[Finding],
     cors: Exchange | None = None,
+    *,
+    preloaded: bool = False,
 ) -> Grade:
     findings = list(findings)
     invalid_cert = any(
         f.rule_id in (R.CERT_HOST_MISMATCH.id, R.CERT_NOT_TRUSTED.id) or (f.rule_id == R.CERT_EXPIRED.id and f.severity >= Severity.HIGH) for f in findings
     )
-    hsts_row, hsts_ok = _hsts_row(main, invalid_cert)
+    hsts_row, hsts_ok = _hsts_row(main, invalid_cert, preloaded)
     obs_rows = [
         _csp_row(main),
         _cookie_row(cookies, hsts_ok),

@@ -33,6 +33,8 @@ class ProbeOptions:
     timeout: float = DEFAULT_TIMEOUT_SECONDS
     check_tls: bool = True
     """Off only for tests that serve responses from a MockTransport (no socket to handshake with)."""
+    hsts_preload_list: str | None = None
+    """Chromium's `transport_security_state_static.json`, read locally (never downloaded): is the host preloaded?"""
 
 
 def check_url(url: str, what: str = "URL") -> str:
@@ -60,6 +62,8 @@ def validate(options: ProbeOptions) -> None:
             raise UsageError(f"{options.https_url}: --https-url must start with https://")
     if options.ca_cert is not None and not Path(options.ca_cert).is_file():
         raise UsageError(f"{options.ca_cert}: --ca-cert file not found")
+    if options.hsts_preload_list is not None and not Path(options.hsts_preload_list).is_file():
+        raise UsageError(f"{options.hsts_preload_list}: --hsts-preload-list file not found")
     if options.login_path is not None and not options.login_path.startswith("/"):
         raise UsageError(f"{options.login_path}: --login-path must start with /")
     if options.rate_limit_probe and not options.login_path:

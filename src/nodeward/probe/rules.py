@@ -259,6 +259,49 @@ WEAK_HSTS = _rule(
     refs=["https://hstspreload.org/#deployment-recommendations"],
 )
 
+_PRELOAD_REDIRECT = "GET http://example.test/\nHTTP/1.1 301 Moved Permanently\nLocation: https://example.test/\n"
+
+HSTS_PRELOAD_NOT_ELIGIBLE = _rule(
+    "NW918", "hsts-preload-requirements-not-met", "HSTS asks for preloading (`preload`) but the site does not meet the preload list's requirements",
+    Severity.LOW, (523,), _A02, "TLS/SSL",
+    what=(
+        "Reports an HTTPS response whose `Strict-Transport-Security` carries `preload` while the site "
+        "fails hstspreload.org's submission requirements as seen from the probe: `max-age` of at least "
+        "31536000, `includeSubDomains`, HSTS on the first HTTPS response (not only after an HTTPS "
+        "redirect), plain HTTP's first response a redirect to HTTPS on the same host, and a valid "
+        "certificate. With `--hsts-preload-list`, a host preloaded by its own entry whose header no "
+        "longer meets these continued requirements is reported too."
+    ),
+    why=(
+        "The `preload` token is a request to be hard-coded into browsers as HTTPS-only; a site that "
+        "sends it without meeting the requirements is rejected (or, once listed, can be removed) and "
+        "its first visits stay open to SSL stripping while the team believes they are protected."
+    ),
+    example=_http(_PRELOAD_REDIRECT, _good({"Strict-Transport-Security": "max-age=31536000; preload"})),
+    use_instead=_http(_PRELOAD_REDIRECT, _good({"Strict-Transport-Security": "max-age=63072000; includeSubDomains; preload"})),
+    refs=["https://hstspreload.org/#submission-requirements", "https://www.rfc-editor.org/rfc/rfc6797"],
+)
+
+HSTS_PRELOAD_STATUS = _rule(
+    "NW919", "hsts-preload-status", "The site is on, or eligible for, the HSTS preload list",
+    Severity.INFO, (), _A02, "TLS/SSL",
+    what=(
+        "Information, not a weakness: the HSTS header asks for preloading and meets the submission "
+        "requirements nodeward can check from outside, or (with `--hsts-preload-list FILE`, "
+        "Chromium's `transport_security_state_static.json`) the host is on the list, by its own "
+        "entry or a parent domain's entry with `include_subdomains`. Only then does the grade give "
+        "Observatory's `hsts-preloaded` bonus."
+    ),
+    why=(
+        "Preloading closes the first-visit gap HSTS leaves open. nodeward cannot see from one origin "
+        "whether every subdomain serves HTTPS (preloading covers them all), so eligibility here is "
+        "necessary, not sufficient."
+    ),
+    example=_http(_PRELOAD_REDIRECT, _good({"Strict-Transport-Security": "max-age=63072000; includeSubDomains; preload"})),
+    use_instead=_http(_PRELOAD_REDIRECT, _good()),
+    refs=["https://hstspreload.org/", "https://source.chromium.org/chromium/chromium/src/+/main:net/http/transport_security_state_static.json"],
+)
+
 # ---------------------------------------------------------------- tls
 LEGACY_TLS = _rule(
     "NW920", "legacy-tls-protocol", "The server accepts TLS 1.0 or TLS 1.1",
@@ -302,6 +345,67 @@ CERT_NOT_TRUSTED = _rule(
     example="```tls\nhost: example.test\nprotocols: TLSv1.2 TLSv1.3\nnot_after: 2099-01-31T00:00:00Z\nnames: example.test\nuntrusted: self-signed certificate\n```",
     use_instead="```tls\nhost: example.test\nprotocols: TLSv1.2 TLSv1.3\nnot_after: 2099-01-31T00:00:00Z\nnames: example.test\n```",
     refs=["https://nodejs.org/api/tls.html#tlscreatesecurecontextoptions", "https://letsencrypt.org/docs/certificates-for-localhost/"],
+)
+
+_MOZILLA_TLS = "https://wiki.mozilla.org/Security/Server_Side_TLS"
+_CIPHER_WHAT = (
+    " Reviewed on TLS 1.2 only (every TLS 1.3 suite is AEAD with ephemeral key exchange), by offering "
+    "one class of suites per handshake with the protocol pinned; classes the local OpenSSL cannot offer "
+    "are listed as not tested, never as passed."
+)
+
+WEAK_CIPHER_SUITE = _rule(
+    "NW924", "weak-tls-cipher-suite", "The server accepts broken TLS cipher suites (NULL, anonymous, EXPORT, RC4, DES, 3DES)",
+    Severity.HIGH, (326, 327), _A02, "TLS/SSL",
+    what=(
+        "Reports a server that completes a TLS 1.2 handshake with a NULL-encryption, anonymous "
+        "(no certificate), EXPORT, RC4, DES or 3DES suite; medium when 3DES is the only one." + _CIPHER_WHAT
+    ),
+    why=(
+        "NULL suites send plaintext, anonymous suites let anyone in the middle impersonate the server, "
+        "EXPORT and DES keys are brute-forced, RC4 is biased (RFC 7465 forbids it) and 3DES's 64-bit "
+        "block falls to SWEET32. A client that can be steered to one of them gets no protection."
+    ),
+    example="```tls\nhost: example.test\nprotocols: TLSv1.2 TLSv1.3\ntls1.2 anonymous: AECDH-AES256-SHA ADH-AES128-GCM-SHA256\ntls1.2 aead: ECDHE-RSA-AES128-GCM-SHA256\n```",
+    use_instead="```tls\nhost: example.test\nprotocols: TLSv1.2 TLSv1.3\ntls1.2 aead: ECDHE-RSA-AES128-GCM-SHA256\n```",
+    refs=[_MOZILLA_TLS, "https://www.rfc-editor.org/rfc/rfc7465", "https://sweet32.info/"],
+)
+
+CIPHER_WITHOUT_FORWARD_SECRECY = _rule(
+    "NW928", "tls-cipher-without-forward-secrecy", "The server accepts static-RSA key exchange (no forward secrecy)",
+    Severity.MEDIUM, (326,), _A02, "TLS/SSL",
+    what=(
+        "Reports a server that completes a TLS 1.2 handshake with a static-RSA suite "
+        "(`AES128-GCM-SHA256`, `AES256-SHA`...). Node's default cipher list contains them (`HIGH`), "
+        "so any Node HTTPS server with an RSA certificate and no `ciphers` option accepts them." + _CIPHER_WHAT
+    ),
+    why=(
+        "Without an ephemeral key exchange, whoever obtains the server's private key later (a leak, a "
+        "seized disk, a subpoena) decrypts every recorded session; static RSA is also the key exchange "
+        "behind ROBOT-style oracles. Mozilla's intermediate configuration offers none."
+    ),
+    example="```tls\nhost: example.test\nprotocols: TLSv1.2 TLSv1.3\ntls1.2 static-rsa: AES256-GCM-SHA384 AES128-SHA\ntls1.2 aead: ECDHE-RSA-AES128-GCM-SHA256\n```",
+    use_instead="```tls\nhost: example.test\nprotocols: TLSv1.2 TLSv1.3\ntls1.2 aead: ECDHE-RSA-AES128-GCM-SHA256\n```",
+    refs=[_MOZILLA_TLS, "https://nodejs.org/api/tls.html#modifying-the-default-tls-cipher-suite"],
+)
+
+CBC_CIPHER_SUITE = _rule(
+    "NW929", "tls-cbc-cipher-suite", "The server accepts CBC-mode cipher suites outside Mozilla's intermediate configuration",
+    Severity.LOW, (327,), _A02, "TLS/SSL",
+    what=(
+        "Reports a server that completes a TLS 1.2 handshake with an ECDHE/DHE suite in CBC mode "
+        "(`ECDHE-RSA-AES128-SHA`, `ECDHE-ECDSA-AES256-SHA384`...). Low when AEAD suites are accepted "
+        "too (clients that can pick AEAD do); medium when CBC is the best the server offers (no AEAD "
+        "suite with forward secrecy and no TLS 1.3)." + _CIPHER_WHAT
+    ),
+    why=(
+        "CBC suites use MAC-then-encrypt, the construction behind Lucky13 and the POODLE-style padding "
+        "oracles, and most carry SHA-1 MACs. Mozilla's intermediate guideline keeps only AES-GCM and "
+        "ChaCha20-Poly1305 for TLS 1.2, and every client it supports can use them."
+    ),
+    example="```tls\nhost: example.test\nprotocols: TLSv1.2 TLSv1.3\ntls1.2 cbc: ECDHE-RSA-AES128-SHA ECDHE-RSA-AES256-SHA384\ntls1.2 aead: ECDHE-RSA-AES128-GCM-SHA256\n```",
+    use_instead="```tls\nhost: example.test\nprotocols: TLSv1.2 TLSv1.3\ntls1.2 aead: ECDHE-RSA-AES128-GCM-SHA256 ECDHE-RSA-CHACHA20-POLY1305\n```",
+    refs=[_MOZILLA_TLS, "https://www.isg.rhul.ac.uk/tls/Lucky13.html"],
 )
 
 # ---------------------------------------------------------------- fingerprinting
@@ -525,10 +629,15 @@ RULES: tuple[Rule, ...] = (
     HTTP_NOT_REDIRECTED,
     MISSING_HSTS,
     WEAK_HSTS,
+    HSTS_PRELOAD_NOT_ELIGIBLE,
+    HSTS_PRELOAD_STATUS,
     LEGACY_TLS,
     CERT_EXPIRED,
     CERT_HOST_MISMATCH,
     CERT_NOT_TRUSTED,
+    WEAK_CIPHER_SUITE,
+    CIPHER_WITHOUT_FORWARD_SECRECY,
+    CBC_CIPHER_SUITE,
     X_POWERED_BY,
     DEFAULT_ERROR_PAGE,
     SERVER_VERSION,

@@ -17,7 +17,9 @@ import httpx
 
 from nodeward.analyzer import AnalyzerOutput
 from nodeward.config import Config
-from nodeward.model import Finding, ScanError, ScanResult, Skipped
+from nodeward.model import Finding, ScanError, ScanResult, Severity, Skipped
+from nodeward.probe import rules as R
+from nodeward.probe.ciphers import cipher_skips
 from nodeward.probe.client import Exchange, ProbeSession, make_client, origin_of
 from nodeward.probe.cookies import check_cookies, observed_cookies
 from nodeward.probe.cors import check_cors
@@ -29,6 +31,7 @@ from nodeward.probe.grade import compute_grade, grade_finding
 from nodeward.probe.headers import check_headers
 from nodeward.probe.https import RedirectOutcome, check_hsts, check_redirect
 from nodeward.probe.options import MAX_EXTRA_PATHS, ProbeOptions, check_url, login_payload, validate
+from nodeward.probe.preload import PreloadList, check_preload, judge_preload, load_preload_list
 from nodeward.probe.ratelimit import LoginRequest, check_rate_limit
 from nodeward.probe.tls import judge_tls, probe_tls
 
@@ -59,8 +62,10 @@ def probe_url(
     config = config or Config()
     check_url(url)
     validate(options)
+    # Read before any request: a bad list is a usage error (exit 2), not a half-done probe.
+    preload_list = load_preload_list(options.hsts_preload_list) if options.hsts_preload_list else None
     started = time.perf_counter()
-    findings, errors, skipped, requests = _run(url, options, transport)
+    findings, errors, skipped, requests = _run(url, options, transport, preload_list)
     result = finalize(
         Path("."),
         config,
@@ -72,7 +77,7 @@ def probe_url(
 
 
 def _run(
-    url: str, options: ProbeOptions, transport: httpx.BaseTransport | None
+    url: str, options: ProbeOptions, transport: httpx.BaseTransport | None, preload_list: PreloadList | None = None
 ) -> tuple[list[Finding], list[ScanError], list[Skipped], int]:
     scheme = urlsplit(url).scheme
     http_url = url if scheme == "http" else None
@@ -83,6 +88,7 @@ def _run(
     findings: list[Finding] = []
     with make_client(timeout=options.timeout, ca_cert=options.ca_cert, insecure=options.insecure, transport=transport) as client:
         session = ProbeSession(client, origins, timeout=options.timeout)
+        first_index = len(session.exchanges)
         main = session.request("GET", primary, follow=True)
         if main is None:
             reason = session.errors[-1].message if session.errors else f"{primary}: no response"
@@ -90,7 +96,7 @@ def _run(
             if https_url and options.check_tls and "certificate" in reason.lower():
                 # Say *why* the certificate is refused (expired, wrong host, unknown CA) even
                 # though nothing else can be probed without --insecure.
-                findings.extend(judge_tls(probe_tls(https_url, options.timeout, options.ca_cert), https_url))
+                findings.extend(judge_tls(probe_tls(https_url, options.timeout, options.ca_cert, ciphers=False), https_url))
             return findings, [*session.errors[:-1], fatal], skipped, session.requests_sent
 
         redirect: RedirectOutcome | None = None
@@ -146,7 +152,22 @@ def _run(
         findings.extend(check_fingerprint(session.exchanges, probes.not_found))
 
         if https_url and options.check_tls:
-            findings.extend(judge_tls(probe_tls(https_url, options.timeout, options.ca_cert), https_url))
+            tls = probe_tls(https_url, options.timeout, options.ca_cert)
+            findings.extend(judge_tls(tls, https_url))
+            if tls.untestable:
+                skipped.append(Skipped(https_url, f"TLS versions not tested (the local OpenSSL cannot offer them): {', '.join(tls.untestable)}"))
+            if tls.ciphers is not None:
+                skipped.extend(cipher_skips(tls.ciphers, https_url))
+
+        preloaded = False
+        if page_reached and main.scheme == "https":
+            first_https = session.exchanges[first_index] if len(session.exchanges) > first_index else main
+            verdict = check_preload(
+                first_https, main, redirect, _cert_problem(findings), bool(https_url and options.check_tls),
+                preload_list, urlsplit(main.url).hostname or "",
+            )
+            findings.extend(judge_preload(verdict, main))
+            preloaded = verdict.preloaded
 
         if options.rate_limit_probe and login is not None:
             findings.extend(check_rate_limit(session, login, options.attempts))
@@ -155,6 +176,14 @@ def _run(
 
         if page_reached:
             cors = next((e for e in session.exchanges if e.method == "GET" and dict(e.request_headers).get("origin", "null") != "null"), None)
-            grade = compute_grade(main, cookies, redirect, findings, cors)
+            grade = compute_grade(main, cookies, redirect, findings, cors, preloaded=preloaded)
             findings.append(grade_finding(main, grade))
         return findings, list(session.errors), skipped, session.requests_sent
+
+
+def _cert_problem(findings: list[Finding]) -> str | None:
+    """Why browsers would reject the certificate (expired, wrong host, untrusted), from the TLS findings."""
+    for f in findings:
+        if f.rule_id in (R.CERT_HOST_MISMATCH.id, R.CERT_NOT_TRUSTED.id) or (f.rule_id == R.CERT_EXPIRED.id and f.severity >= Severity.HIGH):
+            return f.message
+    return None

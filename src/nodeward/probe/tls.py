@@ -10,8 +10,9 @@ certificate is read from an unverified handshake and judged with
 mismatched certificate is reported rather than aborting the probe.  One more
 handshake verifies the chain against `--ca-cert` (or the system store) with
 host-name checking off: a failure other than expiry means no client trusts
-the certificate.  Cipher
-review is left to sslyze when installed; nodeward does not require it.
+the certificate.  When TLS 1.2 is accepted, the cipher-suite review in
+`nodeward.probe.ciphers` runs on the same host (a bounded number of pinned
+handshakes; NW924, NW928, NW929).
 """
 
 from __future__ import annotations
@@ -26,6 +27,13 @@ from urllib.parse import urlsplit
 
 from nodeward.model import Finding, Severity
 from nodeward.probe import rules as R
+from nodeward.probe.ciphers import (
+    CipherReport,
+    judge_ciphers,
+    parse_cipher_lines,
+    review_ciphers,
+    tls12_handshake,
+)
 from nodeward.probe.evidence import make_finding
 
 __all__ = ["EXPIRY_WARNING_DAYS", "TlsReport", "host_matches", "judge_tls", "parse_tls_fixture", "probe_tls"]
@@ -48,6 +56,8 @@ class TlsReport:
     errors: tuple[str, ...] = field(default_factory=tuple)
     trust_error: str | None = None
     """Why chain verification failed (expiry excluded: NW921 says that), or None when trusted."""
+    ciphers: CipherReport | None = None
+    """The TLS 1.2 cipher-suite review, when TLS 1.2 was accepted and the review ran."""
 
 
 def _context(version_attr: str) -> ssl.SSLContext:
@@ -95,8 +105,11 @@ def _trust_error(host: str, port: int, timeout: float, ca_cert: str | None) -> s
     return None
 
 
-def probe_tls(url: str, timeout: float, ca_cert: str | None = None) -> TlsReport:
-    """Four pinned-version handshakes, the certificate, and one verifying handshake (6 connections, fixed)."""
+def probe_tls(url: str, timeout: float, ca_cert: str | None = None, *, ciphers: bool = True) -> TlsReport:
+    """Four pinned-version handshakes, the certificate, one verifying handshake, then the cipher review.
+
+    Six connections for versions and trust, plus at most `MAX_CIPHER_HANDSHAKES`
+    for the TLS 1.2 cipher review (`ciphers=False` skips it)."""
     parts = urlsplit(url)
     host = parts.hostname or ""
     port = parts.port or 443
@@ -128,7 +141,10 @@ def probe_tls(url: str, timeout: float, ca_cert: str | None = None) -> TlsReport
     if der:
         not_after, names = _read_cert(der)
     trust = _trust_error(host, port, timeout, ca_cert) if accepted else None
-    return TlsReport(host, tuple(accepted), tuple(untestable), not_after, names, tuple(errors), trust)
+    review = None
+    if ciphers and "TLSv1.2" in accepted:
+        review = review_ciphers(tls12_handshake(host, port, timeout, _sni(host)), tls13="TLSv1.3" in accepted)
+    return TlsReport(host, tuple(accepted), tuple(untestable), not_after, names, tuple(errors), trust, review)
 
 
 def _read_cert(der: bytes) -> tuple[dt.datetime | None, tuple[str, ...]]:
@@ -197,11 +213,14 @@ def judge_tls(report: TlsReport, url: str, now: dt.datetime | None = None) -> li
         out.append(make_finding(R.CERT_HOST_MISMATCH, None, f"The certificate is for {', '.join(report.names)}, not `{report.host}`",
                                 url=url, method="TLS", header=f"subjectAltName: {', '.join(report.names)}", key="host",
                                 fix="Serve a certificate whose subjectAltName includes the host name (or IP) clients use."))
+    if report.ciphers is not None:
+        out.extend(judge_ciphers(report.ciphers, url))
     return out
 
 
 def parse_tls_fixture(text: str) -> TlsReport:
-    """The `tls` blocks in rule docs: `host:`, `protocols:`, `not_after:` (ISO 8601), `names:`, `untrusted:` (reason)."""
+    """The `tls` blocks in rule docs: `host:`, `protocols:`, `not_after:` (ISO 8601), `names:`, `untrusted:` (reason),
+    and for the cipher review `tls1.2 <class>: SUITE ...` lines (classes in `nodeward.probe.ciphers.CIPHER_CLASSES`)."""
     fields: dict[str, str] = {}
     for line in text.strip().splitlines():
         key, _, value = line.partition(":")
@@ -215,4 +234,5 @@ def parse_tls_fixture(text: str) -> TlsReport:
         not_after=not_after,
         names=tuple(fields.get("names", "").split()),
         trust_error=fields.get("untrusted") or None,
+        ciphers=parse_cipher_lines(fields),
     )
