@@ -116,6 +116,7 @@ def test_alias_search_over_budget_falls_back_to_the_query(monkeypatch: pytest.Mo
     tree = parse(source, "javascript")
     assert checks.hit_candidates(source, tree, "javascript") is not None
     monkeypatch.setattr(hits, "ALIAS_SEARCH_BUDGET", 10)
+    monkeypatch.setattr(hits, "ALIAS_BUDGET_BYTES", len(source))
     assert checks.hit_candidates(source, tree, "javascript") is None
     by_hits, by_query = _both("src/app.js", source, "javascript", monkeypatch)
     assert sorted(map(repr, by_hits)) == sorted(map(repr, by_query))
@@ -128,3 +129,28 @@ def test_whole_word_expressions_do_not_require_a_word_character_before_a_dollar(
     assert hits._expression(b"exec", True) == rb"\bexec\b"
     assert hits._expression(b"$run", True) == rb"\x24run\b"
     assert hits._expression(b"noEscape", False) == b"noEscape"
+
+
+ODD_GAPS = (
+    "const cp = require('child_process');\n"
+    "const a =\n  cp.exec;\n"
+    "const b = /* why */ cp.exec;\n"
+    "const c =  cp.exec;\n"
+    "const d =\u00a0cp.exec;\n"
+    "const e = // note\n  cp.exec;\n"
+    "const f =\tcp.exec, g=cp.exec;\n"
+    "a(req.query.x);\nb(req.query.x);\nc(req.query.x);\nd(req.query.x);\ne(req.query.x);\nf(req.query.x);\ng(req.query.x);\n"
+    "const h = cp;\nconst i = h.exec;\ni(req.query.x);\n"
+)
+
+
+def test_aliases_behind_every_kind_of_gap_after_the_equals_sign(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Line breaks, comments, runs of spaces, a tab and a no-break space between `=` and the
+    aliased name: the value sites the byte search must not miss (`_ValueSites`)."""
+    source = ODD_GAPS.encode()
+    by_hits, by_query = _both("src/run.js", source, "javascript", monkeypatch)
+    assert sorted(map(repr, by_hits)) == sorted(map(repr, by_query))
+    lines = source.decode().splitlines()
+    calls = {n for n, text in enumerate(lines, 1) if text.endswith("(req.query.x);")}
+    assert len(calls) == 8
+    assert {f.line for f in by_hits if f.rule_id == "NW102"} == calls

@@ -25,6 +25,7 @@ run the query instead.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -242,39 +243,96 @@ _SPACE = frozenset(b" \t\n\r\v\f")
 
 
 ALIAS_SEARCH_BUDGET = 50_000
-"""Occurrences of bound names looked at per file (at least; a quarter of the file size when that
-is more) before giving up for the query: one-letter names in a big bundle would otherwise cost
-(names x occurrences) where the query costs one walk.  The benchmark corpus needs 3,219 at most."""
+"""Places after an `=` holding a bound name looked at per file (at least; a quarter of the file
+size when that is more) before giving up for the query: one-letter names in a big bundle would
+otherwise cost (names x places) where the query costs one walk."""
+
+
+ALIAS_BUDGET_BYTES = 4
+"""The budget grows by one place per this many bytes of source."""
 
 
 class _OverBudget(Exception):
     """The alias search would cost more than the query it replaces."""
 
 
-def _value_starts(source: bytes, names: set[bytes], budget: list[int]) -> Iterable[tuple[int, int]]:
-    """(start, end) of each of `names` as a whole word where a declarator's value could start.
+_ODD_GAP = re.compile(rb"=(?=[\t\n\r\v\f/\x80-\xff]| [ \t\n\r\v\f/\x80-\xff])")
+"""An `=` followed by anything but nothing or one plain space before the next token."""
+_IDENT = re.compile(rb"[A-Za-z_$][A-Za-z0-9_$]*")
+_PLAIN_VALUE = re.compile(rb"= ?([A-Za-z_$][A-Za-z0-9_$]*)")
+"""An identifier right after `=` or `= `: the common spellings of a declarator's value."""
 
-    The value of `x = name...` follows the `=` after optional white space; a comment or a
-    non-ASCII space in between is possible, so a `/` or any byte >= 0x80 before the name is
-    kept for the tree check too.  Every other occurrence (a use, a call, a property) is
-    dropped here, before the tree lookup that costs most of this search.  (`bytes.find` per
-    name beats a compiled regex per name: most names are seen in one file only.)"""
+
+def _skip_gap(source: bytes, i: int) -> int:
+    """The first byte from `i` that is not white space (any byte >= 0x80 counts: the Unicode
+    spaces and line terminators JavaScript allows) or a comment."""
     size = len(source)
-    for name in names:
-        n = len(name)
-        i = source.find(name)
-        while i >= 0:
-            budget[0] -= 1
-            if budget[0] < 0:
-                raise _OverBudget
-            end = i + n
-            if (i == 0 or source[i - 1] not in _ASCII_IDENT) and (end >= size or source[end] not in _ASCII_IDENT):
-                j = i - 1
-                while j >= 0 and source[j] in _SPACE:
-                    j -= 1
-                if j >= 0 and (source[j] in (0x3D, 0x2F) or source[j] >= 0x80):  # `=`, `/`
-                    yield i, end
-            i = source.find(name, end)
+    while i < size:
+        c = source[i]
+        if c in _SPACE or c >= 0x80:
+            i += 1
+        elif c == 0x2F and i + 1 < size and source[i + 1] in (0x2A, 0x2F):  # `/*` or `//`
+            close = source.find(b"*/", i + 2) if source[i + 1] == 0x2A else source.find(b"\n", i + 2)
+            if close < 0:
+                return size
+            i = close + (2 if source[i + 1] == 0x2A else 1)
+        else:
+            return i
+    return i
+
+
+class _ValueSites:
+    """Where a declarator's value could be one of a set of names: `= name`, in one file.
+
+    The value of `x = name...` follows the `=` after white space and comments.  One regex pass
+    per file collects the identifiers written right after `=` or `= ` (the common spellings);
+    only names among them are then located, with `bytes.find` of `=name` and `= name`.  Every
+    other gap after an `=` (a line break, a comment, two spaces, a non-ASCII space) is found
+    once per file by another regex and skipped byte by byte.  Uses, calls and properties of
+    a name (most of its occurrences) are never visited; the tree check (`_alias_declarator`)
+    decides on what is left."""
+
+    def __init__(self, source: bytes) -> None:
+        self.source = source
+        self._plain = frozenset(_PLAIN_VALUE.findall(source))
+        self._odd: dict[bytes, list[int]] | None = None
+
+    def _odd_sites(self) -> dict[bytes, list[int]]:
+        if self._odd is None:
+            source = self.source
+            self._odd = {}
+            for m in _ODD_GAP.finditer(source):
+                start = _skip_gap(source, m.end())
+                ident = _IDENT.match(source, start)
+                if ident is not None:
+                    self._odd.setdefault(ident.group(), []).append(start)
+        return self._odd
+
+    def starts(self, names: set[bytes], budget: list[int]) -> Iterable[tuple[int, int]]:
+        """(start, end) of each of `names` as a whole word in a value position."""
+        source = self.source
+        size = len(source)
+        odd = self._odd_sites()
+        for name in names:
+            n = len(name)
+            if name not in self._plain:
+                for start in odd.get(name, ()):
+                    yield start, start + n
+                continue
+            for prefix in (b"=", b"= "):
+                needle = prefix + name
+                i = source.find(needle)
+                while i >= 0:
+                    budget[0] -= 1
+                    if budget[0] < 0:
+                        raise _OverBudget
+                    start = i + len(prefix)
+                    end = start + n
+                    if end >= size or source[end] not in _ASCII_IDENT:
+                        yield start, end
+                    i = source.find(needle, i + 1)
+            for start in odd.get(name, ()):
+                yield start, start + n
 
 
 def _alias_declarator(root: ts.Node, start: int, end: int) -> ts.Node | None:
@@ -378,7 +436,7 @@ def candidates(source: bytes, tree: ts.Tree, lang: str, call_names: Iterable[str
     found.binding_calls.sort(key=lambda n: n.start_byte)
     found.bindings.sort(key=lambda m: m[1]["import"][0].start_byte)
     try:
-        _add_aliases(source, root, found, [max(ALIAS_SEARCH_BUDGET, len(source) // 4)])
+        _add_aliases(source, root, found, [max(ALIAS_SEARCH_BUDGET, len(source) // ALIAS_BUDGET_BYTES)])
     except _OverBudget:
         return None
     return found
@@ -396,6 +454,7 @@ def _regex_at(root: ts.Node, start: int, regexes: dict[int, ts.Node]) -> None:
 
 def _add_aliases(source: bytes, root: ts.Node, found: Candidates, budget: list[int]) -> None:
     pending = _bound_names(found)
+    sites = _ValueSites(source)
     seen_names: set[bytes] = set()
     decls: dict[int, ts.Node] = {}
     for _round in range(_MAX_ALIAS_ROUNDS):
@@ -404,7 +463,7 @@ def _add_aliases(source: bytes, root: ts.Node, found: Candidates, budget: list[i
             break
         seen_names |= pending
         new_names: set[bytes] = set()
-        for start, end in _value_starts(source, pending, budget):
+        for start, end in sites.starts(pending, budget):
             decl = _alias_declarator(root, start, end)
             if decl is not None and decl.id not in decls:
                 decls[decl.id] = decl
