@@ -31,6 +31,7 @@ def make_certs(
     dns: str | None = None,
     expired: bool = False,
     key_type: str = "ec",
+    ca_name: str = "nodeward test CA",
 ) -> CertFiles:
     """A CA plus a leaf for `ip`/`dns`; `expired=True` makes a leaf that ended yesterday.
 
@@ -40,8 +41,8 @@ def make_certs(
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca = (
         x509.CertificateBuilder()
-        .subject_name(_name("nodeward test CA"))
-        .issuer_name(_name("nodeward test CA"))
+        .subject_name(_name(ca_name))
+        .issuer_name(_name(ca_name))
         .public_key(ca_key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - dt.timedelta(days=30))
