@@ -18,6 +18,7 @@ from nodeward.analysis.candidates import IMPORT_CAPTURES, Captures, captures
 from nodeward.analysis.exports import is_type_only
 from nodeward.analysis.ir import FileFacts, FuncFacts, Import
 from nodeward.analysis.taint.walker import FileWalker
+from nodeward.jsstring import unescape
 from nodeward.sast.parse import Lang
 
 __all__ = ["extract_facts"]
@@ -34,7 +35,12 @@ def _string(node: ts.Node, source: bytes) -> str | None:
     raw = source[start + 1 : end - 1]
     if end - start >= 2 and source[start] == source[end - 1] and b"\\" not in raw:
         return raw.decode("utf-8", "replace")  # the common case: quotes around one fragment
-    return "".join(source[c.start_byte : c.end_byte].decode("utf-8", "replace") for c in node.named_children if c.type in ("string_fragment", "escape_sequence"))
+    return "".join(
+        text if c.type == "string_fragment" else unescape(text)
+        for c in node.named_children
+        if c.type in ("string_fragment", "escape_sequence")
+        for text in (source[c.start_byte : c.end_byte].decode("utf-8", "replace"),)
+    )
 
 
 def _imports(caps: Captures, source: bytes) -> tuple[list[Import], list[int]]:

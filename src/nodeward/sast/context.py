@@ -21,6 +21,7 @@ from collections.abc import Iterator, Sequence
 
 import tree_sitter as ts
 
+from nodeward.jsstring import unescape
 from nodeward.model import Confidence, Finding, Rule, Severity, SourceSpan, make_fingerprint
 from nodeward.sast.parse import Lang, get_language
 
@@ -130,8 +131,7 @@ def string_value(node: ts.Node | None) -> str | None:
 
 
 def _escape(node: ts.Node) -> str:
-    text = (node.text or b"").decode("utf-8", "replace")
-    return text[1:] if text.startswith("\\") else text
+    return unescape((node.text or b"").decode("utf-8", "replace"))
 
 
 def _key(node: ts.Node) -> tuple[int, int]:

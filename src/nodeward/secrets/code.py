@@ -31,6 +31,7 @@ from typing import Any
 
 import tree_sitter as ts
 
+from nodeward.jsstring import unescape
 from nodeward.model import Confidence, Finding
 from nodeward.sast.parse import Lang, get_language
 from nodeward.secrets import credential_args
@@ -272,12 +273,14 @@ def _text(node: ts.Node) -> str:
 
 def _string_value(node: ts.Node) -> str | None:
     """The value of a string literal or a template literal without substitutions."""
-    if node.type == "string":
-        return "".join(_text(c) for c in node.named_children if c.type in ("string_fragment", "escape_sequence"))
-    if node.type == "template_string":
-        if any(c.type == "template_substitution" for c in node.named_children):
+    if node.type in ("string", "template_string"):
+        if node.type == "template_string" and any(c.type == "template_substitution" for c in node.named_children):
             return None
-        return "".join(_text(c) for c in node.named_children if c.type in ("string_fragment", "escape_sequence"))
+        return "".join(
+            _text(c) if c.type == "string_fragment" else unescape(_text(c))
+            for c in node.named_children
+            if c.type in ("string_fragment", "escape_sequence")
+        )
     return None
 
 

@@ -60,6 +60,7 @@ from nodeward.analysis.taint.tables import (
     normalize_module,
 )
 from nodeward.analysis.taint.values import FUNCTION_TYPES, Value, clean, extend, union
+from nodeward.jsstring import unescape
 
 __all__ = ["FileWalker", "Scope"]
 
@@ -210,10 +211,12 @@ class FileWalker:
     def _string_value(self, node: ts.Node | None) -> str | None:
         if node is None:
             return None
-        if node.type == "string":
-            return "".join(self.text(c) for c in node.named_children if c.type in ("string_fragment", "escape_sequence"))
-        if node.type == "template_string" and not any(c.type == "template_substitution" for c in node.named_children):
-            return "".join(self.text(c) for c in node.named_children if c.type == "string_fragment")
+        if node.type == "string" or (node.type == "template_string" and not any(c.type == "template_substitution" for c in node.named_children)):
+            return "".join(
+                self.text(c) if c.type == "string_fragment" else unescape(self.text(c))
+                for c in node.named_children
+                if c.type in ("string_fragment", "escape_sequence")
+            )
         return None
 
     def _member_path(self, node: ts.Node) -> list[str]:
