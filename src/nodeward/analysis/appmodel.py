@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from nodeward.analysis.frameworks import HTTP_METHODS
 from nodeward.analysis.ir import FileFacts, FuncFacts, MwRef, RouteReg
@@ -79,6 +79,9 @@ class AppInfo:
     has_error_handler: bool
     powered_by_disabled: bool
     body_limits: tuple[Middleware, ...]
+    mounted: bool = False
+    """The app is mounted into another app (`parent.use('/admin', adminApp)`): requests reach it
+    through the parent's middleware, so headers the parent sets are already on its responses."""
 
 
 @dataclass
@@ -93,8 +96,19 @@ _NAME_HINTS = (
     (re.compile(r"rate.?limit|limiter|throttl|brute|slow.?down", re.I), "rate_limit"),
     (re.compile(r"valid|schema|sanitiz", re.I), "validation"),
     (re.compile(r"role|admin|permission|authori[sz]|acl|policy|can[A-Z]|isOwner|ability", re.I), "authorization"),
+    # `can('unpublish')`, `allow('publish')`, `permit('admin')`: a permission-check factory
+    # called with the action it allows (CASL, verdaccio-style `allow(auth)` builders).
+    (re.compile(r"^(?:\w+\.)*(?:can|allow|permit|authorize)\(\s*['\"`]"), "authorization"),
     (re.compile(r"auth|login|logged|jwt|session|token|passport|verify", re.I), "authentication"),
 )
+
+
+def _guard_categories(fn: FuncFacts) -> tuple[str, ...]:
+    """The protections a function's own body provides (see `GuardInfo`)."""
+    g = fn.guard
+    if g is None:
+        return ()
+    return tuple(cat for cat, on in (("authentication", g.authentication), ("authorization", g.authorization), ("validation", g.validation), ("rate_limit", g.rate_limit), ("csrf", g.csrf)) if on)
 
 
 def _framework(kind: str) -> str:
@@ -254,7 +268,10 @@ class _Builder:
         if fn is not None and fn.returns_middleware and ref.kind == "call":
             # `limit(10)` where `limit = (max) => rateLimit({ max })`: the package it builds.
             cat = classify_qn(fn.returns_middleware)
-            return [Middleware(name, (cat,), path, ref.line, scope, f"returns `{fn.returns_middleware}`")]
+            # `return passport.authenticate(...)(req, res, () => { if (!hasPermission(...)) ... })`:
+            # the package authenticates, the function's own checks authorize.
+            cats = (cat, *(c for c in _guard_categories(fn) if c != cat))
+            return [Middleware(name, cats, path, ref.line, scope, f"returns `{fn.returns_middleware}`")]
         if fn is not None:
             g = fn.guard
             if g is not None:
@@ -507,6 +524,7 @@ def build_app_model(
         for name, inst in sorted(ff.instances.items(), key=lambda kv: kv[1].line):
             if inst.kind in ("express-app", "koa-app", "fastify"):
                 roots.append((("inst", path, name), inst.kind, inst.prefix))
+    app_nodes: list[Node] = []
     for node, kind, prefix in roots:
         path, name = node[1], node[2]
         inst = facts[path].instances[name]
@@ -526,6 +544,9 @@ def build_app_model(
         mws = tuple(mw for _p, mw in local)
         limits = tuple(mw for mw in mws if "body_parser" in mw.categories)
         model.apps.append(AppInfo(kind, path, inst.line, inst.col, inst.snippet, mws, error, disabled, limits))
+        app_nodes.append(node)
+    # Only now is every `parent.use(subApp)` seen, whichever app was walked first.
+    model.apps = [replace(a, mounted=True) if n in b.mounted else a for a, n in zip(model.apps, app_nodes, strict=True)]
     # Routers and app-receiving functions never reached from an app: listed with their own paths.
     for path, ff in sorted(facts.items()):
         for name, inst in sorted(ff.instances.items(), key=lambda kv: kv[1].line):

@@ -13,9 +13,15 @@ from __future__ import annotations
 __all__ = ["CATEGORIES", "ERROR_HANDLER_SETUP", "PROTECTIONS", "classify_qn"]
 
 PROTECTIONS = ("authentication", "authorization", "validation", "rate_limit", "csrf")
-CATEGORIES = (*PROTECTIONS, "helmet", "session", "body_parser", "cors", "router", "static", "nosql_sanitize", "error_handler", "")
+CATEGORIES = (*PROTECTIONS, "helmet", "session", "body_parser", "cors", "router", "static", "nosql_sanitize", "error_handler", "setup", "")
+"""`setup`: wiring that protects nothing by itself (`passport.initialize()`)."""
 
 _PREFIXES: tuple[tuple[str, str], ...] = (
+    # `passport.initialize()` only installs passport on the request and `passport.session()`
+    # restores a user when there is one: neither turns anyone away (the name alone would
+    # have counted them as authentication for every route).
+    ("passport.initialize", "setup"),
+    ("passport.session", "setup"),
     ("passport.authenticate", "authentication"),
     ("passport.authorize", "authentication"),
     ("express-jwt", "authentication"),

@@ -164,11 +164,15 @@ def _app_findings(app: AppInfo, route_count: int) -> list[Finding]:
         return out
     snippet = app.snippet or "express()"
     helmet = any("helmet" in mw.categories for mw in app.global_middleware)
-    if not helmet:
+    if not helmet and not app.mounted:
+        # A mounted sub-app answers through its parent, whose helmet (or missing helmet, reported
+        # on the parent) sets the headers.  X-Powered-By is another matter: every Express app's
+        # init middleware sets it again, so the sub-app must disable it itself.
         out.append(finding_at(NO_HELMET, app.path, app.line, app.col, snippet, "Express app without `helmet()` or equivalent security headers", "Add `app.use(helmet())` before the routes.", key="express-app"))
-        if not app.powered_by_disabled:
-            out.append(finding_at(POWERED_BY, app.path, app.line, app.col, snippet, "`X-Powered-By: Express` is sent (no helmet, no `app.disable('x-powered-by')`)", "Call `app.disable('x-powered-by')` or use helmet.", key="express-app"))
-    if not app.has_error_handler and route_count:
+    if not helmet and not app.powered_by_disabled:
+        out.append(finding_at(POWERED_BY, app.path, app.line, app.col, snippet, "`X-Powered-By: Express` is sent (no helmet, no `app.disable('x-powered-by')`)", "Call `app.disable('x-powered-by')` or use helmet.", key="express-app"))
+    if not app.has_error_handler and route_count and not app.mounted:
+        # A mounted sub-app passes its errors to the parent's `next`: the parent's handler runs.
         out.append(finding_at(NO_ERROR_HANDLER, app.path, app.line, app.col, snippet, "Express app has no `(err, req, res, next)` error handler", "Register a final error-handling middleware that logs and returns a generic message.", key="express-app"))
     for mw in app.body_limits:
         size = _size(mw.option) if mw.option else None

@@ -20,7 +20,7 @@ class Value:
     (aliasing one level deep, as the design asks).
     """
 
-    __slots__ = ("taint", "qn", "role", "func", "recv", "imp", "cls", "fields", "fieldfuncs", "is_obj", "stringy", "instance", "route_path", "literal", "shown")
+    __slots__ = ("taint", "qn", "role", "func", "recv", "imp", "cls", "fields", "fieldfuncs", "is_obj", "stringy", "instance", "route_path", "literal", "shown", "origin")
 
     def __init__(
         self,
@@ -61,6 +61,12 @@ class Value:
         self.literal = literal
         """The string value of a string literal."""
         self.shown = shown
+        self.origin = ""
+        """How much of a URL string is pinned to this server: `scheme` (`'https://'` so far),
+        `host` (`'https://' + req.hostname`: the request's own Host header, which a cross-site
+        attacker cannot choose for the victim's browser) or `fixed` (a path follows the host, or a
+        literal `https://example.com/` / `/path` prefix).  Anything appended to a `fixed` URL
+        cannot change where a redirect goes."""
         """For request objects: how the code names this one (`request`, `ctx.request`), so
         messages quote `request.body.name` rather than the canonical `req.body.name`."""
 

@@ -77,11 +77,27 @@ _ROLE_MARKERS = frozenset({"role", "roles", "isAdmin", "admin", "permissions", "
 _GRAPHQL_ROOTS = frozenset({"Query", "Mutation", "Subscription"})
 _VALIDATOR_NAME = re.compile(r"^(?:is|has|check|validate|assert)?_?(?:valid|safe|allowed|whitelisted|allowlisted|permitted)", re.I)
 """Names of project functions that, called in a condition, validate their arguments."""
+_UNAUTHENTICATED_ERROR = re.compile(r"^(?:\w*Unauthori[sz]ed|\w*Unauthenticated|NotAuthenticated|AuthenticationRequired|AuthRequired|NoSession)\w*(?:Error|Exception)$")
+"""Error classes that frameworks answer with 401."""
+_FORBIDDEN_ERROR = re.compile(r"^(?:\w*Forbidden|NoPermission|PermissionDenied|AccessDenied|NotAllowed|InsufficientPermissions?)\w*(?:Error|Exception)$")
+"""Error classes that frameworks answer with 403."""
 _STRING_CLEAN = frozenset({"nosql", "proto"})
 """A string built by concatenation or a template cannot carry query operators or keys."""
 _FIXED_TARGET = re.compile(r"^(?:https?://[^/\s'\"`]+/|/[^/\\])")
 """A URL or path whose scheme and host (or first path segment) are fixed by a literal prefix."""
 _FIXED_TARGET_CLEAN = frozenset({"ssrf", "redirect"})
+_SCHEME_ONLY = re.compile(r"^(?:[a-z][\w+.-]*:)?//$", re.I)
+_SCHEME_PREFIX = re.compile(r"^(?:[a-z][\w+.-]*:?)?/?$", re.I)
+_UPLOAD_SERVER_FIELDS = frozenset({"path", "destination", "filename"})
+_HOST_KEYS = frozenset({"req.hostname", "req.headers.host", "req.headers.x-forwarded-host"})
+"""The request's own host: chosen by whoever sends the request, i.e. the victim's browser in
+an open-redirect attack, so `'https://' + req.hostname + ...` redirects to this server."""
+_PATH_KEYS = frozenset({"req.originalUrl", "req.url"})
+"""The request target in origin form: always a path (`/...`) after the host."""
+_SLASH_COLLAPSE = frozenset({"^/+", "^//+", "^/{2,}", "^/{1,}", "^[/\\\\]+", "^[\\\\/]+", "^(/)+", "^(?:/)+", "^/+(?=/)"})
+"""`url.replace(/^[/]+/, '/')`: leading slashes collapsed, so the target cannot be `//evil.example`."""
+_SQL_RECEIVERS = ("repo", "repository", "manager", "datasource", "orm", "model", "postgres", "sqlite", "mssql", "oracle", "query")
+"""Further receiver names that hold a database handle (TypeORM repositories, ORM models)."""
 _SQLISH = ("db", "conn", "pool", "client", "connection", "sequelize", "knex", "mysql", "pg", "sql", "database", "prisma", "trx", "tx")
 
 
@@ -321,7 +337,8 @@ class FileWalker:
             left = node.child_by_field_name("left")
             v = self.expr(right, scope) if right is not None else Value()
             if left is not None:
-                self.bind(left, Value(v.taint), scope, declare=True, node=node)
+                # `for (const file of req.files)`: each element is still request data of that shape.
+                self.bind(left, Value(v.taint, role="reqpart" if v.role == "reqpart" else ""), scope, declare=True, node=node)
             body = node.child_by_field_name("body")
             if body is not None:
                 self.stmt(body, scope)
@@ -419,6 +436,7 @@ class FileWalker:
         n.fieldfuncs = v.fieldfuncs
         n.instance = v.instance
         n.route_path = v.route_path
+        n.origin = v.origin
         return n
 
     # ---------------------------------------------------------------- members
@@ -549,7 +567,12 @@ class FileWalker:
             if len(steps) == 1 and steps[0].message.startswith("request data"):
                 first = steps[0]
                 steps = (Step(first.path, first.line, first.col, f"request data `{new_shown or new_key}`", self.text(node).split(chr(10), 1)[0][:160]),)
-            return Value((Label(label.origin, new_key, label.cleaned, steps, new_shown),), role="reqpart")
+            cleaned = label.cleaned
+            if prop in _UPLOAD_SERVER_FIELDS and label.key.split(".")[:2] in (["req", "file"], ["req", "files"]):
+                # multer's `req.file.path`/`destination`/`filename`: where the server stored the
+                # upload (busboy strips any directory from the client's name), not a client path.
+                cleaned = cleaned | frozenset({"path", "command"})
+            return Value((Label(label.origin, new_key, cleaned, steps, new_shown),), role="reqpart")
         if prop == "length":
             return Value()
         out = Value(obj.fields.get(prop, obj.taint))
@@ -604,9 +627,15 @@ class FileWalker:
             return Value()
         if t == "template_string":
             parts: list[Taint] = []
+            state, acc = "", ""
             for c in node.named_children:
                 if c.type == "template_substitution":
-                    parts.extend(self.expr(cc, scope).taint for cc in c.named_children)
+                    for cc in c.named_children:
+                        sv = self.expr(cc, scope)
+                        state, acc, harmless = self._origin_step(state, acc, cc, sv)
+                        parts.append(clean(sv.taint, frozenset({"redirect"})) if harmless else sv.taint)
+                elif c.type == "string_fragment":
+                    state, acc, _ = self._origin_step(state, acc, c, Value())
             taint = union(*parts)
             if taint:
                 kinds = _STRING_CLEAN
@@ -614,7 +643,9 @@ class FileWalker:
                 if first is not None and first.type == "string_fragment" and _FIXED_TARGET.match(self.text(first)):
                     kinds = kinds | _FIXED_TARGET_CLEAN
                 taint = clean(extend(taint, self.step(node, "interpolated into a template literal")), kinds)
-            return Value(taint, stringy=True)
+            out = Value(taint, stringy=True)
+            out.origin = state if state in ("scheme", "host", "fixed") else ""
+            return out
         if t in _TRANSPARENT:
             inner = node.named_children
             v = Value()
@@ -657,18 +688,23 @@ class FileWalker:
             lv = self.expr(node.child_by_field_name("left"), scope)
             rv = self.expr(node.child_by_field_name("right"), scope)
             if opt == "+":
-                taint = union(lv.taint, rv.taint)
+                left = node.child_by_field_name("left")
+                right = node.child_by_field_name("right")
+                state, acc, _ = self._origin_step("", "", left, lv)
+                state, acc, harmless = self._origin_step(state, acc, right, rv)
+                taint = union(lv.taint, clean(rv.taint, frozenset({"redirect"})) if harmless and rv.taint else rv.taint)
                 stringy = lv.stringy or rv.stringy
                 if taint:
                     taint = extend(taint, self.step(node, "concatenated"))
                     if stringy:
                         kinds = _STRING_CLEAN
-                        left = node.child_by_field_name("left")
                         prefix = self._string_value(left) if left is not None and not lv.taint else None
                         if prefix is not None and _FIXED_TARGET.match(prefix):
                             kinds = kinds | _FIXED_TARGET_CLEAN
                         taint = clean(taint, kinds)
-                return Value(taint, stringy=stringy)
+                out = Value(taint, stringy=stringy)
+                out.origin = state if state in ("scheme", "host", "fixed") else ""
+                return out
             if opt in ("===", "!==", "==", "!=") and ctx.in_condition and "userid" in (lv.role, rv.role):
                 # `note.ownerId !== req.user.id`: an ownership check, i.e. authorization.
                 ctx.checks_role = True
@@ -1045,6 +1081,8 @@ class FileWalker:
             ctx.reads.add("headers" if method in ("get", "header") else "params")
             out = Value((label,), role="reqpart")
             header = (self._string_value(arg_nodes[0]) or "").lower() if method in ("get", "header") and arg_nodes else ""
+            if header in ("host", "x-forwarded-host"):
+                out = Value((Label("src", f"req.headers.{header}", label.cleaned, label.steps, label.shown),), role="reqpart")
             if header in _CREDENTIAL_FIELDS:
                 # `req.get('authorization')`: checked here or later through a variable.
                 out = Value((Label("src", f"req.headers.{header}", label.cleaned, label.steps, f"{base}.{method}('{header}')" if base else ""),), role="reqpart")
@@ -1132,9 +1170,15 @@ class FileWalker:
             recv_node = fn_node.child_by_field_name("object") if fn_node is not None else None
             recv_text = self.text(recv_node) if recv_node is not None else ""
             if self._sink_receiver_ok(method, recv_text, rv):
+                sqlish = any(w in recv_text.lower() for w in (*_SQLISH, *_SQL_RECEIVERS))
                 for p in spec_s.args:
                     if p < len(args) and args[p].taint:
                         if method in NOSQL_NEEDS_OBJECT and not (arg_nodes[p].type == "object" or args[p].is_obj or args[p].role == "reqpart"):
+                            continue
+                        if method in ("query", "raw") and not sqlish and not args[p].stringy:
+                            # `searchIndex.query(term)`, `lunr.query(q)`, `graphql.query(...)`: a bare
+                            # value handed to something not named like a database is not SQL text;
+                            # a string built around it (`'SELECT ' + x`) still is.
                             continue
                         self.sink(spec_s.kind, args[p].taint, node, scope, f"{recv_text.split(chr(10))[0][:40]}.{method}")
                     if method in NOSQL_NEEDS_OBJECT and p < len(arg_nodes) and arg_nodes[p].type == "object":
@@ -1151,6 +1195,15 @@ class FileWalker:
             return Value(clean(extend(t, self.step(node, f"passed through `{qn}`")), kinds), stringy=True)
         if method == "toString" and rv is not None:
             return Value(clean(rv.taint, frozenset({"nosql", "proto"})), stringy=True)
+        if qn == "url.format" and args and args[0].fields:
+            # `url.format({ protocol: req.protocol, host: req.get('host'), pathname: req.originalUrl })`
+            # (the usual "full URL of this request"): the host is the request's own, and url.format
+            # puts a `/` before any pathname, so nothing else can move the target.
+            host = args[0].fields.get("host") or args[0].fields.get("hostname") or ()
+            if host and all(lb.key in _HOST_KEYS for lb in host):
+                out = Value(clean(union(*args[0].fields.values()), frozenset({"redirect"})), stringy=True)
+                out.origin = "fixed" if any(k in args[0].fields for k in ("pathname", "path", "search", "query", "hash")) else "host"
+                return out
         if qn in PROPAGATORS or (qn.startswith("path.") and qn != "path.basename"):
             t = union(*arg_taint)
             if qn == "path.basename":
@@ -1206,6 +1259,10 @@ class FileWalker:
         # Methods on tainted values (string/array methods) keep the taint.
         if rv is not None and rv.taint:
             t = union(rv.taint, *arg_taint) if method in ("concat", "replace", "replaceAll", "join", "padStart", "padEnd") else rv.taint
+            if method == "replace" and len(arg_nodes) == 2 and arg_nodes[0].type == "regex" and self._string_value(arg_nodes[1]) in ("/", ""):
+                pat = arg_nodes[0].child_by_field_name("pattern")
+                if pat is not None and self.text(pat).replace("\\/", "/") in _SLASH_COLLAPSE:
+                    return Value(clean(rv.taint, frozenset({"redirect"})), stringy=True)
             return Value(t, stringy=rv.stringy, qn=f"{qn}()" if qn else "")
         if rv is not None and rv.role in ("reqpart",):
             return Value(rv.taint, role="reqpart")
@@ -1227,6 +1284,7 @@ class FileWalker:
             return Value()
         if qn == "URL":
             return Value(union(*(a.taint for a in args)))
+        self._http_error(qn or (self.text(ctor) if ctor is not None else ""), scope.ctx)
         out = Value(qn=f"{qn}()" if qn else "")
         kind_i = instance_kind(out.qn)
         if kind_i:
@@ -1239,6 +1297,56 @@ class FileWalker:
         elif cv.imp is not None:
             out.cls = ("import", cv.imp[0], cv.imp[1] or "default")
         return out
+
+    def _origin_step(self, state: str, acc: str, node: ts.Node | None, v: Value) -> tuple[str, str, bool]:
+        """One more piece of a URL being concatenated: (new state, literal text so far, whether
+        this piece is harmless for a redirect).  States as in `Value.origin`, plus `` (only
+        literal text so far) and `none` (the target is not pinned)."""
+        lit = self._string_value(node) if node is not None and node.type in ("string", "string_fragment") else None
+        if node is not None and node.type == "string_fragment":
+            lit = self.text(node)
+        if state == "fixed":
+            return "fixed", acc, True
+        if state == "":
+            if lit is None and not v.taint and node is not None and self.text(node).endswith(".protocol"):
+                lit = "http"  # `req.protocol`, `ctx.protocol`: a scheme name
+            if lit is None:
+                return (v.origin or "none") if not acc else "none", acc, False
+            acc += lit
+            if _FIXED_TARGET.match(acc):
+                return "fixed", acc, False
+            if _SCHEME_ONLY.match(acc):
+                return "scheme", acc, False
+            return ("" if _SCHEME_PREFIX.match(acc) else "none"), acc, False
+        if state == "scheme":
+            if lit is None and v.taint and all(lb.key in _HOST_KEYS for lb in v.taint):
+                return "host", acc, True
+            return "none", acc, False
+        if state == "host":
+            if lit is not None:
+                return ("fixed" if lit[:1] in ("/", "?", "#") else "none"), acc, False
+            if v.taint and all(lb.key in _PATH_KEYS for lb in v.taint):
+                return "fixed", acc, True
+        return "none", acc, False
+
+    @staticmethod
+    def _http_error(name: str, ctx: _Ctx) -> None:
+        """`new errors.UnauthorizedError(...)` / `new ForbiddenException()`: answering 401/403.
+
+        Frameworks and error libraries (http-errors, @hapi/boom-style classes, NestJS
+        exceptions, in-house `errors.NoPermissionError`) turn these into the status code, so
+        creating one in a condition is the same evidence as `res.status(401)`."""
+        last = name.rsplit(".", 1)[-1]
+        if _UNAUTHENTICATED_ERROR.search(last):
+            ctx.ends_request = True
+            if ctx.in_condition or len(ctx.params) >= 3:
+                ctx.checks_auth = True
+                ctx.evidence = ctx.evidence or f"answers `{last}`"
+        elif _FORBIDDEN_ERROR.search(last):
+            ctx.ends_request = True
+            ctx.forbidden = True
+            ctx.checks_role = True
+            ctx.evidence = ctx.evidence or f"answers `{last}`"
 
     def _where_clause(self, obj: ts.Node, call: ts.Node, scope: Scope, callee: str) -> None:
         """`{ $where: '...' + input }` runs JavaScript in MongoDB: even a string is injection."""
@@ -1381,6 +1489,16 @@ class FileWalker:
                     ctx.returns_middleware = v.qn
                 if v.recv is not None and v.recv[0] == "inst":
                     ctx.returns_instance = v.recv[1]
+        parent = scope.ctx
+        if len(names) < 2 and len(parent.params) >= 2:
+            # A callback inside a middleware (`passport.authenticate(...)(req, res, () => {...})`,
+            # `db.get(id, (err, row) => {...})`): its checks and 401/403 answers are the
+            # middleware's own, as the closure shares its `req`/`res`/`next`.
+            parent.checks_auth = parent.checks_auth or ctx.checks_auth
+            parent.strong_auth = parent.strong_auth or ctx.strong_auth
+            parent.checks_role = parent.checks_role or ctx.checks_role
+            parent.ends_request = parent.ends_request or ctx.ends_request
+            parent.evidence = parent.evidence or ctx.evidence
         guard = None
         if len(names) >= 2 or ctx.headers:
             # `req.user = users[req.params.id]; if (req.user) next(); else next(err)` loads a

@@ -197,8 +197,53 @@ def _file_verifies(ctx: FileContext) -> bool:
     return any(ctx.callee_qualname(c) == "jsonwebtoken.verify" for c in calls)
 
 
+_MAX_USE_SCAN = 20_000
+"""Nodes of the enclosing function looked at to find how a decoded token is used."""
+
+
+def _header_only(ctx: FileContext, call: ts.Node) -> bool:
+    """`jwt.decode(token, { complete: true })` whose result is used only for `.header`: reading
+    `kid`/`alg` to pick the verification key (JWKS, Apple/Google sign-in) before `verify` runs,
+    often in another module.  Nothing from the unverified payload is trusted there."""
+    args = ctx.args(call)
+    opts = ctx.object_literal(args[1]) if len(args) > 1 else None
+    complete = ctx.prop(opts, "complete") if opts is not None else None
+    if complete is None or ctx.text(complete) != "true":
+        return False
+    parent = call.parent
+    while parent is not None and parent.type in ("parenthesized_expression", "await_expression"):
+        parent = parent.parent
+    if parent is None:
+        return False
+    if parent.type == "member_expression":
+        prop = parent.child_by_field_name("property")
+        return prop is not None and ctx.text(prop) == "header"
+    if parent.type != "variable_declarator":
+        return False
+    name_node = parent.child_by_field_name("name")
+    if name_node is None or name_node.type != "identifier":
+        return False
+    name = ctx.text(name_node)
+    scope = ctx.enclosing_function(call) or ctx.tree.root_node
+    stack = [scope]
+    seen = 0
+    while stack and seen < _MAX_USE_SCAN:
+        node = stack.pop()
+        seen += 1
+        if node.type == "identifier" and ctx.text(node) == name and node != name_node:
+            up = node.parent
+            if up is not None and up.type == "member_expression" and up.child_by_field_name("object") == node:
+                prop = up.child_by_field_name("property")
+                if prop is None or ctx.text(prop) != "header":
+                    return False
+            elif up is None or up.type not in ("unary_expression", "if_statement", "parenthesized_expression", "binary_expression"):
+                return False  # passed on or returned whole: the payload may be trusted elsewhere
+        stack.extend(node.named_children)
+    return seen < _MAX_USE_SCAN
+
+
 def _decode(ctx: FileContext, call: ts.Node, qual: str) -> Iterator[Finding]:
-    if not _file_verifies(ctx):
+    if not _file_verifies(ctx) and not _header_only(ctx, call):
         yield ctx.finding(
             JWT_DECODE,
             call,

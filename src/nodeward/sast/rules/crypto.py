@@ -436,10 +436,38 @@ def _weak_hash(ctx: FileContext, call: ts.Node, qual: str | None) -> Iterator[Fi
             yield ctx.finding(WEAK_HASH, call, f"Password hashed with fast, broken `{lib}`", fix)
 
 
+_MEASURE_WORDS = frozenset(
+    {"offset", "delay", "timeout", "interval", "ttl", "jitter", "backoff", "wait", "ms", "seconds", "length", "len", "count", "size", "index", "idx", "retry", "retries", "attempts", "percent", "ratio", "chance", "probability", "position", "x", "y"}
+)
+"""Last words of names that measure something (`tokenRefreshOffset`, `sessionTimeoutJitter`)."""
+_RANGE_WORDS = frozenset({"length", "size", "count", "total", "len", "max", "num"})
+
+
+def _picks_from_range(ctx: FileContext, call: ts.Node) -> bool:
+    """`Math.random() * users.length` / `* this.userCount`: choosing among existing items (an
+    index, a sample), not minting a value someone must not guess."""
+    parent = call.parent
+    while parent is not None and parent.type == "parenthesized_expression":
+        parent = parent.parent
+    if parent is None or parent.type != "binary_expression":
+        return False
+    op = parent.child_by_field_name("operator")
+    if op is None or ctx.text(op) != "*":
+        return False
+    other = parent.child_by_field_name("right") if parent.child_by_field_name("left") == call else parent.child_by_field_name("left")
+    if other is None or other.type not in ("member_expression", "identifier"):
+        return False
+    last = ctx.text(other).rsplit(".", 1)[-1]
+    return any(w in _RANGE_WORDS for w in words(last))
+
+
 def _math_random(ctx: FileContext, call: ts.Node, qual: str | None) -> Iterator[Finding]:
     if qual != "Math.random" or call.type != "call_expression":
         return
     name, _fn = _receiver_name(ctx, call)
+    ws = words(name) if name else []
+    if ws and ws[-1] in _MEASURE_WORDS or _picks_from_range(ctx, call):
+        return
     if name and is_secret_name(name):
         yield ctx.finding(
             MATH_RANDOM,

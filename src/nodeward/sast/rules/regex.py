@@ -114,12 +114,43 @@ def _starts_with_separator(pattern: str, i: int) -> bool:
         if i + 1 >= len(pattern) or pattern[i + 1] in _CLASS_ESCAPES:
             return False
         width = 2
-    elif c in ".[(|)?*+{^$":
+    elif c == "[":
+        width = _small_literal_class(pattern, i)
+        if not width:
+            return False
+    elif c in ".(|)?*+{^$":
         return False
     else:
         width = 1
     nxt = pattern[i + width] if i + width < len(pattern) else ""
     return nxt not in ("*", "+", "?", "{")
+
+
+def _small_literal_class(pattern: str, i: int) -> int:
+    r"""Width of a bracket class of a few literal punctuation characters at `i` (`[~^]`, `[,;]`,
+    `[\/.]`), else 0.  Such a class is a separator like a single literal: `(?:[~^][0-9]*)*`
+    (a git revision suffix) cannot split one input two ways, as every repetition starts with
+    a `~` or `^` that the digits cannot match.  Letters, digits, ranges and negations are not
+    separators: they overlap with what usually follows."""
+    close = pattern.find("]", i + 1)
+    if close < 0 or close - i > 13:
+        return 0
+    body = pattern[i + 1 : close]
+    chars: list[str] = []
+    j = 0
+    while j < len(body):
+        ch = body[j]
+        if ch == "\\":
+            if j + 1 >= len(body) or body[j + 1].isalnum():
+                return 0
+            chars.append(body[j + 1])
+            j += 2
+            continue
+        if ch.isalnum() or ch.isspace() or ch in "-_" or (ch == "^" and j == 0):
+            return 0
+        chars.append(ch)
+        j += 1
+    return close - i + 1 if 0 < len(chars) <= 6 else 0
 
 
 def _ends_with_separator(body: str) -> bool:

@@ -1,0 +1,52 @@
+'use strict';
+
+// Idioms of real, well-maintained servers that the SAST rules once misread (see
+// bench/real_apps_triage.md). Each ok: line is the idiom, each ruleid: line its risky twin.
+const jwt = require('jsonwebtoken');
+
+// Sign-in with a JWKS provider: read `kid` from the header to pick the key, verify elsewhere.
+function keyIdOf(token) {
+  // ok: NW502
+  const decoded = jwt.decode(token, { complete: true });
+  if (!decoded) {
+    throw new Error('not a JWT');
+  }
+  return decoded.header.kid;
+}
+
+// ok: NW502
+const algorithmOf = (token) => jwt.decode(token, { complete: true }).header.alg;
+
+function claimsOf(token) {
+  // ruleid: NW502
+  const decoded = jwt.decode(token, { complete: true });
+  return decoded.payload;
+}
+
+// Scheduling and sampling: Math.random() picks among existing things or spreads timers.
+function refreshPlan(session, users) {
+  // ok: NW302
+  const tokenRefreshOffset = Math.floor(Math.random() * 60000);
+  // ok: NW302
+  const userId = users[Math.floor(Math.random() * users.length)].id;
+  // ok: NW302
+  const sessionId = Math.floor(Math.random() * session.userCount) + 1;
+  // ruleid: NW302
+  const resetToken = Math.random().toString(36).slice(2);
+  // ruleid: NW302
+  const inviteId = Math.floor(Math.random() * 1e12);
+  return { tokenRefreshOffset, userId, sessionId, resetToken, inviteId };
+}
+
+// A git revision such as `main~2^1`: every repetition starts with `~` or `^`, which the
+// digits cannot match, so the pattern is linear.
+// ok: NW604
+const REVISION = /^(?:@|[A-Za-z0-9_@][A-Za-z0-9_./+\-@]*)(?:[~^][0-9]*)*$/;
+// ok: NW604
+const DOTTED = /^\w+(?:[.:]\w+)*$/;
+// ruleid: NW604
+const WORDS = /^(?:[a-z_][a-z0-9_]*)*$/;
+// ruleid: NW604
+const SNAKE = /^(?:[_.]\w+)+$/;
+
+module.exports = { keyIdOf, algorithmOf, claimsOf, refreshPlan, REVISION, DOTTED, WORDS, SNAKE };

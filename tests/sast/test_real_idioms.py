@@ -1,0 +1,41 @@
+"""SAST false alarms found by scanning real, maintained servers (bench/real_apps.py).
+
+The fixture is written for this test (no code of those apps is copied): each `// ok:` line is
+the idiom that was misread, each `// ruleid:` line the risky twin the rule must still catch.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nodeward.sast.rules.regex import nested_quantifier
+from tests.sast.test_fixtures import annotations, findings_of
+
+FIXTURE = Path(__file__).resolve().parent / "data" / "real_idioms.js"
+RULES = {"NW302", "NW502", "NW604"}
+
+
+def test_real_idioms_findings_equal_annotations() -> None:
+    expected, forbidden = annotations(FIXTURE.read_text())
+    assert {r for r, _ in expected} == RULES and {r for r, _ in forbidden} == RULES
+    found = {f for f in findings_of(FIXTURE) if f[0] in RULES}
+    assert found == expected
+    assert not found & forbidden
+
+
+@pytest.mark.parametrize(
+    ("pattern", "flagged"),
+    [
+        (r"(?:[~^][0-9]*)*", False),  # class of punctuation disjoint from the repeated part
+        (r"(?:[,;]\s*\w+)*", False),
+        (r"([\/.]\w+)+", False),
+        (r"(?:[_.]\w+)+", True),  # `_` is also a word character: repetitions overlap
+        (r"([-+]\d+)*x", True),  # a range-like dash is not taken as a separator
+        (r"([a-z][a-z0-9]*)*", True),
+        (r"([^,]\w*)*", True),  # negated classes match almost anything
+    ],
+)
+def test_small_punctuation_class_is_a_separator(pattern: str, flagged: bool) -> None:
+    assert nested_quantifier(pattern) is flagged
