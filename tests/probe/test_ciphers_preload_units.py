@@ -176,6 +176,7 @@ def test_tls_fixture_cipher_lines() -> None:
     ('{"q": "say \\"//hi\\""}', '{"q": "say \\"//hi\\""}'),
     ('/* block\n comment */{"a": 2}', '{"a": 2}'),
     ('{"s": "/* not a comment */"}', '{"s": "/* not a comment */"}'),
+    ('{\n  // indented comment line\n  "a": "//", "b": "x" // trailing\n}', '{"a": "//", "b": "x"}'),
 ])
 def test_strip_json_comments(text: str, expected: str) -> None:
     stripped = strip_json_comments(text)

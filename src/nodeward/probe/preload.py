@@ -58,16 +58,28 @@ _TOKENS = re.compile(r'"(?:[^"\\\n]|\\.)*"|//[^\n]*|/\*.*?\*/', re.DOTALL)
 """A JSON string (kept whole), a `//` line comment, or a `/* */` block comment."""
 
 
+def _blank_comment(m: re.Match[str]) -> str:
+    tok = m.group(0)
+    if tok.startswith('"'):
+        return tok
+    return "".join("\n" if c == "\n" else " " for c in tok)
+
+
 def strip_json_comments(text: str) -> str:
-    """`text` with `//` and `/* */` comments outside JSON strings replaced by spaces (line numbers kept)."""
+    """`text` with `//` and `/* */` comments outside JSON strings blanked out (line numbers kept).
 
-    def repl(m: re.Match[str]) -> str:
-        tok = m.group(0)
-        if tok.startswith('"'):
-            return tok
-        return "".join("\n" if c == "\n" else " " for c in tok)
-
-    return _TOKENS.sub(repl, text)
+    A JSON string cannot span lines, so without block comments each line is
+    tokenized on its own, and only the few lines holding `//` at all: Chromium's
+    17 MB list then takes a fraction of the time a whole-file tokenizer does.
+    """
+    if "/*" in text:
+        return _TOKENS.sub(_blank_comment, text)
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if "//" not in line:
+            continue
+        lines[i] = "" if line.lstrip().startswith("//") else _TOKENS.sub(_blank_comment, line)
+    return "\n".join(lines)
 
 
 @dataclass(frozen=True, slots=True)
