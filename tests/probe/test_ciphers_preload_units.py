@@ -18,6 +18,7 @@ from nodeward.probe.ciphers import (
     CLASS_KEYS,
     MAX_CIPHER_HANDSHAKES,
     CipherReport,
+    cipher_errors,
     cipher_skips,
     classify,
     judge_ciphers,
@@ -130,8 +131,10 @@ def test_network_failure_is_no_verdict() -> None:
     report = review_ciphers(FakeServer({"ECDHE-RSA-AES128-GCM-SHA256"}, fail_on="AES128-SHA"), SUITES)
     assert [k for k, _ in report.failed] == ["static-rsa"]
     assert "static-rsa" not in report.rejected
+    [error] = cipher_errors(report, URL)
+    assert error.incomplete and not error.fatal
+    assert "static RSA" in error.message and "timed out" in error.message
     reasons = [s.reason for s in cipher_skips(report, URL)]
-    assert any("static RSA" in r and "timed out" in r for r in reasons)
     assert any("cannot offer" in r and "RC4" in r for r in reasons)
 
 

@@ -33,7 +33,7 @@ import ssl
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from nodeward.model import Finding, Severity, Skipped
+from nodeward.model import Finding, ScanError, Severity, Skipped
 from nodeward.probe import rules as R
 from nodeward.probe.evidence import make_finding
 
@@ -43,6 +43,7 @@ __all__ = [
     "MAX_SUITES_PER_CLASS",
     "CipherClass",
     "CipherReport",
+    "cipher_errors",
     "cipher_skips",
     "classify",
     "judge_ciphers",
@@ -279,14 +280,22 @@ def _accepted_header(classes: list[tuple[str, tuple[str, ...]]]) -> str:
     return "accepted (TLS 1.2): " + " ".join(s for _, suites in classes for s in suites)
 
 
+def cipher_errors(report: CipherReport, url: str) -> list[ScanError]:
+    """A class whose handshake failed (timeout, refused connection) has no verdict: an incomplete check (exit 3 with --strict)."""
+    return [
+        ScanError(message=f"{url}: TLS 1.2 cipher review: {label(k)} not judged, the handshake failed: {reason}",
+                  path=url, kind="probe", incomplete=True)
+        for k, reason in report.failed
+    ]
+
+
 def cipher_skips(report: CipherReport, url: str) -> list[Skipped]:
-    """Classes with no verdict (the local OpenSSL cannot offer them, a handshake failed, or a cap stopped the listing)."""
+    """Classes deliberately left without a verdict: the local OpenSSL cannot offer them, or a cap stopped the listing."""
     out: list[Skipped] = []
     broken_untestable = [k for k in report.untestable if k in BROKEN or k in ("static-rsa", "cbc")]
     if broken_untestable:
         out.append(Skipped(url, "TLS 1.2 cipher review: not tested, the local OpenSSL "
                                 f"({ssl.OPENSSL_VERSION}) cannot offer {', '.join(label(k) for k in broken_untestable)} suites"))
-    out.extend(Skipped(url, f"TLS 1.2 cipher review: {label(k)} not judged, the handshake failed: {reason}") for k, reason in report.failed)
     if report.capped:
         out.append(Skipped(url, f"TLS 1.2 cipher review: stopped listing {', '.join(label(k) for k in report.capped)} suites at the cap "
                                 f"({MAX_SUITES_PER_CLASS} per class, {MAX_CIPHER_HANDSHAKES} handshakes); the server may accept more"))

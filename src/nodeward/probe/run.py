@@ -19,7 +19,7 @@ from nodeward.analyzer import AnalyzerOutput
 from nodeward.config import Config
 from nodeward.model import Finding, ScanError, ScanResult, Severity, Skipped
 from nodeward.probe import rules as R
-from nodeward.probe.ciphers import cipher_skips
+from nodeward.probe.ciphers import cipher_errors, cipher_skips
 from nodeward.probe.client import Exchange, ProbeSession, make_client, origin_of
 from nodeward.probe.cookies import check_cookies, observed_cookies
 from nodeward.probe.cors import check_cors
@@ -151,6 +151,7 @@ def _run(
         findings.extend(check_csrf(pages, cookies))
         findings.extend(check_fingerprint(session.exchanges, probes.not_found))
 
+        tls_errors: list[ScanError] = []
         if https_url and options.check_tls:
             tls = probe_tls(https_url, options.timeout, options.ca_cert)
             findings.extend(judge_tls(tls, https_url))
@@ -158,6 +159,7 @@ def _run(
                 skipped.append(Skipped(https_url, f"TLS versions not tested (the local OpenSSL cannot offer them): {', '.join(tls.untestable)}"))
             if tls.ciphers is not None:
                 skipped.extend(cipher_skips(tls.ciphers, https_url))
+                tls_errors.extend(cipher_errors(tls.ciphers, https_url))
 
         preloaded = False
         if page_reached and main.scheme == "https":
@@ -178,7 +180,7 @@ def _run(
             cors = next((e for e in session.exchanges if e.method == "GET" and dict(e.request_headers).get("origin", "null") != "null"), None)
             grade = compute_grade(main, cookies, redirect, findings, cors, preloaded=preloaded)
             findings.append(grade_finding(main, grade))
-        return findings, list(session.errors), skipped, session.requests_sent
+        return findings, [*session.errors, *tls_errors], skipped, session.requests_sent
 
 
 def _cert_problem(findings: list[Finding]) -> str | None:
