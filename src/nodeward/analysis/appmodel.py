@@ -300,7 +300,9 @@ class _Builder:
             return ("inst", path, ref.name)  # a class-owned router of this file
         if ref.kind == "call" and ref.name and not ref.category:
             # A router factory: `app.use('/users', makeUsers(db))` mounts the router it returns.
-            target = self.resolve_callee(path, ("import", ref.spec, ref.name) if ref.spec else ("local", "", ref.name))
+            # Resolved like a handler (may read a file the workers skipped): a factory is often
+            # reached through an index file that only re-exports it (`module.exports = require('./app')`).
+            target = self.resolve_handler(path, ("import", ref.spec, ref.name) if ref.spec else ("local", "", ref.name))
             if target is not None and target[0] != "?":
                 tf = self.facts.get(target[0])
                 fn = tf.functions.get(target[1]) if tf is not None else None

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from nodeward.analysis.ir import CallEvent, FileFacts, FuncFacts, Label, Step, Taint
 from nodeward.analysis.taint.stores import StoreIndex
-from nodeward.analysis.taint.values import union
+from nodeward.analysis.taint.values import union, upload_cleaned
 
 __all__ = ["Flow", "FuncRef", "TaintLinker"]
 
@@ -146,7 +146,7 @@ class TaintLinker:
                     j = r.key.rpartition("|")[2]
                     if j.isdigit() and int(j) < len(call.args):
                         subs = self.resolve(path, call.args[int(j)], depth + 1)
-                        out.extend(Label(sub.origin, sub.key, sub.cleaned | r.cleaned | label.cleaned, (*sub.steps, call.step), sub.shown) for sub in subs)
+                        out.extend(Label(sub.origin, sub.key, upload_cleaned(sub.key, sub.cleaned | r.cleaned | label.cleaned), (*sub.steps, call.step), sub.shown) for sub in subs)
         return tuple(out)
 
     def stored(self, path: str, key: str, depth: int = 0) -> Taint:
@@ -219,7 +219,7 @@ class TaintLinker:
                     if not j.isdigit() or int(j) >= len(call.args):
                         continue
                     for lb in resolved_args[int(j)]:
-                        cleaned = lb.cleaned | f.label.cleaned
+                        cleaned = upload_cleaned(lb.key, lb.cleaned | f.label.cleaned)
                         if f.kind in cleaned:
                             continue
                         out.append(Flow(f.kind, Label(lb.origin, lb.key, cleaned, lb.steps, lb.shown), f.sink, (*lb.steps, call.step, *f.steps)))

@@ -4,10 +4,25 @@ from __future__ import annotations
 
 from nodeward.analysis.ir import Label, Recv, Step, Taint
 
-__all__ = ["FUNCTION_TYPES", "MAX_STEPS", "Value", "clean", "extend", "union"]
+__all__ = ["FUNCTION_TYPES", "MAX_STEPS", "UPLOAD_FIELD", "Value", "clean", "extend", "union", "upload_cleaned"]
 
 FUNCTION_TYPES = frozenset({"function_declaration", "generator_function_declaration", "function_expression", "function", "arrow_function", "generator_function", "method_definition"})
 """tree-sitter node types of functions (JavaScript and TypeScript grammars)."""
+
+UPLOAD_FIELD = "@upload-field"
+"""Marker in a parameter label's `cleaned` set: the function reads only `.path`/`.destination`/
+`.filename` of that parameter.  When the argument turns out to be multer's `req.file`/`req.files`
+(a server-chosen location), the flow is clean for file paths and commands."""
+
+UPLOAD_CLEAN = frozenset({"path", "command"})
+
+
+def upload_cleaned(key: str, cleaned: frozenset[str]) -> frozenset[str]:
+    """`cleaned`, plus path/command when the marker meets an upload object argument."""
+    if UPLOAD_FIELD in cleaned and key.split(".")[:2] in (["req", "file"], ["req", "files"]):
+        return cleaned | UPLOAD_CLEAN
+    return cleaned
+
 
 MAX_STEPS = 12
 """Trace steps kept per label (the source and the sink are always kept)."""

@@ -59,7 +59,7 @@ from nodeward.analysis.taint.tables import (
     VALIDATING_METHODS,
     normalize_module,
 )
-from nodeward.analysis.taint.values import FUNCTION_TYPES, Value, clean, extend, union
+from nodeward.analysis.taint.values import FUNCTION_TYPES, UPLOAD_FIELD, Value, clean, extend, union
 from nodeward.jsstring import unescape
 
 __all__ = ["FileWalker", "Scope"]
@@ -576,6 +576,9 @@ class FileWalker:
         if prop == "length":
             return Value()
         out = Value(obj.fields.get(prop, obj.taint))
+        if prop in _UPLOAD_SERVER_FIELDS and any(lb.origin == "param" for lb in out.taint):
+            # `deleteFile(file)` reading `file.path`: harmless if `file` is multer's `req.file`.
+            out.taint = tuple(Label(lb.origin, lb.key, lb.cleaned | {UPLOAD_FIELD}, lb.steps, lb.shown) if lb.origin == "param" else lb for lb in out.taint)
         if obj.qn:
             out.qn = f"{obj.qn}.{prop}"
         if obj.imp is not None:
