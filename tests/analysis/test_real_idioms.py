@@ -6,7 +6,8 @@ this test (no code of those apps is copied) with each misread idiom as an `// ok
 its risky twin as a `// ruleid:` line: permission factories that authenticate through
 passport and check scopes in its callback, `can('unpublish')` builders, 401/403 error
 classes passed to `next()`, pre-sign-in flows, mounted sub-apps, redirects to the request's
-own host, leading-slash collapsing, and multer's server-side upload paths.
+own host, leading-slash collapsing, multer's server-side upload paths and plain-text
+`res.writeHead` responses.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from nodeward.analysis.appmodel import Route
 from tests.analysis.helpers import annotated_lines, link, scan_app
 
 APP = Path(__file__).resolve().parent / "data" / "real_idioms"
-RULES = {"NW114", "NW116", "NW401", "NW450", "NW451", "NW511", "NW513"}
+RULES = {"NW114", "NW116", "NW210", "NW401", "NW450", "NW451", "NW511", "NW513"}
 
 
 def _found() -> set[tuple[str, str, int]]:
@@ -57,4 +58,4 @@ def test_route_protections_name_the_guard() -> None:
 
 def test_only_the_sub_app_is_mounted() -> None:
     apps = {(a.path, a.line): a.mounted for a in link(APP).model.apps}
-    assert apps == {("server.js", 10): False, ("server.js", 20): True, ("metrics.js", 7): False}
+    assert apps == {("server.js", 10): False, ("server.js", 21): True, ("metrics.js", 7): False}

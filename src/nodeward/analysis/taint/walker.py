@@ -1035,6 +1035,9 @@ class FileWalker:
         if recv_role in ("res", "ctx", "reply", "reply-html", "res-text"):
             if recv_role == "reply" and method in ("type", "header") and any("html" in (self._string_value(a) or "") for a in arg_nodes):
                 return Value(role="reply-html")  # reply.type('text/html').send(x): now an HTML sink
+            if method == "writeHead" and arg_nodes and self.text(arg_nodes[0]) in ("401", "403"):
+                ctx.ends_request = True
+                ctx.forbidden = ctx.forbidden or self.text(arg_nodes[0]) == "403"
             ctype = self._content_type(method, arg_nodes)
             if recv_role in ("res", "res-text") and ctype is not None:
                 # res.type('json'|'text/plain'|...) before send(): not rendered as HTML.
@@ -1043,7 +1046,7 @@ class FileWalker:
                 if obj is not None and obj.type == "identifier":
                     scope.assign(self.text(obj), Value(role=role))  # res.set(...); res.send(...)
                 return Value(role=role)
-            if method in ("status", "sendStatus", "code") and arg_nodes:
+            if method in ("status", "sendStatus", "code", "writeHead") and arg_nodes:
                 code = self.text(arg_nodes[0])
                 if code in ("401", "403"):
                     ctx.ends_request = True
@@ -1384,6 +1387,16 @@ class FileWalker:
         if method in ("set", "header", "setHeader") and len(arg_nodes) > 1 and (self._string_value(arg_nodes[0]) or "").lower() == "content-type":
             value = self._string_value(arg_nodes[1])
             return value.lower() if value is not None else None
+        if method in ("writeHead", "set") and arg_nodes and arg_nodes[-1].type == "object":
+            # `res.writeHead(404, { 'Content-Type': 'text/plain' })`, `res.set({ ... })`.
+            for pair in arg_nodes[-1].named_children:
+                key = pair.child_by_field_name("key") if pair.type == "pair" else None
+                if key is None:
+                    continue
+                name = self._string_value(key) if key.type == "string" else self.text(key)
+                if (name or "").lower() == "content-type":
+                    value = self._string_value(pair.child_by_field_name("value"))
+                    return value.lower() if value is not None else None
         return None
 
     def _object_flag(self, obj: ts.Node, name: str) -> bool:

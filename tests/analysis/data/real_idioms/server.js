@@ -12,6 +12,7 @@ app.use(helmet());
 app.use(express.json());
 app.use(passport.initialize());
 app.use(require('./routes/links'));
+app.use('/billing', requireMember, require('./routes/billing'));
 app.use('/files', requireMember, require('./routes/uploads'));
 
 // The admin sub-app answers through `app` (helmet and the error handler apply), but Express
