@@ -75,7 +75,10 @@ _OWN_URL = frozenset({"req.url", "req.originalUrl"})
 
 
 def _literal_first_segment(path: str) -> bool:
-    """`/user/:id/edit` yes; `/:lang/x`, `/*splat`, `/` or a regex no."""
+    """`/user/:id/edit` and the site root `/` (it matches `/` alone) yes; `/:lang/x`,
+    `/*splat` or a regex no."""
+    if path == "/":
+        return True
     first = path.lstrip("/").split("/", 1)[0]
     return path.startswith("/") and bool(first) and not first.startswith((":", "*", "(", "{")) and "*" not in first
 
@@ -88,13 +91,17 @@ def _drop_own_url_redirects(linked: LinkedProject, flows: list[Flow]) -> list[Fl
     `req.originalUrl` is a real open redirect."""
     safe: dict[tuple[str, int, int], bool] = {}
     for r in linked.model.routes:
-        if r.handler_ref is None:
-            continue
-        fn = linked.taint.func(r.handler_ref)
-        if fn is None or not fn.end_line:
-            continue
-        key = (r.handler_ref[0], fn.line, fn.end_line)
-        safe[key] = safe.get(key, True) and _literal_first_segment(r.path)
+        # The handler, and middleware given to this route alone (`app.get('/', ensureSlash, page)`);
+        # a function also used as app- or router-wide middleware sees every URL.
+        refs = [(r.handler_ref, True), *((m.ref, m.scope == "route") for m in r.middleware if m.ref is not None)]
+        for ref, route_only in refs:
+            if ref is None:
+                continue
+            fn = linked.taint.func(ref)
+            if fn is None or not fn.end_line:
+                continue
+            key = (ref[0], fn.line, fn.end_line)
+            safe[key] = safe.get(key, True) and route_only and _literal_first_segment(r.path)
     ranges = [k for k, ok in safe.items() if ok]
     if not ranges:
         return flows

@@ -25,6 +25,15 @@ router.get('/:slug/legacy', (req, res) => {
   res.redirect(301, moved.replace(/^\/+/, '/'));
 });
 
+// Given to the site root alone: `/` matches nothing but `/`, so the target stays here.
+function ensureSlash(req, res, next) {
+  const [pathname, query] = req.originalUrl.split('?');
+  if (pathname.endsWith('/')) return next();
+  // ok: NW116
+  return res.redirect(301, `${pathname}/${query ? '?' + query : ''}`);
+}
+router.get('/', ensureSlash, (req, res) => res.send('home'));
+
 // Middleware, not a route: `/legacy//evil.example` reaches it and loses its prefix.
 router.use('/legacy', (req, res) => {
   // ruleid: NW116
