@@ -209,7 +209,10 @@ app.get('/preview', async (req, res) => {
 REDIRECT = _rule(
     "NW116", "open-redirect-from-request", "Request data chooses a redirect target", Severity.MEDIUM, 601,
     "Input Validation and Sanitization",
-    "Reports request data passed to `res.redirect`, `res.location`, `ctx.redirect` or a `Location` header.",
+    "Reports request data passed to `res.redirect`, `res.location`, `ctx.redirect` or a `Location` header. "
+    "Targets pinned to a host are not: a literal `https://example.com/` or `/path` prefix, the request's own host "
+    "followed by its own path (`'https://' + req.hostname + req.originalUrl`, `url.format({ host: req.get('host'), ... })`), "
+    "and a value whose leading slashes were collapsed (`url.replace(/^\\/+/, '/')`).",
     "A link on your domain that bounces to an attacker's look-alike page is a phishing tool, and can leak OAuth codes and tokens in the URL.",
     """
 const express = require('express');

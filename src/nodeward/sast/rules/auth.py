@@ -68,7 +68,11 @@ JWT_DECODE = Rule(
     owasp=("A07:2021",),
     guide_section=_AUTH,
     docs=make_docs(
-        what="Flags `jsonwebtoken`'s `decode` in a file that has no `jwt.verify` call.",
+        what=(
+            "Flags `jsonwebtoken`'s `decode` in a file that has no `jwt.verify` call. A "
+            "`jwt.decode(token, { complete: true })` whose result is read only for its `.header` "
+            "(the `kid`/`alg` that picks a JWKS key before verification) is not flagged."
+        ),
         why=(
             "`decode` only base64-decodes: it checks no signature and no expiry, so anyone can forge the "
             "claims (user id, role) it returns."
