@@ -26,6 +26,7 @@ from nodeward.probe.ciphers import (
     review_ciphers,
 )
 from nodeward.probe.fixtures import fixture_transport
+from nodeward.probe.grade import GradeDetail
 from nodeward.probe.preload import (
     PreloadList,
     load_preload_list,
@@ -293,6 +294,26 @@ def test_eligible_but_not_listed(tmp_path: Path) -> None:
     got = _probe("site.example", "max-age=63072000; includeSubDomains; preload", tmp_path)
     assert [(r, u) for r, u, _ in got] == [("NW919", "https://site.example/")]
     assert "not on the given list" in got[0][2] and "HTTPS on every subdomain" in got[0][2]
+
+
+def test_preloaded_overrides_the_header_in_the_grade_as_observatory_does(tmp_path: Path) -> None:
+    """Observatory: "If they're in the preloaded list, this overrides most anything else" (+5, even without a header)."""
+    path = tmp_path / "list.json"
+    path.write_text(LIST)
+    blocks = [REDIRECT.format(host="example.test"), "HTTP/1.1 200 OK\nContent-Type: text/html\n\n<!doctype html><title>x</title>"]
+    options = ProbeOptions(https_url="https://example.test/", check_tls=False, hsts_preload_list=str(path))
+    result = probe_url("http://example.test/", options, transport=fixture_transport("\n---\n".join(blocks)))
+    grade = next(f for f in result.findings if f.rule_id == "NW900")
+    assert isinstance(grade.detail, GradeDetail)
+    row = next(r for r in grade.detail.grade.rows if r.check == "strict-transport-security")
+    assert (row.result, row.modifier) == ("hsts-preloaded", 5)
+    assert {f.rule_id for f in result.findings} >= {"NW916", "NW918", "NW919"}  # still no header: NW916 stands
+    without = probe_url("http://example.test/", ProbeOptions(https_url="https://example.test/", check_tls=False),
+                        transport=fixture_transport("\n---\n".join(blocks)))
+    grade2 = next(f for f in without.findings if f.rule_id == "NW900")
+    assert isinstance(grade2.detail, GradeDetail)
+    row2 = next(r for r in grade2.detail.grade.rows if r.check == "strict-transport-security")
+    assert (row2.result, row2.modifier) == ("hsts-not-implemented", -20)
 
 
 def test_preload_list_type() -> None:

@@ -243,7 +243,7 @@ def judge_ciphers(report: CipherReport, url: str) -> list[Finding]:
         only_3des = all(k == "3des" for k, _ in broken)
         out.append(make_finding(
             R.WEAK_CIPHER_SUITE, None,
-            "TLS 1.2 accepts broken cipher suites: " + "; ".join(f"{label(k)} ({', '.join(s)})" for k, s in broken),
+            "TLS 1.2 accepts broken cipher suites: " + "; ".join(f"{label(k)}: {', '.join(s)}" for k, s in broken),
             url=url, method="TLS", header=_accepted_header(broken), key="broken",
             severity=Severity.MEDIUM if only_3des else None,
             fix=_FIX,
