@@ -232,3 +232,12 @@ def test_cli_flag_and_bad_list(servers: TlsProfiles, bundle: tuple[dict[str, Cer
     out = json.loads(capsys.readouterr().out)
     assert code == 0
     assert sorted(f["rule_id"] for f in out["findings"]) == ["NW900", "NW919"]
+
+
+def test_every_class_refused_after_tls12_worked_is_inconclusive(servers: TlsProfiles, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A middlebox or client-certificate set-up that breaks pinned handshakes must not read as "no weak suites"."""
+    monkeypatch.setattr("nodeward.probe.tls.tls12_handshake", lambda *a, **k: (lambda cipher_string: None))
+    report = probe_tls(servers.https_url("broken"), 5.0)
+    assert "TLSv1.2" in report.protocols and report.ciphers is not None
+    assert report.ciphers.accepted == ()
+    assert [k for k, _ in report.ciphers.failed] == ["all classes"]

@@ -232,6 +232,7 @@ def review_ciphers(
 
 
 def label(cls: str) -> str:
+    """The report's name for a class key (unknown keys are shown as given)."""
     return next((c.label for c in CIPHER_CLASSES if c.key == cls), cls)
 
 

@@ -6,7 +6,7 @@ result key and modifier are Observatory's own (mdn-http-observatory
 `src/grader/charts.js`): start at 100, add every penalty, add bonuses only if
 the score without them is at least 90, floor at 0, then read the letter off
 the same chart.  That is `observatory_score`.  nodeward's own checks
-(TLS versions, certificate, exposures, verbose errors, rate limits, CSRF,
+(TLS versions and cipher suites, certificate, HSTS preload eligibility, exposures, verbose errors, rate limits, CSRF,
 CORS reflection, fingerprinting, TRACE) add their penalties on top to give
 `score`.  CORS follows what Observatory reports: it cannot see a reflected
 origin (it reads the `Origin` from a request object Node's client does not

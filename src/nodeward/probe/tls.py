@@ -22,7 +22,7 @@ import ipaddress
 import socket
 import ssl
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
 from nodeward.model import Finding, Severity
@@ -144,6 +144,10 @@ def probe_tls(url: str, timeout: float, ca_cert: str | None = None, *, ciphers: 
     review = None
     if ciphers and "TLSv1.2" in accepted:
         review = review_ciphers(tls12_handshake(host, port, timeout, _sni(host)), tls13="TLSv1.3" in accepted)
+        if not review.accepted and not review.failed:
+            # TLS 1.2 worked with the default suites, yet every class was refused: something (client
+            # certificates, a flaky middlebox) breaks the pinned handshakes. No verdict, not a pass.
+            review = replace(review, failed=(("all classes", "every pinned TLS 1.2 handshake was refused although TLS 1.2 itself was accepted"),))
     return TlsReport(host, tuple(accepted), tuple(untestable), not_after, names, tuple(errors), trust, review)
 
 
