@@ -38,7 +38,9 @@ from nodeward.probe import rules as R
 from nodeward.probe.evidence import make_finding
 
 __all__ = [
+    "BROKEN",
     "CIPHER_CLASSES",
+    "CLASS_KEYS",
     "MAX_CIPHER_HANDSHAKES",
     "MAX_SUITES_PER_CLASS",
     "CipherClass",
