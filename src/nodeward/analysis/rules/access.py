@@ -25,6 +25,9 @@ _PUBLIC = re.compile(
 """Paths reached before anyone is signed in, by design: the sign-in, sign-up, password-reset and
 invitation flows (`/authentication/password_reset`, `/invitation`), and endpoints other servers
 call (webhooks, webmention/pingback receivers)."""
+_SELF = re.compile(r"(^|/)(me|self|session|logout|log-out|signout|sign-out)$", re.I)
+"""`DELETE /session`, `DELETE /users/me`: the caller's own session or account; once the caller is
+authenticated there is nobody else's record to authorize against."""
 _ADMIN = re.compile(r"(^|/)(admin|administration|manage|management|internal|superuser)(/|$)", re.I)
 
 
@@ -153,7 +156,7 @@ NO_AUTHZ = Rule(
     family="app",
     supersedes=("NW511",),
     docs=make_docs(
-        what="Reports DELETE routes and state-changing routes under an `/admin`-like path with no authorization (role or permission check) in their middleware chain or handler, such as the guide's `DELETE /users/:id`. Permission checks are recognised by what they do (a role/permission test that answers 403 or a `ForbiddenError`-like class, also inside a callback such as `passport.authenticate(...)(req, res, cb)`) and by name (`requirePermission(...)`, `can('delete')`).",
+        what="Reports DELETE routes and state-changing routes under an `/admin`-like path with no authorization (role or permission check) in their middleware chain or handler, such as the guide's `DELETE /users/:id`. Permission checks are recognised by what they do (a role/permission test that answers 403 or a `ForbiddenError`-like class, also inside a callback such as `passport.authenticate(...)(req, res, cb)`) and by name (`requirePermission(...)`, `can('delete')`). `DELETE /session`, `/logout` and `/me` act on the caller alone and are not reported.",
         why="Authentication alone lets any logged-in user (or anyone, without it) delete other users' data or perform admin actions.",
         example="""
 const express = require('express');
@@ -280,7 +283,7 @@ def check_routes(model: AppModel, reads_body: dict[tuple[str, str], bool], body_
             out.append(_at(NO_AUTHN, r, f"`{r.method} {r.path}` changes state without authentication", "Put the app's authentication middleware in front of this route."))
         if changing and any("session" in m.categories for m in r.middleware) and not p.get("csrf") and _csrf_reachable(r, reads_body):
             out.append(_at(NO_CSRF, r, f"`{r.method} {r.path}` uses a cookie session without CSRF protection", "Register csrf-sync/csrf-csrf (or lusca.csrf) before the routes, or use SameSite=strict cookies plus an origin check."))
-        destructive = r.method == "DELETE" or (changing and bool(_ADMIN.search(r.path)))
+        destructive = (r.method == "DELETE" and not _SELF.search(r.path)) or (changing and bool(_ADMIN.search(r.path)))
         if destructive and not p.get("authorization"):
             out.append(_at(NO_AUTHZ, r, f"`{r.method} {r.path}` has no role or permission check", "Add an authorization middleware (role/permission or ownership check) to this route."))
         if r.method in ("POST", "PUT", "PATCH") and r.handler_ref is not None and reads_body.get(r.handler_ref) and not p.get("validation"):

@@ -72,6 +72,10 @@ _LITERALS = frozenset({"number", "true", "false", "null", "undefined", "regex", 
 _RES_CHAIN = frozenset({"status", "set", "type", "header", "cookie", "clearCookie", "append", "vary", "links", "attachment", "code", "headers"})
 _ROLE_NAMES = {"req": "req", "request": "req", "ctx": "ctx", "context": "ctx", "res": "res", "response": "res", "reply": "reply"}
 _STRING_METHODS_CLEAN = frozenset({"length", "indexOf", "lastIndexOf", "startsWith", "endsWith", "includes", "test", "localeCompare", "search", "charCodeAt", "codePointAt"})
+_CURRENT_USER = frozenset({"user", "auth", "currentUser", "remote_user", "member", "identity"})
+"""Where authentication middleware leaves the signed-in principal: passport's `req.user`,
+express-jwt 7+'s `req.auth`, and the names servers use for their own (`req.remote_user`,
+`req.member`, `req.identity`)."""
 _AUTH_MARKERS = ("user", "userId", "userID", "loggedIn", "isLoggedIn", "authenticated", "account", "uid")
 _ROLE_MARKERS = frozenset({"role", "roles", "isAdmin", "admin", "permissions", "permission", "scope", "scopes", "groups", "can", "hasRole", "hasPermission", "isOwner"})
 _GRAPHQL_ROOTS = frozenset({"Query", "Mutation", "Subscription"})
@@ -503,7 +507,7 @@ class FileWalker:
                 label = Label("src", f"req.{prop}", cleaned, (self.step(node, f"request data `{shown or 'req.' + prop}`"),), shown)
                 # The parts themselves are objects (`res.send(req.query)` is JSON); their fields are not.
                 return Value((label,), role="reqpart", is_obj=prop not in ("url", "originalUrl", "hostname"))
-            if prop in ("session", "user"):
+            if prop == "session" or prop in _CURRENT_USER:
                 if ctx.in_condition:
                     ctx.checks_auth = True
                 return Value(role="session" if prop == "session" else "user")
@@ -854,7 +858,7 @@ class FileWalker:
                 exports.commonjs_export(self, path, v, node)
                 return
             ov = self.expr(obj_node, scope)
-            if ov.role == "req" and prop == "user":
+            if ov.role == "req" and prop in _CURRENT_USER:
                 ctx.loads_user = True
             if ov.role in STORE_ROLES and (ov.role != "req" or prop not in REQ_OWN):
                 # res.locals.file = req.body.file, ctx.state.cmd = ctx.request.body.cmd: data the

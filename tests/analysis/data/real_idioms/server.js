@@ -35,6 +35,22 @@ app.delete('/notes/:id', requireMember, authorOnly, (req, res) => notes.remove(r
 // ruleid: NW513
 app.delete('/tags/:id', requireMember, (req, res) => res.status(204).end());
 
+// Signing out and closing one's own account act on the caller alone.
+// ok: NW513
+app.delete('/api/session', requireMember, (req, res) => res.status(204).end());
+// ok: NW513
+app.delete('/users/me', requireMember, (req, res) => res.status(204).end());
+// ruleid: NW513
+app.delete('/users/:id/sessions', requireMember, (req, res) => res.status(204).end());
+
+// express-jwt 7+ leaves the verified claims in req.auth; this service checks it itself.
+function signedIn(req, res, next) {
+  if (!req.auth || !req.auth.sub) return res.sendStatus(401);
+  return next();
+}
+// ok: NW511
+app.post('/drafts', signedIn, (req, res) => res.status(201).json({ by: req.auth.sub }));
+
 // Reached before anyone is signed in, by design.
 // ok: NW511
 app.post('/authentication/password_reset', (req, res) => res.status(202).json({ queued: Boolean(req.body.email) }));
