@@ -18,7 +18,7 @@ __all__ = ["RULES", "check_routes", "is_login_like"]
 _STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _LOGIN = re.compile(r"(^|/)(log-?in|sign-?in|signin|auth|authenticate|session|sessions|token|password|passwd|reset|reset-password|forgot|forgot-password|otp|mfa|2fa|verify|verify-otp)(/|$)", re.I)
 _PUBLIC = re.compile(
-    r"(^|/)(log-?in|sign-?in|sign-?up|register|auth|authenticate|authentication|session|sessions|token|refresh|reset|forgot|password|passwd|verify|otp|mfa|2fa"
+    r"(^|/)(log-?in|sign-?in|sign-?up|register|auth|authenticate|authentication|session|sessions|tokens?|refresh|reset|forgot|password|passwd|verify|otp|mfa|2fa"
     r"|webhooks?|callback|logout|csp-report|contact|subscribe|unsubscribe|health|oauth|invitations?|invites?|webmentions?|pingback|trackback)(/|$|-|_)",
     re.I,
 )
