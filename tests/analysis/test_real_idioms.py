@@ -57,5 +57,9 @@ def test_route_protections_name_the_guard() -> None:
 
 
 def test_only_the_sub_app_is_mounted() -> None:
-    apps = {(a.path, a.line): a.mounted for a in link(APP).model.apps}
+    model = link(APP).model
+    apps = {(a.path, a.line): a.mounted for a in model.apps}
     assert apps == {("server.js", 10): False, ("server.js", 21): True, ("metrics.js", 7): False}
+    # The sub-app's routes are listed once, under its mount path, not again from its own walk.
+    admin = sorted((r.method, r.path) for r in model.routes if r.file == "server.js" and r.line in (22, 24))
+    assert admin == [("DELETE", "/admin/projects/:id"), ("GET", "/admin/stats")]

@@ -549,6 +549,11 @@ def build_app_model(
         app_nodes.append(node)
     # Only now is every `parent.use(subApp)` seen, whichever app was walked first.
     model.apps = [replace(a, mounted=True) if n in b.mounted else a for a, n in zip(model.apps, app_nodes, strict=True)]
+    # A mounted sub-app's routes were also listed from its own walk as a root, without the mount
+    # prefix and the parent's middleware: keep only the copies reached through the parent.
+    sub_apps = {f"{a.path}:{a.line}" for a in model.apps if a.mounted}
+    if sub_apps:
+        model.routes = [r for r in model.routes if r.app not in sub_apps]
     # Routers and app-receiving functions never reached from an app: listed with their own paths.
     for path, ff in sorted(facts.items()):
         for name, inst in sorted(ff.instances.items(), key=lambda kv: kv[1].line):
