@@ -238,7 +238,8 @@ def _check_table(where: str, table: Mapping[str, Any], schema: Mapping[str, Vali
     for key, value in table.items():
         norm = key.replace("-", "_")
         if norm not in schema:
-            raise ConfigError(f"{where}: unknown key {key!r}{_hint(norm, schema)}")
+            prefix = f"{where}: " if where else ""
+            raise ConfigError(f"{prefix}unknown key {key!r}{_hint(norm, schema)}")
         out[norm] = schema[norm](f"{where}.{key}" if where else key, value)
     return out
 
