@@ -60,6 +60,19 @@ def _download(url: str, timeout: float, dest: Path) -> None:
         raise AdvisoryConnectionError(f"{url}: unreachable: {e} (download it yourself and pass the file to --from)") from None
 
 
+def _writable_folder(db_path: Path) -> None:
+    """Create the database's folder, or say in one line why it cannot be (a cache dir that is
+    a file, a read-only disk) instead of an internal error from deep in the import."""
+    try:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        reason = "a file is in the way" if isinstance(e, (FileExistsError, NotADirectoryError)) else (e.strerror or str(e))
+        raise UsageError(
+            f"{db_path.parent}: cannot create the advisory database folder: {reason} "
+            "(set NODEWARD_CACHE_DIR or pass --db FILE)"
+        ) from None
+
+
 def run(args: argparse.Namespace) -> int:
     from nodeward.deps.advisories.db import AdvisoryDb
     from nodeward.deps.advisories.files import RecordProblem, iter_osv_records
@@ -75,6 +88,7 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(f"database: {s.path}\nadvisories: {s.advisories}\npackages: {s.packages}\nsource: {s.source}\nupdated: {s.updated}\n")
         return 0
     source = str(args.source)
+    _writable_folder(db.path)
     problems: list[RecordProblem] = []
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
     if source.startswith(("http://", "https://")):
