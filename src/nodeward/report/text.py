@@ -59,7 +59,11 @@ def _lines(result: ScanResult, options: RenderOptions) -> list[str]:
                     f"            {escape(part)}" for t in f.detail.text_lines() for part in t.splitlines()
                 )
             if f.fix:
-                out.append(f"            [green]fix:[/green] {escape(f.fix)}")
+                # A fix may hold a snippet on its own lines (an `overrides` block): keep it
+                # under the finding instead of at column 0, where it reads as a new file group.
+                first_fix, *more_fix = f.fix.splitlines() or [""]
+                out.append(f"            [green]fix:[/green] {escape(first_fix)}")
+                out.extend(f"                 {escape(line)}" for line in more_fix)
         out.append("")
     active = result.active_findings
     counts = Counter(f.severity for f in active)
@@ -88,9 +92,12 @@ def _lines(result: ScanResult, options: RenderOptions) -> list[str]:
     out.append(f"{summary}; {', '.join(extras)}" if extras else summary)
     if result.errors:
         out.append("")
-        out.append("[bold]Errors[/bold] (the scan went on):")
+        # A fatal error means a whole source or server did not run: "the scan went on" would
+        # be untrue there.
+        went_on = "" if result.failed else " (the scan went on)"
+        out.append(f"[bold]Errors[/bold]{went_on}:")
         for e in result.errors:
-            where = f"{e.path}:{e.line}" if e.path and e.line else (e.path or e.kind)
+            where = f"{e.path}:{e.line}" if e.path and e.line else (e.path or f"{e.kind}:")
             if e.path and e.message.startswith(e.path):
                 out.append(f"  [yellow]{escape(e.message)}[/yellow]")
             else:
