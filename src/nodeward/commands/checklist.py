@@ -106,6 +106,8 @@ def run(args: argparse.Namespace) -> int:
     else:
         text = _render_text(items, color=not args.output and sys.stdout.isatty())
     write_output(text, args.output)
+    if args.output and not getattr(args, "quiet", False):  # as scan, deps, secrets and probe say
+        sys.stderr.write(f"nodeward: wrote {args.format} report to {args.output}\n")
     if result.failed or (args.strict and result.incomplete):
         return ExitCode.INCOMPLETE
     return ExitCode.FINDINGS if any(i.status is Status.FAIL for i in items) else ExitCode.OK

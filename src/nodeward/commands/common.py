@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from nodeward.config import Config, load_config
 from nodeward.errors import ExitCode, UsageError
@@ -22,6 +24,7 @@ __all__ = [
 ]
 
 _SEVERITIES = [str(s) for s in Severity]
+T = TypeVar("T")
 
 
 def _env(name: str, default: str | None = None) -> str | None:
@@ -48,6 +51,20 @@ def add_common_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--debug", action="store_true", help="log everything and re-raise internal errors")
 
 
+def _threshold(args: argparse.Namespace, attr: str, parse: Callable[[str], T]) -> T | None:
+    """A --fail-on/--min-* value, parsed. argparse checks choices only for values typed on the
+    command line, not for defaults taken from NODEWARD_* variables: a bad variable is a usage
+    error naming it, not an internal error."""
+    value = getattr(args, attr, None)
+    if not value:
+        return None
+    try:
+        return parse(value)
+    except ValueError as e:
+        flag = "--" + attr.replace("_", "-")
+        raise UsageError(f"{flag} (or NODEWARD_{attr.upper()}): {e}") from None
+
+
 def config_from_args(root: Path, args: argparse.Namespace) -> Config:
     """Config file values, overridden by the flags the user actually gave."""
     explicit = Path(args.config) if getattr(args, "config", None) else None
@@ -56,9 +73,9 @@ def config_from_args(root: Path, args: argparse.Namespace) -> Config:
     config = load_config(root, explicit)
     excludes = tuple(getattr(args, "exclude", None) or ())
     return config.with_overrides(
-        fail_on=Severity.parse(args.fail_on) if getattr(args, "fail_on", None) else None,
-        min_severity=Severity.parse(args.min_severity) if getattr(args, "min_severity", None) else None,
-        min_confidence=Confidence.parse(args.min_confidence) if getattr(args, "min_confidence", None) else None,
+        fail_on=_threshold(args, "fail_on", Severity.parse),
+        min_severity=_threshold(args, "min_severity", Severity.parse),
+        min_confidence=_threshold(args, "min_confidence", Confidence.parse),
         exclude=(*config.exclude, *excludes) if excludes else None,
         jobs=getattr(args, "jobs", None),
         use_cache=False if getattr(args, "no_cache", False) else None,
@@ -80,9 +97,13 @@ def exit_code(result: ScanResult, config: Config) -> int:
 
 
 def write_output(text: str, output: str | None) -> None:
-    """Write to --output (created lazily, only once rendering succeeded) or stdout."""
+    """Write to --output (created lazily, only once rendering succeeded) or stdout.
+
+    Missing parent folders are created, as ESLint's and semgrep's `--output` do: CI jobs
+    write into `reports/` folders that do not exist on a fresh checkout."""
     if output:
         try:
+            Path(output).parent.mkdir(parents=True, exist_ok=True)
             Path(output).write_text(text, encoding="utf-8")
         except OSError as e:
             raise UsageError(f"{output}: cannot write report: {e.strerror}") from None

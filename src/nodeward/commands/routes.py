@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
@@ -234,6 +235,8 @@ def run(args: argparse.Namespace) -> int:
     else:
         text = render_text(routes, verbose=bool(getattr(args, "verbose", False)), findings=found.per_route if found is not None else None)
     write_output(text, args.output)
+    if args.output and not getattr(args, "quiet", False):  # as scan, deps, secrets and probe say
+        sys.stderr.write(f"nodeward: wrote {args.format} report to {args.output}\n")
     incomplete = any(e.kind == "parse" for e in sast.errors) or bool(linked.unresolved) or bool(found is not None and found.errors)
     if getattr(args, "strict", False) and incomplete:
         return ExitCode.INCOMPLETE
