@@ -1,0 +1,200 @@
+"""Regressions found by a first-time user's review (QA): messages, exit codes and the README.
+
+Each test reproduces one reported problem through `main`, the way a user meets it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from nodeward.cli import main
+from tests.conftest import ROOT, SHARED
+
+APP = """\
+const express = require('express');
+const app = express();
+app.get('/x', (req, res) => { res.send(req.query.q); });
+module.exports = app;
+"""
+
+
+def _app(tmp_path: Path) -> Path:
+    root = tmp_path / "app"
+    root.mkdir()
+    (root / "app.js").write_text(APP)
+    return root
+
+
+def test_unknown_top_level_config_key_message_has_no_empty_section(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = _app(tmp_path)
+    (root / ".nodeward.toml").write_text('fail_onn = "low"\n')
+    assert main(["scan", str(root), "--no-cache", "-q"]) == 2
+    err = capsys.readouterr().err
+    assert err == f"nodeward: error: {root / '.nodeward.toml'}: unknown key 'fail_onn' (did you mean 'fail_on'?)\n"
+
+
+def test_unknown_section_key_keeps_its_section(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = _app(tmp_path)
+    (root / ".nodeward.toml").write_text('[secrets]\nexclud = ["docs/"]\n')
+    assert main(["scan", str(root), "--no-cache", "-q"]) == 2
+    assert capsys.readouterr().err.endswith(".nodeward.toml: secrets: unknown key 'exclud' (did you mean 'exclude'?)\n")
+
+
+@pytest.mark.parametrize("command", ["scan", "routes"])
+def test_output_into_a_missing_folder_creates_it(tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str) -> None:
+    root = _app(tmp_path)
+    out = tmp_path / "reports" / "nested dir" / "r.json"
+    code = main([command, str(root), "--no-cache", "-f", "json", "-o", str(out)])
+    assert code == (1 if command == "scan" else 0)
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    if command == "scan":
+        assert [(f["rule_id"], f["path"], f["line"]) for f in doc["findings"] if f["rule_id"] == "NW210"] == [("NW210", "app.js", 3)]
+    assert capsys.readouterr().err == f"nodeward: wrote json report to {out}\n"
+
+
+def test_output_where_a_file_blocks_the_folder_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = _app(tmp_path)
+    (tmp_path / "blocker").write_text("x")
+    assert main(["scan", str(root), "--no-cache", "-o", str(tmp_path / "blocker" / "r.txt")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"nodeward: error: {tmp_path / 'blocker' / 'r.txt'}: cannot write report: ")
+    assert "internal error" not in err
+
+
+def test_db_update_with_a_file_as_cache_dir_is_a_clear_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "cache-is-a-file"
+    blocker.write_text("")
+    monkeypatch.setenv("NODEWARD_CACHE_DIR", str(blocker))
+    assert main(["db", "update", "--from", str(SHARED / "advisories")]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        f"nodeward: error: {blocker}: cannot create the advisory database folder: a file is in the way "
+        "(set NODEWARD_CACHE_DIR or pass --db FILE)\n"
+    )
+
+
+def test_db_update_with_db_under_a_file_is_a_clear_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "f").write_text("")
+    assert main(["db", "update", "--from", str(SHARED / "advisories"), "--db", str(tmp_path / "f" / "sub" / "a.sqlite")]) == 2
+    assert "cannot create the advisory database folder: a file is in the way" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("var", "value", "message"),
+    [
+        ("NODEWARD_FAIL_ON", "bogus", "--fail-on (or NODEWARD_FAIL_ON): unknown severity 'bogus'"),
+        ("NODEWARD_MIN_SEVERITY", "hgh", "--min-severity (or NODEWARD_MIN_SEVERITY): unknown severity 'hgh'"),
+        ("NODEWARD_MIN_CONFIDENCE", "sure", "--min-confidence (or NODEWARD_MIN_CONFIDENCE): unknown confidence 'sure'"),
+    ],
+)
+def test_bad_threshold_environment_variable_is_exit_2_not_internal_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, var: str, value: str, message: str
+) -> None:
+    root = _app(tmp_path)
+    monkeypatch.setenv(var, value)
+    assert main(["scan", str(root), "--no-cache", "-q"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"nodeward: error: {message}")
+    assert "internal error" not in err
+
+
+def test_environment_threshold_still_applies(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _app(tmp_path)
+    monkeypatch.setenv("NODEWARD_FAIL_ON", "critical")
+    assert main(["scan", str(root), "--no-cache", "-q"]) == 0  # the XSS is high
+    monkeypatch.setenv("NODEWARD_FAIL_ON", "high")
+    assert main(["scan", str(root), "--no-cache", "-q"]) == 1
+
+
+def _readme_block_after(heading: str) -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split(f"## {heading}", 1)[1]
+    match = re.search(r"```js\n(.*?)```", section, re.S)
+    assert match is not None
+    return match.group(1)
+
+
+def test_readme_suppression_examples_suppress_what_they_say(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The README's two suppression lines, in a small app, leave nothing active at their lines
+    and no NW000 (an unused suppression) behind."""
+    block = _readme_block_after("Suppressions")
+    root = tmp_path / "cli"
+    root.mkdir()
+    lines = block.splitlines()
+    source = (
+        "const { exec } = require('child_process');\n"
+        "const express = require('express');\n"
+        "const app = express();\n"
+        "app.get('/theme', (req, res) => {\n"
+        "  const value = String(req.query.theme);\n"
+        f"  {lines[2]}\n"
+        "  res.json({ ok: true });\n"
+        "});\n"
+        f"{lines[0]}\n{lines[1]}\n"
+        "module.exports = app;\n"
+    )
+    (root / "app.js").write_text(source)
+    main(["scan", str(root), "--no-cache", "-f", "json", "--min-severity", "info"])
+    doc = json.loads(capsys.readouterr().out)
+    by_line = {(f["line"], f["rule_id"]): f["suppressed"] for f in doc["findings"]}
+    assert by_line[(6, "NW404")] is True
+    assert by_line[(10, "NW110")] is True
+    assert [k for k, v in by_line.items() if k[0] in (6, 9, 10) and not v] == []
+    assert not any(f["rule_id"] == "NW000" for f in doc["findings"])
+
+
+def _locked_app(tmp_path: Path) -> Path:
+    root = tmp_path / "locked"
+    root.mkdir()
+    (root / "package.json").write_text('{"name": "locked", "version": "1.0.0", "dependencies": {"express": "4.17.1"}}')
+    lock = {
+        "name": "locked",
+        "version": "1.0.0",
+        "lockfileVersion": 3,
+        "requires": True,
+        "packages": {
+            "": {"name": "locked", "version": "1.0.0", "dependencies": {"express": "4.17.1"}},
+            "node_modules/express": {"version": "4.17.1", "dependencies": {"body-parser": "1.19.0"}},
+            "node_modules/body-parser": {"version": "1.19.0"},
+        },
+    }
+    (root / "package-lock.json").write_text(json.dumps(lock, indent=2))
+    return root
+
+
+def test_text_report_keeps_a_multi_line_fix_under_its_finding(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The override snippet of a transitive fix was printed at column 0, where it reads as
+    the start of a new file group."""
+    root = _locked_app(tmp_path)
+    main(["deps", str(root), "--advisories", str(SHARED / "advisories"), "--no-color"])
+    lines = capsys.readouterr().out.splitlines()
+    i = lines.index("            fix: Upgrade express@4.17.1 (which pins an older range), or force 1.20.3 in package.json:")
+    assert lines[i + 1] == '                 {"overrides": {"body-parser": "^1.20.3"}}'
+    groups = [line for line in lines if line and not line.startswith(" ") and not line.startswith("✖")]
+    assert groups == ["package-lock.json"]
+
+
+def test_fatal_error_is_not_said_to_have_let_the_scan_go_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _locked_app(tmp_path)
+    monkeypatch.setenv("NODEWARD_CACHE_DIR", str(tmp_path / "empty-cache"))  # no advisory database
+    monkeypatch.delenv("NODEWARD_ADVISORIES", raising=False)
+    assert main(["deps", str(root), "--no-color"]) == 3
+    out = capsys.readouterr().out
+    assert "Errors:\n  source: no advisory data configured: " in out
+    assert "the scan went on" not in out
+
+
+def test_incomplete_error_still_says_the_scan_went_on(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = _app(tmp_path)
+    (root / "broken.js").write_text("function (( {\n")
+    assert main(["scan", str(root), "--no-cache", "--no-color", "--fail-on", "critical"]) == 0
+    out = capsys.readouterr().out
+    assert "Errors (the scan went on):\n  broken.js:1 syntax error; analysed the parts that parsed" in out
