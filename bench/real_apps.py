@@ -22,6 +22,7 @@ import os
 import subprocess
 import sys
 import tarfile
+import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -112,14 +113,18 @@ def ensure_app(app: App) -> Path:
 
 
 def scan(folder: Path, jobs: int) -> dict[str, Any]:
-    """Run `nodeward scan FOLDER --format json --no-cache` and return the parsed report."""
+    """Run `nodeward scan FOLDER --format json --no-cache` and return the parsed report (plus
+    `_wall_seconds`, the command's wall time including interpreter start-up)."""
     cmd = [sys.executable, "-m", "nodeward", "scan", str(folder), "--format", "json", "--no-cache", "--quiet"]
     if jobs:
         cmd += ["--jobs", str(jobs)]
+    started = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    elapsed = time.perf_counter() - started
     if proc.returncode not in (0, 1, 3):
         raise SystemExit(f"nodeward scan {folder} exited {proc.returncode}: {proc.stderr[-2000:]}")
     report: dict[str, Any] = json.loads(proc.stdout)
+    report["_wall_seconds"] = round(elapsed, 2)
     return report
 
 
@@ -143,7 +148,8 @@ def main(argv: list[str] | None = None) -> int:
         findings = _findings(report)
         everything[app.name] = {"packages": list(app.packages), "findings": findings, "errors": report.get("errors", [])}
         counts = Counter((f["rule_id"], f.get("rule_name", ""), f["severity"]) for f in findings)
-        print(f"## {app.name} ({', '.join(app.packages)}): {len(findings)} findings")
+        files = report.get("stats", {}).get("files_scanned", "?")
+        print(f"## {app.name} ({', '.join(app.packages)}): {len(findings)} findings, {files} files, {report['_wall_seconds']} s")
         for (rule, rname, sev), n in sorted(counts.items()):
             print(f"  {rule} {rname:40s} {sev:8s} {n}")
         if args.list:
