@@ -9,6 +9,7 @@ and skips as tool execution notifications; taint traces as `codeFlows`.
 from __future__ import annotations
 
 import json
+from urllib.parse import quote
 
 from nodeward.model import Finding, JSONValue, Rule, ScanResult, SourceSpan, TraceStep, UrlRef
 
@@ -56,7 +57,9 @@ def _physical(path: str, line: int, col: int, end_line: int, end_col: int, snipp
         region["endColumn"] = max(1, col)
     if snippet:
         region["snippet"] = {"text": snippet}
-    return {"artifactLocation": {"uri": path, "uriBaseId": "%SRCROOT%"}, "region": region}
+    # SARIF's `uri` is an RFC 3986 URI reference: a space, `#` or `%` in a file name must be
+    # percent-encoded, or viewers cut the path at `#` and fail on spaces.
+    return {"artifactLocation": {"uri": quote(path, safe="/"), "uriBaseId": "%SRCROOT%"}, "region": region}
 
 
 def _location(f: Finding) -> dict[str, JSONValue]:

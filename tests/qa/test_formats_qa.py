@@ -1,0 +1,97 @@
+"""QA: the four report formats agree, are valid, and never show a secret in full."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from nodeward.cli import main
+from tests.conftest import SHARED
+
+HANDLER = """\
+const { exec } = require('child_process');
+module.exports = (req, res) => exec('ls ' + req.query.dir);
+"""
+CONFIG = """\
+module.exports = {
+  stripeKey: 'sk_live_4eC39HqLyjWDarjtT1zdp7dcQ8bPq2Zx',
+  mongoUrl: 'mongodb://shop:Qx7-prod-pw-2024@db.internal.example:27017/shop',
+};
+"""
+SECRETS = ("sk_live_4eC39HqLyjWDarjtT1zdp7dcQ8bPq2Zx", "Qx7-prod-pw-2024")
+
+
+def _project(tmp_path: Path) -> Path:
+    root = tmp_path / "shop"
+    odd = root / "dir with space" / "ünï"
+    odd.mkdir(parents=True)
+    (odd / "handler#1.js").write_text(HANDLER, encoding="utf-8")
+    (root / "config.js").write_text(CONFIG, encoding="utf-8")
+    return root
+
+
+def _render(root: Path, fmt: str, tmp_path: Path) -> str:
+    out = tmp_path / f"report.{fmt}"
+    main(["scan", str(root), "--no-cache", "-f", fmt, "-o", str(out), "-q"])
+    return out.read_text(encoding="utf-8")
+
+
+def test_sarif_uris_are_percent_encoded_and_valid(tmp_path: Path) -> None:
+    root = _project(tmp_path)
+    doc = json.loads(_render(root, "sarif", tmp_path))
+    schema = json.loads((SHARED / "schemas" / "sarif-schema-2.1.0.json").read_text())
+    jsonschema.validate(doc, schema)
+    results = doc["runs"][0]["results"]
+    nw110 = [r for r in results if r["ruleId"] == "NW110"]
+    assert len(nw110) == 1
+    loc = nw110[0]["locations"][0]["physicalLocation"]
+    assert loc["artifactLocation"] == {"uri": "dir%20with%20space/%C3%BCn%C3%AF/handler%231.js", "uriBaseId": "%SRCROOT%"}
+    assert loc["region"]["startLine"] == 2
+    steps = nw110[0]["codeFlows"][0]["threadFlows"][0]["locations"]
+    assert {s["location"]["physicalLocation"]["artifactLocation"]["uri"] for s in steps} == {"dir%20with%20space/%C3%BCn%C3%AF/handler%231.js"}
+
+
+def _finding_keys_json(text: str) -> list[tuple[str, str, int]]:
+    return sorted((f["rule_id"], f["path"], f["line"]) for f in json.loads(text)["findings"] if not f["suppressed"])
+
+
+def test_formats_report_the_same_findings_and_redact_secrets(tmp_path: Path) -> None:
+    root = _project(tmp_path)
+    texts = {fmt: _render(root, fmt, tmp_path) for fmt in ("text", "json", "sarif", "html")}
+    keys = _finding_keys_json(texts["json"])
+    assert ("NW110", "dir with space/ünï/handler#1.js", 2) in keys
+    assert ("NW816", "config.js", 2) in keys
+    assert ("NW808", "config.js", 3) in keys
+    sarif = json.loads(texts["sarif"])["runs"][0]["results"]
+    assert len(sarif) == len(keys)
+    assert sorted(r["ruleId"] for r in sarif) == sorted(k[0] for k in keys)
+    for rule_id, _path, line in keys:
+        assert re.search(rf"^\s+{line}:\d+\s+\w+\s+{rule_id} ", texts["text"], re.M), (rule_id, line)
+        assert rule_id in texts["html"]
+    summary = texts["text"].strip().splitlines()[-1]
+    assert summary.startswith(f"✖ {len(keys)} findings")
+    for fmt, text in texts.items():
+        for secret in SECRETS:
+            assert secret not in text, (fmt, secret)
+
+
+@pytest.mark.parametrize("command", [["routes", "--findings", "-f", "json"], ["routes", "--findings", "-f", "html"], ["checklist", "-f", "json"], ["checklist", "-f", "markdown"]])
+def test_other_commands_redact_secrets(tmp_path: Path, command: list[str]) -> None:
+    root = _project(tmp_path)
+    (root / "app.js").write_text(
+        "const express = require('express');\nconst session = require('express-session');\nconst app = express();\n"
+        "app.use(session({ secret: 'Kp9-shop-session-2024-x', resave: false }));\n"
+        "app.post('/pay', (req, res) => res.json({ key: 'sk_live_4eC39HqLyjWDarjtT1zdp7dcQ8bPq2Zx' }));\n"
+        "module.exports = app;\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    main([command[0], str(root), "--no-cache", *command[1:], "-o", str(out), "-q"])
+    text = out.read_text(encoding="utf-8")
+    assert "pay" in text or "Secret" in text
+    for secret in (*SECRETS, "Kp9-shop-session-2024-x"):
+        assert secret not in text, secret
