@@ -39,3 +39,22 @@ def test_real_idioms_findings_equal_annotations() -> None:
 )
 def test_small_punctuation_class_is_a_separator(pattern: str, flagged: bool) -> None:
     assert nested_quantifier(pattern) is flagged
+
+
+@pytest.mark.parametrize(
+    ("pattern", "flagged"),
+    [
+        (r"^([^<>]|<[^<>]*>)*$", False),  # text or a tag: `<` decides, `>` ends the tag
+        (r"(\s|/\*[^*]*\*/)*", False),  # blanks and block comments
+        (r"(x|<[^>]*>)+y", False),
+        (r"(\d|x\d*\D)*", False),
+        (r"([^<]|<[^<]*)*", True),  # a tag without its terminator: `<aaa` splits many ways
+        (r"(<.*>|x)*", True),  # `.` also matches the terminator
+        (r"(a|ab*)*", True),  # both alternatives start with `a`
+        (r"(\s+|x)*", True),  # a repeated first atom
+        (r"(\S|\s<\S*>)*", True),  # beyond ASCII \s and \S are not modelled: kept
+        (r"(a|b[a-z]*c)*", True),  # the terminator `c` is in `[a-z]`
+    ],
+)
+def test_alternation_with_disjoint_starts_and_terminated_repeats(pattern: str, flagged: bool) -> None:
+    assert nested_quantifier(pattern) is flagged

@@ -44,9 +44,14 @@ function refreshPlan(session, users) {
 const REVISION = /^(?:@|[A-Za-z0-9_@][A-Za-z0-9_./+\-@]*)(?:[~^][0-9]*)*$/;
 // ok: NW604
 const DOTTED = /^\w+(?:[.:]\w+)*$/;
+// Text between tags, as an HTML-stripping helper writes it: the next character picks the branch.
+// ok: NW604
+const TEXT_OR_TAG = /^(?:[^<>]|<[^<>]*>)*$/;
+// ruleid: NW604
+const OPEN_TAG = /^(?:[^<]|<[^<]*)*$/;
 // ruleid: NW604
 const WORDS = /^(?:[a-z_][a-z0-9_]*)*$/;
 // ruleid: NW604
 const SNAKE = /^(?:[_.]\w+)+$/;
 
-module.exports = { keyIdOf, algorithmOf, claimsOf, refreshPlan, REVISION, DOTTED, WORDS, SNAKE };
+module.exports = { keyIdOf, algorithmOf, claimsOf, refreshPlan, REVISION, DOTTED, TEXT_OR_TAG, OPEN_TAG, WORDS, SNAKE };

@@ -36,7 +36,10 @@ REDOS = Rule(
         what=(
             "Flags regex literals and constant `RegExp` patterns where a group containing an unbounded "
             "quantifier (`*`, `+`, `{n,}`) is itself quantified without bound, such as `(a+)+`, `(\\d*)*` or "
-            "`(\\w+\\s?)*`."
+            "`(\\w+\\s?)*`. Groups whose repetitions cannot overlap are left out: each starts (or ends) "
+            "with a mandatory separator such as `(\\.\\w+)*` or `(?:[~^][0-9]*)*`, or the alternatives start "
+            "with distinct characters and every inner repeat runs up to a terminator it cannot match, "
+            "such as `(?:[^<>]|<[^<>]*>)*`."
         ),
         why=(
             "Node.js runs regular expressions on the event loop with a backtracking engine: one crafted "
@@ -153,6 +156,168 @@ def _small_literal_class(pattern: str, i: int) -> int:
     return close - i + 1 if 0 < len(chars) <= 6 else 0
 
 
+_ASCII = frozenset(chr(c) for c in range(128))
+_NAMED = {
+    "d": frozenset("0123456789"),
+    "w": frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_"),
+    "s": frozenset(" \t\n\r\f\v"),
+}
+_ESCAPED = {"n": "\n", "r": "\r", "t": "\t", "f": "\f", "v": "\v", "0": "\0"}
+
+CharSet = tuple[frozenset[str], bool]
+"""ASCII characters matched, and whether characters beyond ASCII are too."""
+
+
+def _escape_set(ch: str) -> CharSet | None:
+    if ch in _NAMED:
+        return _NAMED[ch], ch == "s"  # without the `u` flag \d and \w are ASCII; \s is not
+    if ch.isupper() and ch.lower() in _NAMED:
+        return _ASCII - _NAMED[ch.lower()], True
+    if ch in _ESCAPED:
+        return frozenset(_ESCAPED[ch]), False
+    if ch.isalnum():
+        return None  # \b, \p{..}, \u....: not modelled
+    return frozenset(ch), False
+
+
+def _class_set(body: str) -> CharSet | None:
+    """The characters a bracket class body (without the brackets) matches."""
+    negated = body.startswith("^")
+    if negated:
+        body = body[1:]
+    chars: set[str] = set()
+    other = False
+    i = 0
+    while i < len(body):
+        ch = body[i]
+        if ch == "\\":
+            if i + 1 >= len(body):
+                return None
+            esc = _escape_set(body[i + 1])
+            if esc is None:
+                return None
+            chars |= esc[0]
+            other = other or esc[1]
+            i += 2
+            continue
+        if i + 2 < len(body) and body[i + 1] == "-" and body[i + 2] != "\\":
+            lo, hi = ord(ch), ord(body[i + 2])
+            if lo > hi:
+                return None
+            chars |= {chr(c) for c in range(lo, min(hi, 127) + 1)}
+            other = other or hi > 127
+            i += 3
+            continue
+        if ord(ch) > 127:
+            other = True
+        else:
+            chars.add(ch)
+        i += 1
+    if negated:
+        return _ASCII - chars, not other
+    return frozenset(chars), other
+
+
+def _disjoint(a: CharSet, b: CharSet) -> bool:
+    return not (a[0] & b[0]) and not (a[1] and b[1])
+
+
+def _atoms(alt: str) -> list[tuple[CharSet, str]] | None:
+    """A flat alternative as (character set, `one`/`opt`/`star`) atoms, or None when it holds a
+    group, an anchor, a lookaround or a bounded repeat (not modelled)."""
+    out: list[tuple[CharSet, str]] = []
+    i = 0
+    while i < len(alt):
+        ch = alt[i]
+        cs: CharSet | None
+        if ch == "\\":
+            if i + 1 >= len(alt):
+                return None
+            cs = _escape_set(alt[i + 1])
+            i += 2
+        elif ch == "[":
+            close = alt.find("]", i + 2)
+            while close > 0 and alt[close - 1] == "\\" and alt[close - 2] != "\\":
+                close = alt.find("]", close + 1)
+            if close < 0:
+                return None
+            cs = _class_set(alt[i + 1 : close])
+            i = close + 1
+        elif ch == ".":
+            cs = (_ASCII - {"\n"}, True)
+            i += 1
+        elif ch in "()|^${}*+?":
+            return None
+        else:
+            cs = (frozenset(ch), False) if ord(ch) < 128 else (frozenset(), True)
+            i += 1
+        if cs is None:
+            return None
+        q = "one"
+        if i < len(alt) and alt[i] in "*+?{":
+            if alt[i] == "{":
+                return None
+            q = "opt" if alt[i] == "?" else "star"
+            i += 1
+            if i < len(alt) and alt[i] == "?":
+                i += 1
+        out.append((cs, q))
+    return out
+
+
+def _top_level_alternatives(body: str) -> list[str]:
+    parts: list[str] = []
+    depth = 0
+    start = 0
+    i = 0
+    in_class = False
+    while i < len(body):
+        ch = body[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append(body[start:i])
+            start = i + 1
+        i += 1
+    parts.append(body[start:])
+    return parts
+
+
+def _unambiguous_alternation(body: str) -> bool:
+    r"""`(?:[^<>]|<[^<>]*>)*`, `(\s|/\*[^*]*\*/)*`: a repeated alternation whose alternatives
+    start with pairwise disjoint characters, and whose inner repetitions each run up to a
+    mandatory terminator they cannot match.  The next character then decides the alternative,
+    and each repetition has exactly one end: linear time, however the group is repeated."""
+    if body.startswith("?:"):
+        body = body[2:]
+    alternatives = _top_level_alternatives(body)
+    if len(alternatives) < 2:
+        return False
+    firsts: list[CharSet] = []
+    for alt in alternatives:
+        atoms = _atoms(alt)
+        if not atoms or atoms[0][1] != "one":
+            return False
+        for k, (cs, q) in enumerate(atoms):
+            if q == "opt":
+                return False
+            if q == "star":
+                nxt = atoms[k + 1] if k + 1 < len(atoms) else None
+                if nxt is None or nxt[1] != "one" or not _disjoint(cs, nxt[0]):
+                    return False
+        firsts.append(atoms[0][0])
+    return all(_disjoint(a, b) for i, a in enumerate(firsts) for b in firsts[i + 1 :])
+
+
 def _ends_with_separator(body: str) -> bool:
     """Does the group body end with a mandatory literal (`(?:[a-z0-9]+\\.)+`)?"""
     if len(body) >= 2 and body[-2] == "\\" and (len(body) < 3 or body[-3] != "\\"):
@@ -203,7 +368,7 @@ def nested_quantifier(pattern: str) -> bool:
             # A mandatory literal at either end of every repetition keeps them from overlapping;
             # with a top-level alternative that literal is no longer mandatory.
             starts_separated = separated.pop()
-            anchored = "|" not in body and (starts_separated or _ends_with_separator(body))
+            anchored = ("|" not in body and (starts_separated or _ends_with_separator(body))) or _unambiguous_alternation(body)
             i += 1
             unbounded, q = _quantifier_at(pattern, i)
             if unbounded and inner and not anchored:
