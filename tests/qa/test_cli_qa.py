@@ -198,3 +198,16 @@ def test_incomplete_error_still_says_the_scan_went_on(tmp_path: Path, capsys: py
     assert main(["scan", str(root), "--no-cache", "--no-color", "--fail-on", "critical"]) == 0
     out = capsys.readouterr().out
     assert "Errors (the scan went on):\n  broken.js:1 syntax error; analysed the parts that parsed" in out
+
+
+def test_secrets_baseline_in_a_missing_folder_is_created(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = tmp_path / "svc"
+    root.mkdir()
+    (root / "pay.js").write_text("const key = 'sk_live_4eC39HqLyjWDarjtT1zdp7dcQ8bPq2Zx';\n")
+    baseline = tmp_path / ".nodeward" / "secrets-baseline.json"
+    assert main(["secrets", str(root), "--no-cache", "--baseline", str(baseline), "-f", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert [(f["rule_id"], f["path"], f["line"], f["suppressed"]) for f in doc["findings"]] == [("NW816", "pay.js", 1, True)]
+    entries = json.loads(baseline.read_text())["findings"]
+    assert [(e["rule_id"], e["path"]) for e in entries] == [("NW816", "pay.js")]
+    assert "sk_live_4eC39HqLyjWDarjtT1zdp7dcQ8bPq2Zx" not in baseline.read_text()

@@ -37,8 +37,10 @@ def dump_baseline(findings: Iterable[Finding]) -> str:
 
 
 def write_baseline(path: Path, findings: Iterable[Finding]) -> None:
-    """Write the baseline for `findings` to `path`; BaselineError when it cannot."""
+    """Write the baseline for `findings` to `path` (missing folders created, as `--output`
+    does); BaselineError when it cannot."""
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(dump_baseline(findings), encoding="utf-8")
     except OSError as e:
         raise BaselineError(f"{path}: cannot write baseline: {e.strerror}") from None
