@@ -166,7 +166,7 @@ def evaluate(
         ran = [r for r in result.rules if item.covers(r)]
         hits = [f for f in result.active_findings if (rule := by_id.get(f.rule_id)) is not None and item.covers(rule)]
         hits.sort(key=lambda f: (-f.severity.value, f.sort_key()))
-        errors = [e for e in result.errors if _error_concerns(item, e.kind, e.message)]
+        errors = [e for e in result.errors if _error_concerns(item, e.kind, e.message, ran)]
         evidence = tuple(_where(f) for f in hits[:10])
         if len(hits) > 10:
             evidence += (f"... and {len(hits) - 10} more",)
@@ -185,12 +185,17 @@ def evaluate(
         elif errors:
             out.append(ItemResult(item, Status.WARN, "could not be checked completely", tuple(e.message for e in errors)))
         else:
-            out.append(ItemResult(item, Status.PASS, f"{len(ran)} checks ran, no findings", ()))
+            out.append(ItemResult(item, Status.PASS, f"{len(ran)} check{'s' if len(ran) != 1 else ''} ran, no findings", ()))
     return out
 
 
-def _error_concerns(item: ChecklistItem, kind: str, message: str) -> bool:
+def _error_concerns(item: ChecklistItem, kind: str, message: str, ran: Sequence[Rule]) -> bool:
+    """Whether an error leaves this item partly unchecked. A probe error (the server did not
+    answer, a request failed) concerns every item that live checks answer: without it an
+    unreachable `--url` read as PASS, "30 checks ran, no findings"."""
     text = f"{kind} {message}".lower()
+    if kind == "probe":
+        return any(r.family == "probe" for r in ran)
     if item.key == "dependencies":
         return "advisor" in text or "lockfile" in text or "deps" in text
     return False

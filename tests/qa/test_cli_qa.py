@@ -211,3 +211,26 @@ def test_secrets_baseline_in_a_missing_folder_is_created(tmp_path: Path, capsys:
     entries = json.loads(baseline.read_text())["findings"]
     assert [(e["rule_id"], e["path"]) for e in entries] == [("NW816", "pay.js")]
     assert "sk_live_4eC39HqLyjWDarjtT1zdp7dcQ8bPq2Zx" not in baseline.read_text()
+
+
+def test_checklist_with_an_unreachable_url_does_not_pass_the_live_items(capsys: pytest.CaptureFixture[str]) -> None:
+    """An unreachable --url read as PASS ("30 checks ran, no findings") with exit 3 and no word
+    of the error."""
+    assert main(["checklist", "--url", "http://127.0.0.1:1/", "-f", "json"]) == 3
+    items = {i["item"]: i for i in json.loads(capsys.readouterr().out)}
+    for key in ("headers", "errors", "authentication", "secrets"):
+        assert items[key]["status"] == "WARN", key
+        assert items[key]["summary"] == "could not be checked completely"
+        assert items[key]["evidence"][0].startswith("http://127.0.0.1:1/: cannot connect")
+    assert not any(i["status"] == "PASS" for i in items.values())
+
+
+def test_checklist_pass_summary_says_1_check() -> None:
+    from nodeward.checklist import evaluate
+    from nodeward.model import ScanResult, ScanStats
+    from nodeward.registry import ALL_RULES, get_rule
+
+    rule = get_rule("NW935")  # the one live check of the error-handling item
+    result = ScanResult(root="http://127.0.0.1:3000/", findings=(), errors=(), skipped=(), rules=(rule,), stats=ScanStats(), tool_version="0")
+    items = {r.item.key: r for r in evaluate(result, ALL_RULES, has_sources=False, has_manifest=False)}
+    assert items["errors"].summary == "1 check ran, no findings"
