@@ -356,7 +356,10 @@ def test_no_routes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_unwritable_output_is_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["routes", str(EXPRESS), "-f", "html", "-o", str(tmp_path / "no" / "such" / "r.html"), "-j", "1"]) == 2
+    # Missing parent folders are created (`--output`), so block the path with a plain file.
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    assert main(["routes", str(EXPRESS), "-f", "html", "-o", str(blocker / "r.html"), "-j", "1"]) == 2
     assert "cannot write report" in capsys.readouterr().err
 
 
