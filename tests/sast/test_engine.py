@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from nodeward import scan
 from nodeward.config import Config
 from nodeward.model import ScanResult
@@ -80,3 +82,25 @@ def test_jobs_1_and_2_give_identical_results(tmp_path: Path) -> None:
     assert _keys(one) == _keys(two)
     assert len(_keys(one)) > 50
     assert [(e.path, e.line, e.message) for e in one.errors] == [(e.path, e.line, e.message) for e in two.errors]
+
+
+def test_cached_results_are_not_reused_after_nodeward_code_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An edited or reinstalled module (same version number) must not serve stale findings."""
+    from nodeward.sast import engine
+
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(FIXTURES / "injection.js", src / "injection.js")
+    cache = tmp_path / "cache"
+    assert _sast(src, use_cache=True, cache_dir=str(cache), jobs=1).stats.files_from_cache == 0
+    assert _sast(src, use_cache=True, cache_dir=str(cache), jobs=1).stats.files_from_cache == 1
+    monkeypatch.setattr(engine, "_code_identity", lambda: "sast/checks.py:1234:1")
+    assert _sast(src, use_cache=True, cache_dir=str(cache), jobs=1).stats.files_from_cache == 0
+
+
+def test_code_identity_follows_every_module(tmp_path: Path) -> None:
+    from nodeward.sast import engine
+
+    identity = engine._code_identity()
+    modules = {line.split(":", 1)[0] for line in identity.split("|")}
+    assert {"sast/engine.py", "analysis/facts.py", "secrets/code.py", "registry.py"} <= modules

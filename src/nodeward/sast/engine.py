@@ -182,12 +182,40 @@ def cache_dir_for(explicit: str | None) -> Path:
     return Path(platformdirs.user_cache_dir("nodeward"))
 
 
+def _code_identity() -> str:
+    """Size and modification time of every module of the installed package.
+
+    A cached result is only valid for the code that computed it: the version number alone
+    does not change when a development install is edited or a fix is installed over the
+    same version, and stale findings are worse than a slower scan.  About 200 `stat` calls."""
+    package = Path(__file__).resolve().parent.parent
+    parts: list[str] = []
+    stack = [package]
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False) and entry.name != "__pycache__":
+                stack.append(Path(entry.path))
+            elif entry.name.endswith(".py"):
+                try:
+                    st = entry.stat()
+                except OSError:
+                    continue
+                parts.append(f"{Path(entry.path).relative_to(package).as_posix()}:{st.st_size}:{st.st_mtime_ns}")
+    return "|".join(sorted(parts))
+
+
 def _ruleset_key() -> str:
+    """The per-file cache's key prefix: nodeward's version, rule table and code."""
     from nodeward import __version__
     from nodeward.registry import ALL_RULES
 
     ids = ",".join(f"{r.id}:{r.name}" for r in ALL_RULES)
-    return hashlib.sha256(f"{__version__}|{ids}".encode()).hexdigest()[:16]
+    return hashlib.sha256(f"{__version__}|{ids}|{_code_identity()}".encode()).hexdigest()[:16]
 
 
 _WARM_SOURCE = b"const m = require('m');\nimport d from 'd';\nm.f(new d.C({ k: 1 }), /a+/);\n"
