@@ -234,3 +234,14 @@ def test_checklist_pass_summary_says_1_check() -> None:
     result = ScanResult(root="http://127.0.0.1:3000/", findings=(), errors=(), skipped=(), rules=(rule,), stats=ScanStats(), tool_version="0")
     items = {r.item.key: r for r in evaluate(result, ALL_RULES, has_sources=False, has_manifest=False)}
     assert items["errors"].summary == "1 check ran, no findings"
+
+
+def test_verbose_logs_progress_on_stderr(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`--verbose` says it logs progress; it logged nothing when stderr was not a terminal."""
+    root = _app(tmp_path)
+    main(["scan", str(root), "--no-cache", "-v", "-f", "json"])
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == f"nodeward: INFO: {root}: files to scan: 1 (JS/TS: 1); skipped while discovering: 0"
+    assert re.fullmatch(r"nodeward: INFO: scanned in \d+\.\d\d s \(JS/TS files from the cache: 0 of 1\); findings: 4, errors: 0", err[1])
+    main(["scan", str(root), "--no-cache", "-f", "json"])
+    assert capsys.readouterr().err == ""

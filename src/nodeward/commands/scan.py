@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 import time
 from dataclasses import replace
@@ -13,6 +14,8 @@ from nodeward.commands.common import add_common_options, add_output_options, con
 from nodeward.errors import UsageError
 from nodeward.project import discover
 from nodeward.scanner import scan_project
+
+logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
@@ -81,9 +84,19 @@ def run(args: argparse.Namespace) -> int:
     if args.advisories:
         config = replace(config, deps=replace(config.deps, advisories=(*config.deps.advisories, *args.advisories)))
     project = discover(root, config)
+    # --verbose promises progress on stderr (the bar below shows only on a terminal).
+    logger.info(
+        "%s: files to scan: %d (JS/TS: %d); skipped while discovering: %d",
+        project.root, len(project.files), len(project.sources), len(project.skipped),
+    )
     progress = _Progress(sys.stderr.isatty() and not args.quiet)
     try:
         result = scan_project(project, progress)
     finally:
         progress.close()
+    logger.info(
+        "scanned in %.2f s (JS/TS files from the cache: %d of %d); findings: %d, errors: %d",
+        result.stats.seconds, result.stats.files_from_cache, result.stats.files_scanned,
+        len(result.findings), len(result.errors),
+    )
     return emit(result, config, args)
