@@ -245,3 +245,26 @@ def test_verbose_logs_progress_on_stderr(tmp_path: Path, capsys: pytest.CaptureF
     assert re.fullmatch(r"nodeward: INFO: scanned in \d+\.\d\d s \(JS/TS files from the cache: 0 of 1\); findings: 4, errors: 0", err[1])
     main(["scan", str(root), "--no-cache", "-f", "json"])
     assert capsys.readouterr().err == ""
+
+
+def test_routes_says_why_the_map_is_incomplete(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`routes --strict` exited 3 with no word of the parse error in text or JSON (only the
+    HTML page listed it)."""
+    root = _app(tmp_path)
+    (root / "broken.js").write_text("function (( {\n")
+    assert main(["routes", str(root), "--no-cache", "--strict"]) == 3
+    out = capsys.readouterr().out
+    assert out.endswith("\nIncomplete (the map may miss routes or protections):\n  broken.js:1 syntax error; analysed the parts that parsed\n")
+    assert "GET     /x    app.js:3" in out
+    assert main(["routes", str(root), "--no-cache", "-f", "json"]) == 0
+    captured = capsys.readouterr()
+    assert [(r["method"], r["path"]) for r in json.loads(captured.out)] == [("GET", "/x")]
+    assert captured.err == "nodeward: WARNING: incomplete: broken.js:1 syntax error; analysed the parts that parsed\n"
+
+
+def test_routes_complete_map_has_no_incomplete_section(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = _app(tmp_path)
+    assert main(["routes", str(root), "--no-cache", "--strict"]) == 0
+    captured = capsys.readouterr()
+    assert "Incomplete" not in captured.out
+    assert captured.err == ""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 from pathlib import Path
@@ -29,6 +30,8 @@ from nodeward.sast.engine import run_sast
 
 if TYPE_CHECKING:
     from nodeward.commands.routes_findings import RouteFindings
+
+logger = logging.getLogger(__name__)
 
 NAME = "routes"
 HELP = "list every HTTP route with its handler and the protections guarding it"
@@ -220,20 +223,26 @@ def run(args: argparse.Namespace) -> int:
             return None if fn is None or r.handler_ref is None else (r.handler_ref[0], fn.line, max(fn.line, fn.end_line))
 
         found = scan_route_findings(project, routes, handler_span)
+    problems = [f"{e.path}:{e.line} {e.message}" if e.path else e.message for e in sast.errors if e.incomplete]
+    problems += [f"{path}:{line} {why}" for path, line, why in linked.unresolved]
+    if found is not None:  # parse errors are already listed from the first pass
+        problems += [f"{e.path}:{e.line} {e.message}" if e.path else e.message for e in found.errors]
     if args.format == "json":
+        # The JSON report is a list of routes: what kept the map from being complete goes to
+        # stderr, so `--strict`'s exit 3 never comes without a reason.
+        for problem in problems:
+            logger.warning("incomplete: %s", problem)
         rows = [route_json(r) for r in routes]
         if found is not None:
             for row, fs in zip(rows, found.per_route, strict=True):
                 row["findings"] = [finding_json(f) for f in fs]
         text = json.dumps(rows, indent=2, sort_keys=True) + "\n"
     elif args.format == "html":
-        problems = [f"{e.path}:{e.line} {e.message}" if e.path else e.message for e in sast.errors if e.incomplete]
-        problems += [f"{path}:{line} {why}" for path, line, why in linked.unresolved]
-        if found is not None:  # parse errors are already listed from the first pass
-            problems += [f"{e.path}:{e.line} {e.message}" if e.path else e.message for e in found.errors]
         text = _render_html(routes, project, args, tuple(problems), found)
     else:
         text = render_text(routes, verbose=bool(getattr(args, "verbose", False)), findings=found.per_route if found is not None else None)
+        if problems:  # as the HTML page lists them
+            text += "\nIncomplete (the map may miss routes or protections):\n" + "".join(f"  {p}\n" for p in problems)
     write_output(text, args.output)
     if args.output and not getattr(args, "quiet", False):  # as scan, deps, secrets and probe say
         sys.stderr.write(f"nodeward: wrote {args.format} report to {args.output}\n")
