@@ -268,3 +268,16 @@ def test_routes_complete_map_has_no_incomplete_section(tmp_path: Path, capsys: p
     captured = capsys.readouterr()
     assert "Incomplete" not in captured.out
     assert captured.err == ""
+
+
+def test_deps_on_a_folder_without_a_project_says_there_was_nothing_to_audit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main(["deps", str(empty), "--advisories", str(SHARED / "advisories")]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == f"nodeward: WARNING: {empty}: no package.json or lockfile found: nothing to audit\n"
+    root = _locked_app(tmp_path)
+    main(["deps", str(root), "--advisories", str(SHARED / "advisories"), "-f", "json"])
+    assert capsys.readouterr().err == ""

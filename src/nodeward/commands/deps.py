@@ -8,6 +8,7 @@ an empty list when it had nothing to compare against.
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 import time
 from dataclasses import replace
@@ -25,6 +26,8 @@ from nodeward.commands.scan import add_scan_options
 from nodeward.errors import UsageError
 from nodeward.project import discover
 from nodeward.scanner import finalize
+
+logger = logging.getLogger(__name__)
 
 NAME = "deps"
 HELP = "audit lockfiles against advisories, check supply-chain hygiene, export a CycloneDX SBOM"
@@ -86,6 +89,9 @@ def run(args: argparse.Namespace) -> int:
     audited = set(oversized_lockfiles(project))  # audited despite max_file_size: not "skipped"
     skipped = tuple(s for s in project.skipped if s.path not in audited)
     result = finalize(project.root, config, [audit.output], families={"deps"}, extra_skipped=skipped, started=started, files=len(audit.lockfiles))
+    if not audit.lockfiles and not any(f.path.rsplit("/", 1)[-1] == "package.json" for f in project.files):
+        # "✔ no findings" alone reads as a clean audit of a folder that holds no project.
+        logger.warning("%s: no package.json or lockfile found: nothing to audit", root)
     if args.format == "cyclonedx":
         name = project.root.name
         from nodeward.deps.sources.manifest import read_manifest
