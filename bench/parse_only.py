@@ -20,7 +20,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from nodeward.config import Config
-from nodeward.project import content_skip_reason, discover
+from nodeward.project import content_skip_reason, discover, generated_bundle_reason
 from nodeward.sast.parse import Lang, parse
 
 
@@ -28,8 +28,8 @@ def _parse_one(task: tuple[str, str, Lang]) -> int:
     abspath, relpath, lang = task
     with open(abspath, "rb") as fh:
         source = fh.read()
-    # The scan skips the same files (binary, minified) before parsing.
-    if content_skip_reason(relpath, source) is not None:
+    # The scan skips the same files (binary, minified, generated bundles) before parsing.
+    if content_skip_reason(relpath, source) is not None or generated_bundle_reason(relpath, source) is not None:
         return -1
     parse(source, lang)
     return len(source)

@@ -104,3 +104,44 @@ def test_code_identity_follows_every_module(tmp_path: Path) -> None:
     identity = engine._code_identity()
     modules = {line.split(":", 1)[0] for line in identity.split("|")}
     assert {"sast/engine.py", "analysis/facts.py", "secrets/code.py", "registry.py"} <= modules
+
+
+BUNDLED_SINK = "module.exports = function (req) { return eval(req.query.code); };\n"
+AWS_KEY = "var k = 'AKIAQYLPMN5HHHFPZAM2';\n"
+
+
+@pytest.mark.parametrize(
+    ("path", "head"),
+    [
+        ("public/js/app.js", "/******/ (() => { // webpackBootstrap\n"),
+        ("static/js/main.js", '"use strict";(self.webpackChunkshop=self.webpackChunkshop||[]).push([[179],{});\n'),
+        ("dist/assets/index-B4jZ8hyg.js", 'import{s as e}from"./react-BXwhMTuc.js";\n'),
+        ("core/built/admin/assets/vendor-97e91ff8dd1457c668f9ef103ee1a77b.js", ""),
+        ("build/static/js/main.3f2a1b9c.chunk.js", ""),
+    ],
+)
+def test_generated_bundles_get_secrets_but_no_code_rules(tmp_path: Path, path: str, head: str) -> None:
+    target = tmp_path / path
+    target.parent.mkdir(parents=True)
+    target.write_text(head + BUNDLED_SINK + AWS_KEY)
+    result = scan(tmp_path, Config(use_cache=False, analyzers=("sast", "secrets"), jobs=1))
+    assert [(f.rule_id, f.path, f.line) for f in result.findings] == [("NW810", path, head.count("\n") + 2)]
+    (skip,) = [s for s in result.skipped if s.path == path]
+    assert skip.reason.startswith("generated bundle") and "secrets scanned" in skip.reason
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "src/assets/user-settings.js",  # a build-like folder, but no content hash in the name
+        "lib/vendor-97e91ff8dd1457c668f9ef103ee1a77b.js",  # a hash-like name outside a build folder
+        "dist/server.js",  # compiled server code keeps its name: still analysed
+    ],
+)
+def test_source_files_that_only_look_like_bundles_are_analysed(tmp_path: Path, path: str) -> None:
+    target = tmp_path / path
+    target.parent.mkdir(parents=True)
+    target.write_text("// uses __webpack_require__ and webpackChunk names in its own code\n" + BUNDLED_SINK)
+    result = _sast(tmp_path)
+    assert ("NW101", path, 2) in {(f.rule_id, f.path, f.line) for f in result.findings}
+    assert not [s for s in result.skipped if s.path == path]

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 import tree_sitter as ts
 
 from nodeward.model import Finding, ScanError, Skipped
-from nodeward.project import Project, ProjectFile, content_skip_reason
+from nodeward.project import Project, ProjectFile, content_skip_reason, generated_bundle_reason
 from nodeward.sast.parse import Lang, first_error, get_language, parse
 from nodeward.suppress import SuppressionComment, find_suppressions
 
@@ -94,6 +94,15 @@ def analyze_file(path: str, source: bytes, lang: Lang) -> FileResult:
     reason = content_skip_reason(path, source)
     if reason is not None:
         return FileResult(path, len(source), skipped=Skipped(path, reason))
+    bundle = generated_bundle_reason(path, source)
+    if bundle is not None:
+        try:
+            leaked = tuple(secret_text(path, source, None, lang))
+        except Exception as e:
+            logger.debug("secret detectors crashed on %s", path, exc_info=True)
+            err = ScanError(f"internal error in {secret_text.__module__}: {type(e).__name__}: {e}", path, 0, "internal")
+            return FileResult(path, len(source), errors=(err,), skipped=Skipped(path, bundle))
+        return FileResult(path, len(source), leaked, skipped=Skipped(path, f"{bundle}: code rules not run, secrets scanned"))
     errors: list[ScanError] = []
     try:
         tree = parse(source, lang)

@@ -18,7 +18,7 @@ import pathspec
 
 from nodeward.analyzer import AnalyzerOutput
 from nodeward.model import Confidence, Finding, ScanError, Skipped
-from nodeward.project import Project, ProjectFile, content_skip_reason
+from nodeward.project import Project, ProjectFile, content_skip_reason, generated_bundle_reason
 from nodeward.secrets.candidate import Candidate
 from nodeward.secrets.engine import Engine, RawMatch
 from nodeward.secrets.findings import judge, secret_finding
@@ -248,8 +248,8 @@ def _code_task(f: ProjectFile) -> tuple[list[Finding], list[ScanError]]:
 
     errors: list[ScanError] = []
     data = _read(f, errors)
-    if data is None or f.lang is None:
-        return [], errors
+    if data is None or f.lang is None or generated_bundle_reason(f.path, data) is not None:
+        return [], errors  # bundles: text detectors only, as in `scan`
     try:
         return check_tree(f.path, data, parse(data, f.lang), f.lang), errors
     except Exception as e:  # a crash in one file must not end the scan
