@@ -243,10 +243,10 @@ def _scan_chunk(
     matches = engine.scan(data, scopes_for(path, language_for(path) is not None))
     # As in the working tree (rule `supersedes`), a provider match makes the generic
     # name-based match on the same line redundant.
-    specific = {m.line for m in matches if m.detector.rule.id != "NW807"}
+    covered = {(m.line, old) for m in matches for old in m.detector.rule.supersedes}
     for m in matches:
         det = m.detector
-        if det.rule.id == "NW807" and m.line in specific:
+        if (m.line, det.rule.id) in covered:
             continue
         real_line = buf[m.line - 1][0] if 0 < m.line <= len(buf) else m.line
         c = Candidate(path, real_line, m.secret, det.rule.id, m.context, m.key)
