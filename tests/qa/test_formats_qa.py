@@ -95,3 +95,24 @@ def test_other_commands_redact_secrets(tmp_path: Path, command: list[str]) -> No
     assert "pay" in text or "Secret" in text
     for secret in (*SECRETS, "Kp9-shop-session-2024-x"):
         assert secret not in text, secret
+
+
+def _html_summary(text: str) -> str:
+    match = re.search(r"(\d+ findings?[^<]*\.)", text)
+    assert match is not None
+    return match.group(1)
+
+
+def test_html_summary_counts_like_the_text_report(tmp_path: Path) -> None:
+    """The HTML page said "1 errors" and never mentioned suppressed findings or severities."""
+    root = _project(tmp_path)
+    (root / "broken.js").write_text("function (( {\n")
+    (root / "cli.js").write_text(
+        "const { exec } = require('child_process');\n"
+        "// nodeward-ignore NW110 the operator's own argument\n"
+        "exec(process.argv[2]);\n"
+    )
+    html_text = _render(root, "html", tmp_path)
+    assert _html_summary(html_text) == "3 findings (1 critical, 2 high), 4 files scanned, 1 suppressed, 1 error, 0 skipped."
+    text = _render(root, "text", tmp_path)
+    assert text.strip().splitlines()[-4] == "✖ 3 findings (1 critical, 2 high) in 2 locations; 4 files scanned, 1 suppressed, 1 error"

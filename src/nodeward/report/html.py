@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from importlib import resources
 
 import jinja2
@@ -33,8 +34,7 @@ def render(result: ScanResult, options: RenderOptions | None = None) -> str:
                 "suppressed": f.suppression is not None,
             }
         )
-    active = len(result.active_findings)
-    summary = f"{active} finding{'s' if active != 1 else ''}, {result.stats.files_scanned} files scanned, {len(result.errors)} errors, {len(result.skipped)} skipped."
+    summary = _summary(result)
     return template.render(
         version=result.tool_version,
         summary=summary,
@@ -42,3 +42,30 @@ def render(result: ScanResult, options: RenderOptions | None = None) -> str:
         errors=[f"{e.path}:{e.line} {e.message}" if e.path else e.message for e in result.errors],
         skipped=[f"{s.path}: {s.reason}" for s in result.skipped],
     )
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n != 1 else ''}"
+
+
+def _summary(result: ScanResult) -> str:
+    """The text report's summary line, in words: the same counts in every format (a probe
+    report counts requests, not files; suppressed findings and a failed scan are said)."""
+    active = result.active_findings
+    counts = Counter(f.severity for f in active)
+    by_severity = ", ".join(f"{counts[s]} {s}" for s in sorted(counts, reverse=True))
+    parts = [_plural(len(active), "finding") + (f" ({by_severity})" if by_severity else "")]
+    requests = result.stats.counts.get("requests", 0)
+    if result.stats.files_scanned or not requests:
+        parts.append(f"{_plural(result.stats.files_scanned, 'file')} scanned")
+    if requests:
+        parts.append(f"{_plural(requests, 'request')} sent")
+    suppressed = len(result.findings) - len(active)
+    if suppressed:
+        parts.append(f"{suppressed} suppressed")
+    parts.append(_plural(len(result.errors), "error"))
+    parts.append(f"{len(result.skipped)} skipped")
+    text = ", ".join(parts) + "."
+    if result.failed:
+        text += " The scan could not run completely (see the errors)."
+    return text
