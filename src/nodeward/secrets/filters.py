@@ -172,6 +172,41 @@ def is_prose(s: str) -> bool:
     return any(w in _STOP_WORDS for w in words)
 
 
+_SECRET_WORDS = frozenset({
+    "password", "passwords", "passwd", "passphrase", "token", "tokens", "key", "keys", "secret", "secrets",
+    "credential", "credentials", "pin", "apikey", "otp",
+})
+_VERSION_SPEC = re.compile(r"^[~^=v]?\d+\.\d+(?:\.\d+)?(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
+_YOUR_SLOT = re.compile(r"(?:^|[^A-Za-z])(?:[Yy]our|YOUR)(?:[A-Z]|[-_ ][A-Za-z])")
+
+
+def is_label_naming_the_secret(c: Candidate) -> bool:
+    """A message or label that mentions the secret it is about (`invalidToken: 'Invalid token'`,
+    `unknownApiKey: 'Unknown Admin API Key'`, `resetPassword: 'Reset Password'`): words with
+    spaces and no digit, one of them the secret's own noun.  A value set as a password does
+    not name itself; a passphrase of plain words (`correct horse battery staple`) does not
+    either and is kept."""
+    if c.detector not in ("NW807", "NW803"):
+        return False
+    s = c.secret.strip()
+    if not any(ch.isspace() for ch in s) or any(ch.isdigit() for ch in s):
+        return False
+    words = re.findall(r"[A-Za-z']+", s)
+    return len(words) >= 2 and any(w.lower() in _SECRET_WORDS for w in words)
+
+
+def is_version_spec(c: Candidate) -> bool:
+    """`"verdaccio-htpasswd": "13.0.0-next-8.1"`: a package version under a key that only names
+    a secret, not a credential."""
+    return c.detector in ("NW807", "NW803") and bool(_VERSION_SPEC.match(c.secret.strip()))
+
+
+def is_your_slot(c: Candidate) -> bool:
+    """`Basic YourBase64EncodedCredentials==`, `your_api_key`: a slot for the reader's own value
+    (name-based detections only: a provider key with its fixed prefix is a key whatever it spells)."""
+    return c.detector in ("NW807", "NW803") and bool(_YOUR_SLOT.search(c.secret))
+
+
 def is_example_value(c: Candidate) -> bool:
     """Values that announce themselves as examples (`AKIAIOSFODNN7EXAMPLE`)."""
     low = c.secret.lower()
@@ -270,6 +305,9 @@ DROP_FILTERS: tuple[Filter, ...] = (
     is_weak_generic,
     is_publishable_key,
     is_google_api_key_for_nw811,
+    is_label_naming_the_secret,
+    is_version_spec,
+    is_your_slot,
 )
 """A candidate any of these accepts is not a secret."""
 
