@@ -281,3 +281,21 @@ def test_deps_on_a_folder_without_a_project_says_there_was_nothing_to_audit(
     root = _locked_app(tmp_path)
     main(["deps", str(root), "--advisories", str(SHARED / "advisories"), "-f", "json"])
     assert capsys.readouterr().err == ""
+
+
+def test_cache_hits_never_exceed_files_scanned(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A skipped file (binary, minified) read back from the cache counted as a cache hit:
+    parse-server's second run said 200 files from the cache of 198 scanned."""
+    monkeypatch.setenv("NODEWARD_CACHE_DIR", str(tmp_path / "cache"))
+    root = _app(tmp_path)
+    (root / "blob.js").write_bytes(b"\x00\x01binary\x00" * 20)
+    runs = []
+    for _ in range(2):
+        main(["scan", str(root), "-f", "json", "--fail-on", "critical"])
+        runs.append(json.loads(capsys.readouterr().out))
+    assert [(r["stats"]["files_scanned"], r["stats"]["files_from_cache"]) for r in runs] == [(1, 0), (1, 1)]
+    assert runs[1]["skipped"] == [{"path": "blob.js", "reason": "binary file"}]
+    for r in runs:
+        r["stats"].pop("seconds")
+        r["stats"].pop("files_from_cache")
+    assert runs[0] == runs[1]

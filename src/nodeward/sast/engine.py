@@ -392,7 +392,7 @@ def _merge(results: list[tuple[int, FileResult]], count: int) -> SastOutput:
     results.sort(key=lambda item: item[0])  # path order, whatever order the workers finished in
     for _i, r in results:
         nbytes += r.size
-        cached += r.from_cache
+        cached += r.from_cache and r.skipped is None  # of `files`, which leaves skipped ones out
         findings.extend(r.findings)
         errors.extend(r.errors)
         suppressions.extend(r.suppressions)
