@@ -167,7 +167,10 @@ def is_prose(s: str) -> bool:
     password: three or more plain words, one of them an English function word.  A passphrase
     of plain words (`correct horse battery staple`) has none and is kept."""
     words = s.rstrip(".!?:").lower().replace(",", " ").split()
-    if len(words) < 3 or not all(w.replace("'", "").isalpha() for w in words):
+    plain = sum(1 for w in words if w.replace("'", "").isalpha())
+    # Every word plain, or a long sentence naming a few identifiers (`S3Store requires both
+    # accessKeyId and secretAccessKey when either is provided`).
+    if len(words) < 3 or (plain < len(words) and (len(words) < 6 or plain < 0.6 * len(words))):
         return False
     return any(w in _STOP_WORDS for w in words)
 
