@@ -299,3 +299,19 @@ def test_cache_hits_never_exceed_files_scanned(tmp_path: Path, capsys: pytest.Ca
         r["stats"].pop("seconds")
         r["stats"].pop("files_from_cache")
     assert runs[0] == runs[1]
+
+
+def test_rules_family_typo_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    """`rules --family bogus` printed "0 rules" and exited 0."""
+    assert main(["rules", "--family", "secret"]) == 2
+    assert "invalid choice: 'secret' (choose from 'core', 'sast', 'app', 'deps', 'secrets', 'probe')" in capsys.readouterr().err
+    assert main(["rules", "--family", "secrets", "-f", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows and {r["family"] for r in rows} == {"secrets"}
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "121"])
+def test_probe_timeout_message_states_the_real_bounds(capsys: pytest.CaptureFixture[str], value: str) -> None:
+    """"between 0 and 120" while 0 itself was refused."""
+    assert main(["probe", "http://127.0.0.1:1/", "--timeout", value]) == 2
+    assert capsys.readouterr().err == "nodeward: error: --timeout must be more than 0 and at most 120 seconds\n"

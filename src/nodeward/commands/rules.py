@@ -14,7 +14,9 @@ HELP = "list every rule with its id, name, severity and default state"
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", "-f", choices=("text", "json", "markdown"), default="text")
-    p.add_argument("--family", help="only rules of one analyzer: core, sast, app, deps, secrets, probe")
+    # Choices from the registry: a typo was "0 rules" and exit 0, not a usage error.
+    families = tuple(dict.fromkeys(r.family for r in ALL_RULES))
+    p.add_argument("--family", choices=families, help="only rules of one analyzer: " + ", ".join(families))
 
 
 def run(args: argparse.Namespace) -> int:

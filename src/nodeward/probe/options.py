@@ -75,7 +75,7 @@ def validate(options: ProbeOptions) -> None:
     if not 1 <= options.attempts <= HARD_CAP_ATTEMPTS:
         raise UsageError(f"--attempts must be between 1 and {HARD_CAP_ATTEMPTS} (a probe, not a brute-force tool)")
     if not 0 < options.timeout <= MAX_TIMEOUT_SECONDS:
-        raise UsageError(f"--timeout must be between 0 and {MAX_TIMEOUT_SECONDS:g} seconds")
+        raise UsageError(f"--timeout must be more than 0 and at most {MAX_TIMEOUT_SECONDS:g} seconds")
     for p in options.paths:
         problem = path_problem(p)
         if problem:
