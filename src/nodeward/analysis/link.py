@@ -12,11 +12,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from nodeward.analysis.appmodel import AppModel, build_app_model
 from nodeward.analysis.facts import extract_facts
 from nodeward.analysis.ir import FACTS_VERSION, FileFacts
-from nodeward.analysis.modules import BUILTINS, Resolver, package_name
+from nodeward.analysis.modules import BUILTINS, Resolver, load_jsonc, package_name
 from nodeward.analysis.taint.propagate import UNANALYSED, Flow, FuncRef, TaintLinker
 from nodeward.analysis.taint.stores import StoreIndex
 from nodeward.analyzer import AnalyzerOutput
@@ -46,6 +47,8 @@ class LinkedProject:
     imported_packages: dict[str, tuple[str, ...]]
     unresolved: list[tuple[str, int, str]]
     """(file, line, why) of imports that could not be followed (dependencies' own are left out)."""
+    declared_packages: frozenset[str] | None = None
+    """Packages the project's own package.json files depend on (None: no manifest found)."""
 
 
 class _Callees:
@@ -179,7 +182,28 @@ def link_project(project: Project, facts: Mapping[str, object]) -> LinkedProject
         model,
         {k: tuple(sorted(v)) for k, v in sorted(packages.items())},
         sorted(unresolved),
+        _declared_packages(project.root, manifests),
     )
+
+
+_DEPENDENCY_KEYS = ("dependencies", "devDependencies", "peerDependencies", "optionalDependencies")
+
+
+def _declared_packages(root: Path, manifests: list[str]) -> frozenset[str] | None:
+    """Every package the project's own manifests name (installed packages' manifests left out)."""
+    found: set[str] | None = None
+    for rel in manifests:
+        if rel.rsplit("/", 1)[-1] != "package.json" or rel.startswith("node_modules/") or "/node_modules/" in rel:
+            continue
+        data = load_jsonc(root / rel)
+        if data is None:
+            continue
+        found = found if found is not None else set()
+        for key in _DEPENDENCY_KEYS:
+            deps = data.get(key)
+            if isinstance(deps, dict):
+                found.update(str(name) for name in deps)
+    return frozenset(found) if found is not None else None
 
 
 def analyze_project(project: Project, facts: Mapping[str, object]) -> AnalyzerOutput:

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["BUILTINS", "Resolver", "package_name"]
+__all__ = ["BUILTINS", "Resolver", "load_jsonc", "package_name"]
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ def package_name(spec: str) -> str:
     return parts[0]
 
 
-def _load_jsonc(path: Path) -> dict[str, object] | None:
+def load_jsonc(path: Path) -> dict[str, object] | None:
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError:
@@ -90,7 +90,7 @@ class Resolver:
             folder = posixpath.dirname(rel)
             if "node_modules/" in rel or rel.startswith("node_modules"):
                 continue  # installed packages stay npm packages (reachability is per package)
-            data = _load_jsonc(root / rel)
+            data = load_jsonc(root / rel)
             if data is None:
                 continue
             if name == "package.json" and isinstance(data.get("name"), str) and folder:
@@ -128,7 +128,7 @@ class Resolver:
                 return base + e
         manifest = self.root / base / "package.json"
         if manifest.is_file():
-            data = _load_jsonc(manifest)
+            data = load_jsonc(manifest)
             if data is not None:
                 target = _export_target(data.get("exports")) or data.get("main")
                 if isinstance(target, str):

@@ -21,6 +21,26 @@ __all__ = ["RULES", "check_project"]
 RULES: tuple[Rule, ...] = (*injection.RULES, *access.RULES, *app_config.RULES)
 
 
+MONGODB_CLIENTS = frozenset({
+    "mongodb", "mongoose", "monk", "mongojs", "mongoist", "mongoskin", "mquery", "@typegoose/typegoose",
+    "@nestjs/mongoose", "typeorm", "@mikro-orm/mongodb", "waterline", "sails-mongo", "camo", "mongorito",
+    "nedb", "@seald-io/nedb", "nedb-promises", "mingo", "loopback-connector-mongodb", "@loopback/repository",
+    "feathers-mongodb", "@feathersjs/mongodb", "feathers-mongoose", "connect-mongo", "mongo-sanitize",
+})
+"""Packages through which a `find({...})`-style call can reach a MongoDB-style query engine."""
+
+
+def _may_use_mongodb(linked: LinkedProject) -> bool:
+    """False only when the project's manifests are known and neither they nor any import name a
+    MongoDB client: `Model.findOne({ secret: key })` is then Bookshelf, Sequelize or an
+    in-memory lookup, where a request object cannot smuggle `$ne`/`$gt` operators."""
+    declared = linked.declared_packages
+    if declared is None:
+        return True
+    used = declared | set(linked.imported_packages)
+    return bool(used & MONGODB_CLIENTS)
+
+
 def check_project(linked: LinkedProject, flows: list[Flow]) -> list[Finding]:
     """Every app-model finding for a linked project."""
     # express-mongo-sanitize registered on every app strips `$`/`.` keys from body, query and
@@ -28,6 +48,8 @@ def check_project(linked: LinkedProject, flows: list[Flow]) -> list[Finding]:
     apps = linked.model.apps
     if apps and all(any("nosql_sanitize" in m.categories for m in app.global_middleware) for app in apps):
         flows = [f for f in flows if not (f.kind == "nosql" and f.label.key.startswith("req."))]
+    if not _may_use_mongodb(linked):
+        flows = [f for f in flows if f.kind != "nosql"]
     flows = _drop_type_confusion_on_validated_routes(linked, flows)
     flows = _drop_own_url_redirects(linked, flows)
     flows = _drop_schema_scalars(linked, flows)

@@ -127,7 +127,7 @@ app.get('/notes', (req, res) => {
 NOSQL = _rule(
     "NW113", "nosql-injection-from-request", "Request data that may be an object is used in a MongoDB query", Severity.HIGH, 943,
     "Securing Against Injection Attacks",
-    "Reports `req.body`/`req.query` values placed into a MongoDB/Mongoose filter or update (`find`, `findOne`, `updateOne`, `deleteMany`, ...). Values that are always strings (route params, headers, cookies) or converted with `String()`, a template literal, `mongo-sanitize` or `parseInt` are not reported.",
+    "Reports `req.body`/`req.query` values placed into a MongoDB/Mongoose filter or update (`find`, `findOne`, `updateOne`, `deleteMany`, ...). Values that are always strings (route params, headers, cookies) or converted with `String()`, a template literal, `mongo-sanitize` or `parseInt` are not reported, nor are projects whose package.json files and imports name no MongoDB client (`mongodb`, `mongoose`, `monk`, NeDB, TypeORM, ...): `find({...})` on Bookshelf or Sequelize takes no `$` operators.",
     "Body parsers and `qs` turn `?owner[$ne]=x` into `{ $ne: 'x' }`, so the filter matches every document: authentication bypass and data disclosure.",
     """
 const express = require('express');
