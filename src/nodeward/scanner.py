@@ -13,6 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from nodeward.analyzer import AnalyzerOutput
+from nodeward.columns import to_character_columns
 from nodeward.config import Config, load_config
 from nodeward.errors import UsageError
 from nodeward.model import Finding, Rule, ScanError, ScanResult, ScanStats, Skipped
@@ -86,6 +87,7 @@ def finalize(
         if f.confidence < config.min_confidence and not _never_filtered(f):
             continue
         out_findings.append(f)
+    out_findings = to_character_columns(root, out_findings)
     out_findings.sort(key=Finding.sort_key)
     errors.sort(key=lambda e: (e.path, e.line, e.message))
     skipped = sorted(set(skipped), key=lambda s: (s.path, s.reason))

@@ -116,3 +116,32 @@ def test_html_summary_counts_like_the_text_report(tmp_path: Path) -> None:
     assert _html_summary(html_text) == "3 findings (1 critical, 2 high), 4 files scanned, 1 suppressed, 1 error, 0 skipped."
     text = _render(root, "text", tmp_path)
     assert text.strip().splitlines()[-4] == "✖ 3 findings (1 critical, 2 high) in 2 locations; 4 files scanned, 1 suppressed, 1 error"
+
+
+def test_columns_count_characters_not_utf8_bytes(tmp_path: Path) -> None:
+    """Columns were UTF-8 byte offsets: after `é` or `日本` on the line every column was one or
+    two too far right, while the SARIF report declares `unicodeCodePoints`."""
+    root = tmp_path / "i18n"
+    root.mkdir()
+    line1 = 'const msg = "héllo wörld"; eval(process.env.X);'
+    line2 = "const 名前 = '日本'; eval(process.env.Y);"
+    line3 = "/* ü */ app.get('/x', (req, res) => { /* ö */ res.send(req.query.q); });"
+    (root / "a.js").write_text(
+        f"{line1}\n{line2}\nconst express = require('express');\nconst app = express();\n{line3}\nmodule.exports = app;\n",
+        encoding="utf-8",
+    )
+    (root / "pay.yml").write_text("# ü\nlabel: \"é\"  # stripe: sk_live_4eC39HqLyjWDarjtT1zdp7dcQ8bPq2Zx\n", encoding="utf-8")
+    doc = json.loads(_render(root, "json", tmp_path))
+    cols = {(f["rule_id"], f["line"]): (f["column"], f["end_column"]) for f in doc["findings"]}
+    assert cols[("NW101", 1)] == (line1.index("eval") + 1, len(line1))
+    assert cols[("NW101", 2)] == (line2.index("eval") + 1, len(line2))
+    assert cols[("NW210", 5)][0] == line3.index("res.send") + 1
+    assert cols[("NW816", 2)][0] == 'label: "é"  # stripe: '.index("stripe: ") + len("stripe: ") + 1
+    nw210 = next(f for f in doc["findings"] if f["rule_id"] == "NW210")
+    assert [(s["line"], s["column"]) for s in nw210["trace"]] == [(5, line3.index("req.query") + 1), (5, line3.index("res.send") + 1)]
+    sarif = json.loads(_render(root, "sarif", tmp_path))["runs"][0]
+    assert sarif["columnKind"] == "unicodeCodePoints"
+    regions = {(r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startLine"]): r["locations"][0]["physicalLocation"]["region"]["startColumn"] for r in sarif["results"]}
+    assert regions[("NW101", 2)] == line2.index("eval") + 1
+    text = _render(root, "text", tmp_path)
+    assert f"2:{line2.index('eval') + 1}  high     NW101" in text
