@@ -330,6 +330,8 @@ def load_config(root: Path, explicit: Path | None = None) -> Config:
         except (ValueError, UnicodeDecodeError) as e:
             raise ConfigError(f"{path}: invalid JSON: {e}") from None
         section = data.get("nodeward") if isinstance(data, dict) else None
+        if isinstance(data, dict) and "nodeward" not in data:
+            raise ConfigError(f"{path}: has no \"nodeward\" key (put the settings under \"nodeward\": {{...}})")
         if not isinstance(section, dict):
             raise ConfigError(f"{path}: the \"nodeward\" key must be an object")
         return config_from_mapping(section, str(path))

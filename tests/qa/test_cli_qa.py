@@ -315,3 +315,20 @@ def test_probe_timeout_message_states_the_real_bounds(capsys: pytest.CaptureFixt
     """"between 0 and 120" while 0 itself was refused."""
     assert main(["probe", "http://127.0.0.1:1/", "--timeout", value]) == 2
     assert capsys.readouterr().err == "nodeward: error: --timeout must be more than 0 and at most 120 seconds\n"
+
+
+def test_config_package_json_without_the_key_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = _app(tmp_path)
+    pkg = tmp_path / "package.json"
+    pkg.write_text('{"name": "svc", "version": "1.0.0"}')
+    assert main(["scan", str(root), "--no-cache", "--config", str(pkg)]) == 2
+    assert capsys.readouterr().err == f'nodeward: error: {pkg}: has no "nodeward" key (put the settings under "nodeward": {{...}})\n'
+    pkg.write_text('{"name": "svc", "nodeward": "low"}')
+    assert main(["scan", str(root), "--no-cache", "--config", str(pkg)]) == 2
+    assert capsys.readouterr().err == f'nodeward: error: {pkg}: the "nodeward" key must be an object\n'
+
+
+def test_config_pointing_at_a_folder_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = _app(tmp_path)
+    assert main(["scan", str(root), "--no-cache", "--config", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == f"nodeward: error: {tmp_path}: --config takes a file (.nodeward.toml or package.json), not a folder\n"

@@ -68,6 +68,8 @@ def _threshold(args: argparse.Namespace, attr: str, parse: Callable[[str], T]) -
 def config_from_args(root: Path, args: argparse.Namespace) -> Config:
     """Config file values, overridden by the flags the user actually gave."""
     explicit = Path(args.config) if getattr(args, "config", None) else None
+    if explicit is not None and explicit.is_dir():
+        raise UsageError(f"{explicit}: --config takes a file (.nodeward.toml or package.json), not a folder")
     if explicit is not None and not explicit.is_file():
         raise UsageError(f"{explicit}: config file not found")
     config = load_config(root, explicit)
