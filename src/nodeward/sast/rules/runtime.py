@@ -9,7 +9,7 @@ import tree_sitter as ts
 
 from nodeward.model import Confidence, Finding, Rule, Severity
 from nodeward.ruledocs import make_docs
-from nodeward.sast.context import FileContext, words
+from nodeward.sast.context import FileContext, string_value, words
 from nodeward.sast.rules.base import CallPattern, NodePattern
 
 __all__ = ["CALLS", "NODES", "RULES"]
@@ -98,9 +98,39 @@ def _buffer(ctx: FileContext, call: ts.Node, qual: str | None) -> Iterator[Findi
     )
 
 
+_METACHARACTERS = frozenset(".*+?^$(){}[]|\\")
+
+
+def _escaping_replace(ctx: FileContext, call: ts.Node) -> bool:
+    """A `.replace()` of a character class holding the metacharacters with `'\\$&'` (or `'\\$1'`):
+    every metacharacter prefixed with a backslash, the hand-written `escapeRegExp` of MDN's
+    recipe and its variants."""
+    fn = call.child_by_field_name("function")
+    prop = fn.child_by_field_name("property") if fn is not None and fn.type == "member_expression" else None
+    if prop is None or ctx.text(prop) not in ("replace", "replaceAll"):
+        return False
+    args = ctx.args(call)
+    if len(args) < 2 or args[0].type != "regex":
+        return False
+    pattern = args[0].child_by_field_name("pattern")
+    replacement = string_value(args[1])
+    if pattern is None or replacement is None or not replacement.startswith(("\\$&", "\\$1")):
+        return False
+    return len(_METACHARACTERS & set(ctx.text(pattern))) >= 6
+
+
 def _escaped(ctx: FileContext, node: ts.Node) -> bool:
-    """The pattern went through something named like an escaper (`escapeRegExp(x)`, `escaped`)."""
-    return any("escape" in w or "escaped" in w or w == "quote" for n in ctx.identifiers(node) for w in words(n))
+    """The pattern went through an escaper: one named like it (`escapeRegExp(x)`, `escaped`) or
+    an inline `.replace()` that backslashes every metacharacter."""
+    if any("escape" in w or "escaped" in w or w == "quote" for n in ctx.identifiers(node) for w in words(n)):
+        return True
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if n.type == "call_expression" and _escaping_replace(ctx, n):
+            return True
+        stack.extend(n.named_children)
+    return False
 
 
 def _regexp(ctx: FileContext, call: ts.Node, qual: str | None) -> Iterator[Finding]:
