@@ -44,3 +44,18 @@ def test_npm_token_in_npmrc_history_is_one_finding(tmp_path: Path, capsys: pytes
     _git(tmp_path, "commit", "-qam", "use the environment")
     main(["secrets", str(tmp_path), "--no-cache", "--history", "-f", "json"])
     assert _findings(capsys) == [("NW805", ".npmrc", 1)]
+
+
+def test_env_outside_git_is_scanned_and_the_skip_says_only_git_checks_were_skipped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Outside a git repository the report listed `.env` as "skipped" next to its findings."""
+    (tmp_path / ".env").write_text("STRIPE_SECRET_KEY=sk_live_4eC39HqLyjWDarjtT1zdp7dcQ8bPq2Zx\n")
+    main(["secrets", str(tmp_path), "--no-cache", "-f", "json"])
+    doc = json.loads(capsys.readouterr().out)
+    assert [(f["rule_id"], f["path"], f["line"]) for f in doc["findings"]] == [("NW816", ".env", 1)]
+    assert doc["skipped"] == [{
+        "path": ".env",
+        "reason": "not inside a git work tree: cannot tell whether this .env file is tracked or ignored "
+        "(NW801/NW802 not checked; its secrets were scanned)",
+    }]

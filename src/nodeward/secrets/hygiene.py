@@ -63,10 +63,14 @@ def env_findings(
     skipped: list[Skipped] = []
     errors: list[ScanError] = []
     if not in_work_tree(root):
+        # Only the git checks are skipped: the file's secrets are scanned like any other
+        # file's, and a bare "skipped" next to its findings read as a contradiction.
         reason = (
-            "not inside a git work tree: cannot tell whether this .env file is tracked or ignored"
+            "not inside a git work tree: cannot tell whether this .env file is tracked or ignored "
+            "(NW801/NW802 not checked; its secrets were scanned)"
             if git_available()
-            else "git is not installed: cannot tell whether this .env file is tracked or ignored"
+            else "git is not installed: cannot tell whether this .env file is tracked or ignored "
+            "(NW801/NW802 not checked; its secrets were scanned)"
         )
         skipped.extend(Skipped(p, reason) for p in env_paths)
         return findings, skipped, errors
