@@ -91,6 +91,11 @@ def _configure_logging(args: argparse.Namespace) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list and args_list[0].startswith("-") and args_list[0] not in ("-h", "--help", "--version"):
+        # `nodeward --format json scan .` picked `json` as the command ("invalid choice: 'json'").
+        flag = args_list[0].split("=", 1)[0]
+        sys.stderr.write(f"nodeward: error: {flag} goes after the command, e.g. `nodeward scan {flag} ... PATH` (see `nodeward --help`)\n")
+        return ExitCode.USAGE
     parser = build_parser(args_list)
     try:
         args = parser.parse_args(args_list)

@@ -332,3 +332,17 @@ def test_config_pointing_at_a_folder_says_so(tmp_path: Path, capsys: pytest.Capt
     root = _app(tmp_path)
     assert main(["scan", str(root), "--no-cache", "--config", str(tmp_path)]) == 2
     assert capsys.readouterr().err == f"nodeward: error: {tmp_path}: --config takes a file (.nodeward.toml or package.json), not a folder\n"
+
+
+def test_an_option_before_the_command_is_explained(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`nodeward --format json scan .` said "invalid choice: 'json'" (the option's value was
+    taken for the command)."""
+    root = _app(tmp_path)
+    assert main(["--format", "json", "scan", str(root)]) == 2
+    assert capsys.readouterr().err == (
+        "nodeward: error: --format goes after the command, e.g. `nodeward scan --format ... PATH` (see `nodeward --help`)\n"
+    )
+    assert main(["--fail-on=low", "scan", str(root)]) == 2
+    assert capsys.readouterr().err.startswith("nodeward: error: --fail-on goes after the command")
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.startswith("nodeward ")
