@@ -1266,6 +1266,9 @@ class FileWalker:
                 # returns (resolved by the linker; nothing when it returns no app).
                 out.recv = ("ret", callee[1], callee[2])
             return out
+        # `[].concat(req.query.tags)`, `'a'.concat(x)`: the arguments' taint joins the result.
+        if method == "concat" and rv is not None and not rv.taint and any(arg_taint):
+            return Value(extend(union(*arg_taint), self.step(node, "passed through `concat`")))
         # Methods on tainted values (string/array methods) keep the taint.
         if rv is not None and rv.taint:
             t = union(rv.taint, *arg_taint) if method in ("concat", "replace", "replaceAll", "join", "padStart", "padEnd") else rv.taint
