@@ -74,7 +74,7 @@ def finalize(
     known = {r.id for r in ALL_RULES}
     findings = [f for f in findings if f.rule_id in active or f.rule_id not in known]
     findings = _drop_superseded(findings, active)
-    findings = mask_overlapping(findings)
+    findings = mask_overlapping(findings, root)
     findings = apply_suppressions(findings, suppressions, ALL_RULES)
     findings = [f for f in findings if f.rule_id in active or f.rule_id not in known]
     overrides = config.severity

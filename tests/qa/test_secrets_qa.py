@@ -59,3 +59,50 @@ def test_env_outside_git_is_scanned_and_the_skip_says_only_git_checks_were_skipp
         "reason": "not inside a git work tree: cannot tell whether this .env file is tracked or ignored "
         "(NW801/NW802 not checked; its secrets were scanned)",
     }]
+
+
+AWS_ID = "AKIAZ3MSJV4WWNKWW5FG"
+AWS_SECRET = "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"
+STRIPE = "sk_live_4eC39HqLyjWDarjtT1zdp7dcQ8bPq2Zx"
+GITHUB = "ghp_R8x2mQ7vN4kL9pW3zT6yB1cF5hJ0dS8aE2gU"
+JWT_KEY = "orders-signing-key-2023-x"
+
+
+def _two_per_line(root: Path) -> None:
+    (root / "deploy.sh").write_text(f"export AWS_ACCESS_KEY_ID={AWS_ID} AWS_SECRET_ACCESS_KEY={AWS_SECRET}\n")
+    (root / "keys.json").write_text(f'{{"stripe": "{STRIPE}", "github": "{GITHUB}"}}\n')
+    (root / "app.js").write_text(
+        "const jwt = require('jsonwebtoken');\nconst express = require('express');\nconst app = express();\n"
+        f"app.get('/t', (req, res) => {{ const t = jwt.sign({{ u: 1 }}, '{JWT_KEY}'); "
+        f"res.send('<b>' + req.query.x + '</b><!-- {STRIPE} -->' + t); }});\n"
+        "module.exports = app;\n"
+    )
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "html"])
+def test_two_secrets_on_one_line_are_both_redacted_everywhere(tmp_path: Path, fmt: str) -> None:
+    """Each of two findings on one line redacted only its own value and showed the other in
+    full (snippets), and a taint message cut mid-key showed its first 19 characters."""
+    root = tmp_path / "svc"
+    root.mkdir()
+    _two_per_line(root)
+    out = tmp_path / f"report.{fmt}"
+    main(["scan", str(root), "--no-cache", "-f", fmt, "-o", str(out), "-q"])
+    text = out.read_text(encoding="utf-8")
+    for value in (AWS_ID, AWS_SECRET, STRIPE, GITHUB, JWT_KEY, STRIPE[:12], GITHUB[:12]):
+        assert value not in text, value
+
+
+def test_two_secrets_on_one_line_are_both_still_reported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _two_per_line(tmp_path)
+    main(["scan", str(tmp_path), "--no-cache", "-f", "json"])
+    doc = json.loads(capsys.readouterr().out)
+    keys = sorted((f["rule_id"], f["path"], f["line"]) for f in doc["findings"] if f["rule_id"].startswith("NW8"))
+    assert keys == [
+        ("NW806", "app.js", 4), ("NW810", "deploy.sh", 1), ("NW810", "deploy.sh", 1),
+        ("NW813", "keys.json", 1), ("NW816", "app.js", 4), ("NW816", "keys.json", 1),
+    ]
+    snippets = {f["snippet"] for f in doc["findings"] if f["path"] == "deploy.sh"}
+    assert snippets == {"export AWS_ACCESS_KEY_ID=AK…FG AWS_SECRET_ACCESS_KEY=hP3x…o6Ni"}
+    nw210 = next(f for f in doc["findings"] if f["rule_id"] == "NW210")
+    assert nw210["message"].endswith("'</b><!-- sk_l…q2Zx`")
