@@ -64,6 +64,8 @@ def content_skip_reason(path: str, data: bytes) -> str | None:
         return "minified bundle (*.min.js)"
     if name.endswith(".map"):
         return "source map"
+    if name.endswith((".sarif", ".json", ".html")) and _is_own_report(data):
+        return "a nodeward report (its own output)"
     # Only code and stylesheets come minified; a long-lined JSON config or .env still holds
     # secrets worth reading.
     if len(data) > 4096 and name.endswith(_BUNDLE_EXTS):
@@ -71,6 +73,20 @@ def content_skip_reason(path: str, data: bytes) -> str | None:
         if len(data) / lines > MINIFIED_AVG_LINE:
             return f"minified bundle (average line length over {MINIFIED_AVG_LINE} characters)"
     return None
+
+
+_JSON_REPORT_END = re.compile(rb'"tool": \{\n    "name": "nodeward",\n    "version": "[^"\n]*"\n  \}\n\}\s*\Z')
+
+
+def _is_own_report(data: bytes) -> bool:
+    """A report nodeward wrote (`-o nodeward.sarif` inside the project): re-scanning it found
+    "secrets" in the rule help's examples and in quoted code, a dozen high findings per run."""
+    head = data[:400].lstrip()
+    if head.startswith(b'{\n  "$schema": "https://json.schemastore.org/sarif'):
+        return b'"name": "nodeward"' in data  # the driver, after the results
+    if head.startswith(b"{"):  # the JSON report: its last key, exactly as jsonfmt writes it
+        return b'"schema_version": 1,' in data and _JSON_REPORT_END.search(data[-200:]) is not None
+    return head.startswith(b"<!doctype html>") and (b"<title>nodeward report</title>" in data[:2000] or b"<title>nodeward routes: " in data[:2000])
 
 
 _BUILD_DIRS = frozenset({"dist", "build", "built", "assets", "static", "public", "out", ".next", ".nuxt", ".output", ".svelte-kit", "_next", "bundles", "chunks"})

@@ -145,3 +145,24 @@ def test_columns_count_characters_not_utf8_bytes(tmp_path: Path) -> None:
     assert regions[("NW101", 2)] == line2.index("eval") + 1
     text = _render(root, "text", tmp_path)
     assert f"2:{line2.index('eval') + 1}  high     NW101" in text
+
+
+def test_own_reports_inside_the_project_are_not_rescanned(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`scan . -f sarif -o nodeward.sarif` then `scan .` again found a dozen "secrets" in the
+    SARIF rule help's examples and in the JSON report's quoted code."""
+    root = _project(tmp_path)
+    main(["scan", str(root), "--no-cache", "-f", "json"])
+    before = _finding_keys_json(capsys.readouterr().out)
+    for fmt in ("sarif", "json", "html"):
+        main(["scan", str(root), "--no-cache", "-f", fmt, "-o", str(root / f"nodeward.{fmt}"), "-q"])
+    main(["routes", str(root), "--no-cache", "-f", "html", "-o", str(root / "routes.html"), "-q"])
+    main(["scan", str(root), "--no-cache", "-f", "json"])
+    doc = json.loads(capsys.readouterr().out)
+    assert _finding_keys_json(json.dumps(doc)) == before
+    assert {s["path"]: s["reason"] for s in doc["skipped"]} == dict.fromkeys(("nodeward.sarif", "nodeward.json", "nodeward.html", "routes.html"), "a nodeward report (its own output)")
+
+
+def test_a_json_config_is_not_taken_for_a_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "tool.json").write_text('{\n  "tool": {\n    "name": "nodeward",\n    "stripe": "sk_live_4eC39HqLyjWDarjtT1zdp7dcQ8bPq2Zx"\n  }\n}\n')
+    main(["secrets", str(tmp_path), "--no-cache", "-f", "json"])
+    assert [(f["rule_id"], f["path"], f["line"]) for f in json.loads(capsys.readouterr().out)["findings"]] == [("NW816", "tool.json", 4)]
