@@ -190,3 +190,27 @@ def test_security_severity_falls_back_when_no_score_agrees() -> None:
     assert d.security_severity(Severity.HIGH) == "8.7"
     assert d.security_severity(Severity.MEDIUM) is None  # dev-only drop: the level's default number applies
     assert DependencyDetail("x", "1.0.0", "GHSA-x", (), (), (), False, False, "l").security_severity(Severity.HIGH) is None
+
+
+def test_osv_api_records_carry_v4_scores(capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.deps.fake_feeds import serve
+
+    with serve() as (url, _):
+        main(["deps", str(PROJECT), "--source", "osv", "--osv-url", url, "-f", "json"])
+    data = json.loads(capsys.readouterr().out)
+    bp = next(f for f in data["findings"] if f["rule_id"] == "NW701" and f["advisory_id"] == "GHSA-qwcr-r2fm-qrc7")
+    assert (bp["advisory_source"], bp["cvss_v4_score"], bp["cvss_v4_vector"], bp["cvss_score"]) == ("osv-api", 8.7, V4_BODY_PARSER, 7.5)
+
+
+def test_npm_bulk_v4_only_vector() -> None:
+    from nodeward.deps.advisories.npm_bulk import NpmBulkSource
+
+    # The bulk endpoint's documented shape, with a v4 vector and no numeric score or label.
+    item = {"id": 1099, "url": "https://github.com/advisories/GHSA-ghr5-ch3p-vcr6", "title": "ejs lacks certain pollution protection",
+            "vulnerable_versions": "<3.1.10", "cwe": ["CWE-1321"], "cvss": {"score": 0, "vectorString": V4_EJS}}
+    adv = NpmBulkSource._advisory("ejs", item)
+    assert adv is not None
+    assert (adv.cvss4_score, adv.cvss4_vector, adv.cvss_score, adv.cvss_vector, adv.severity) == (6.9, V4_EJS, None, "", Severity.MEDIUM)
+    item["cvss"] = {"score": 8.7, "vectorString": V4_BODY_PARSER}
+    adv = NpmBulkSource._advisory("ejs", item)
+    assert adv is not None and (adv.cvss4_score, adv.severity) == (8.7, Severity.HIGH)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from nodeward.deps.advisories.base import AdvisorySource
-from nodeward.deps.advisories.cvss import cvss3_base_score
+from nodeward.deps.advisories.cvss import cvss3_base_score, cvss4_base_score
 from nodeward.deps.advisories.http import make_client, request_json
 from nodeward.deps.advisories.model import (
     Advisory,
@@ -85,8 +85,18 @@ class NpmBulkSource(AdvisorySource):
         rid = m.group(0) if m else f"NPM-{item.get('id')}"
         cvss = _obj(item.get("cvss"))
         vector = str(cvss.get("vectorString") or "")
-        score = cvss.get("score") if isinstance(cvss.get("score"), (int, float)) and cvss.get("score") else cvss3_base_score(vector) if vector else None
-        sev = severity_from_label(str(item.get("severity") or "")) or (severity_from_score(float(score)) if score else Severity.MEDIUM)
+        given = cvss.get("score") if isinstance(cvss.get("score"), (int, float)) and cvss.get("score") else None
+        vector4 = ""
+        score4: float | None = None
+        if vector.startswith("CVSS:4"):
+            # GitHub gives some advisories only a v4 vector; it goes with the v4 fields.
+            vector4, vector = vector, ""
+            score4 = float(given) if given is not None else cvss4_base_score(vector4)
+            score = None
+        else:
+            score = given if given is not None else cvss3_base_score(vector) if vector else None
+        rated = score4 if score4 is not None else score
+        sev = severity_from_label(str(item.get("severity") or "")) or (severity_from_score(float(rated)) if rated else Severity.MEDIUM)
         cwes = tuple(sorted({int(c[4:]) for c in item.get("cwe") or [] if isinstance(c, str) and c.upper().startswith("CWE-") and c[4:].isdigit()}))
         aliases = (f"NPM-{item['id']}",) if m and item.get("id") is not None else ()
         return Advisory(
@@ -100,4 +110,6 @@ class NpmBulkSource(AdvisorySource):
             cwes=cwes,
             references=(url,) if url else (),
             source="npm",
+            cvss4_score=score4,
+            cvss4_vector=vector4,
         )

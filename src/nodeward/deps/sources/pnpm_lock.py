@@ -117,8 +117,8 @@ def parse_pnpm_lock(rel: str, text: str) -> Lockfile:
 
     def ref_to_id(name: str, ref: str) -> str | None:
         ref = str(ref)
-        if ref.startswith(("link:", "file:")) and ref not in nodes:
-            return None
+        if ref.startswith("link:") and ref not in nodes:
+            return None  # a linked folder, not a locked package (`file:` ones are: `json5@file:x.tgz` in 9.x)
         candidates = [ref]
         if major == 5:
             candidates += [f"/{name}/{ref}"]
@@ -142,6 +142,10 @@ def parse_pnpm_lock(rel: str, text: str) -> Lockfile:
         tarball = resolution.get("tarball") if isinstance(resolution.get("tarball"), str) else None
         if resolution.get("type") == "git" or resolution.get("repo"):
             source = "git"
+            repo, commit = resolution.get("repo"), resolution.get("commit")
+            if tarball is None and isinstance(repo, str) and isinstance(commit, str):
+                # Recorded as repo + commit: keep it as the git URL npm and yarn would write.
+                tarball = f"{repo if repo.startswith(('git+', 'git@', 'git:')) else 'git+' + repo}#{commit}"
         elif tarball:
             source = classify_source(tarball)
         elif resolution.get("directory"):
