@@ -29,7 +29,7 @@ ENTRY = {
     "npm11-v3": {p: f'"node_modules/{p}": {{' for p in ("json5", "lodash", "minimist", "node-serialize")},
     "npm6-v1": {p: f'    "{p}": {{' for p in ("json5", "local-utils", "lodash", "minimist", "node-serialize")},
     "yarn1": {"json5": '"json5@file:', "local-utils": '"local-utils@file:', "lodash": '"lodash@https:', "minimist": '"minimist@git+', "node-serialize": '"node-serialize@http:'},
-    "yarn4": {"json5": '"json5@file:', "local-utils": '"local-utils@file:', "lodash": '"lodash@https:', "node-serialize": '"node-serialize@http:'},
+    "yarn4": {"json5": '"json5@file:', "local-utils": '"local-utils@file:', "lodash": '"lodash@https:', "minimist": '"minimist@git+', "node-serialize": '"node-serialize@http:'},
     "pnpm9": {
         "json5": "  json5@file:vendor/json5-2.2.1.tgz:",
         "local-utils": "  local-utils@file:local-utils:",
@@ -41,14 +41,14 @@ ENTRY = {
 
 # (package, advisory) matched, per lockfile.  lodash is a registry release everywhere (npm v1
 # records only its URL, whose file name is the version); the others only where the lockfile
-# records the package's own package.json version (not npm v1, and yarn 4 cannot lock git+file).
+# records the package's own package.json version (not npm v1).
 LODASH = {("lodash", "GHSA-35jh-r3h4-6jhm"), ("lodash", "GHSA-29mw-wpgm-hmr9")}
 OTHERS = {("json5", "GHSA-9c47-m6qq-7p4h"), ("minimist", "GHSA-xvch-5gv4-984h"), ("node-serialize", "GHSA-q4v7-4rhw-9hqm")}
 EXPECTED_701 = {
     "npm11-v3": LODASH | OTHERS,
     "npm6-v1": LODASH,
     "yarn1": LODASH | OTHERS,
-    "yarn4": LODASH | OTHERS - {("minimist", "GHSA-xvch-5gv4-984h")},
+    "yarn4": LODASH | OTHERS,
     "pnpm9": LODASH | OTHERS,
 }
 # NW704: package -> audited?
@@ -56,7 +56,7 @@ EXPECTED_704 = {
     "npm11-v3": {"json5": True, "minimist": True, "node-serialize": True},  # file: folder is a workspace link in npm 7+
     "npm6-v1": {"json5": False, "local-utils": False, "minimist": False, "node-serialize": False},
     "yarn1": {"json5": True, "local-utils": False, "minimist": True, "node-serialize": True},
-    "yarn4": {"json5": True, "local-utils": False, "node-serialize": True},
+    "yarn4": {"json5": True, "local-utils": False, "minimist": True, "node-serialize": True},
     "pnpm9": {"json5": True, "local-utils": False, "minimist": True, "node-serialize": True},
 }
 
@@ -215,3 +215,10 @@ def test_git_origin_is_the_same_url_in_every_format(case: str) -> None:
     (f,) = [f for f in by_rule(out, "NW704") if isinstance(f.detail, PackageDetail) and f.detail.package == "minimist"]
     assert isinstance(f.detail, PackageDetail)
     assert f.detail.origin == "git+file:///tmp/nodeward-fixtures/minimist#7b1785a6f411b7856e715a26d942ac0e110c95a4"
+
+
+def test_yarn_berry_git_commit() -> None:
+    out = audit(DATA / "yarn4")
+    (f,) = [f for f in by_rule(out, "NW701") if isinstance(f.detail, DependencyDetail) and f.detail.package == "minimist"]
+    assert isinstance(f.detail, DependencyDetail)
+    assert f.detail.version_source == "its package.json at git commit 7b1785a6f411"
