@@ -1,8 +1,8 @@
 """git, tarball-URL and file dependencies: matched against advisories when the lockfile records
 the version honestly, otherwise reported by NW704 as unauditable.
 
-The lockfiles under data/nonregistry/ were written by npm 11, npm 6, yarn 1.22, yarn 4.5 and
-pnpm 9.15 for one project (see data/nonregistry/README.md): minimist 1.2.5 from a git
+The lockfiles under data/nonregistry/ were written by npm 11, npm 6, yarn 1.22, yarn 4.5,
+pnpm 9.15 and bun 1.2 for one project (see data/nonregistry/README.md): minimist 1.2.5 from a git
 repository, node-serialize 0.0.4 from a tarball URL on a non-registry host, lodash 4.17.20
 from its registry tarball URL, json5 2.2.1 from a local tarball, and a local folder.
 """
@@ -22,10 +22,11 @@ from tests.deps.helpers import ADVISORIES, audit, by_rule
 
 DATA = Path(__file__).parent / "data" / "nonregistry"
 
-LOCKS = {"npm11-v3": "package-lock.json", "npm6-v1": "package-lock.json", "yarn1": "yarn.lock", "yarn4": "yarn.lock", "pnpm9": "pnpm-lock.yaml"}
+LOCKS = {"bun": "bun.lock", "npm11-v3": "package-lock.json", "npm6-v1": "package-lock.json", "yarn1": "yarn.lock", "yarn4": "yarn.lock", "pnpm9": "pnpm-lock.yaml"}
 
 # Entry that names each package in each lockfile (to find its line independently).
 ENTRY = {
+    "bun": {p: f'    "{p}": ["{p}@' for p in ("json5", "local-utils", "lodash", "minimist", "node-serialize")},
     "npm11-v3": {p: f'"node_modules/{p}": {{' for p in ("json5", "lodash", "minimist", "node-serialize")},
     "npm6-v1": {p: f'    "{p}": {{' for p in ("json5", "local-utils", "lodash", "minimist", "node-serialize")},
     "yarn1": {"json5": '"json5@file:', "local-utils": '"local-utils@file:', "lodash": '"lodash@https:', "minimist": '"minimist@git+', "node-serialize": '"node-serialize@http:'},
@@ -45,6 +46,7 @@ ENTRY = {
 LODASH = {("lodash", "GHSA-35jh-r3h4-6jhm"), ("lodash", "GHSA-29mw-wpgm-hmr9")}
 OTHERS = {("json5", "GHSA-9c47-m6qq-7p4h"), ("minimist", "GHSA-xvch-5gv4-984h"), ("node-serialize", "GHSA-q4v7-4rhw-9hqm")}
 EXPECTED_701 = {
+    "bun": LODASH,  # bun.lock records no version for git, URL or file packages
     "npm11-v3": LODASH | OTHERS,
     "npm6-v1": LODASH,
     "yarn1": LODASH | OTHERS,
@@ -53,6 +55,7 @@ EXPECTED_701 = {
 }
 # NW704: package -> audited?
 EXPECTED_704 = {
+    "bun": {"json5": False, "local-utils": False, "minimist": False, "node-serialize": False},
     "npm11-v3": {"json5": True, "minimist": True, "node-serialize": True},  # file: folder is a workspace link in npm 7+
     "npm6-v1": {"json5": False, "local-utils": False, "minimist": False, "node-serialize": False},
     "yarn1": {"json5": True, "local-utils": False, "minimist": True, "node-serialize": True},
@@ -222,3 +225,11 @@ def test_yarn_berry_git_commit() -> None:
     (f,) = [f for f in by_rule(out, "NW701") if isinstance(f.detail, DependencyDetail) and f.detail.package == "minimist"]
     assert isinstance(f.detail, DependencyDetail)
     assert f.detail.version_source == "its package.json at git commit 7b1785a6f411"
+
+
+def test_bun_local_tarball_is_a_file_source_not_a_registry_package() -> None:
+    # bun writes `json5@vendor/json5-2.2.1.tgz` (no `file:`): not a registry entry missing its hash.
+    out = audit(DATA / "bun")
+    assert [f.detail.package for f in by_rule(out, "NW705") if isinstance(f.detail, PackageDetail)] == ["lodash"]
+    (json5,) = [f for f in by_rule(out, "NW704") if isinstance(f.detail, PackageDetail) and f.detail.package == "json5"]
+    assert isinstance(json5.detail, PackageDetail) and json5.detail.origin == "vendor/json5-2.2.1.tgz"

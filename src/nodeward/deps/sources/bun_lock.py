@@ -12,6 +12,7 @@ from typing import Any
 
 from nodeward.deps.model import Edge, Importer, Lockfile, Package, Unreadable, classify_source
 from nodeward.deps.provenance import registry_tarball_version
+from nodeward.deps.semver import parse_version
 from nodeward.deps.sources.jsonlines import key_lines, strip_jsonc
 from nodeward.errors import LockfileError
 
@@ -77,6 +78,8 @@ def parse_bun_lock(rel: str, text: str) -> Lockfile:
         integrity: str | None = None
         resolved: str | None = None
         source = classify_source(None, spec)
+        if source == "registry" and "://" not in spec and ("/" in spec or spec.endswith((".tgz", ".tar.gz"))) and parse_version(spec) is None:
+            source = "file"  # bun writes a local tarball as `json5@vendor/json5-2.2.1.tgz`, without `file:`
         if source == "registry":
             if len(value) > 2 and isinstance(value[2], dict):
                 meta = value[2]
