@@ -233,3 +233,21 @@ def test_bun_local_tarball_is_a_file_source_not_a_registry_package() -> None:
     assert [f.detail.package for f in by_rule(out, "NW705") if isinstance(f.detail, PackageDetail)] == ["lodash"]
     (json5,) = [f for f in by_rule(out, "NW704") if isinstance(f.detail, PackageDetail) and f.detail.package == "json5"]
     assert isinstance(json5.detail, PackageDetail) and json5.detail.origin == "vendor/json5-2.2.1.tgz"
+
+
+@pytest.mark.parametrize(
+    ("resolved", "source"),
+    [
+        ("https://registry.npmjs.org/lodash/-/lodash-4.17.20.tgz", "registry"),
+        ("https://registry.yarnpkg.com/@babel/core/-/core-7.24.0.tgz#sha1", "registry"),
+        ("https://artifactory.example/api/npm/npm-remote/ms/-/ms-2.1.3.tgz", "registry"),
+        ("https://npm.pkg.github.com/download/@octo-org/octo-package/1.0.0/0a1b2c3d", "registry"),
+        ("https://gitlab.com/acme/widgets/-/archive/v1.0.0/widgets-v1.0.0.tar.gz", "url"),
+        ("http://127.0.0.1:4873/node-serialize-0.0.4.tgz", "url"),
+        ("https://codeload.github.com/acme/widgets/tar.gz/0a1b2c3d", "git"),
+    ],
+)
+def test_classify_registry_tarball_urls(resolved: str, source: str) -> None:
+    from nodeward.deps.model import classify_source
+
+    assert classify_source(resolved) == source

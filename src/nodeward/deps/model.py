@@ -107,9 +107,23 @@ def classify_source(resolved: str | None, spec: str = "") -> str:
         if low.startswith("workspace:"):
             return "workspace"
         if low.startswith(("http://", "https://")):
-            # Registry tarballs live at `<registry>/<name>/-/<name>-<version>.tgz`.
-            return "registry" if "/-/" in low else "url"
+            return "registry" if _registry_tarball_url(low) else "url"
     return "registry"
+
+
+def _registry_tarball_url(url: str) -> bool:
+    """Registry tarballs live at `<registry>/<name>/-/<basename>-<version>.tgz` (npm, yarn's
+    mirror, Verdaccio, Artifactory, Nexus) or GitHub Packages' `/download/@owner/pkg/<version>/`.
+
+    GitLab's `/-/archive/<ref>/x.tar.gz` source archives also contain `/-/`; they are URLs.
+    """
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.split("#", 1)[0])
+    _head, sep, file = parts.path.rpartition("/-/")
+    if sep and "/" not in file and file.endswith(".tgz"):
+        return True
+    return parts.hostname == "npm.pkg.github.com" and parts.path.startswith("/download/")
 
 
 def spec_range(spec: str) -> str | None:
