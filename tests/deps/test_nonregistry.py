@@ -251,3 +251,20 @@ def test_classify_registry_tarball_urls(resolved: str, source: str) -> None:
     from nodeward.deps.model import classify_source
 
     assert classify_source(resolved) == source
+
+
+def test_a_transitive_git_dependency_names_the_package_that_pulls_it_in() -> None:
+    from nodeward.deps.graph import Graph
+    from nodeward.deps.hygiene import lockfile_findings
+    from nodeward.deps.model import Edge, Importer, Lockfile
+
+    sha = "7b1785a6f411b7856e715a26d942ac0e110c95a4"
+    kit = Package("node_modules/report-kit", "report-kit", "2.0.0", line=5, integrity="sha512-x", dependencies=(Edge("minimist", f"github:acme/minimist#{sha}", "node_modules/minimist"),))
+    git = Package("node_modules/minimist", "minimist", "1.2.5", line=9, resolved=f"git+ssh://git@github.com/acme/minimist.git#{sha}", source="git")
+    lock = Lockfile("package-lock.json", "npm-v3", "npm", (Importer("", "app", (Edge("report-kit", "^2.0.0", kit.key),)),), {kit.key: kit, git.key: git})
+    (f,) = [f for f in lockfile_findings(lock, [], Graph(lock)) if f.rule_id == "NW704"]
+    assert f.line == 9
+    assert f.message == (
+        "`minimist` is installed from a git repository (via app > report-kit@2.0.0 > minimist@1.2.5), outside the registry; "
+        "checked against advisories as 1.2.5, the version its package.json at git commit 7b1785a6f411 declares"
+    )
