@@ -47,6 +47,13 @@ APPS: tuple[App, ...] = (
     App("json-server", ("json-server@0.17.4",), "Express"),
     App("node-red", ("@node-red/editor-api@5.0.7", "@node-red/runtime@5.0.7"), "Express"),
     App("ghost", ("ghost@6.65.0",), "Express"),
+    # Second pass: TypeScript-heavy servers, Koa and Fastify. unleash and directus publish the
+    # compiled `dist/` JavaScript of their TypeScript sources; budibase ships its TypeScript
+    # `src/` itself (Koa); homebridge-config-ui-x is NestJS on Fastify, compiled to `dist/`.
+    App("unleash", ("unleash-server@8.2.0",), "Express (TypeScript, compiled dist/)"),
+    App("directus", ("@directus/api@39.2.1",), "Express (TypeScript, compiled dist/, ESM)"),
+    App("budibase", ("@budibase/server@3.38.1",), "Koa (TypeScript sources)"),
+    App("homebridge-ui", ("homebridge-config-ui-x@5.28.0",), "NestJS on Fastify (compiled dist/)"),
 )
 
 

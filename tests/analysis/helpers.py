@@ -42,11 +42,11 @@ def route_rows(routes: list[Route]) -> set[tuple[str, str, str, int, tuple[tuple
     return rows
 
 
-def annotated_lines(root: Path) -> tuple[set[tuple[str, str, int]], set[tuple[str, str, int]]]:
+def annotated_lines(root: Path, suffixes: tuple[str, ...] = (".js",)) -> tuple[set[tuple[str, str, int]], set[tuple[str, str, int]]]:
     """`// ruleid: NWxxx` / `// ok: NWxxx` comments, each about the line below it."""
     expected: set[tuple[str, str, int]] = set()
     forbidden: set[tuple[str, str, int]] = set()
-    for path in sorted(root.rglob("*.js")):
+    for path in sorted(p for p in root.rglob("*") if p.suffix in suffixes):
         rel = path.relative_to(root).as_posix()
         for i, line in enumerate(path.read_text().splitlines(), 1):
             for kind, rule in _ANNOTATION.findall(line):

@@ -58,3 +58,35 @@ def test_small_punctuation_class_is_a_separator(pattern: str, flagged: bool) -> 
 )
 def test_alternation_with_disjoint_starts_and_terminated_repeats(pattern: str, flagged: bool) -> None:
     assert nested_quantifier(pattern) is flagged
+
+
+@pytest.mark.parametrize(
+    ("pattern", "flagged"),
+    [
+        (r"(?:\s+[\w./:=-]+)*\s*$", False),  # arguments after blanks
+        (r"(\s+-\w+)*x", False),
+        (r"(\s+\d+)+x", False),
+        (r"(\s+\w+\s*)*x", True),  # trailing blanks trade with the next run
+        (r"(\s+[\s\w]+)*x", True),  # the word class also matches blanks
+        (r"(\s+\w.*)*x", True),  # `.` matches blanks
+        (r"(\s*\w+)*x", True),  # optional blanks: words split anywhere
+        (r"(\s+[^,]+)*x", True),  # a negated class matches blanks
+    ],
+)
+def test_blank_run_then_word_is_a_separator(pattern: str, flagged: bool) -> None:
+    assert nested_quantifier(pattern) is flagged
+
+
+def test_legacy_helmet_headers_disabled_are_low(tmp_path: Path) -> None:
+    """`xXssProtection: false` leaves out `X-XSS-Protection: 0` (a filter modern browsers
+    dropped); `hsts: false` drops a real defence."""
+    from nodeward.model import Severity
+    from tests.analysis.helpers import scan_app
+
+    (tmp_path / "a.js").write_text(
+        "const helmet = require('helmet');\n"
+        "exports.api = helmet({ originAgentCluster: false, xDnsPrefetchControl: false, xXssProtection: false });\n"
+        "exports.site = helmet({ hsts: false, xXssProtection: false });\n"
+    )
+    got = {(f.location.start_line, f.severity) for f in scan_app(tmp_path).findings if f.rule_id == "NW409"}
+    assert got == {(2, Severity.LOW), (3, Severity.MEDIUM)}

@@ -24,8 +24,12 @@ if TYPE_CHECKING:
 __all__ = ["handler_hints", "is_registration", "mwref", "record", "route_object", "schema_scalars", "unwrap_handler"]
 
 
-def is_registration(w: FileWalker, method: str, arg_nodes: list[ts.Node]) -> bool:
-    """Whether `recv.method(args)` registers a route or middleware (not `map.get(key)`)."""
+def is_registration(w: FileWalker, method: str, arg_nodes: list[ts.Node], recv: tuple[str, ...] | None = None) -> bool:
+    """Whether `recv.method(args)` registers a route or middleware (not `map.get(key)`).
+
+    `recv` is the receiver's reference: `tx((service) => service.delete(id, req.audit))` has a
+    parameter of an inline callback as receiver and a variable as first argument, which is a
+    store call, not a route, unless a handler function is given inline."""
     if method in HTTP_METHODS:
         if len(arg_nodes) < 2 and method == "get":
             return False
@@ -34,6 +38,8 @@ def is_registration(w: FileWalker, method: str, arg_nodes: list[ts.Node]) -> boo
         first = w._string_value(arg_nodes[0])
         if first is not None:
             return looks_like_route_path(first)
+        if recv is not None and recv[0] == "param" and recv[1].startswith("@") and not any(a.type in FUNCTION_TYPES for a in arg_nodes[1:]):
+            return False
         return arg_nodes[0].type in ("array", "regex", "identifier", "template_string", "member_expression") and len(arg_nodes) >= 2
     if method == "use":
         return bool(arg_nodes)

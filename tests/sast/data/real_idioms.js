@@ -54,4 +54,45 @@ const WORDS = /^(?:[a-z_][a-z0-9_]*)*$/;
 // ruleid: NW604
 const SNAKE = /^(?:[_.]\w+)+$/;
 
-module.exports = { keyIdOf, algorithmOf, claimsOf, refreshPlan, REVISION, DOTTED, TEXT_OR_TAG, OPEN_TAG, WORDS, SNAKE };
+// A service command line: words after runs of blanks; blanks and words cannot trade characters.
+// ok: NW604
+const SAFE_COMMAND = /^(?:sudo(?:\s+-[a-zA-Z]+)*\s+)?(?:systemctl|service)(?:\s+[\w./:=-]+)*\s*$/;
+// ruleid: NW604
+const LOOSE_COMMAND = /^(?:\s+\w+\s*)*$/;
+
+// Telling the app's own tokens from a provider's, and scheduling a refresh: no identity is read.
+function isOwnToken(token) {
+  // ok: NW502
+  return jwt.decode(token, { json: true })?.iss === 'flag-console';
+}
+
+function expiresAt(token) {
+  // ok: NW502
+  const decoded = jwt.decode(token);
+  if (decoded && typeof decoded === 'object' && decoded.exp) return decoded.exp;
+  return null;
+}
+
+function callerOf(token) {
+  // ruleid: NW502
+  const decoded = jwt.decode(token);
+  return decoded && decoded.exp ? decoded.sub : null;
+}
+
+// Ids that pair a reply with its request or tag log lines grant nothing.
+function tagRequest(payload, log) {
+  // ok: NW302
+  const correlationId = `${payload.kind}-${Date.now()}-${Math.random().toString(36).slice(2, 9)}`;
+  // ok: NW302
+  const requestId = Math.random().toString(36).substring(2);
+  // ok: NW302
+  log.instanceId = Math.random().toString(36).substring(2, 11);
+  // ruleid: NW302
+  const shareId = Math.random().toString(36).substring(2);
+  return { ...payload, correlationId, requestId, shareId };
+}
+
+module.exports = {
+  keyIdOf, algorithmOf, claimsOf, refreshPlan, REVISION, DOTTED, TEXT_OR_TAG, OPEN_TAG, WORDS, SNAKE,
+  SAFE_COMMAND, LOOSE_COMMAND, isOwnToken, expiresAt, callerOf, tagRequest,
+};

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from nodeward.analysis.rules import access, app_config, injection
-from nodeward.analysis.rules.base import redact_secrets
+from nodeward.analysis.rules.base import is_test_file, redact_secrets
 from nodeward.model import Finding, Rule
 
 if TYPE_CHECKING:
@@ -54,7 +54,9 @@ def check_project(linked: LinkedProject, flows: list[Flow]) -> list[Finding]:
     flows = _drop_own_url_redirects(linked, flows)
     flows = _drop_schema_scalars(linked, flows)
     findings = injection.check_flows(flows)
-    findings.extend(app_config.check_apps(linked.model))
+    # Apps and routes built in test files (supertest harnesses) are never deployed: no
+    # deployment advice about them.  Taint flows there are still reported.
+    findings.extend(f for f in app_config.check_apps(linked.model) if not is_test_file(f.path))
     reads_body: dict[tuple[str, str], bool] = {}
     body_names: dict[tuple[str, str], str] = {}
     for r in linked.model.routes:
@@ -63,7 +65,7 @@ def check_project(linked: LinkedProject, flows: list[Flow]) -> list[Finding]:
             reads_body[r.handler_ref] = fn is not None and "body" in fn.reads
             if fn is not None:
                 body_names[r.handler_ref] = access.body_expression(r.framework, fn.params)
-    findings.extend(access.check_routes(linked.model, reads_body, body_names))
+    findings.extend(f for f in access.check_routes(linked.model, reads_body, body_names) if not is_test_file(f.path))
     return redact_secrets(findings)
 
 

@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from nodeward.analysis.ir import Step
 from nodeward.analysis.taint.propagate import Flow
 from nodeward.model import Finding, Rule, SourceSpan, TraceStep, make_fingerprint
 
-__all__ = ["finding_at", "flow_finding", "redact_secrets"]
+__all__ = ["finding_at", "flow_finding", "is_test_file", "redact_secrets"]
+
+_TEST_DIRS = frozenset({"test", "tests", "__tests__", "__mocks__", "spec", "specs", "e2e", "fixtures", "__fixtures__"})
+_TEST_NAME = re.compile(r"(?i)[._-](?:test|spec|e2e)\.[cm]?[jt]sx?$")
+
+
+def is_test_file(path: str) -> bool:
+    """`app.test.js`, `routes.spec.ts`, `x.e2e.test.js`, anything under `test/`, `__tests__/`,
+    `e2e/`...: harness code (supertest apps, mocked routes) that is never deployed, so
+    deployment advice about its apps and routes (helmet, error handlers, route guards) is noise.
+    """
+    parts = path.split("/")
+    return bool(_TEST_NAME.search(parts[-1])) or any(p in _TEST_DIRS for p in parts[:-1])
 
 
 def finding_at(rule: Rule, path: str, line: int, col: int, snippet: str, message: str, fix: str, key: str = "", trace: tuple[TraceStep, ...] = ()) -> Finding:

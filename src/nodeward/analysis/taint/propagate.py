@@ -137,11 +137,11 @@ class TaintLinker:
                 if target is None:
                     continue
                 if target == UNANALYSED:
-                    out.extend(Label(sub.origin, sub.key, sub.cleaned | label.cleaned, sub.steps, sub.shown) for sub in passed)
+                    out.extend(Label(sub.origin, sub.key, upload_cleaned(sub.key, sub.cleaned | label.cleaned), sub.steps, sub.shown) for sub in passed)
                     continue
             for r in self.returns(target, depth + 1):
                 if r.origin == "src":
-                    out.append(Label("src", r.key, r.cleaned | label.cleaned, (*r.steps, call.step), r.shown))
+                    out.append(Label("src", r.key, upload_cleaned(r.key, r.cleaned | label.cleaned), (*r.steps, call.step), r.shown))
                 elif r.origin == "param":
                     j = r.key.rpartition("|")[2]
                     if j.isdigit() and int(j) < len(call.args):

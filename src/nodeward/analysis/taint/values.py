@@ -10,16 +10,18 @@ FUNCTION_TYPES = frozenset({"function_declaration", "generator_function_declarat
 """tree-sitter node types of functions (JavaScript and TypeScript grammars)."""
 
 UPLOAD_FIELD = "@upload-field"
-"""Marker in a parameter label's `cleaned` set: the function reads only `.path`/`.destination`/
-`.filename` of that parameter.  When the argument turns out to be multer's `req.file`/`req.files`
+"""Marker in a parameter's or call result's label `cleaned` set: the code reads only
+`.path`/`.destination`/`.filename`/`.filepath` of that value.  When the argument turns out to be multer's `req.file`/`req.files`
 (a server-chosen location), the flow is clean for file paths and commands."""
 
 UPLOAD_CLEAN = frozenset({"path", "command"})
 
 
 def upload_cleaned(key: str, cleaned: frozenset[str]) -> frozenset[str]:
-    """`cleaned`, plus path/command when the marker meets an upload object argument."""
-    if UPLOAD_FIELD in cleaned and key.split(".")[:2] in (["req", "file"], ["req", "files"]):
+    """`cleaned`, plus path/command when the marker meets an upload object (`req.file`,
+    `req.files.<field>`; not a field inside it, such as `req.files.doc.name`)."""
+    parts = key.split(".")
+    if UPLOAD_FIELD in cleaned and parts[:2] in (["req", "file"], ["req", "files"]) and len(parts) <= 3:
         return cleaned | UPLOAD_CLEAN
     return cleaned
 

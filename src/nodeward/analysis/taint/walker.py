@@ -79,6 +79,9 @@ express-jwt 7+'s `req.auth`, and the names servers use for their own (`req.remot
 _AUTH_MARKERS = ("user", "userId", "userID", "loggedIn", "isLoggedIn", "authenticated", "account", "uid")
 _ROLE_MARKERS = frozenset({"role", "roles", "isAdmin", "admin", "permissions", "permission", "scope", "scopes", "groups", "can", "hasRole", "hasPermission", "isOwner"})
 _GRAPHQL_ROOTS = frozenset({"Query", "Mutation", "Subscription"})
+_PERMISSION_CALL = re.compile(r"^(?:check|has|can|verify|ensure|require|is)_?(?:[Rr]bac|RBAC|[Aa]cl|ACL|[Rr]oles?|[Pp]ermissions?|[Aa]ccess|[Ss]copes?|[Pp]rivileges?|[Aa]llowed|[Aa]uthori[sz]ed|[Gg]rants?)(?:[A-Z_]\w*)?$")
+"""`req.checkRbac(perms)`, `hasAccess(user, x)`, `ensurePermission(...)`: a permission check
+when called in a condition (with a 401/403 answer it makes the function a guard)."""
 _VALIDATOR_NAME = re.compile(r"^(?:is|has|check|validate|assert)?_?(?:valid|safe|allowed|whitelisted|allowlisted|permitted)", re.I)
 """Names of project functions that, called in a condition, validate their arguments."""
 _UNAUTHENTICATED_ERROR = re.compile(r"^(?:\w*Unauthori[sz]ed|\w*Unauthenticated|NotAuthenticated|AuthenticationRequired|AuthRequired|NoSession)\w*(?:Error|Exception)$")
@@ -90,9 +93,13 @@ _STRING_CLEAN = frozenset({"nosql", "proto"})
 _FIXED_TARGET = re.compile(r"^(?:https?://[^/\s'\"`]+/|/[^/\\])")
 """A URL or path whose scheme and host (or first path segment) are fixed by a literal prefix."""
 _FIXED_TARGET_CLEAN = frozenset({"ssrf", "redirect"})
+_BASE_PATH = re.compile(r"^/[\w.~-]")
+"""A literal path right after a configured base URL (`/api/`, `/v1/users?`)."""
 _SCHEME_ONLY = re.compile(r"^(?:[a-z][\w+.-]*:)?//$", re.I)
 _SCHEME_PREFIX = re.compile(r"^(?:[a-z][\w+.-]*:?)?/?$", re.I)
-_UPLOAD_SERVER_FIELDS = frozenset({"path", "destination", "filename"})
+_UPLOAD_SERVER_FIELDS = frozenset({"path", "destination", "filename", "filepath", "newFilename"})
+"""Where multer (`path`, `destination`, `filename`) or formidable/koa-body (`filepath`,
+`newFilename`; `path` before formidable 2) stored an upload: chosen by the server."""
 _HOST_KEYS = frozenset({"req.hostname", "req.headers.host", "req.headers.x-forwarded-host"})
 """The request's own host: chosen by whoever sends the request, i.e. the victim's browser in
 an open-redirect attack, so `'https://' + req.hostname + ...` redirects to this server."""
@@ -103,6 +110,12 @@ _SLASH_COLLAPSE = frozenset({"^/+", "^//+", "^/{2,}", "^/{1,}", "^[/\\\\]+", "^[
 _SQL_RECEIVERS = ("repo", "repository", "manager", "datasource", "orm", "model", "postgres", "sqlite", "mssql", "oracle", "query")
 """Further receiver names that hold a database handle (TypeORM repositories, ORM models)."""
 _SQLISH = ("db", "conn", "pool", "client", "connection", "sequelize", "knex", "mysql", "pg", "sql", "database", "prisma", "trx", "tx")
+
+
+def _is_upload_label(lb: Label) -> bool:
+    """Request data naming an uploaded file object: `req.file`, `req.files.<field>`."""
+    parts = lb.key.split(".")
+    return lb.origin == "src" and parts[:2] in (["req", "file"], ["req", "files"]) and len(parts) <= 3
 
 
 @dataclass
@@ -580,9 +593,15 @@ class FileWalker:
         if prop == "length":
             return Value()
         out = Value(obj.fields.get(prop, obj.taint))
-        if prop in _UPLOAD_SERVER_FIELDS and any(lb.origin == "param" for lb in out.taint):
-            # `deleteFile(file)` reading `file.path`: harmless if `file` is multer's `req.file`.
-            out.taint = tuple(Label(lb.origin, lb.key, lb.cleaned | {UPLOAD_FIELD}, lb.steps, lb.shown) if lb.origin == "param" else lb for lb in out.taint)
+        if prop in _UPLOAD_SERVER_FIELDS and prop not in obj.fields and any(_is_upload_label(lb) for lb in out.taint):
+            # `const f = pick(ctx.request.files.doc); f.filepath`: the upload object went through
+            # a helper (or an array) and lost its request role, but the field is still the
+            # server's temporary path.
+            out.taint = tuple(Label(lb.origin, lb.key, lb.cleaned | frozenset({"path", "command"}), lb.steps, lb.shown) if _is_upload_label(lb) else lb for lb in out.taint)
+        if prop in _UPLOAD_SERVER_FIELDS and any(lb.origin in ("param", "ret") for lb in out.taint):
+            # `deleteFile(file)` reading `file.path`, `first(ctx.request.files.doc).filepath`:
+            # harmless if the parameter or the helper's result is the upload object itself.
+            out.taint = tuple(Label(lb.origin, lb.key, lb.cleaned | {UPLOAD_FIELD}, lb.steps, lb.shown) if lb.origin in ("param", "ret") else lb for lb in out.taint)
         if obj.qn:
             out.qn = f"{obj.qn}.{prop}"
         if obj.imp is not None:
@@ -635,10 +654,13 @@ class FileWalker:
         if t == "template_string":
             parts: list[Taint] = []
             state, acc = "", ""
-            for c in node.named_children:
+            lead_tainted = True
+            for i, c in enumerate(node.named_children):
                 if c.type == "template_substitution":
                     for cc in c.named_children:
                         sv = self.expr(cc, scope)
+                        if i == 0 and len(c.named_children) == 1:
+                            lead_tainted = bool(sv.taint)
                         state, acc, harmless = self._origin_step(state, acc, cc, sv)
                         parts.append(clean(sv.taint, frozenset({"redirect"})) if harmless else sv.taint)
                 elif c.type == "string_fragment":
@@ -649,6 +671,8 @@ class FileWalker:
                 first = node.named_children[0] if node.named_children else None
                 if first is not None and first.type == "string_fragment" and _FIXED_TARGET.match(self.text(first)):
                     kinds = kinds | _FIXED_TARGET_CLEAN
+                elif not lead_tainted and self._configured_base(node):
+                    kinds = kinds | frozenset({"ssrf"})
                 taint = clean(extend(taint, self.step(node, "interpolated into a template literal")), kinds)
             out = Value(taint, stringy=True)
             out.origin = state if state in ("scheme", "host", "fixed") else ""
@@ -988,7 +1012,7 @@ class FileWalker:
         recv_role = rv.role if rv is not None else ""
         # Route registrations need the handler parameters bound before their bodies are walked.
         is_route = rv is not None and rv.recv is not None and (
-            (rv.route_path is not None and method in HTTP_METHODS and bool(arg_nodes)) or registrations.is_registration(self, method, arg_nodes)
+            (rv.route_path is not None and method in HTTP_METHODS and bool(arg_nodes)) or registrations.is_registration(self, method, arg_nodes, rv.recv)
         )
         hints: dict[int, dict[int, Value]] = {}
         if is_route and method != "register":  # a Fastify plugin receives the instance, not (req, reply)
@@ -1066,9 +1090,11 @@ class FileWalker:
                 hname = (self._string_value(arg_nodes[0]) or "").lower()
                 if hname in SECURITY_HEADERS:
                     ctx.headers += 1
-                if hname == "location" and len(args) > 1:
+                if hname == "location" and len(args) > 1 and not self._created_status(fn_node):
                     self.sink("redirect", args[1].taint, node, scope, f"res.{method}('Location')")
             res_spec = RES_SINKS.get(method)
+            if method == "location" and self._created_status(fn_node):
+                res_spec = None
             if res_spec is not None and not (recv_role in ("reply", "res-text") and res_spec.kind == "xss"):
                 if method in ("sendFile", "download") and any(
                     i < len(arg_nodes) and arg_nodes[i].type == "object" and self._object_has_key(arg_nodes[i], "root") for i in (1, 2)
@@ -1155,7 +1181,7 @@ class FileWalker:
             ctx.rate_limit = True
         if "csrf" in method.lower() or "csrf" in qn.lower():
             ctx.csrf = True
-        if method in _ROLE_MARKERS and ctx.in_condition:
+        if (method in _ROLE_MARKERS or _PERMISSION_CALL.match(method)) and ctx.in_condition:
             ctx.checks_role = True
             ctx.evidence = ctx.evidence or f"calls `{method}()`"
 
@@ -1269,6 +1295,9 @@ class FileWalker:
         # `[].concat(req.query.tags)`, `'a'.concat(x)`: the arguments' taint joins the result.
         if method == "concat" and rv is not None and not rv.taint and any(arg_taint):
             return Value(extend(union(*arg_taint), self.step(node, "passed through `concat`")))
+        # `ids.map(() => '?')`: SQL placeholders, one per element; the elements never reach them.
+        if method in ("map", "fill") and arg_nodes and self._constant_callback(arg_nodes[0], method):
+            return Value(stringy=False)
         # Methods on tainted values (string/array methods) keep the taint.
         if rv is not None and rv.taint:
             t = union(rv.taint, *arg_taint) if method in ("concat", "replace", "replaceAll", "join", "padStart", "padEnd") else rv.taint
@@ -1310,6 +1339,57 @@ class FileWalker:
         elif cv.imp is not None:
             out.cls = ("import", cv.imp[0], cv.imp[1] or "default")
         return out
+
+    def _constant_callback(self, arg: ts.Node, method: str) -> bool:
+        """`() => '?'` given to `map` (or a literal given to `fill`): every element becomes the
+        same constant, so nothing of the array's content survives."""
+        if method == "fill":
+            return arg.type in ("string", "number", "true", "false", "null")
+        if arg.type != "arrow_function":
+            return False
+        params = arg.child_by_field_name("parameters") or arg.child_by_field_name("parameter")
+        if params is not None and params.named_children and params.type != "identifier":
+            return False
+        if params is not None and params.type == "identifier":
+            return False
+        body = arg.child_by_field_name("body")
+        while body is not None and body.type == "parenthesized_expression" and body.named_children:
+            body = body.named_children[0]
+        if body is None:
+            return False
+        if body.type == "template_string":
+            return not any(c.type == "template_substitution" for c in body.named_children)
+        return body.type in ("string", "number", "true", "false", "null")
+
+    def _created_status(self, fn_node: ts.Node | None) -> bool:
+        """`res.status(201).location(url)`, `res.code(201).header('Location', url)`: the
+        Location of a 201 Created/202 Accepted names the new resource; browsers follow
+        Location only on 3xx answers, so it is no redirect."""
+        cur = fn_node.child_by_field_name("object") if fn_node is not None and fn_node.type == "member_expression" else None
+        for _ in range(8):
+            if cur is None or cur.type != "call_expression":
+                return False
+            callee = cur.child_by_field_name("function")
+            if callee is None or callee.type != "member_expression":
+                return False
+            prop = callee.child_by_field_name("property")
+            args = cur.child_by_field_name("arguments")
+            first = args.named_children[0] if args is not None and args.named_children else None
+            if prop is not None and self.text(prop) in ("status", "code") and first is not None:
+                return self.text(first) in ("201", "202")
+            cur = callee.child_by_field_name("object")
+        return False
+
+    def _configured_base(self, node: ts.Node) -> bool:
+        """`${env.WORKER_URL}/api/${path}`: a template opening with a value the request does not
+        reach, then a literal path (`/api/`, not `/` or `//`).  A server-side request needs an
+        absolute URL, so that leading value is the configured origin and the request chooses
+        only the path on that server: not SSRF (for redirects the base may be empty, so only
+        `ssrf` is cleaned).  The caller checks that the leading value is untainted."""
+        kids = node.named_children
+        if len(kids) < 3 or kids[0].type != "template_substitution" or kids[1].type != "string_fragment":
+            return False
+        return bool(_BASE_PATH.match(self.text(kids[1])))
 
     def _origin_step(self, state: str, acc: str, node: ts.Node | None, v: Value) -> tuple[str, str, bool]:
         """One more piece of a URL being concatenated: (new state, literal text so far, whether

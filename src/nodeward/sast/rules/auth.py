@@ -71,7 +71,8 @@ JWT_DECODE = Rule(
         what=(
             "Flags `jsonwebtoken`'s `decode` in a file that has no `jwt.verify` call. A "
             "`jwt.decode(token, { complete: true })` whose result is read only for its `.header` "
-            "(the `kid`/`alg` that picks a JWKS key before verification) is not flagged."
+            "(the `kid`/`alg` that picks a JWKS key before verification), or a `jwt.decode(token)` read "
+            "only for `exp`/`iat`/`nbf`/`iss` (when to refresh, which verifier to hand it to), is not flagged."
         ),
         why=(
             "`decode` only base64-decodes: it checks no signature and no expiry, so anyone can forge the "
@@ -205,15 +206,20 @@ _MAX_USE_SCAN = 20_000
 """Nodes of the enclosing function looked at to find how a decoded token is used."""
 
 
+_TIMING_CLAIMS = frozenset({"exp", "iat", "nbf", "iss"})
+"""Payload claims that say when a token expires or who issued it, not who the caller is."""
+
+
 def _header_only(ctx: FileContext, call: ts.Node) -> bool:
-    """`jwt.decode(token, { complete: true })` whose result is used only for `.header`: reading
-    `kid`/`alg` to pick the verification key (JWKS, Apple/Google sign-in) before `verify` runs,
-    often in another module.  Nothing from the unverified payload is trusted there."""
+    """A decoded token whose identity is never read: `jwt.decode(token, { complete: true })`
+    used only for `.header` (the `kid`/`alg` that picks the JWKS key before `verify` runs,
+    often in another module), or a plain `jwt.decode(token)` read only for `exp`/`iat`/`nbf`/
+    `iss` (scheduling a refresh, telling the app's own tokens from a provider's before
+    handing them to the right verifier).  Nothing that identifies the caller is trusted."""
     args = ctx.args(call)
     opts = ctx.object_literal(args[1]) if len(args) > 1 else None
     complete = ctx.prop(opts, "complete") if opts is not None else None
-    if complete is None or ctx.text(complete) != "true":
-        return False
+    allowed = frozenset({"header"}) if complete is not None and ctx.text(complete) == "true" else _TIMING_CLAIMS
     parent = call.parent
     while parent is not None and parent.type in ("parenthesized_expression", "await_expression"):
         parent = parent.parent
@@ -221,7 +227,7 @@ def _header_only(ctx: FileContext, call: ts.Node) -> bool:
         return False
     if parent.type == "member_expression":
         prop = parent.child_by_field_name("property")
-        return prop is not None and ctx.text(prop) == "header"
+        return prop is not None and ctx.text(prop) in allowed
     if parent.type != "variable_declarator":
         return False
     name_node = parent.child_by_field_name("name")
@@ -238,7 +244,7 @@ def _header_only(ctx: FileContext, call: ts.Node) -> bool:
             up = node.parent
             if up is not None and up.type == "member_expression" and up.child_by_field_name("object") == node:
                 prop = up.child_by_field_name("property")
-                if prop is None or ctx.text(prop) != "header":
+                if prop is None or ctx.text(prop) not in allowed:
                     return False
             elif up is None or up.type not in ("unary_expression", "if_statement", "parenthesized_expression", "binary_expression"):
                 return False  # passed on or returned whole: the payload may be trusted elsewhere

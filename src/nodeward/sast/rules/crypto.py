@@ -72,7 +72,9 @@ MATH_RANDOM = Rule(
     docs=make_docs(
         what=(
             "Flags `Math.random()` whose value ends up in a variable, property or function named like "
-            "a secret: token, secret, password, nonce, otp, reset, salt, session, csrf, id, uuid."
+            "a secret: token, secret, password, nonce, otp, reset, salt, session, csrf, id, uuid. Names that "
+            "measure (`retryDelay`), picks among existing items (`Math.random() * users.length`) and "
+            "correlation ids (`requestId`, `correlationId`, `traceId`, `instanceId`) are not flagged."
         ),
         why=(
             "`Math.random` is not cryptographically secure: V8's xorshift128+ state can be recovered "
@@ -441,6 +443,9 @@ _MEASURE_WORDS = frozenset(
 )
 """Last words of names that measure something (`tokenRefreshOffset`, `sessionTimeoutJitter`)."""
 _RANGE_WORDS = frozenset({"length", "size", "count", "total", "len", "max", "num"})
+_TRACING_WORDS = frozenset({"correlation", "request", "req", "trace", "span", "instance", "message", "msg", "event", "element", "callback", "log"})
+"""`correlationId`, `requestId`, `instanceId`: ids that pair a reply with its request or tag log
+lines.  Whoever sees them already sees the traffic they label; they grant nothing."""
 
 
 def _picks_from_range(ctx: FileContext, call: ts.Node) -> bool:
@@ -467,6 +472,8 @@ def _math_random(ctx: FileContext, call: ts.Node, qual: str | None) -> Iterator[
     name, _fn = _receiver_name(ctx, call)
     ws = words(name) if name else []
     if ws and ws[-1] in _MEASURE_WORDS or _picks_from_range(ctx, call):
+        return
+    if len(ws) >= 2 and ws[-1] == "id" and ws[-2] in _TRACING_WORDS:
         return
     if name and is_secret_name(name):
         yield ctx.finding(

@@ -188,7 +188,9 @@ HELMET_DISABLED = Rule(
         what=(
             "Flags `helmet({ ...: false })` for each disabled protection. Turning off "
             "`contentSecurityPolicy` or the cross-origin policies is reported at low severity (APIs that "
-            "serve no HTML sometimes do it knowingly); HSTS, frameguard, noSniff and the rest at medium."
+            "serve no HTML sometimes do it knowingly), as are the legacy and hint headers (`xXssProtection`, "
+            "`xDnsPrefetchControl`, `originAgentCluster`, `xPermittedCrossDomainPolicy`, `xDownloadOptions`); "
+            "HSTS, frameguard, noSniff and referrerPolicy at medium."
         ),
         why=(
             "Each option is a header that blocks a class of attack (clickjacking, MIME sniffing, protocol "
@@ -254,7 +256,14 @@ _ERROR_NAMES = frozenset({"err", "error", "e", "ex", "exception", "er"})
 _CONDITIONS = frozenset({"if_statement", "ternary_expression", "switch_statement", "binary_expression"})
 _CHECK_METHODS = frozenset({"includes", "indexOf", "test", "has", "match", "some", "find", "endsWith", "startsWith"})
 _SOFT_HELMET = frozenset(
-    {"contentSecurityPolicy", "crossOriginEmbedderPolicy", "crossOriginResourcePolicy", "crossOriginOpenerPolicy"}
+    {
+        "contentSecurityPolicy", "crossOriginEmbedderPolicy", "crossOriginResourcePolicy", "crossOriginOpenerPolicy",
+        # Legacy or hint headers: helmet's `X-XSS-Protection: 0` only switches off a filter that
+        # modern browsers removed; DNS prefetch, Origin-Agent-Cluster, Flash/Acrobat cross-domain
+        # policies and IE8's download option guard against no injection.
+        "xXssProtection", "xssFilter", "xDnsPrefetchControl", "dnsPrefetchControl", "originAgentCluster",
+        "xPermittedCrossDomainPolicy", "permittedCrossDomainPolicies", "xDownloadOptions", "ieNoOpen",
+    }
 )
 _MAX_WALK = 400
 

@@ -12,6 +12,7 @@ cannot overlap and matching stays linear.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import tree_sitter as ts
@@ -127,6 +128,55 @@ def _starts_with_separator(pattern: str, i: int) -> bool:
         width = 1
     nxt = pattern[i + width] if i + width < len(pattern) else ""
     return nxt not in ("*", "+", "?", "{")
+
+
+def _starts_with_blank_run(pattern: str, i: int) -> bool:
+    r"""Does the group body at `i` begin with `\s+` followed by something that cannot match a
+    blank (`(?:\s+[\w./-]+)*`, `(\s+-\w+)*`: words after blanks, a command's arguments)?
+
+    Every repetition then starts where a run of blanks starts, and the blanks and the word
+    cannot trade characters, so the input splits one way only: linear."""
+    if pattern.startswith("?:", i):
+        i += 2
+    if not pattern.startswith("\\s+", i):
+        return False
+    j = i + 3
+    if j >= len(pattern):
+        return False
+    rest = _group_rest(pattern, j)
+    if any(e in rest for e in ("\\s", "\\W", "[^", " ", "\\t")) or "." in re.sub(r"\\.|\[[^\]]*\]", "", rest):
+        return False  # the rest may also match blanks: repetitions could trade them
+    c = pattern[j]
+    if c == "\\":
+        return j + 1 < len(pattern) and pattern[j + 1] in "wdS"
+    if c == "[":
+        close = pattern.find("]", j + 1)
+        body = pattern[j + 1 : close] if close > 0 else ""
+        return bool(body) and not body.startswith("^") and " " not in body and not any(e in body for e in ("\\s", "\\S", "\\W", "\\D", "\\t", "\\n", "\\r"))
+    return c not in ".(|)?*+{^$ \t"
+
+
+def _group_rest(pattern: str, j: int) -> str:
+    """The pattern from `j` to the `)` closing the group `j` is in (bounded by its length)."""
+    depth = 0
+    k = j
+    while k < len(pattern):
+        ch = pattern[k]
+        if ch == "\\":
+            k += 2
+            continue
+        if ch == "[":
+            close = pattern.find("]", k + 2)
+            k = close + 1 if close > 0 else len(pattern)
+            continue
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            if depth == 0:
+                break
+            depth -= 1
+        k += 1
+    return pattern[j:k]
 
 
 def _small_literal_class(pattern: str, i: int) -> int:
@@ -358,7 +408,7 @@ def nested_quantifier(pattern: str) -> bool:
             i += 1
         elif c == "(":
             stack.append(False)
-            separated.append(_starts_with_separator(pattern, i + 1))
+            separated.append(_starts_with_separator(pattern, i + 1) or _starts_with_blank_run(pattern, i + 1))
             starts.append(i + 1)
             i += 1
             continue

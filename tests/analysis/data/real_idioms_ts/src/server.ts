@@ -1,0 +1,80 @@
+import express, { Request, Response } from 'express';
+import helmet from 'helmet';
+import knex from 'knex';
+import { checkPermission, stamp } from './controller';
+
+const db = knex({ client: 'pg', connection: process.env.DATABASE_URL });
+const app = express();
+const router = express.Router();
+app.use(helmet());
+app.use(express.json({ limit: '100kb' }));
+
+const tokens = {
+  async transactional<T>(work: (service: any) => Promise<T>): Promise<T> {
+    return work(db);
+  },
+};
+
+// ok: NW513
+router.delete('/projects/:id', checkPermission('DELETE_PROJECT'), async (req: Request, res: Response) => {
+  await db('projects').where({ id: req.params.id }).del();
+  res.status(204).end();
+});
+
+// ruleid: NW513
+router.delete('/tags/:id', stamp(), async (req: Request, res: Response) => {
+  await db('tags').where({ id: req.params.id }).del();
+  res.status(204).end();
+});
+
+router.post('/flags/:name/tags', checkPermission('UPDATE_FLAG'), async (req: Request, res: Response) => {
+  const name = req.params.name;
+  await db('flag_tags').insert({ flag: name, tag: String(req.body.tag) });
+  // ok: NW116
+  res.status(201).header('location', `${name}/tags`).end();
+});
+
+router.get('/go', (req: Request, res: Response) => {
+  // ruleid: NW116
+  res.status(302).header('location', String(req.query.next)).end();
+});
+
+router.post('/tokens/revoke', checkPermission('DELETE_TOKEN'), async (req: any, res: Response) => {
+  const selector = String(req.body.selector);
+  // ok: NW513
+  await tokens.transactional((service) => service.delete(selector, req.audit));
+  res.status(204).end();
+});
+
+router.post('/users/known', checkPermission('READ_USERS'), async (req: Request, res: Response) => {
+  const emails: string[] = (req.body.emails as string[]).map((e) => e.toLowerCase());
+  // ok: NW112
+  const rows = await db.select('email').from('users').whereRaw(`LOWER(email) IN (${emails.map(() => '?').join(',')})`, emails);
+  res.json(rows);
+});
+
+router.post('/users/search', checkPermission('READ_USERS'), async (req: Request, res: Response) => {
+  const emails: string[] = req.body.emails as string[];
+  // ruleid: NW112
+  const rows = await db.select('email').from('users').whereRaw(`LOWER(email) IN (${emails.map((e) => `'${e}'`).join(',')})`);
+  res.json(rows);
+});
+
+router.get('/proxy/*', checkPermission('USE_PROXY'), async (req: Request, res: Response) => {
+  // ok: NW115
+  const upstream = await fetch(`${process.env.WORKER_URL}/api/${req.params[0]}?${req.originalUrl.split('?')[1] || ''}`);
+  res.status(upstream.status).json(await upstream.json());
+});
+
+router.get('/mirror', checkPermission('USE_PROXY'), async (req: Request, res: Response) => {
+  // ruleid: NW115
+  const upstream = await fetch(`${req.query.origin}/api/status`);
+  res.status(upstream.status).json(await upstream.json());
+});
+
+app.use('/api/admin', router);
+app.use((err: Error, req: Request, res: Response, next: (e?: unknown) => void) => {
+  res.status(500).json({ error: 'internal' });
+});
+app.disable('x-powered-by');
+app.listen(4242);

@@ -1,0 +1,65 @@
+"""App-model and taint false alarms found on TypeScript, Koa and NestJS servers (second pass).
+
+`bench/real_apps.py` also scans unleash, directus, budibase and homebridge-config-ui-x;
+`bench/real_apps_triage.md` lists every finding.  `data/real_idioms_ts` is a small TypeScript
+Express + Koa app written for this test (no code of those apps is copied).  Each misread idiom
+is an `// ok:` line and its risky twin a `// ruleid:` line: a permission factory calling
+`req.checkRbac(...)` and answering 403, a `Location` header on a 201, a store call on a callback
+parameter (`tx((service) => service.delete(id, req.audit))`) taken for a route, SQL placeholders
+built with `ids.map(() => '?')`, a fetch to `${configuredBase}/api/${path}`, koa-body's
+`upload.filepath` through a helper, and harness apps in test files.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from nodeward.analysis.appmodel import Route
+from tests.analysis.helpers import annotated_lines, link, scan_app
+
+APP = Path(__file__).resolve().parent / "data" / "real_idioms_ts"
+RULES = {"NW112", "NW114", "NW115", "NW116", "NW401", "NW513"}
+
+
+def _found() -> set[tuple[str, str, int]]:
+    result = scan_app(APP)
+    return {(f.rule_id, f.path, f.line) for f in result.findings if f.rule_id in RULES}
+
+
+def test_findings_equal_annotations() -> None:
+    expected, forbidden = annotated_lines(APP, (".ts",))
+    assert {r for r, _p, _l in expected} == RULES - {"NW401"}
+    assert {r for r, _p, _l in forbidden} == RULES
+    found = _found()
+    assert found == expected
+    assert not found & forbidden
+
+
+def _route(routes: list[Route], method: str, path: str, file: str = "src/server.ts") -> Route:
+    return next(r for r in routes if r.method == method and r.path == path and r.file == file)
+
+
+def test_rbac_factory_is_the_authorization() -> None:
+    routes = link(APP).model.routes
+    guarded = _route(routes, "DELETE", "/api/admin/projects/:id")
+    authz = guarded.protections["authorization"]
+    assert authz is not None and authz.name == "checkPermission('DELETE_PROJECT')"
+    # stamp() sets a header and calls next(): no check.
+    assert _route(routes, "DELETE", "/api/admin/tags/:id").protections["authorization"] is None
+
+
+def test_store_call_on_callback_parameter_is_no_route() -> None:
+    routes = link(APP).model.routes
+    assert not [r for r in routes if r.method == "DELETE" and "selector" in r.path]
+    assert {(r.method, r.path) for r in routes if r.file == "src/server.ts" and r.method == "DELETE"} == {
+        ("DELETE", "/api/admin/projects/:id"),
+        ("DELETE", "/api/admin/tags/:id"),
+    }
+
+
+def test_test_files_keep_their_routes_but_get_no_deployment_advice() -> None:
+    """`nodeward routes` still lists a harness's routes; only NW401/NW45x/NW51x stay quiet."""
+    routes = link(APP).model.routes
+    assert {r.file for r in routes if r.path == "/things/:id"} == {"test/server.test.ts", "src/flags.spec.ts"}
+    result = scan_app(APP)
+    assert not [f for f in result.findings if f.path in ("test/server.test.ts", "src/flags.spec.ts")]
