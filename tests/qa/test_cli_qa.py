@@ -346,3 +346,22 @@ def test_an_option_before_the_command_is_explained(tmp_path: Path, capsys: pytes
     assert capsys.readouterr().err.startswith("nodeward: error: --fail-on goes after the command")
     assert main(["--version"]) == 0
     assert capsys.readouterr().out.startswith("nodeward ")
+
+
+def test_unusable_cache_folder_is_said_once_and_the_scan_goes_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cache folder that cannot be created made every scan silently uncached."""
+    blocker = tmp_path / "cache-file"
+    blocker.write_text("")
+    monkeypatch.setenv("NODEWARD_CACHE_DIR", str(blocker))
+    root = _app(tmp_path)
+    assert main(["scan", str(root), "-f", "json"]) == 1
+    captured = capsys.readouterr()
+    assert [(f["rule_id"], f["line"]) for f in json.loads(captured.out)["findings"] if f["rule_id"] == "NW210"] == [("NW210", 3)]
+    assert captured.err == (
+        f"nodeward: WARNING: cache folder {blocker / 'files'} unavailable (Not a directory); "
+        "scanning without the cache (set NODEWARD_CACHE_DIR or pass --no-cache)\n"
+    )
+    assert main(["scan", str(root), "-f", "json", "--no-cache"]) == 1
+    assert capsys.readouterr().err == ""

@@ -369,8 +369,9 @@ def sast_session(
         try:
             path.mkdir(parents=True, exist_ok=True)
             cache = str(path)
-        except OSError:
-            logger.debug("cache dir %s unavailable; continuing without cache", path)
+        except OSError as e:
+            # Said once per run: a silently slower scan every time is worse than one line.
+            logger.warning("cache folder %s unavailable (%s); scanning without the cache (set NODEWARD_CACHE_DIR or pass --no-cache)", path, e.strerror or e)
     sources = project.sources
     results: list[tuple[int, FileResult]] = []
     with _Session(list(sources), text_files, jobs, cache) as session:
