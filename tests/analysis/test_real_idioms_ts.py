@@ -44,8 +44,10 @@ def test_rbac_factory_is_the_authorization() -> None:
     guarded = _route(routes, "DELETE", "/api/admin/projects/:id")
     authz = guarded.protections["authorization"]
     assert authz is not None and authz.name == "checkPermission('DELETE_PROJECT')"
-    # stamp() sets a header and calls next(): no check.
+    # stamp() sets a header and calls next(); awayIfAllowed() redirects visitors who pass
+    # `hasAccess()` away from a form: neither turns anybody away with a 403.
     assert _route(routes, "DELETE", "/api/admin/tags/:id").protections["authorization"] is None
+    assert _route(routes, "DELETE", "/api/admin/drafts/:id").protections["authorization"] is None
 
 
 def test_store_call_on_callback_parameter_is_no_route() -> None:
@@ -54,6 +56,7 @@ def test_store_call_on_callback_parameter_is_no_route() -> None:
     assert {(r.method, r.path) for r in routes if r.file == "src/server.ts" and r.method == "DELETE"} == {
         ("DELETE", "/api/admin/projects/:id"),
         ("DELETE", "/api/admin/tags/:id"),
+        ("DELETE", "/api/admin/drafts/:id"),
     }
 
 

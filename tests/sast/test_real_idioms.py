@@ -90,3 +90,23 @@ def test_legacy_helmet_headers_disabled_are_low(tmp_path: Path) -> None:
     )
     got = {(f.location.start_line, f.severity) for f in scan_app(tmp_path).findings if f.rule_id == "NW409"}
     assert got == {(2, Severity.LOW), (3, Severity.MEDIUM)}
+
+
+def test_command_from_own_fields_is_low(tmp_path: Path) -> None:
+    """A service installer's `execSync(`systemctl restart ${this.serviceName}`)` is still a
+    shell string, but nobody calling the method chooses it: low.  A parameter stays high."""
+    from nodeward.model import Severity
+    from tests.analysis.helpers import scan_app
+
+    (tmp_path / "svc.js").write_text(
+        "const { execSync } = require('child_process');\n"
+        "class Installer {\n"
+        "  start() { execSync(`systemctl start ${this.serviceName}`); }\n"
+        "  owner() { return execSync(`id -u ${this.opts.user || process.env.SUDO_USER}`); }\n"
+        "  add(user) { execSync(`useradd -m ${user}`); }\n"
+        "  mixed(group) { execSync(`usermod -a -G ${group} ${this.user}`); }\n"
+        "}\n"
+        "module.exports = Installer;\n"
+    )
+    got = {(f.location.start_line, f.severity) for f in scan_app(tmp_path).findings if f.rule_id == "NW102"}
+    assert got == {(3, Severity.LOW), (4, Severity.LOW), (5, Severity.HIGH), (6, Severity.HIGH)}

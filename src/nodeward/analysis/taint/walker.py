@@ -147,6 +147,7 @@ class _Ctx:
     checks_role: bool = False
     ends_request: bool = False
     forbidden: bool = False
+    permission_call: bool = False
     rate_limit: bool = False
     csrf: bool = False
     headers: int = 0
@@ -1181,8 +1182,13 @@ class FileWalker:
             ctx.rate_limit = True
         if "csrf" in method.lower() or "csrf" in qn.lower():
             ctx.csrf = True
-        if (method in _ROLE_MARKERS or _PERMISSION_CALL.match(method)) and ctx.in_condition:
+        if method in _ROLE_MARKERS and ctx.in_condition:
             ctx.checks_role = True
+            ctx.evidence = ctx.evidence or f"calls `{method}()`"
+        elif _PERMISSION_CALL.match(method) and ctx.in_condition:
+            # Counts only with a 403 answer: `if (hasAccess(req)) return res.redirect('/')`
+            # sends signed-in visitors away from a sign-in form; it guards nothing.
+            ctx.permission_call = True
             ctx.evidence = ctx.evidence or f"calls `{method}()`"
 
         # Sinks by qualified name.
@@ -1600,6 +1606,8 @@ class FileWalker:
             parent.checks_auth = parent.checks_auth or ctx.checks_auth
             parent.strong_auth = parent.strong_auth or ctx.strong_auth
             parent.checks_role = parent.checks_role or ctx.checks_role
+            parent.permission_call = parent.permission_call or ctx.permission_call
+            parent.forbidden = parent.forbidden or ctx.forbidden
             parent.ends_request = parent.ends_request or ctx.ends_request
             parent.evidence = parent.evidence or ctx.evidence
         guard = None
@@ -1608,7 +1616,7 @@ class FileWalker:
             # record for the route (Express's `load`/`app.param` pattern): not authentication.
             loader = ctx.loads_user and not ctx.strong_auth and bool(ctx.reads & {"params", "query", "body"})
             authn = ctx.checks_auth and ctx.ends_request and not loader
-            authz = (ctx.checks_role and ctx.ends_request) or ctx.owner_scoped
+            authz = (ctx.checks_role and ctx.ends_request) or (ctx.permission_call and ctx.forbidden) or ctx.owner_scoped
             if ctx.owner_scoped and not (ctx.checks_role and ctx.ends_request):
                 ctx.evidence = ctx.evidence or "queries only the current user's records"
             if authn or authz or ctx.validates or ctx.rate_limit or ctx.csrf or ctx.headers:

@@ -72,7 +72,9 @@ EXEC = Rule(
     docs=make_docs(
         what=(
             "Flags `child_process.exec`/`execSync` (also through destructuring, renamed imports and "
-            "`util.promisify`) and `shelljs.exec` whose command is not a constant."
+            "`util.promisify`) and `shelljs.exec` whose command is not a constant. A command template "
+            "built only from fields of `this` and `process.env` values (a service installer's own "
+            "configuration) is reported at low severity."
         ),
         why=(
             "`exec` hands the whole string to `/bin/sh`: a value containing `;`, `|`, `$()` or "
@@ -194,12 +196,42 @@ def _exec_calls(ctx: FileContext, call: ts.Node, qual: str | None) -> Iterator[F
     if not args or ctx.is_constant(args[0]) or args[0].type == "spread_element":
         return
     fn = qual.rsplit(".", 1)[-1]
+    own = _built_from_own_state(ctx, args[0])
     yield ctx.finding(
         EXEC,
         call,
-        f"Possible command injection: `{fn}` runs a shell command built from non-constant input",
+        f"Possible command injection: `{fn}` runs a shell command built from "
+        + ("the object's own fields or the environment" if own else "non-constant input"),
         "Use `execFile`/`spawn` with a fixed program and an argument array (no shell), and validate the arguments.",
+        severity=Severity.LOW if own else None,
     )
+
+
+def _built_from_own_state(ctx: FileContext, cmd: ts.Node) -> bool:
+    """`exec(`systemctl restart ${this.serviceName}`)`, `exec(`kill ${process.env.SUDO_USER}`)`:
+    a template whose every substitution is a field of `this` or an environment variable, i.e.
+    state the process was configured with rather than a value handed to this function.  Still
+    a shell string (reported), but at low severity: nobody calling the function chooses it."""
+    if cmd.type != "template_string":
+        return False
+    subs = [c for c in cmd.named_children if c.type == "template_substitution"]
+    if not subs:
+        return False
+    for sub in subs:
+        parts = sub.named_children
+        if len(parts) != 1:
+            return False
+        expr = parts[0]
+        sides = [expr]
+        if expr.type == "binary_expression" and ctx.text(expr.child_by_field_name("operator") or expr) in ("||", "??"):
+            sides = [n for n in (expr.child_by_field_name("left"), expr.child_by_field_name("right")) if n is not None]
+        for side in sides:
+            text = ctx.text(side)
+            if side.type != "member_expression" or not text.startswith(("this.", "process.env.")):
+                return False
+            if "[" in text or "(" in text:
+                return False
+    return True
 
 
 def _shell_enabled(ctx: FileContext, opts: ts.Node | None) -> bool:

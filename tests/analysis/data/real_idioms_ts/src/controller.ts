@@ -19,3 +19,13 @@ export const stamp = () => (req: Request, res: Response, next: NextFunction) => 
   res.setHeader('x-served-by', 'flag-console');
   next();
 };
+
+const access = { hasAccess: (req: any): boolean => Boolean(req.session && req.session.visitor) };
+
+// Sends visitors who already have access away from the access form: it guards nothing.
+export function awayIfAllowed(req: Request, res: Response, next: NextFunction) {
+  if (access.hasAccess(req)) {
+    return res.redirect('/');
+  }
+  return next();
+}

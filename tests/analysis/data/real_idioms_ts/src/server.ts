@@ -1,7 +1,7 @@
 import express, { Request, Response } from 'express';
 import helmet from 'helmet';
 import knex from 'knex';
-import { checkPermission, stamp } from './controller';
+import { awayIfAllowed, checkPermission, stamp } from './controller';
 
 const db = knex({ client: 'pg', connection: process.env.DATABASE_URL });
 const app = express();
@@ -24,6 +24,12 @@ router.delete('/projects/:id', checkPermission('DELETE_PROJECT'), async (req: Re
 // ruleid: NW513
 router.delete('/tags/:id', stamp(), async (req: Request, res: Response) => {
   await db('tags').where({ id: req.params.id }).del();
+  res.status(204).end();
+});
+
+// ruleid: NW513
+router.delete('/drafts/:id', awayIfAllowed, async (req: Request, res: Response) => {
+  await db('drafts').where({ id: req.params.id }).del();
   res.status(204).end();
 });
 
