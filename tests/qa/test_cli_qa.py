@@ -365,3 +365,19 @@ def test_unusable_cache_folder_is_said_once_and_the_scan_goes_on(
     )
     assert main(["scan", str(root), "-f", "json", "--no-cache"]) == 1
     assert capsys.readouterr().err == ""
+
+
+def test_readme_config_example_and_every_documented_key_are_accepted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The README's `.nodeward.toml` loads as written, and every key of the config schema is
+    named in the README."""
+    from nodeward.config import _SCHEMA, load_config
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = text.split("```toml\n", 1)[1].split("```", 1)[0]
+    root = _app(tmp_path)
+    (root / ".nodeward.toml").write_text(example)
+    config = load_config(root)
+    assert str(config.fail_on) == "medium"
+    assert [i.id for i in config.deps.ignore] == ["GHSA-xvch-5gv4-984h"]
+    section = text.split("## Configuration", 1)[1].split("## Suppressions", 1)[0]
+    assert [k for k in _SCHEMA if f"`{k}`" not in section and f"{k} =" not in section and f"[{k}]" not in section] == []
