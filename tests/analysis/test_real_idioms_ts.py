@@ -6,7 +6,7 @@ Express + Koa app written for this test (no code of those apps is copied).  Each
 is an `// ok:` line and its risky twin a `// ruleid:` line: a permission factory calling
 `req.checkRbac(...)` and answering 403, a `Location` header on a 201, a store call on a callback
 parameter (`tx((service) => service.delete(id, req.audit))`) taken for a route, SQL placeholders
-built with `ids.map(() => '?')`, a fetch to `${configuredBase}/api/${path}`, koa-body's
+built with `ids.map(() => '?')`, nested keys in an `Object.create(null)` map, a fetch to `${configuredBase}/api/${path}`, koa-body's
 `upload.filepath` through a helper, and harness apps in test files.
 """
 
@@ -18,7 +18,7 @@ from nodeward.analysis.appmodel import Route
 from tests.analysis.helpers import annotated_lines, link, scan_app
 
 APP = Path(__file__).resolve().parent / "data" / "real_idioms_ts"
-RULES = {"NW112", "NW114", "NW115", "NW116", "NW401", "NW513"}
+RULES = {"NW112", "NW114", "NW115", "NW116", "NW401", "NW513", "NW650"}
 
 
 def _found() -> set[tuple[str, str, int]]:

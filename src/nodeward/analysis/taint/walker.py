@@ -915,7 +915,10 @@ class FileWalker:
                 inner_idx = obj.child_by_field_name("index")
                 outer = self.expr(inner_idx, scope)
                 keys = union(outer.taint, iv.taint)
-                if keys:
+                base = obj.child_by_field_name("object")
+                if keys and not (base is not None and base.type == "identifier" and self.expr(base, scope).role == "nullproto"):
+                    # (A null-prototype base, `Object.create(null)`, has no `__proto__` to climb:
+                    # `base['__proto__']` is an own entry, never `Object.prototype`.)
                     self.sink("proto", extend(keys, self.step(left, "used as a property name")), node, scope, "obj[key][key] =")
             ov = self.expr(obj, scope)
             ov.taint = union(ov.taint, v.taint)
@@ -1040,6 +1043,8 @@ class FileWalker:
             else:
                 args.append(self.expr(a, scope))
         arg_taint = [a.taint for a in args]
+        if qn == "Object.create" and arg_nodes and arg_nodes[0].type == "null":
+            return Value(role="nullproto")
         if qn == "util.promisify" and args and args[0].qn:
             # `execAsync = util.promisify(child_process.exec)`: the same sink, awaited.
             return Value(qn=args[0].qn)

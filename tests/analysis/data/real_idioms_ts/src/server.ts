@@ -78,6 +78,23 @@ router.get('/mirror', checkPermission('USE_PROXY'), async (req: Request, res: Re
   res.status(upstream.status).json(await upstream.json());
 });
 
+// `?fields=owner:team.name`: nested field paths grouped by their root, in a null-prototype map.
+router.get('/fields', checkPermission('READ_FLAGS'), (req: Request, res: Response) => {
+  const grouped = Object.create(null);
+  const loose: Record<string, Record<string, string[]>> = {};
+  for (const path of (req.query.fields as string).split(',')) {
+    const [head, child] = path.split('.');
+    const [root, scope] = head.split(':');
+    if (!(root in grouped)) grouped[root] = { [scope]: [] };
+    if (!(root in loose)) loose[root] = {};
+    // ok: NW650
+    grouped[root][scope] = [child];
+    // ruleid: NW650
+    loose[root][scope] = [child];
+  }
+  res.json({ grouped, loose });
+});
+
 app.use('/api/admin', router);
 app.use((err: Error, req: Request, res: Response, next: (e?: unknown) => void) => {
   res.status(500).json({ error: 'internal' });
