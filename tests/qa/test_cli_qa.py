@@ -381,3 +381,16 @@ def test_readme_config_example_and_every_documented_key_are_accepted(tmp_path: P
     assert [i.id for i in config.deps.ignore] == ["GHSA-xvch-5gv4-984h"]
     section = text.split("## Configuration", 1)[1].split("## Suppressions", 1)[0]
     assert [k for k in _SCHEMA if f"`{k}`" not in section and f"{k} =" not in section and f"[{k}]" not in section] == []
+
+
+@pytest.mark.parametrize(("hours", "words"), [(36, "1 day"), (5, "less than a day"), (24 * 12 + 1, "12 days")])
+def test_certificate_expiry_message_counts_days_in_words(hours: int, words: str) -> None:
+    """"The certificate expires in 1 days" (and "in 0 days" on the last day)."""
+    import datetime as dt
+
+    from nodeward.probe.tls import TlsReport, judge_tls
+
+    now = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+    report = TlsReport(host="localhost", protocols=("TLSv1.3",), not_after=now + dt.timedelta(hours=hours), names=("localhost",))
+    messages = [f.message for f in judge_tls(report, "https://localhost/", now=now) if f.rule_id == "NW921"]
+    assert messages == [f"The certificate expires in {words} ({(now + dt.timedelta(hours=hours)).strftime('%Y-%m-%dT%H:%M:%SZ')})"]

@@ -206,7 +206,8 @@ def judge_tls(report: TlsReport, url: str, now: dt.datetime | None = None) -> li
             out.append(make_finding(R.CERT_EXPIRED, None, f"The certificate expired on {stamp}", url=url, method="TLS",
                                     header=f"notAfter: {stamp}", key="expiry", fix="Renew the certificate and automate renewal (ACME)."))
         elif days < EXPIRY_WARNING_DAYS:
-            out.append(make_finding(R.CERT_EXPIRED, None, f"The certificate expires in {int(days)} days ({stamp})", url=url, method="TLS",
+            left = "less than a day" if days < 1 else f"{int(days)} day{'s' if int(days) != 1 else ''}"
+            out.append(make_finding(R.CERT_EXPIRED, None, f"The certificate expires in {left} ({stamp})", url=url, method="TLS",
                                     header=f"notAfter: {stamp}", key="expiry", severity=Severity.LOW,
                                     fix="Renew the certificate and automate renewal (ACME)."))
     if report.trust_error:
