@@ -394,3 +394,18 @@ def test_certificate_expiry_message_counts_days_in_words(hours: int, words: str)
     report = TlsReport(host="localhost", protocols=("TLSv1.3",), not_after=now + dt.timedelta(hours=hours), names=("localhost",))
     messages = [f.message for f in judge_tls(report, "https://localhost/", now=now) if f.rule_id == "NW921"]
     assert messages == [f"The certificate expires in {words} ({(now + dt.timedelta(hours=hours)).strftime('%Y-%m-%dT%H:%M:%SZ')})"]
+
+
+def test_checklist_takes_advisories_like_scan(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """`checklist . --advisories DB` was "unrecognized arguments" although `scan` takes it and the
+    checklist's first item is the dependency audit."""
+    monkeypatch.setenv("NODEWARD_CACHE_DIR", str(tmp_path / "empty-cache"))
+    monkeypatch.delenv("NODEWARD_ADVISORIES", raising=False)
+    root = _locked_app(tmp_path)
+    main(["checklist", str(root), "--no-cache", "-f", "json"])
+    items = {i["item"]: i for i in json.loads(capsys.readouterr().out)}
+    assert items["dependencies"]["status"] == "WARN"
+    assert main(["checklist", str(root), "--no-cache", "-f", "json", "--advisories", str(SHARED / "advisories")]) == 1
+    items = {i["item"]: i for i in json.loads(capsys.readouterr().out)}
+    assert items["dependencies"]["status"] == "FAIL"
+    assert any(e.startswith("package-lock.json:") and "body-parser@1.19.0" in e for e in items["dependencies"]["evidence"])

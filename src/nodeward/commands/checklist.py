@@ -24,6 +24,8 @@ HELP = "answer the guide's Quick Node.js Security Audit checklist (PASS/FAIL/WAR
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("path", nargs="?", help="project folder (optional when --url is given)")
     p.add_argument("--url", help="also probe this running server (see `nodeward probe`)")
+    # As `scan` has it: the "Dependency scan" item needs advisory data.
+    p.add_argument("--advisories", action="append", metavar="PATH", help="OSV advisory records (folder or .zip) for the dependency audit (repeatable; offline)")
     add_scan_options(p)
     g = p.add_argument_group("output")
     g.add_argument("--format", "-f", choices=("text", "json", "markdown"), default="text")
@@ -85,6 +87,10 @@ def run(args: argparse.Namespace) -> int:
         if not root.exists():
             raise UsageError(f"{args.path}: no such file or directory")
         config = config_from_args(root, args)
+        if args.advisories:
+            from dataclasses import replace
+
+            config = replace(config, deps=replace(config.deps, advisories=(*config.deps.advisories, *args.advisories)))
         project = discover(root, config)
         has_sources = bool(project.sources)
         has_manifest = any(f.path.endswith("package.json") for f in project.files)
