@@ -409,3 +409,14 @@ def test_checklist_takes_advisories_like_scan(tmp_path: Path, capsys: pytest.Cap
     items = {i["item"]: i for i in json.loads(capsys.readouterr().out)}
     assert items["dependencies"]["status"] == "FAIL"
     assert any(e.startswith("package-lock.json:") and "body-parser@1.19.0" in e for e in items["dependencies"]["evidence"])
+
+
+def test_checklist_honours_strict_from_the_config(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = tmp_path / "lib"
+    root.mkdir()
+    (root / "index.js").write_text("module.exports = (a, b) => a + b;\n")
+    (root / "broken.js").write_text("function (( {\n")
+    assert main(["checklist", str(root), "--no-cache", "-f", "json"]) == 0
+    (root / ".nodeward.toml").write_text("strict = true\n")
+    assert main(["checklist", str(root), "--no-cache", "-f", "json"]) == 3
+    capsys.readouterr()

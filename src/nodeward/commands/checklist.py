@@ -114,6 +114,7 @@ def run(args: argparse.Namespace) -> int:
     write_output(text, args.output)
     if args.output and not getattr(args, "quiet", False):  # as scan, deps, secrets and probe say
         sys.stderr.write(f"nodeward: wrote {args.format} report to {args.output}\n")
-    if result.failed or (args.strict and result.incomplete):
+    strict = args.strict or (config is not None and config.strict)  # `strict = true` in the config too
+    if result.failed or (strict and result.incomplete):
         return ExitCode.INCOMPLETE
     return ExitCode.FINDINGS if any(i.status is Status.FAIL for i in items) else ExitCode.OK
