@@ -420,3 +420,12 @@ def test_checklist_honours_strict_from_the_config(tmp_path: Path, capsys: pytest
     (root / ".nodeward.toml").write_text("strict = true\n")
     assert main(["checklist", str(root), "--no-cache", "-f", "json"]) == 3
     capsys.readouterr()
+
+
+def test_routes_honours_strict_from_the_config(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = _app(tmp_path)
+    (root / "broken.js").write_text("function (( {\n")
+    assert main(["routes", str(root), "--no-cache"]) == 0
+    (root / ".nodeward.toml").write_text("strict = true\n")
+    assert main(["routes", str(root), "--no-cache"]) == 3
+    capsys.readouterr()

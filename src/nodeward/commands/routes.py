@@ -247,6 +247,6 @@ def run(args: argparse.Namespace) -> int:
     if args.output and not getattr(args, "quiet", False):  # as scan, deps, secrets and probe say
         sys.stderr.write(f"nodeward: wrote {args.format} report to {args.output}\n")
     incomplete = any(e.kind == "parse" for e in sast.errors) or bool(linked.unresolved) or bool(found is not None and found.errors)
-    if getattr(args, "strict", False) and incomplete:
+    if config.strict and incomplete:  # the flag, or `strict = true` in the config
         return ExitCode.INCOMPLETE
     return ExitCode.OK
