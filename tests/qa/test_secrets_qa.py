@@ -106,3 +106,39 @@ def test_two_secrets_on_one_line_are_both_still_reported(tmp_path: Path, capsys:
     assert snippets == {"export AWS_ACCESS_KEY_ID=AK…FG AWS_SECRET_ACCESS_KEY=hP3x…o6Ni"}
     nw210 = next(f for f in doc["findings"] if f["rule_id"] == "NW210")
     assert nw210["message"].endswith("'</b><!-- sk_l…q2Zx`")
+
+
+BASIC_AUTH_APP = """\
+const express = require('express');
+const basicAuth = require('express-basic-auth');
+const app = express();
+const admin = express.Router();
+admin.post('/reset', (req, res) => res.json({ ok: true }));
+app.use('/admin', basicAuth({ users: { admin: 'Kq7-admin-pw-2024x', ops: process.env.OPS_PW } }), admin);
+app.use('/billing', basicAuth({ users: { billing: 'sk_live_4eC39HqLyjWDarjtT1zdp7dcQ8bPq2Zx' } }), admin);
+module.exports = app;
+"""
+
+
+def test_express_basic_auth_user_table_password_is_nw806(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "app.js").write_text(BASIC_AUTH_APP)
+    main(["scan", str(tmp_path), "--no-cache", "-f", "json"])
+    found = [(f["rule_id"], f["line"], f["column"], f["message"]) for f in json.loads(capsys.readouterr().out)["findings"] if f["rule_id"] == "NW806"]
+    line6 = BASIC_AUTH_APP.splitlines()[5]
+    assert found[0] == ("NW806", 6, line6.index("'Kq7") + 2, "Hard-coded HTTP basic-auth password passed to `basicAuth` (`Kq…4x`)")
+    assert [f[1] for f in found] == [6, 7]  # the environment variable on line 6 is not reported
+
+
+@pytest.mark.parametrize("args", [["-v"], ["-f", "json"], ["-f", "html"], ["--findings", "-v"]])
+def test_route_map_never_quotes_a_middleware_secret(tmp_path: Path, args: list[str]) -> None:
+    """The text route map (the cell and `-v`'s middleware lines) quoted middleware calls
+    unredacted, and no format redacted a password the text detectors do not know."""
+    root = tmp_path / "svc"
+    root.mkdir()
+    (root / "app.js").write_text(BASIC_AUTH_APP)
+    out = tmp_path / "routes.out"
+    main(["routes", str(root), "--no-cache", "-o", str(out), "-q", *args])
+    text = out.read_text(encoding="utf-8")
+    assert "/admin/reset" in text
+    for value in ("Kq7-admin-pw-2024x", "Kq7-admin", "sk_live_4eC39HqLyjWDarjtT1zdp7dcQ8bPq2Zx", "sk_live_4eC39Hq"):
+        assert value not in text, value

@@ -117,7 +117,7 @@ def route_json(r: Route) -> dict[str, JSONValue]:
 def _cell(m: Middleware | None) -> str:
     if m is None:
         return "-"
-    name = m.name if m.name != "handler" else "in handler"
+    name = redact_code(m.name) if m.name != "handler" else "in handler"
     if name.startswith(("function", "async function", "async (", "(")):
         # An anonymous inline middleware: its first source line says little, its place does.
         name = f"inline at {m.path}:{m.line}"
@@ -144,7 +144,7 @@ def render_text(routes: list[Route], verbose: bool = False, findings: tuple[tupl
             r = routes[n - 1]
             for m in r.middleware:
                 cats = ", ".join(m.categories) or "-"
-                lines.append(f"    {m.scope:7s} {m.name}  [{cats}]  {m.path}:{m.line}" + (f"  ({m.evidence})" if m.evidence else ""))
+                lines.append(f"    {m.scope:7s} {redact_code(m.name)}  [{cats}]  {m.path}:{m.line}" + (f"  ({redact_code(m.evidence)})" if m.evidence else ""))
         if findings is not None and n > 0:
             lines.extend(f"    ! {f.rule_id} {f.rule_name} ({f.severity})  {f.path}:{f.line}  {f.message}" for f in findings[n - 1])
     unguarded = sum(1 for r in routes if r.method in ("POST", "PUT", "PATCH", "DELETE") and not r.protections.get("authentication"))
@@ -210,6 +210,10 @@ def run(args: argparse.Namespace) -> int:
     config = config_from_args(root, args)
     project = discover(root, config)
     sast = run_sast(project)
+    from nodeward.report.code_redaction import remember_secrets
+    from nodeward.secrets.overlap import raw_secret_values
+
+    remember_secrets(raw_secret_values(sast.findings, project.root))
     linked = link_project(project, sast.facts)
     routes = sorted(linked.model.routes, key=_sort_key)
     if args.missing:

@@ -10,9 +10,23 @@ output redacts the same things.
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from typing import Any
 
-__all__ = ["redact_code"]
+__all__ = ["redact_code", "remember_secrets"]
+
+_KNOWN: set[str] = set()
+"""Raw values the scan's own secret findings located: a credential argument
+(`basicAuth({ users: { admin: 'pw' } })`) that the text detectors alone would not call a
+secret, but the route map quotes whole."""
+
+
+def remember_secrets(values: Iterable[str]) -> None:
+    """Redact these values too from now on (this process only)."""
+    new = {v for v in values if v} - _KNOWN
+    if new:
+        _KNOWN.update(new)
+        redact_code.cache_clear()
 
 _SCOPES = frozenset({"any", "config", "npmrc"})
 
@@ -32,4 +46,5 @@ def redact_code(text: str) -> str:
     from nodeward.secrets.candidate import redact_text
 
     found = [m.secret for m in _engine().scan(text.encode("utf-8", "surrogateescape"), _SCOPES)]
+    found += [v for v in _KNOWN if v in text]
     return redact_text(text, found) if found else text

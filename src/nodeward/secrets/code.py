@@ -421,6 +421,17 @@ def _property(obj: ts.Node, name: str) -> ts.Node | None:
     return None
 
 
+def _property_values(obj: ts.Node) -> list[tuple[str, ts.Node]]:
+    """(key, value) of every `key: value` pair of an object literal."""
+    out: list[tuple[str, ts.Node]] = []
+    for pair in obj.named_children:
+        if pair.type == "pair":
+            key, value = pair.child_by_field_name("key"), pair.child_by_field_name("value")
+            if key is not None and value is not None:
+                out.append((_key_name(key) or "", value))
+    return out
+
+
 def _property_path(obj: ts.Node, path: str, scope: _Scope) -> ts.Node | None:
     """`auth.pass` in `{ auth: { pass: 'x' } }` (inner objects may be bound names): the value node."""
     node: ts.Node | None = obj
@@ -534,6 +545,12 @@ def _sink_findings(
             obj = scope.object(arg)  # `{ password }` or `const opts = { password }` passed by name
             if obj is not None:
                 for option in credential.options:
+                    if option.endswith(".*"):  # every value of a map: `users: { admin: 'pw' }`
+                        inner = _property_path(obj, option[:-2], scope)
+                        members = scope.object(inner) if inner is not None else None
+                        if members is not None:
+                            targets.extend((credential.kind, v, k) for k, v in _property_values(members))
+                        continue
                     node = _property_path(obj, option, scope)
                     if node is not None:
                         targets.append((credential.kind, node, option.rsplit(".", 1)[-1]))

@@ -36,7 +36,8 @@ class CredentialArg:
     args: tuple[int, ...] = ()
     """Positional arguments that hold the secret (0-based)."""
     options: tuple[str, ...] = ()
-    """Dotted property paths looked up in every object-literal argument (`auth.pass`)."""
+    """Dotted property paths looked up in every object-literal argument (`auth.pass`); a path
+    ending in `.*` takes every value of the object there (`users.*`)."""
 
 
 _DB = "database password"
@@ -104,6 +105,8 @@ CREDENTIAL_ARGS: tuple[CredentialArg, ...] = (
     CredentialArg(("got", "got.extend", *(f"got.{m}" for m in ("get", "post", "put", "patch", "delete"))), _HTTP,
                   options=("password",)),
     CredentialArg(("soap.BasicAuthSecurity",), _HTTP, args=(1,)),
+    # HTTP servers with a hard-coded user table (`users.*`: every value of the map)
+    CredentialArg(("express-basic-auth", "express-basic-auth.default"), _HTTP, options=("users.*",)),
     # cloud SDK credential objects
     CredentialArg(("aws-sdk.Credentials",), "AWS secret access key", args=(1,)),
     CredentialArg(("@azure/storage-blob.StorageSharedKeyCredential",), "Azure storage account key", args=(1,)),

@@ -22,7 +22,7 @@ from pathlib import Path
 from nodeward.model import Finding, SourceSpan
 from nodeward.secrets.candidate import SecretDetail, redact, redact_text
 
-__all__ = ["mask_overlapping"]
+__all__ = ["mask_overlapping", "raw_secret_values"]
 
 
 def mask_overlapping(findings: Sequence[Finding], root: str | Path | None = None) -> list[Finding]:
@@ -152,3 +152,9 @@ def _redact_raw(f: Finding, raw: dict[tuple[str, int], list[str]]) -> Finding:
     if snippet == loc.snippet and message == f.message and trace == f.trace:
         return f
     return replace(f, location=replace(loc, snippet=snippet), message=message, trace=trace)
+
+
+def raw_secret_values(findings: Sequence[Finding], root: str | Path) -> set[str]:
+    """Every raw value the secrets findings among `findings` located (for reporters that quote
+    code outside any finding, such as the route map)."""
+    return {v for values in _raw_secrets(findings, Path(root)).values() for v in values}
