@@ -18,7 +18,7 @@ from nodeward.analysis.appmodel import Route
 from tests.analysis.helpers import annotated_lines, link, scan_app
 
 APP = Path(__file__).resolve().parent / "data" / "real_idioms_ts"
-RULES = {"NW112", "NW114", "NW115", "NW116", "NW401", "NW513", "NW650"}
+RULES = {"NW112", "NW114", "NW115", "NW116", "NW401", "NW510", "NW513", "NW650"}
 
 
 def _found() -> set[tuple[str, str, int]]:
@@ -66,3 +66,23 @@ def test_test_files_keep_their_routes_but_get_no_deployment_advice() -> None:
     assert {r.file for r in routes if r.path == "/things/:id"} == {"test/server.test.ts", "src/flags.spec.ts"}
     result = scan_app(APP)
     assert not [f for f in result.findings if f.path in ("test/server.test.ts", "src/flags.spec.ts")]
+
+
+NEST = Path(__file__).resolve().parent / "data" / "nest_compiled"
+
+
+def test_compiled_nest_controllers_have_routes_guards_and_sources() -> None:
+    """Published NestJS servers ship `tsc` output: decorators become `__decorate([...],
+    C.prototype, 'm', null)` calls after the class, parameter decorators `__param(i, Body())`.
+    Routes, guards (class and method), global pipes and `@Body()` sources are read from them."""
+    expected, forbidden = annotated_lines(NEST)
+    found = {(f.rule_id, f.path, f.line) for f in scan_app(NEST).findings if f.rule_id in ("NW110", "NW513")}
+    assert found == expected
+    assert not found & forbidden
+    routes = {(r.method, r.path): r for r in link(NEST).model.routes}
+    assert set(routes) == {("GET", "/jobs"), ("POST", "/jobs/run"), ("POST", "/jobs/:id/stop"), ("DELETE", "/jobs/:id"), ("DELETE", "/jobs/:id/purge")}
+    purge = routes[("DELETE", "/jobs/:id/purge")].protections
+    assert purge["authentication"] is not None and purge["authentication"].name == "AuthGuard('jwt')"
+    assert purge["authorization"] is not None and purge["authorization"].name == "AdminGuard"
+    assert routes[("DELETE", "/jobs/:id")].protections["authorization"] is None
+    assert routes[("POST", "/jobs/run")].protections["validation"] is not None

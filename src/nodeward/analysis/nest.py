@@ -10,6 +10,7 @@ authorization metadata; `@Throttle()` rate limiting; a `ValidationPipe` in
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import tree_sitter as ts
@@ -22,7 +23,20 @@ from nodeward.analysis.taint.values import Value
 if TYPE_CHECKING:
     from nodeward.analysis.taint.walker import FileWalker, Scope
 
-__all__ = ["Decorator", "NEST_METHODS", "decorators_before", "global_guards", "guard_ref", "nest_param", "nest_route", "param_decorator", "read_decorator"]
+__all__ = [
+    "CompiledClass",
+    "Decorator",
+    "NEST_METHODS",
+    "compiled_decorators",
+    "compiled_param_hints",
+    "decorators_before",
+    "global_guards",
+    "guard_ref",
+    "nest_param",
+    "nest_route",
+    "param_decorator",
+    "read_decorator",
+]
 
 NEST_METHODS = {"Get": "get", "Post": "post", "Put": "put", "Patch": "patch", "Delete": "delete", "All": "all", "Options": "options", "Head": "head"}
 
@@ -64,6 +78,106 @@ def decorators_before(member: ts.Node, text: Callable[[ts.Node], str]) -> list[D
         sib = sib.prev_named_sibling
     out.reverse()
     return out
+
+
+@dataclass
+class CompiledClass:
+    """The decorators `tsc` moved out of a class into `__decorate(...)` calls."""
+
+    class_decos: list[Decorator] = field(default_factory=list)
+    methods: dict[str, list[Decorator]] = field(default_factory=dict)
+    params: dict[str, dict[int, Decorator]] = field(default_factory=dict)
+
+
+_MAX_TOP_STATEMENTS = 20_000
+
+
+def _is_decorate(w: FileWalker, callee: ts.Node | None) -> bool:
+    """`__decorate`, `tslib.__decorate`, `(0, tslib_1.__decorate)`."""
+    return callee is not None and w.text(callee).rstrip(")").endswith("__decorate")
+
+
+def _decorator_list(w: FileWalker, arr: ts.Node) -> tuple[list[Decorator], dict[int, Decorator]]:
+    """`[Get(':id'), UseGuards(AuthGuard()), __param(0, Body()), __metadata(...)]` -> the
+    decorators in source order, and the parameter decorators by index."""
+    decos: list[Decorator] = []
+    params: dict[int, Decorator] = {}
+    for el in arr.named_children:
+        if el.type == "identifier":
+            decos.append((w.text(el), [], el))
+            continue
+        if el.type != "call_expression":
+            continue
+        fn = el.child_by_field_name("function")
+        args_node = el.child_by_field_name("arguments")
+        args = [a for a in (args_node.named_children if args_node is not None else []) if a.type != "comment"]
+        name = (w.text(fn) if fn is not None else "").rstrip(")").rsplit(".", 1)[-1]
+        if name == "__metadata":
+            continue
+        if name == "__param":
+            if len(args) == 2 and args[0].type == "number" and args[1].type == "call_expression":
+                inner = args[1].child_by_field_name("function")
+                inner_args = args[1].child_by_field_name("arguments")
+                pname = (w.text(inner) if inner is not None else "").rsplit(".", 1)[-1]
+                params[int(w.text(args[0]))] = (pname, [a for a in (inner_args.named_children if inner_args is not None else []) if a.type != "comment"], args[1])
+            continue
+        decos.append((name, args, el))
+    return decos, params
+
+
+def compiled_decorators(w: FileWalker, root: ts.Node) -> dict[str, CompiledClass]:
+    """Decorators of `tsc`/`swc` output, read from the top-level `__decorate` calls:
+    `__decorate([Get(':id'), __param(0, Body())], C.prototype, "m", null)` for a method and
+    `C = __decorate([Controller('x'), UseGuards(AuthGuard())], C)` for the class.
+
+    Published NestJS servers ship this compiled form, so without it their route map is empty."""
+    out: dict[str, CompiledClass] = {}
+    for stmt in root.named_children[:_MAX_TOP_STATEMENTS]:
+        if stmt.type != "expression_statement" or not stmt.named_children:
+            continue
+        expr = stmt.named_children[0]
+        target = ""
+        if expr.type == "assignment_expression":
+            left = expr.child_by_field_name("left")
+            target = w.text(left) if left is not None and left.type == "identifier" else ""
+            expr = expr.child_by_field_name("right") or expr
+        if expr.type != "call_expression" or not _is_decorate(w, expr.child_by_field_name("function")):
+            continue
+        args_node = expr.child_by_field_name("arguments")
+        args = [a for a in (args_node.named_children if args_node is not None else []) if a.type != "comment"]
+        if not args or args[0].type != "array":
+            continue
+        decos, params = _decorator_list(w, args[0])
+        if len(args) >= 3 and args[1].type == "member_expression":
+            obj = args[1].child_by_field_name("object")
+            cname = w.text(obj) if obj is not None else ""
+            mname = w._string_value(args[2])
+            if cname and mname:
+                entry = out.setdefault(cname, CompiledClass())
+                entry.methods[mname] = decos
+                if params:
+                    entry.params[mname] = params
+        elif len(args) == 2 and target and w.text(args[1]) == target:
+            out.setdefault(target, CompiledClass()).class_decos = decos
+    return out
+
+
+def compiled_param_hints(w: FileWalker, params: dict[int, Decorator]) -> dict[int, Value]:
+    """Handler parameter values from compiled `__param(i, Body())` decorators."""
+    hints: dict[int, Value] = {}
+    for i, (name, args, node) in params.items():
+        part = _PARAM_PARTS.get(name)
+        if name in ("Req", "Request"):
+            hints[i] = Value(role="req")
+        elif name in ("Res", "Response"):
+            hints[i] = Value(role="res")
+        elif part is not None:
+            if any(w.text(a).split("(", 1)[0].removeprefix("new ").strip() in _SCALAR_PIPES for a in args):
+                hints[i] = Value()
+                continue
+            cleaned = frozenset({"nosql", "proto"}) if part in STRING_ONLY_PARTS else frozenset()
+            hints[i] = Value((Label("src", f"@{name}()", cleaned, (w.step(node, f"request data `@{name}()`"),)),), role="reqpart")
+    return hints
 
 
 def guard_ref(w: FileWalker, a: ts.Node, scope: Scope, line: int, col: int) -> MwRef:
@@ -129,9 +243,10 @@ def global_provider(w: FileWalker, obj: ts.Node, scope: Scope) -> None:
     w.routes.append(RouteReg(("nest-global", "", ""), "use", None, (ref,), line, col, w._order))
 
 
-def nest_route(w: FileWalker, cname: str, prefix: str, class_decos: list[Decorator], m: ts.Node, key: str, scope: Scope) -> None:
-    """A NestJS handler method: `@Get(':id')` under `@Controller('users')`."""
-    decos = decorators_before(m, w.text)
+def nest_route(w: FileWalker, cname: str, prefix: str, class_decos: list[Decorator], m: ts.Node, key: str, scope: Scope, method_decos: list[Decorator] | None = None) -> None:
+    """A NestJS handler method: `@Get(':id')` under `@Controller('users')` (`method_decos`
+    when they come from compiled `__decorate` calls rather than the syntax)."""
+    decos = method_decos if method_decos is not None else decorators_before(m, w.text)
     verb = next((d for d in decos if d[0] in NEST_METHODS), None)
     if verb is None:
         return
@@ -146,13 +261,13 @@ def nest_route(w: FileWalker, cname: str, prefix: str, class_decos: list[Decorat
         if name == "UseGuards":
             refs.extend(guard_ref(w, a, scope, line, col) for a in args)
         elif name in ("Roles", "Permissions", "RequirePermissions"):
-            refs.append(MwRef("value", qn=name, category="authorization", line=line, col=col, text=w.text(dnode)[1:]))
+            refs.append(MwRef("value", qn=name, category="authorization", line=line, col=col, text=w.text(dnode).removeprefix("@")))
         elif name in ("Throttle",):
-            refs.append(MwRef("value", qn=name, category="rate_limit", line=line, col=col, text=w.text(dnode)[1:]))
+            refs.append(MwRef("value", qn=name, category="rate_limit", line=line, col=col, text=w.text(dnode).removeprefix("@")))
         elif name == "UsePipes" and any("Validation" in w.text(a) for a in args):
-            refs.append(MwRef("value", qn=name, category="validation", line=line, col=col, text=w.text(dnode)[1:]))
+            refs.append(MwRef("value", qn=name, category="validation", line=line, col=col, text=w.text(dnode).removeprefix("@")))
         elif name in PUBLIC_DECORATORS:
-            refs.append(MwRef("value", name="public", qn=name, line=line, col=col, text=w.text(dnode)[1:]))
+            refs.append(MwRef("value", name="public", qn=name, line=line, col=col, text=w.text(dnode).removeprefix("@")))
     params = m.child_by_field_name("parameters")
     if params is not None and "ValidationPipe" in w.text(params):
         refs.append(MwRef("value", qn="ValidationPipe", category="validation", line=m.start_point[0] + 1, col=1, text="ValidationPipe"))
@@ -192,9 +307,12 @@ def param_decorator(w: FileWalker, p: ts.Node) -> str:
     return ""
 
 
+_PARAM_PARTS = {"Body": "body", "Query": "query", "Param": "params", "Headers": "headers", "Cookies": "cookies", "UploadedFile": "files", "Args": "params"}
+
+
 def nest_param(w: FileWalker, deco: str, p: ts.Node) -> Value:
     """The value a decorated handler parameter holds (`@Body()` is request data)."""
-    part = {"Body": "body", "Query": "query", "Param": "params", "Headers": "headers", "Cookies": "cookies", "UploadedFile": "files", "Args": "params"}.get(deco)
+    part = _PARAM_PARTS.get(deco)
     if deco in ("Req", "Request"):
         return Value(role="req")
     if deco in ("Res", "Response"):

@@ -31,9 +31,18 @@ authenticated there is nobody else's record to authorize against."""
 _ADMIN = re.compile(r"(^|/)(admin|administration|manage|management|internal|superuser)(/|$)", re.I)
 
 
+_NO_GUESSING = frozenset({"logout", "log-out", "logoff", "signout", "sign-out", "refresh", "revoke", "setup", "status", "check"})
+"""Last path segments of actions under an auth path that take no credential to guess:
+`/auth/logout`, `/auth/refresh` (a long random refresh token), `/otp/setup`, `/session/revoke`."""
+
+
 def is_login_like(route: Route) -> bool:
-    """POST/PUT on a login, token, password-reset or OTP path."""
-    return route.method in ("POST", "PUT") and bool(_LOGIN.search(route.path))
+    """POST/PUT on a login, token, password-reset or OTP path (not signing out, refreshing a
+    token or setting up a second factor below such a path)."""
+    if route.method not in ("POST", "PUT") or not _LOGIN.search(route.path):
+        return False
+    last = route.path.rstrip("/").rsplit("/", 1)[-1].lower()
+    return last not in _NO_GUESSING
 
 
 LOGIN_NO_LIMIT = Rule(
@@ -47,7 +56,7 @@ LOGIN_NO_LIMIT = Rule(
     guide_section="Rate Limiting",
     family="app",
     docs=make_docs(
-        what="Reports POST/PUT routes whose path looks like login, token, password reset or OTP verification when no rate limiter (`express-rate-limit`, `rate-limiter-flexible`, `express-brute`, `express-slow-down`, or a custom middleware calling `limiter.consume`) is in their middleware chain, at app, router or route level.",
+        what="Reports POST/PUT routes whose path looks like login, token, password reset or OTP verification (not sign-out, token refresh or revocation, or second-factor setup below such a path) when no rate limiter (`express-rate-limit`, `rate-limiter-flexible`, `express-brute`, `express-slow-down`, or a custom middleware calling `limiter.consume`) is in their middleware chain, at app, router or route level.",
         why="Unthrottled credential endpoints allow credential stuffing and brute force of passwords, reset tokens and one-time codes.",
         example="""
 const express = require('express');

@@ -221,6 +221,8 @@ class FileWalker:
         self._depth = 0
         self.class_fields: dict[str, dict[str, Value]] = {}
         """Class name -> `this.<field>` values that are service instances (for method calls)."""
+        self._compiled: dict[str, nest.CompiledClass] | None = None
+        """Decorators of compiled TypeScript (`__decorate` calls), by class name."""
 
     # ---------------------------------------------------------------- helpers
     def text(self, node: ts.Node) -> str:
@@ -1672,12 +1674,26 @@ class FileWalker:
             if cls is not None:
                 self.class_fields.setdefault(cname, {})[self.text(pat)] = Value(cls=cls)
 
+    def _compiled_class(self, node: ts.Node, cname: str) -> nest.CompiledClass | None:
+        """The `__decorate(...)` decorators of class `cname` in compiled output (read once per file)."""
+        if b"__decorate" not in self.source:
+            return None
+        if self._compiled is None:
+            root = node
+            while root.parent is not None:
+                root = root.parent
+            self._compiled = nest.compiled_decorators(self, root)
+        return self._compiled.get(cname)
+
     def class_decl(self, node: ts.Node, scope: Scope, name_hint: str = "") -> Value:
         """Analyse a class's methods (and NestJS controller routes)."""
         name_node = node.child_by_field_name("name")
         cname = self.text(name_node) if name_node is not None else (name_hint or f"@class{node.start_point[0] + 1}")
         body = node.child_by_field_name("body")
         class_decos = decorators_before(node, self.text)
+        compiled = self._compiled_class(node, cname) if not class_decos else None
+        if compiled is not None:
+            class_decos = compiled.class_decos
         controller = next((d for d in class_decos if d[0] == "Controller"), None)
         for dname, dargs, _dnode in class_decos:
             if dname == "Module":  # @Module({ providers: [{ provide: APP_GUARD, useClass: ... }] })
@@ -1694,9 +1710,11 @@ class FileWalker:
                 if m.type == "method_definition":
                     mname_node = m.child_by_field_name("name")
                     mname = self.text(mname_node) if mname_node is not None else "@m"
-                    key = self.function(m, scope, f"{cname}.{mname}", class_name=cname)
+                    hints = nest.compiled_param_hints(self, compiled.params[mname]) if compiled is not None and mname in compiled.params else None
+                    key = self.function(m, scope, f"{cname}.{mname}", hints, class_name=cname)
                     if controller is not None:
-                        nest.nest_route(self, cname, prefix, class_decos, m, key, scope)
+                        method_decos = compiled.methods.get(mname, []) if compiled is not None else None
+                        nest.nest_route(self, cname, prefix, class_decos, m, key, scope, method_decos)
                 elif m.type in ("field_definition", "public_field_definition"):
                     # `list = async (req, res) => {...}`: an arrow-function field, the usual way
                     # TypeScript controllers keep `this` when passed as `router.get('/', c.list)`.
