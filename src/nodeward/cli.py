@@ -41,8 +41,13 @@ class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
 class _Parser(argparse.ArgumentParser):
     """argparse, but usage errors are one clear line (and exit 2) instead of a usage dump."""
 
+    command: str | None = None
+    """On the top-level parser: the subcommand named in argv, so that an error the top level
+    reports about it (`unrecognized arguments`) points at that command's help."""
+
     def error(self, message: str) -> NoReturn:
-        sys.stderr.write(f"nodeward: error: {message} (see `{self.prog} --help`)\n")
+        prog = f"{self.prog} {self.command}" if self.command else self.prog
+        sys.stderr.write(f"nodeward: error: {message} (see `{prog} --help`)\n")
         raise SystemExit(ExitCode.USAGE)
 
 
@@ -56,6 +61,8 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"nodeward {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     wanted = _command_in(argv)
+    if wanted in {name for name, _ in COMMANDS}:
+        parser.command = wanted
     for name, help_text in COMMANDS:
         p = sub.add_parser(name, help=help_text, description=help_text, formatter_class=_HelpFormatter)
         if argv is None or name == wanted:

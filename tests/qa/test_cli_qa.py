@@ -429,3 +429,10 @@ def test_routes_honours_strict_from_the_config(tmp_path: Path, capsys: pytest.Ca
     (root / ".nodeward.toml").write_text("strict = true\n")
     assert main(["routes", str(root), "--no-cache"]) == 3
     capsys.readouterr()
+
+
+def test_unrecognized_argument_points_at_the_commands_help(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["secrets", str(tmp_path), "--advisories", "db"]) == 2
+    assert capsys.readouterr().err == "nodeward: error: unrecognized arguments: --advisories db (see `nodeward secrets --help`)\n"
+    assert main(["bogus"]) == 2
+    assert capsys.readouterr().err.endswith("(see `nodeward --help`)\n")
