@@ -436,3 +436,12 @@ def test_unrecognized_argument_points_at_the_commands_help(tmp_path: Path, capsy
     assert capsys.readouterr().err == "nodeward: error: unrecognized arguments: --advisories db (see `nodeward secrets --help`)\n"
     assert main(["bogus"]) == 2
     assert capsys.readouterr().err.endswith("(see `nodeward --help`)\n")
+
+
+def test_utf16_file_is_called_utf16_not_binary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = _app(tmp_path)
+    (root / "legacy.js").write_bytes("const password = 'Zq8-utf16-pw-2024';\n".encode("utf-16"))
+    (root / "blob.js").write_bytes(b"\x00\x01\x02binary")
+    main(["scan", str(root), "--no-cache", "-f", "json", "--fail-on", "critical"])
+    skipped = {s["path"]: s["reason"] for s in json.loads(capsys.readouterr().out)["skipped"]}
+    assert skipped == {"legacy.js": "UTF-16 text: not scanned (save it as UTF-8)", "blob.js": "binary file"}
