@@ -57,9 +57,9 @@ def content_skip_reason(path: str, data: bytes) -> str | None:
     Shared by every analyzer that reads contents so they skip the same files
     for the same reasons.
     """
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # its NUL bytes made it read as "binary file"
-        return "UTF-16 text: not scanned (save it as UTF-8)"
     if b"\x00" in data[:_SNIFF]:
+        if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # a BOM, and the NULs of UTF-16's wide ASCII
+            return "UTF-16 text: not scanned (save it as UTF-8)"
         return "binary file"
     name = path.rsplit("/", 1)[-1].lower()
     if name.endswith((".min.js", ".min.mjs", ".min.cjs")):
