@@ -268,7 +268,7 @@ app.get('/', (req, res) => {
 PROTO = _rule(
     "NW650", "prototype-pollution-from-request", "Request data is deep-merged or used as nested property names", Severity.HIGH, 1321,
     "Advanced vulnerabilities",
-    "Reports request objects passed to deep-merge helpers (`_.merge`, `_.defaultsDeep`, `deepmerge`, `merge`, `mixin-deep`, `deep-extend`), request strings used as paths for `_.set`/`set-value`, and `obj[a][b] = v` where a key comes from the request.",
+    "Reports request objects passed to deep-merge helpers (`_.merge`, `_.defaultsDeep`, `deepmerge`, `merge`, `mixin-deep`, `deep-extend`), request strings used as paths for `_.set`/`set-value`, and `obj[a][b] = v` where a key comes from the request (also a string: a path parameter or `String(x)` can be `'__proto__'`).",
     "`{\"__proto__\": {\"isAdmin\": true}}` changes `Object.prototype` for the whole process: authorization checks, template options and child_process options can all be subverted.",
     """
 const express = require('express');
@@ -399,6 +399,7 @@ RULE_BY_KIND: dict[str, Rule] = {
     "redirect": REDIRECT,
     "xss": XSS,
     "proto": PROTO,
+    "protokey": PROTO,
     "regex": REGEX,
     "deser": DESER,
     "xxe": XXE,
@@ -414,12 +415,14 @@ _FIX = {
     "redirect": "Redirect only to relative paths from an allow-list (or check the host against your own).",
     "xss": "Escape with `escape-html`, or render through a template engine that escapes by default; send JSON with `res.json`.",
     "proto": "Copy known fields explicitly, validate the body with a schema, or create the target with `Object.create(null)`.",
+    "protokey": "Check the keys against an allow-list (or refuse `__proto__`, `constructor`, `prototype`), or keep the data in a `Map` or an `Object.create(null)` object.",
     "regex": "Escape the value with `escape-string-regexp`, or match with `includes()` instead of a pattern.",
     "deser": "Use `JSON.parse` for data; never deserialise formats that can revive functions.",
     "xxe": "Leave entity substitution off (`noent: false`, the default) and set `nonet: true`.",
 }
 
-RULES: tuple[Rule, ...] = tuple(RULE_BY_KIND.values())
+RULES: tuple[Rule, ...] = tuple(dict.fromkeys(RULE_BY_KIND.values()))
+"""Each rule once (`proto` and `protokey` share NW650)."""
 
 
 def check_flows(flows: Iterable[Flow]) -> list[Finding]:

@@ -26,8 +26,11 @@ __all__ = [
 ]
 
 ALL_KINDS = frozenset(
-    {"command", "code", "sql", "nosql", "path", "ssrf", "redirect", "xss", "proto", "regex", "deser", "xxe"}
+    {"command", "code", "sql", "nosql", "path", "ssrf", "redirect", "xss", "proto", "protokey", "regex", "deser", "xxe"}
 )
+"""`proto` is an *object* reaching a deep merge (a string cannot carry `__proto__` keys there);
+`protokey` a request value used as a property name two levels deep (`obj[a][b] = v`), where a
+plain string such as `'__proto__'` from a path parameter is exactly the attack."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,7 +219,7 @@ SANITIZERS: dict[str, frozenset[str]] = {
     "sqlstring.escape": frozenset({"sql"}),
     "mysql.escape": frozenset({"sql"}),
     "pg-format": frozenset({"sql"}),
-    "JSON.stringify": frozenset({"nosql", "proto", "command", "code", "path"}),
+    "JSON.stringify": frozenset({"nosql", "proto", "protokey", "command", "code", "path"}),
 }
 
 PROPAGATORS = frozenset(

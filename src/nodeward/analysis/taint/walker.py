@@ -912,16 +912,25 @@ class FileWalker:
         elif left.type == "subscript_expression":
             obj = left.child_by_field_name("object")
             idx = left.child_by_field_name("index")
-            iv = self.expr(idx, scope)
+            self.expr(idx, scope)  # walked for its side effects (reads, calls)
             if obj is not None and obj.type == "subscript_expression":
-                inner_idx = obj.child_by_field_name("index")
-                outer = self.expr(inner_idx, scope)
-                keys = union(outer.taint, iv.taint)
+                # `obj[a][b] = v` pollutes `Object.prototype` when `a` is `'__proto__'` (or, one
+                # level deeper, `a`/`b` are `constructor`/`prototype`); the last key only names
+                # a property of whatever object the chain reached, so its taint is left out.
+                key_taints: list[Taint] = []
+                cur: ts.Node | None = obj
+                for _ in range(8):
+                    if cur is None or cur.type not in ("subscript_expression", "member_expression"):
+                        break
+                    if cur.type == "subscript_expression":
+                        key_taints.append(self.expr(cur.child_by_field_name("index"), scope).taint)
+                    cur = cur.child_by_field_name("object")
+                keys = union(*key_taints)
                 base = obj.child_by_field_name("object")
                 if keys and not (base is not None and base.type == "identifier" and self.expr(base, scope).role == "nullproto"):
                     # (A null-prototype base, `Object.create(null)`, has no `__proto__` to climb:
                     # `base['__proto__']` is an own entry, never `Object.prototype`.)
-                    self.sink("proto", extend(keys, self.step(left, "used as a property name")), node, scope, "obj[key][key] =")
+                    self.sink("protokey", extend(keys, self.step(left, "used as a property name")), node, scope, "obj[key][key] =")
             ov = self.expr(obj, scope)
             ov.taint = union(ov.taint, v.taint)
 

@@ -112,6 +112,32 @@ router.get('/fields', checkPermission('READ_FLAGS'), (req: Request, res: Respons
   res.json({ grouped, loose });
 });
 
+const preferences: Record<string, Record<string, unknown>> = { ui: {}, mail: {} };
+const SECTIONS = ['ui', 'mail'];
+
+// Path parameters are strings, and `'__proto__'` is a string: the classic key-path pollution.
+router.put('/prefs/:section/:key', checkPermission('EDIT_PREFS'), (req: Request, res: Response) => {
+  // ruleid: NW650
+  preferences[req.params.section][req.params.key] = req.body.value;
+  res.json(preferences);
+});
+
+router.put('/prefs', checkPermission('EDIT_PREFS'), (req: Request, res: Response) => {
+  // ruleid: NW650
+  preferences[String(req.body.section)][String(req.body.key)] = req.body.value;
+  res.json(preferences);
+});
+
+router.put('/prefs/:section', checkPermission('EDIT_PREFS'), (req: Request, res: Response) => {
+  const section = req.params.section;
+  if (!SECTIONS.includes(section)) {
+    return res.status(404).end();
+  }
+  // ok: NW650
+  preferences[section][String(req.body.key).replace(/[^a-z]/g, '')] = req.body.value;
+  return res.json(preferences);
+});
+
 app.use('/api/admin', router);
 app.use((err: Error, req: Request, res: Response, next: (e?: unknown) => void) => {
   res.status(500).json({ error: 'internal' });
