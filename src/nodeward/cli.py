@@ -103,7 +103,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         flag = args_list[0].split("=", 1)[0]
         sys.stderr.write(f"nodeward: error: {flag} goes after the command, e.g. `nodeward scan {flag} ... PATH` (see `nodeward --help`)\n")
         return ExitCode.USAGE
-    parser = build_parser(args_list)
+    try:
+        parser = build_parser(args_list)  # imports the command's module: an error there is internal too
+    except Exception as e:
+        if "--debug" in args_list:
+            raise
+        sys.stderr.write(f"nodeward: internal error: {type(e).__name__}: {e} (run with --debug for the traceback)\n")
+        return ExitCode.INCOMPLETE
     try:
         args = parser.parse_args(args_list)
     except SystemExit as e:

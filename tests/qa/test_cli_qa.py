@@ -445,3 +445,19 @@ def test_utf16_file_is_called_utf16_not_binary(tmp_path: Path, capsys: pytest.Ca
     main(["scan", str(root), "--no-cache", "-f", "json", "--fail-on", "critical"])
     skipped = {s["path"]: s["reason"] for s in json.loads(capsys.readouterr().out)["skipped"]}
     assert skipped == {"legacy.js": "UTF-16 text: not scanned (save it as UTF-8)", "blob.js": "binary file"}
+
+
+def test_an_error_while_loading_a_command_is_one_line(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A command module that failed to import escaped `main` as a raw traceback."""
+    import nodeward.cli
+
+    def broken(name: str) -> object:
+        raise AttributeError("'function' object has no attribute '__mro__'")
+
+    monkeypatch.setattr(nodeward.cli, "load", broken)
+    assert main(["checklist", "."]) == 3
+    assert capsys.readouterr().err == (
+        "nodeward: internal error: AttributeError: 'function' object has no attribute '__mro__' (run with --debug for the traceback)\n"
+    )
+    with pytest.raises(AttributeError):
+        main(["checklist", ".", "--debug"])
