@@ -31,7 +31,7 @@ __all__ = [
 ]
 
 
-FACTS_VERSION = 28
+FACTS_VERSION = 29
 """Bumped whenever the walker's output changes meaning; cached facts of another version are
 re-extracted by the linker instead of being trusted."""
 
@@ -134,6 +134,9 @@ class CallEvent(_Compact):
     """Arguments that are apps/routers (for functions that register routes)."""
     project: bool = True
     """False for calls into npm packages (their return carries no taint by default)."""
+    arg_fields: tuple[tuple[tuple[str, Taint], ...] | None, ...] = ()
+    """Per argument: (field, taint) pairs when it is an object literal whose fields are all
+    known (no spread), else None; lets a callee reading `options.knex` see only that field."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from nodeward.analysis.ir import CallEvent, FileFacts, FuncFacts, Label, Step, Taint
 from nodeward.analysis.taint.stores import StoreIndex
-from nodeward.analysis.taint.values import union, upload_cleaned
+from nodeward.analysis.taint.values import field_of, join_cleaned, union, upload_cleaned
 
 __all__ = ["Flow", "FuncRef", "TaintLinker"]
 
@@ -42,6 +42,16 @@ class Flow:
 
 def _owner(label: Label) -> str:
     return label.key.rsplit("|", 1)[0]
+
+
+def _arg_taint(call: CallEvent, j: int, field_name: str | None) -> Taint:
+    """The taint of argument `j`, or of its field when the callee read only that field and the
+    argument is an object literal with known fields (a missing field is `undefined`: clean)."""
+    if field_name is not None and j < len(call.arg_fields):
+        fields = call.arg_fields[j]
+        if fields is not None:
+            return dict(fields).get(field_name, ())
+    return call.args[j]
 
 
 class TaintLinker:
@@ -145,8 +155,8 @@ class TaintLinker:
                 elif r.origin == "param":
                     j = r.key.rpartition("|")[2]
                     if j.isdigit() and int(j) < len(call.args):
-                        subs = self.resolve(path, call.args[int(j)], depth + 1)
-                        out.extend(Label(sub.origin, sub.key, upload_cleaned(sub.key, sub.cleaned | r.cleaned | label.cleaned), (*sub.steps, call.step), sub.shown) for sub in subs)
+                        subs = self.resolve(path, _arg_taint(call, int(j), field_of(r.cleaned)), depth + 1)
+                        out.extend(Label(sub.origin, sub.key, upload_cleaned(sub.key, join_cleaned(sub.cleaned, r.cleaned | label.cleaned)), (*sub.steps, call.step), sub.shown) for sub in subs)
         return tuple(out)
 
     def stored(self, path: str, key: str, depth: int = 0) -> Taint:
@@ -218,8 +228,10 @@ class TaintLinker:
                     j = f.label.key.rpartition("|")[2]
                     if not j.isdigit() or int(j) >= len(call.args):
                         continue
-                    for lb in resolved_args[int(j)]:
-                        cleaned = upload_cleaned(lb.key, lb.cleaned | f.label.cleaned)
+                    fld = field_of(f.label.cleaned)
+                    arg = resolved_args[int(j)] if fld is None or not call.arg_fields else self.resolve(path, _arg_taint(call, int(j), fld), depth)
+                    for lb in arg:
+                        cleaned = upload_cleaned(lb.key, join_cleaned(lb.cleaned, f.label.cleaned))
                         if f.kind in cleaned:
                             continue
                         out.append(Flow(f.kind, Label(lb.origin, lb.key, cleaned, lb.steps, lb.shown), f.sink, (*lb.steps, call.step, *f.steps)))
@@ -243,9 +255,9 @@ class TaintLinker:
                 out.extend(f for f in self.flows((ref[0], key), depth) if f.label.origin == "param" and _owner(f.label) == ref[1])
         finally:
             self._busy.discard(busy)
-        seen: dict[tuple[str, str, str, int], Flow] = {}
+        seen: dict[tuple[str, str | None, str, str, int], Flow] = {}
         for f in out:
-            seen.setdefault((f.label.key, f.kind, f.sink.path, f.sink.line), f)
+            seen.setdefault((f.label.key, field_of(f.label.cleaned), f.kind, f.sink.path, f.sink.line), f)
         result = tuple(seen.values())
         self._summary[ref] = result
         return result

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from nodeward.analysis.ir import Label, Recv, Step, Taint
 
-__all__ = ["FUNCTION_TYPES", "MAX_STEPS", "UPLOAD_FIELD", "Value", "clean", "extend", "union", "upload_cleaned"]
+__all__ = ["FIELD_MARK", "FUNCTION_TYPES", "MAX_STEPS", "UPLOAD_FIELD", "Value", "clean", "extend", "field_of", "join_cleaned", "mark_field", "union", "upload_cleaned"]
 
 FUNCTION_TYPES = frozenset({"function_declaration", "generator_function_declaration", "function_expression", "function", "arrow_function", "generator_function", "method_definition"})
 """tree-sitter node types of functions (JavaScript and TypeScript grammars)."""
@@ -26,6 +26,35 @@ def upload_cleaned(key: str, cleaned: frozenset[str]) -> frozenset[str]:
     return cleaned
 
 
+FIELD_MARK = "@field:"
+"""Marker in a parameter label's `cleaned` set: the code read only this field of the parameter
+(`options.knex`, `const { knex } = options`).  When the call passes an object literal whose
+fields are all known, the linker takes that field's taint instead of the whole object's."""
+
+
+def field_of(cleaned: frozenset[str]) -> str | None:
+    """The field a parameter label was narrowed to, if any."""
+    for c in cleaned:
+        if c.startswith(FIELD_MARK):
+            return c[len(FIELD_MARK) :]
+    return None
+
+
+def mark_field(label: Label, prop: str) -> Label:
+    """A parameter label narrowed to `.prop` (the first field read wins: `o.a.b` is `a`)."""
+    if label.origin != "param" or field_of(label.cleaned) is not None:
+        return label
+    return Label(label.origin, label.key, label.cleaned | {FIELD_MARK + prop}, label.steps, label.shown)
+
+
+def join_cleaned(outer: frozenset[str], inner: frozenset[str]) -> frozenset[str]:
+    """`outer | inner` for a label passed into a callee: a field the caller already narrowed
+    to stays; the callee's own field marker applies only to a whole argument."""
+    if field_of(outer) is not None and field_of(inner) is not None:
+        inner = frozenset(c for c in inner if not c.startswith(FIELD_MARK))
+    return outer | inner
+
+
 MAX_STEPS = 12
 """Trace steps kept per label (the source and the sink are always kept)."""
 
@@ -37,7 +66,7 @@ class Value:
     (aliasing one level deep, as the design asks).
     """
 
-    __slots__ = ("taint", "qn", "role", "func", "recv", "imp", "cls", "fields", "fieldfuncs", "is_obj", "stringy", "instance", "route_path", "literal", "shown", "origin")
+    __slots__ = ("taint", "qn", "role", "func", "recv", "imp", "cls", "fields", "fieldfuncs", "is_obj", "open_fields", "stringy", "instance", "route_path", "literal", "shown", "origin")
 
     def __init__(
         self,
@@ -71,6 +100,8 @@ class Value:
         self.fieldfuncs: dict[str, str] = {}
         """Object literal property -> function key / instance name (for exports)."""
         self.is_obj = is_obj
+        self.open_fields = False
+        """An object literal with a spread (`{ ...opts, key }`): `fields` is not the whole story."""
         self.stringy = stringy
         self.instance = ""
         """App/router kind when the value is a freshly created instance."""

@@ -59,7 +59,15 @@ from nodeward.analysis.taint.tables import (
     VALIDATING_METHODS,
     normalize_module,
 )
-from nodeward.analysis.taint.values import FUNCTION_TYPES, UPLOAD_FIELD, Value, clean, extend, union
+from nodeward.analysis.taint.values import (
+    FUNCTION_TYPES,
+    UPLOAD_FIELD,
+    Value,
+    clean,
+    extend,
+    mark_field,
+    union,
+)
 from nodeward.jsstring import unescape
 
 __all__ = ["FileWalker", "Scope"]
@@ -596,6 +604,8 @@ class FileWalker:
         if prop == "length":
             return Value()
         out = Value(obj.fields.get(prop, obj.taint))
+        if prop not in obj.fields and any(lb.origin == "param" for lb in out.taint):
+            out.taint = tuple(mark_field(lb, prop) for lb in out.taint)
         if prop in _UPLOAD_SERVER_FIELDS and prop not in obj.fields and any(_is_upload_label(lb) for lb in out.taint):
             # `const f = pick(ctx.request.files.doc); f.filepath`: the upload object went through
             # a helper (or an array) and lost its request role, but the field is still the
@@ -865,6 +875,7 @@ class FileWalker:
                 parts.append(v.taint)
             elif c.type == "spread_element":
                 parts.append(self.expr(c, scope).taint)
+                out.open_fields = True
             elif c.type == "method_definition":
                 mname_node = c.child_by_field_name("name")
                 mname = self.text(mname_node) if mname_node is not None else "@m"
@@ -1306,7 +1317,12 @@ class FileWalker:
         if callee is not None:
             arg_recv = tuple(a.recv for a in args)
             index = len(ctx.calls)
-            ctx.calls.append(CallEvent(index, callee, tuple(arg_taint), self.step(node, f"calls `{self.text(fn_node) if fn_node is not None else '?'}`"), arg_recv))
+            arg_fields = tuple(
+                tuple(sorted(a.fields.items())) if a.is_obj and not a.open_fields and a.fields and a.taint else None for a in args
+            )
+            if not any(f is not None for f in arg_fields):
+                arg_fields = ()
+            ctx.calls.append(CallEvent(index, callee, tuple(arg_taint), self.step(node, f"calls `{self.text(fn_node) if fn_node is not None else '?'}`"), arg_recv, arg_fields=arg_fields))
             out = Value((Label("ret", f"{ctx.key}|{index}"),))
             out.qn = f"{qn}()" if qn else ""
             if name_hint in _APP_VARIABLES and callee[0] in ("import", "local") and (callee[0] == "local" or callee[1].startswith((".", "/"))):

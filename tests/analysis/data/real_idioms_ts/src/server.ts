@@ -112,6 +112,24 @@ router.get('/fields', checkPermission('READ_FLAGS'), (req: Request, res: Respons
   res.json({ grouped, loose });
 });
 
+// An options object carries a request key next to fixed column names: only the field a
+// helper reads decides what reaches its query.
+function orderClause(options: { columns: string[]; key: string }) {
+  // ok: NW112
+  return db.raw(`order by ${options.columns.join(', ')}`);
+}
+
+function keyClause(options: { columns: string[]; key: string }) {
+  const { key } = options;
+  // ruleid: NW112
+  return db.raw(`where id = '${key}'`);
+}
+
+router.get('/rows/:key', checkPermission('READ_ROWS'), async (req: Request, res: Response) => {
+  const options = { columns: ['name', 'created_at'], key: req.params.key };
+  res.json({ order: await orderClause(options), where: await keyClause({ columns: [], key: req.params.key }) });
+});
+
 const preferences: Record<string, Record<string, unknown>> = { ui: {}, mail: {} };
 const SECTIONS = ['ui', 'mail'];
 
