@@ -461,3 +461,15 @@ def test_an_error_while_loading_a_command_is_one_line(capsys: pytest.CaptureFixt
     )
     with pytest.raises(AttributeError):
         main(["checklist", ".", "--debug"])
+
+
+def test_readme_links_point_inside_the_repository() -> None:
+    """The README sent readers to `../shared/docs/DESIGN.md`, outside any clone."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    links = re.findall(r"\]\(([^)#]+)\)", text) + re.findall(r"`((?:\.\./|docs/)[^`]+\.md)`", text)
+    assert links
+    for link in links:
+        if link.startswith("http"):
+            continue
+        assert (ROOT / link).resolve().is_relative_to(ROOT), link
+        assert (ROOT / link).is_file(), link
