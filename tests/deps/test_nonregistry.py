@@ -268,3 +268,14 @@ def test_a_transitive_git_dependency_names_the_package_that_pulls_it_in() -> Non
         "`minimist` is installed from a git repository (via app > report-kit@2.0.0 > minimist@1.2.5), outside the registry; "
         "checked against advisories as 1.2.5, the version its package.json at git commit 7b1785a6f411 declares"
     )
+
+
+@pytest.mark.parametrize("case", ["npm11-v3", "pnpm9", "yarn1"])
+def test_nw704_severity_for_a_tarball_packed_inside_the_project(case: str) -> None:
+    """`file:vendor/json5-2.2.1.tgz` lives in the repository and its version was audited: low,
+    worded as inside the project; a git dependency stays medium."""
+    out = audit(DATA / case)
+    severity = {f.detail.package: f.severity.name for f in by_rule(out, "NW704") if isinstance(f.detail, PackageDetail)}
+    messages = {f.detail.package: f.message for f in by_rule(out, "NW704") if isinstance(f.detail, PackageDetail)}
+    assert severity["json5"] == "LOW" and "a file inside this project" in messages["json5"]
+    assert severity["minimist"] == "MEDIUM"

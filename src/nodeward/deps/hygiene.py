@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
 from nodeward.deps.advisories.npmrc import read_npmrc
@@ -22,7 +23,7 @@ from nodeward.deps.rules import (
 )
 from nodeward.deps.sources.base import LOCKFILE_NAMES
 from nodeward.deps.sources.manifest import DEP_FIELDS, Manifest, read_manifest
-from nodeward.model import Finding, Rule, SourceSpan, make_fingerprint
+from nodeward.model import Finding, Rule, Severity, SourceSpan, make_fingerprint
 
 __all__ = [
     "CI_FILES",
@@ -86,11 +87,29 @@ def _non_registry_finding(lock: Lockfile, pkg: Package, snippet: str, graph: Gra
     else:
         status = "it cannot be audited: the lockfile records no registry version to match advisories against"
     detail = PackageDetail(pkg.name, pkg.version, lock.path, source=pkg.source, origin=origin, audited=audited.version is not None, dependency_paths=paths)
-    return _finding(
+    in_repo = pkg.source == "file" and _inside_project(origin)
+    if in_repo:
+        where = "a file inside this project"
+    finding = _finding(
         NON_REGISTRY_SOURCE, lock.path, pkg.line, snippet,
         f"`{pkg.name}` is installed from {where}{via}, outside the registry; {status}",
         f"{pkg.name}@{pkg.version}", "Install it from a registry with a pinned version (a fork can be published under a scope), or vendor it into the repository and review it.", detail,
     )
+    if in_repo and audited.version is not None:
+        # A monorepo packing its own packages into the repository (`file:components/x-1.0.0.tgz`):
+        # the source is the team's, the version was audited; what is left is a packed archive
+        # that code review cannot see into.
+        return replace(finding, severity=Severity.LOW)
+    return finding
+
+
+def _inside_project(origin: str) -> bool:
+    """A `file:` path that stays inside the lockfile's folder (not `../sibling`, not absolute)."""
+    path = origin[5:] if origin.startswith("file:") else origin
+    path = path.replace("\\", "/")
+    if not path or path.startswith("/") or (len(path) > 1 and path[1] == ":"):
+        return False
+    return not any(part == ".." for part in path.split("/"))
 
 
 def lockfile_findings(lock: Lockfile, lines: Sequence[str], graph: Graph | None = None) -> list[Finding]:
