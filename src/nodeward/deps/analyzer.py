@@ -34,7 +34,7 @@ from nodeward.deps.ignores import ConfigLocation, apply_ignores
 from nodeward.deps.model import Lockfile
 from nodeward.deps.provenance import audit_version
 from nodeward.deps.sources.base import LOCKFILE_NAMES, load_lockfile
-from nodeward.deps.sources.manifest import Manifest, read_manifest
+from nodeward.deps.sources.manifest import Manifest, manifest_problem, read_manifest
 from nodeward.errors import AdvisorySourceError, LockfileError
 from nodeward.model import Finding, ScanError, Skipped
 from nodeward.project import Project
@@ -124,7 +124,8 @@ def audit_project(
         if _basename(rel) == "package.json" and "node_modules/" not in f"/{rel}":
             m = read_manifest((root / rel).parent)
             if m is None:
-                errors.append(ScanError(f"{rel}: not a JSON object (unreadable package.json)", path=rel, kind="source", incomplete=True))
+                why = manifest_problem((root / rel).parent)
+                errors.append(ScanError(f"{rel}: {why} (package.json not read)", path=rel, kind="source", incomplete=True))
             else:
                 manifests.append((rel, m))
     for rel, _m in manifests:

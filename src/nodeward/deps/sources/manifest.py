@@ -60,6 +60,22 @@ def read_manifest(folder: Path) -> Manifest | None:
     return Manifest(path, data, text, key_lines(text))
 
 
+def manifest_problem(folder: Path) -> str:
+    """Why `read_manifest(folder)` gave None, in the user's terms."""
+    path = folder / "package.json"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        return "not UTF-8 text"
+    except OSError as e:
+        return f"cannot read: {e.strerror or e}"
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as e:
+        return f"invalid JSON at line {e.lineno}, column {e.colno}: {e.msg}"
+    return "not a JSON object" if not isinstance(data, dict) else "unreadable"
+
+
 def workspace_folders(root: Path, manifest: Manifest) -> list[str]:
     """Workspace folders (relative POSIX paths) named by `workspaces` globs, sorted."""
     ws = manifest.data.get("workspaces")
