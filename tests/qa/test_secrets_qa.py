@@ -142,3 +142,30 @@ def test_route_map_never_quotes_a_middleware_secret(tmp_path: Path, args: list[s
     assert "/admin/reset" in text
     for value in ("Kq7-admin-pw-2024x", "Kq7-admin", "sk_live_4eC39HqLyjWDarjtT1zdp7dcQ8bPq2Zx", "sk_live_4eC39Hq"):
         assert value not in text, value
+
+
+ESCAPED_APP = """\
+const jwt = require('jsonwebtoken');
+const t = jwt.sign({ a: 1 }, 'billing\\x2dtoken\\x2dkey\\x2d2031\\x2dq');
+const pw = { password: 'Tm5\\u002dledger\\u002d2031\\u0021' };
+module.exports = { t, pw };
+"""
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "html"])
+def test_secret_spelled_with_escapes_is_redacted(tmp_path: Path, fmt: str) -> None:
+    """`'billing\\x2dtoken\\x2dkey'` was found (its decoded value) but the snippets showed the
+    escaped spelling in full: the secret, one decode away."""
+    root = tmp_path / "svc"
+    root.mkdir()
+    (root / "app.js").write_text(ESCAPED_APP)
+    out = tmp_path / f"report.{fmt}"
+    main(["scan", str(root), "--no-cache", "-f", fmt, "-o", str(out), "-q"])
+    text = out.read_text(encoding="utf-8")
+    for fragment in ("token\\x2dkey", "token\\\\x2dkey", "ledger\\u002d2031", "ledger\\\\u002d2031", "billing-token-key", "Tm5-ledger"):
+        assert fragment not in text, fragment
+    if fmt == "json":
+        found = {(f["rule_id"], f["line"]): f["snippet"] for f in json.loads(text)["findings"]}
+        assert found[("NW806", 2)] == "const t = jwt.sign({ a: 1 }, 'bil…1-q');"
+        assert found[("NW807", 3)] == "const pw = { password: 'Tm…1!' };"
+        assert found[("NW503", 2)] == "const t = jwt.sign({ a: 1 }, 'bil…1-q');"

@@ -675,6 +675,13 @@ def _finding(
     if (row, col) in seen:
         return None
     context = lines[row]
+    if node.type in ("string", "template_string"):
+        # `'orders\x2dkey'` holds `orders-key`: the line is read with the value as decoded,
+        # so the snippet redacts it (the escaped spelling showed the whole secret) and the
+        # filters find it in its context.
+        spelled = _text(node)[1:-1]
+        if spelled != literal and spelled in context:
+            context = context.replace(spelled, literal, 1)
     c = Candidate(path, row + 1, literal, rule_id, context, name)
     if rule_id == HARDCODED_SECRET_ARGUMENT.id:
         # The API makes it a secret whatever it looks like ('secret', 'keyboard cat' included):

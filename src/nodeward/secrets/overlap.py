@@ -15,10 +15,12 @@ from the file at the findings' own (byte) columns.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from nodeward.jsstring import unescape
 from nodeward.model import Finding, SourceSpan
 from nodeward.secrets.candidate import SecretDetail, redact, redact_text
 
@@ -59,6 +61,14 @@ def _mask_with_secret_snippets(findings: Sequence[Finding]) -> list[Finding]:
                 changed = True
         out.append(replace(f, location=replace(loc, snippet="\n".join(lines))) if changed else f)
     return out
+
+
+_ESCAPE = re.compile(r"\\(?:x[0-9a-fA-F]{2}|u\{[0-9a-fA-F]{1,6}\}|u[0-9a-fA-F]{4}|[0-7]{1,3}|.)")
+
+
+def _unescaped(text: str) -> str:
+    """A JS string literal's body as the engine reads it (`\\x2d` -> `-`)."""
+    return _ESCAPE.sub(lambda m: unescape(m.group(0)), text) if "\\" in text else text
 
 
 _HISTORY_RULES = frozenset({"NW805"})
@@ -106,7 +116,8 @@ def _raw_secrets(findings: Sequence[Finding], root: Path) -> dict[tuple[str, int
                 text_bytes[loc.start_col - 1 : loc.end_col - 1].decode("utf-8", "replace"),
                 text[loc.start_col - 1 : loc.end_col - 1],
             ):
-                if value and redact(value) == f.detail.redacted:
+                # A literal spelled with escapes (`'orders\x2dkey'`) redacts as its value.
+                if value and f.detail.redacted in (redact(value), redact(_unescaped(value))):
                     values.append(value)
                     break
         if values:
