@@ -7,7 +7,8 @@ is an `// ok:` line and its risky twin a `// ruleid:` line: a permission factory
 `req.checkRbac(...)` and answering 403, a `Location` header on a 201, a store call on a callback
 parameter (`tx((service) => service.delete(id, req.audit))`) taken for a route, SQL placeholders
 built with `ids.map(() => '?')`, nested keys in an `Object.create(null)` map, a fetch to `${configuredBase}/api/${path}`, koa-body's
-`upload.filepath` through a helper, and harness apps in test files.
+`upload.filepath` through a helper, harness apps in test files, and routes added to a router
+imported from another module.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ def _found() -> set[tuple[str, str, int]]:
 
 
 def test_findings_equal_annotations() -> None:
-    expected, forbidden = annotated_lines(APP, (".ts",))
+    expected, forbidden = annotated_lines(APP, (".ts", ".js"))
     assert {r for r, _p, _l in expected} == RULES - {"NW401"}
     assert {r for r, _p, _l in forbidden} == RULES
     found = _found()
@@ -48,6 +49,13 @@ def test_rbac_factory_is_the_authorization() -> None:
     # `hasAccess()` away from a form: neither turns anybody away with a 403.
     assert _route(routes, "DELETE", "/api/admin/tags/:id").protections["authorization"] is None
     assert _route(routes, "DELETE", "/api/admin/drafts/:id").protections["authorization"] is None
+
+
+def test_routes_on_a_router_imported_from_another_module() -> None:
+    """`exports.ops = express.Router()` in one module, `ops.delete(...)` in another, mounted from
+    a third: the route is seen, under its mount path."""
+    routes = link(APP).model.routes
+    assert {(r.method, r.path, r.file) for r in routes if r.path.startswith("/ops")} == {("DELETE", "/ops/jobs/:id", "src/legacy/jobs.js")}
 
 
 def test_store_call_on_callback_parameter_is_no_route() -> None:

@@ -148,7 +148,9 @@ class _Builder:
         if kind == "nest":
             return ("nest", path, a)
         if kind == "import":
-            return self.import_node(path, a, b or "default")
+            # Registrations on an imported binding count only when it is an app or router.
+            node = self.import_node(path, a, b or "default")
+            return node if node is not None and node[0] == "inst" else None
         if kind == "ret":
             # `const app = createApp()`: the app/router the factory creates and returns.
             target = self.resolve_callee(path, ("import", a, b) if a else ("local", "", b))

@@ -101,6 +101,7 @@ _STRING_CLEAN = frozenset({"nosql", "proto"})
 _FIXED_TARGET = re.compile(r"^(?:https?://[^/\s'\"`]+/|/[^/\\])")
 """A URL or path whose scheme and host (or first path segment) are fixed by a literal prefix."""
 _FIXED_TARGET_CLEAN = frozenset({"ssrf", "redirect"})
+_IMPORTED_ROUTER_METHODS = HTTP_METHODS | {"use", "route"}
 _BASE_PATH = re.compile(r"^/[\w.~-]")
 """A literal path right after a configured base URL (`/api/`, `/v1/users?`)."""
 _SCHEME_ONLY = re.compile(r"^(?:[a-z][\w+.-]*:)?//$", re.I)
@@ -893,6 +894,13 @@ class FileWalker:
             prop_node = left.child_by_field_name("property")
             prop = self.text(prop_node) if prop_node is not None else ""
             if path[:2] == ["module", "exports"] or path[:1] == ["exports"]:
+                if v.instance and scope.ctx is self.top:
+                    # `exports.admin = express.Router()`: an exported router other modules add
+                    # routes to (`const { admin } = require('./routers')`).
+                    name = ".".join(path)
+                    self.instances[name] = Instance(v.instance, node.start_point[0] + 1, node.start_point[1] + 1, v.route_path or "", self._line_text(node))
+                    v.recv = ("inst", name, "")
+                    v.instance = ""
                 exports.commonjs_export(self, path, v, node)
                 return
             ov = self.expr(obj_node, scope)
@@ -1020,6 +1028,13 @@ class FileWalker:
             return Value()  # tagged template (sql`...`): the tag handles escaping
         fn_node = node.child_by_field_name("function")
         fv, rv, method = self._callee(node, scope)
+        if rv is not None and rv.recv is None and rv.imp is not None and rv.imp[0].startswith((".", "/")) and method in _IMPORTED_ROUTER_METHODS:
+            # `const { admin } = require('./routers'); admin.delete('/users/:id', h)`: a router
+            # created in another module; the linker keeps the registration only if the import
+            # resolves to an app or router instance there.
+            imported = Value(qn=rv.qn, imp=rv.imp, recv=("import", rv.imp[0], rv.imp[1] or "default"))
+            if registrations.is_registration(self, method, self._args(node), imported.recv):
+                rv = imported
         arg_nodes = self._args(node)
         # require()/import() of a literal module.
         if fn_node is not None and (fn_node.type == "import" or (fn_node.type == "identifier" and self.text(fn_node) == "require" and scope.lookup("require") is None)):

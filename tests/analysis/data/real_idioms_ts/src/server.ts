@@ -2,6 +2,8 @@ import express, { Request, Response } from 'express';
 import helmet from 'helmet';
 import knex from 'knex';
 import { awayIfAllowed, checkPermission, stamp } from './controller';
+import { ops } from './legacy/routers';
+import './legacy/jobs';
 
 const db = knex({ client: 'pg', connection: process.env.DATABASE_URL });
 const app = express();
@@ -157,6 +159,7 @@ router.put('/prefs/:section', checkPermission('EDIT_PREFS'), (req: Request, res:
 });
 
 app.use('/api/admin', router);
+app.use('/ops', ops);
 app.use((err: Error, req: Request, res: Response, next: (e?: unknown) => void) => {
   res.status(500).json({ error: 'internal' });
 });

@@ -1,0 +1,5 @@
+'use strict';
+
+const jobs = new Map();
+
+exports.cancel = (id) => jobs.delete(id);
