@@ -166,3 +166,29 @@ def test_a_json_config_is_not_taken_for_a_report(tmp_path: Path, capsys: pytest.
     (tmp_path / "tool.json").write_text('{\n  "tool": {\n    "name": "nodeward",\n    "stripe": "sk_live_4eC39HqLyjWDarjtT1zdp7dcQ8bPq2Zx"\n  }\n}\n')
     main(["secrets", str(tmp_path), "--no-cache", "-f", "json"])
     assert [(f["rule_id"], f["path"], f["line"]) for f in json.loads(capsys.readouterr().out)["findings"]] == [("NW816", "tool.json", 4)]
+
+
+ANSI_APP = (
+    "const express = require('express');\nconst app = express();\n"
+    "app.get('/x\\u202e', (req, res) => res.send('\x1b[2J\x1b]0;pwned\x07<b>' + req.query.x));\n"
+    "module.exports = app;\n"
+)
+
+
+@pytest.mark.parametrize("command", [["scan"], ["scan", "-v"], ["routes", "-v"], ["routes", "--findings"], ["checklist"], ["checklist", "-f", "markdown"], ["secrets"]])
+def test_terminal_escapes_from_scanned_code_are_neutralised(tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str]) -> None:
+    """An ESC byte in a string literal or a file name reached the terminal as is: the scanned
+    repository could clear the screen, retitle the window or overwrite its own findings."""
+    root = tmp_path / "evil"
+    root.mkdir()
+    (root / "app.js").write_text(ANSI_APP, encoding="utf-8")
+    (root / "evil\x1b[8mname.js").write_text("eval(process.argv[2]);\nconst k = 'sk_live_4eC39HqLyjWDarjtT1zdp7dcQ8bPq2Zx';\n", encoding="utf-8")
+    main([command[0], str(root), "--no-cache", *command[1:]])
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out
+    if command[0] == "scan":
+        assert "res.send('\\x1b[2J\\x1b]0;pwned\\x07<b>' + req.query.x)" in out
+    if command[0] != "routes" and command != ["checklist"]:
+        assert "evil\\x1b[8mname.js" in out
+    if command[0] == "routes":
+        assert "/x\\u202e" in out  # the Trojan Source override in a route path, made visible

@@ -15,6 +15,7 @@ from nodeward.errors import ExitCode, UsageError
 from nodeward.model import ScanResult
 from nodeward.project import discover
 from nodeward.registry import ALL_RULES
+from nodeward.report.terminal import safe_text
 from nodeward.scanner import scan_project
 
 NAME = "checklist"
@@ -48,8 +49,11 @@ def _merge(a: ScanResult, b: ScanResult) -> ScanResult:
 
 def _render_text(items: list[ItemResult], color: bool) -> str:
     from rich.console import Console
-    from rich.markup import escape
+    from rich.markup import escape as markup_escape
     from rich.table import Table
+
+    def escape(text: str) -> str:
+        return markup_escape(safe_text(text))
 
     style = {Status.PASS: "green", Status.FAIL: "bold red", Status.WARN: "yellow", Status.NOT_APPLICABLE: "dim"}
     table = Table(title="Quick Node.js Security Audit", show_lines=True)
@@ -71,7 +75,7 @@ def _render_text(items: list[ItemResult], color: bool) -> str:
 def _render_markdown(items: list[ItemResult]) -> str:
     lines = ["| Item | Status | Evidence |", "|---|---|---|"]
     for r in items:
-        ev = "<br>".join([r.summary, *r.evidence]).replace("|", "\\|")
+        ev = safe_text("<br>".join([r.summary, *r.evidence])).replace("|", "\\|")
         lines.append(f"| {r.item.title} | {r.status.value} | {ev} |")
     return "\n".join(lines) + "\n"
 

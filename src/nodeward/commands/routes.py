@@ -26,6 +26,7 @@ from nodeward.errors import ExitCode, UsageError
 from nodeward.model import Finding, JSONValue
 from nodeward.project import Project, discover
 from nodeward.report.code_redaction import redact_code
+from nodeward.report.terminal import safe_text
 from nodeward.sast.engine import run_sast
 
 if TYPE_CHECKING:
@@ -235,7 +236,7 @@ def run(args: argparse.Namespace) -> int:
         # The JSON report is a list of routes: what kept the map from being complete goes to
         # stderr, so `--strict`'s exit 3 never comes without a reason.
         for problem in problems:
-            logger.warning("incomplete: %s", problem)
+            logger.warning("incomplete: %s", safe_text(problem))
         rows = [route_json(r) for r in routes]
         if found is not None:
             for row, fs in zip(rows, found.per_route, strict=True):
@@ -247,6 +248,7 @@ def run(args: argparse.Namespace) -> int:
         text = render_text(routes, verbose=bool(getattr(args, "verbose", False)), findings=found.per_route if found is not None else None)
         if problems:  # as the HTML page lists them
             text += "\nIncomplete (the map may miss routes or protections):\n" + "".join(f"  {p}\n" for p in problems)
+        text = safe_text(text)  # paths, handlers and middleware come from the scanned code
     write_output(text, args.output)
     if args.output and not getattr(args, "quiet", False):  # as scan, deps, secrets and probe say
         sys.stderr.write(f"nodeward: wrote {args.format} report to {args.output}\n")

@@ -6,12 +6,18 @@ import io
 from collections import Counter
 
 from rich.console import Console
-from rich.markup import escape
+from rich.markup import escape as _markup_escape
 
 from nodeward.model import Finding, ScanResult, Severity, SourceSpan, UrlRef
 from nodeward.report import RenderOptions
+from nodeward.report.terminal import safe_text
 
 __all__ = ["render"]
+
+
+def escape(text: str) -> str:
+    """Scanned text, safe for rich markup and for the terminal (see `report.terminal`)."""
+    return _markup_escape(safe_text(text))
 
 _STYLE = {
     Severity.CRITICAL: "bold red",
