@@ -326,7 +326,10 @@ class FileWalker:
                 if decl.type == "variable_declarator":
                     pat = decl.child_by_field_name("name")
                     value = decl.child_by_field_name("value")
+                    stored_check = value is not None and self._stored_check(value)
+                    ctx.in_condition += stored_check
                     v = self.expr(value, scope, name_hint=self.text(pat) if pat is not None and pat.type == "identifier" else "") if value is not None else Value()
+                    ctx.in_condition -= stored_check
                     if pat is not None:
                         self.bind(pat, v, scope, declare=True, node=decl)
         elif t == "expression_statement":
@@ -1392,6 +1395,24 @@ class FileWalker:
         elif cv.imp is not None:
             out.cls = ("import", cv.imp[0], cv.imp[1] or "default")
         return out
+
+    def _stored_check(self, value: ts.Node, depth: int = 0) -> bool:
+        """`const allowed = ALLOWED.includes(v)`, `const ok = isString && FUNCS.includes(v)`: an
+        allow-list check kept in a variable for a later `if (ok)`; judged like the condition
+        itself (the value counts as checked from here on, as after `if (ALLOWED.includes(v))`)."""
+        while value.type == "parenthesized_expression" and value.named_children and depth < 8:
+            value = value.named_children[0]
+            depth += 1
+        if value.type == "call_expression":
+            fn = value.child_by_field_name("function")
+            prop = fn.child_by_field_name("property") if fn is not None and fn.type == "member_expression" else None
+            return prop is not None and self.text(prop) in ("includes", "has")
+        if value.type == "binary_expression" and depth < 8:
+            op = value.child_by_field_name("operator")
+            if op is None or self.text(op) != "&&":
+                return False
+            return any(side is not None and self._stored_check(side, depth + 1) for side in (value.child_by_field_name("left"), value.child_by_field_name("right")))
+        return False
 
     def _constant_callback(self, arg: ts.Node, method: str) -> bool:
         """`() => '?'` given to `map` (or a literal given to `fill`): every element becomes the
