@@ -14,7 +14,7 @@ from nodeward.sast.rules.regex import nested_quantifier
 from tests.sast.test_fixtures import annotations, findings_of
 
 FIXTURE = Path(__file__).resolve().parent / "data" / "real_idioms.js"
-RULES = {"NW302", "NW502", "NW604"}
+RULES = {"NW102", "NW302", "NW502", "NW604"}
 
 
 def test_real_idioms_findings_equal_annotations() -> None:
@@ -110,3 +110,17 @@ def test_command_from_own_fields_is_low(tmp_path: Path) -> None:
     )
     got = {(f.location.start_line, f.severity) for f in scan_app(tmp_path).findings if f.rule_id == "NW102"}
     assert got == {(3, Severity.LOW), (4, Severity.LOW), (5, Severity.HIGH), (6, Severity.HIGH)}
+
+
+def test_math_random_ids_in_test_doubles_are_not_secrets(tmp_path: Path) -> None:
+    """A fake store numbering its records, a test's random id: not secrets.  The same line in
+    a real store is reported."""
+    from tests.analysis.helpers import scan_app
+
+    line = "exports.add = (links, link) => links.push({ ...link, id: String(Math.random()) });\n"
+    for rel in ("lib/fake-link-store.js", "lib/__mocks__/store.js", "lib/store.test.js", "test/helpers.js", "lib/link-store.js"):
+        target = tmp_path / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(line)
+    got = {f.path for f in scan_app(tmp_path).findings if f.rule_id == "NW302"}
+    assert got == {"lib/link-store.js"}

@@ -96,3 +96,18 @@ module.exports = {
   keyIdOf, algorithmOf, claimsOf, refreshPlan, REVISION, DOTTED, TEXT_OR_TAG, OPEN_TAG, WORDS, SNAKE,
   SAFE_COMMAND, LOOSE_COMMAND, isOwnToken, expiresAt, callerOf, tagRequest,
 };
+
+// Fixed upgrade steps chained for the shell: a constant command.
+const { exec } = require('child_process');
+function upgrade(done) {
+  const steps = ['apt-get update', 'apt-get install --only-upgrade -y homebridge'];
+  // ok: NW102
+  exec(steps.join(' && '), done);
+}
+function runAll(extra, done) {
+  const steps = ['apt-get update', extra];
+  // ruleid: NW102
+  exec(steps.join(' && '), done);
+}
+module.exports.upgrade = upgrade;
+module.exports.runAll = runAll;

@@ -15,6 +15,7 @@ Handlers only read the tree and yield findings; they never print or touch files.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -23,7 +24,7 @@ import tree_sitter as ts
 from nodeward.model import Finding
 from nodeward.sast.context import FileContext
 
-__all__ = ["CallHandler", "CallPattern", "NodeHandler", "NodePattern", "SEED_GUIDE", "last_segment"]
+__all__ = ["CallHandler", "CallPattern", "NodeHandler", "NodePattern", "SEED_GUIDE", "is_test_double", "last_segment"]
 
 CallHandler = Callable[[FileContext, ts.Node, "str | None"], Iterable[Finding]]
 """(context, call or new_expression node, qualified callee name or None) -> findings."""
@@ -49,3 +50,14 @@ class NodePattern:
 
 def last_segment(qualified: str) -> str:
     return qualified.rsplit(".", 1)[-1].lstrip("?")
+
+
+_TEST_DIRS = frozenset({"test", "tests", "__tests__", "__mocks__", "spec", "specs", "e2e", "fixtures", "__fixtures__"})
+_TEST_FILE = re.compile(r"(?i)(?:[._-](?:test|spec|e2e|mock|stub)\.[cm]?[jt]sx?$|^(?:fake|mock|stub)[-_.])")
+
+
+def is_test_double(path: str) -> bool:
+    """Tests, fixtures and test doubles (`x.test.js`, `__mocks__/`, `fake-user-store.js`): the
+    name-based heuristics (a `Math.random()` "id") are noise there, as the style guide asks."""
+    parts = path.split("/")
+    return bool(_TEST_FILE.search(parts[-1])) or any(p in _TEST_DIRS for p in parts[:-1])

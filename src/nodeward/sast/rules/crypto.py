@@ -16,7 +16,7 @@ import tree_sitter as ts
 from nodeward.model import Confidence, Finding, Rule, Severity
 from nodeward.ruledocs import make_docs
 from nodeward.sast.context import FileContext, words
-from nodeward.sast.rules.base import CallPattern, NodePattern
+from nodeward.sast.rules.base import CallPattern, NodePattern, is_test_double
 
 __all__ = ["CALLS", "NODES", "RULES", "is_password_name", "is_secret_name"]
 
@@ -74,7 +74,8 @@ MATH_RANDOM = Rule(
             "Flags `Math.random()` whose value ends up in a variable, property or function named like "
             "a secret: token, secret, password, nonce, otp, reset, salt, session, csrf, id, uuid. Names that "
             "measure (`retryDelay`), picks among existing items (`Math.random() * users.length`) and "
-            "correlation ids (`requestId`, `correlationId`, `traceId`, `instanceId`) are not flagged."
+            "correlation ids (`requestId`, `correlationId`, `traceId`, `instanceId`) are not flagged, nor "
+            "is anything in tests, fixtures and test doubles (`*.test.js`, `__mocks__/`, `fake-*.js`)."
         ),
         why=(
             "`Math.random` is not cryptographically secure: V8's xorshift128+ state can be recovered "
@@ -467,7 +468,7 @@ def _picks_from_range(ctx: FileContext, call: ts.Node) -> bool:
 
 
 def _math_random(ctx: FileContext, call: ts.Node, qual: str | None) -> Iterator[Finding]:
-    if qual != "Math.random" or call.type != "call_expression":
+    if qual != "Math.random" or call.type != "call_expression" or is_test_double(ctx.path):
         return
     name, _fn = _receiver_name(ctx, call)
     ws = words(name) if name else []

@@ -193,7 +193,7 @@ def _exec_calls(ctx: FileContext, call: ts.Node, qual: str | None) -> Iterator[F
     if qual not in _EXEC or call.type != "call_expression":
         return
     args = ctx.args(call)
-    if not args or ctx.is_constant(args[0]) or args[0].type == "spread_element":
+    if not args or ctx.is_constant(args[0]) or args[0].type == "spread_element" or _joined_constants(ctx, args[0]):
         return
     fn = qual.rsplit(".", 1)[-1]
     own = _built_from_own_state(ctx, args[0])
@@ -205,6 +205,21 @@ def _exec_calls(ctx: FileContext, call: ts.Node, qual: str | None) -> Iterator[F
         "Use `execFile`/`spawn` with a fixed program and an argument array (no shell), and validate the arguments.",
         severity=Severity.LOW if own else None,
     )
+
+
+def _joined_constants(ctx: FileContext, cmd: ts.Node) -> bool:
+    """`exec(steps.join(' && '))` with `const steps = ['apt-get update', 'apt-get install -y x']`:
+    fixed commands chained with a fixed separator are a constant."""
+    if cmd.type != "call_expression":
+        return False
+    fn = cmd.child_by_field_name("function")
+    if fn is None or fn.type != "member_expression":
+        return False
+    prop = fn.child_by_field_name("property")
+    if prop is None or ctx.text(prop) != "join":
+        return False
+    sep = ctx.args(cmd)
+    return ctx.is_constant(fn.child_by_field_name("object")) and all(ctx.is_constant(a) for a in sep)
 
 
 def _built_from_own_state(ctx: FileContext, cmd: ts.Node) -> bool:
