@@ -15,6 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from nodeward.model import Finding, SourceSpan, TraceStep
+from nodeward.project import normalise_newlines
 
 __all__ = ["to_character_columns"]
 
@@ -49,7 +50,7 @@ class _Lines:
             return None
         if data.isascii():
             return None  # nothing to convert anywhere in the file
-        return data.split(b"\n")
+        return normalise_newlines(data).split(b"\n")
 
 
 def _convert(line: bytes | None, col: int) -> int:

@@ -21,7 +21,7 @@ from nodeward.config import Config
 from nodeward.model import Skipped
 from nodeward.sast.parse import Lang, language_for
 
-__all__ = ["Project", "ProjectFile", "content_skip_reason", "discover", "generated_bundle_reason"]
+__all__ = ["Project", "ProjectFile", "content_skip_reason", "discover", "generated_bundle_reason", "normalise_newlines"]
 
 SKIP_DIRS = {"node_modules": "dependency folder", "bower_components": "dependency folder", ".git": "version control data", ".hg": "version control data", ".svn": "version control data"}
 MINIFIED_AVG_LINE = 500
@@ -49,6 +49,19 @@ class Project:
     @property
     def sources(self) -> tuple[ProjectFile, ...]:
         return tuple(f for f in self.files if f.lang is not None)
+
+
+_LONE_CR = re.compile(rb"\r(?!\n)")
+
+
+def normalise_newlines(data: bytes) -> bytes:
+    """A lone CR (classic Mac line endings) ends a line in JavaScript, but tree-sitter and
+    every `count(b"\\n")` only count LF, so a CR-only file was one long line 1 and each
+    finding sat on line 1 at a far-away column. Each lone CR becomes LF: the same length, so
+    byte offsets and columns stay valid. CRLF files are returned unchanged."""
+    if b"\r" not in data or data.count(b"\r") == data.count(b"\r\n"):
+        return data
+    return _LONE_CR.sub(b"\n", data)
 
 
 def content_skip_reason(path: str, data: bytes) -> str | None:

@@ -192,3 +192,24 @@ def test_terminal_escapes_from_scanned_code_are_neutralised(tmp_path: Path, caps
         assert "evil\\x1b[8mname.js" in out
     if command[0] == "routes":
         assert "/x\\u202e" in out  # the Trojan Source override in a route path, made visible
+
+
+def test_cr_only_line_endings_give_the_real_lines(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A file with classic Mac line endings (lone CR, a JavaScript line terminator) was one
+    line: every finding on line 1, at a column hundreds of characters along."""
+    root = tmp_path / "mac"
+    root.mkdir()
+    (root / "cr.js").write_bytes(b"const a = 1;\rconst password = 'Zq8-cr-pw-2031xq';\reval(process.env.X);\r")
+    (root / "cr.env").write_bytes(b"# settings\rSTRIPE=sk_live_4eC39HqLyjWDarjtT1zdp7dcQ8bPq2Zx\r")
+    (root / "crlf.js").write_bytes(b"const a = 1;\r\neval(process.env.Y);\r\n")
+    main(["scan", str(root), "--no-cache", "-f", "json"])
+    doc = json.loads(capsys.readouterr().out)
+    found = sorted((f["rule_id"], f["path"], f["line"], f["column"]) for f in doc["findings"])
+    assert found == [
+        ("NW101", "cr.js", 3, 1),
+        ("NW101", "crlf.js", 2, 1),
+        ("NW807", "cr.js", 2, 19),
+        ("NW816", "cr.env", 2, 8),
+    ]
+    snippets = {f["path"]: f["snippet"] for f in doc["findings"] if f["rule_id"] in ("NW807", "NW816")}
+    assert snippets == {"cr.js": "const password = 'Zq…xq';", "cr.env": "STRIPE=sk_l…q2Zx"}

@@ -26,7 +26,13 @@ from typing import TYPE_CHECKING
 import tree_sitter as ts
 
 from nodeward.model import Finding, ScanError, Skipped
-from nodeward.project import Project, ProjectFile, content_skip_reason, generated_bundle_reason
+from nodeward.project import (
+    Project,
+    ProjectFile,
+    content_skip_reason,
+    generated_bundle_reason,
+    normalise_newlines,
+)
 from nodeward.sast.parse import Lang, first_error, get_language, parse
 from nodeward.suppress import SuppressionComment, find_suppressions
 
@@ -142,7 +148,7 @@ def _run_task(task: _Task) -> FileResult:
     f = task.file
     try:
         with open(f.abspath, "rb") as fh:
-            source = fh.read()
+            source = normalise_newlines(fh.read())
     except OSError as e:
         return FileResult(f.path, 0, errors=(ScanError(f"cannot read: {e.strerror}", f.path, 0, "io"),))
     assert f.lang is not None

@@ -18,7 +18,13 @@ import pathspec
 
 from nodeward.analyzer import AnalyzerOutput
 from nodeward.model import Confidence, Finding, ScanError, Skipped
-from nodeward.project import Project, ProjectFile, content_skip_reason, generated_bundle_reason
+from nodeward.project import (
+    Project,
+    ProjectFile,
+    content_skip_reason,
+    generated_bundle_reason,
+    normalise_newlines,
+)
 from nodeward.secrets.candidate import Candidate
 from nodeward.secrets.engine import Engine, RawMatch
 from nodeward.secrets.findings import judge, secret_finding
@@ -217,7 +223,7 @@ def _history_filter(project: Project, secrets_excluded: Callable[[str], bool]) -
 def _read(f: ProjectFile, errors: list[ScanError]) -> bytes | None:
     try:
         with open(f.abspath, "rb") as fh:
-            return fh.read()
+            return normalise_newlines(fh.read())
     except OSError as e:
         errors.append(ScanError(f"cannot read: {e.strerror}", f.path, 0, "io"))
         return None

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from nodeward.jsstring import unescape
 from nodeward.model import Finding, SourceSpan
+from nodeward.project import normalise_newlines
 from nodeward.secrets.candidate import SecretDetail, redact, redact_text
 
 __all__ = ["mask_overlapping", "raw_secret_values"]
@@ -100,7 +101,7 @@ def _raw_secrets(findings: Sequence[Finding], root: Path) -> dict[tuple[str, int
     for (path, line), group in wanted.items():
         if path not in files:
             try:
-                files[path] = (base / path).read_bytes().split(b"\n")
+                files[path] = normalise_newlines((base / path).read_bytes()).split(b"\n")
             except (OSError, ValueError):
                 files[path] = None
         lines = files[path]
