@@ -145,3 +145,18 @@ def test_source_files_that_only_look_like_bundles_are_analysed(tmp_path: Path, p
     result = _sast(tmp_path)
     assert ("NW101", path, 2) in {(f.rule_id, f.path, f.line) for f in result.findings}
     assert not [s for s in result.skipped if s.path == path]
+
+
+def test_a_scan_leaves_garbage_collection_as_it_found_it(tmp_path: Path) -> None:
+    """The engine freezes long-lived objects for its own collections; a library caller's
+    process must get every object back under normal collection when the scan returns."""
+    import gc
+
+    src = tmp_path / "src"
+    src.mkdir()
+    for i in range(IN_PROCESS_BELOW + 2):  # enough files for the worker pool
+        shutil.copy(FIXTURES / "injection.js", src / f"f{i}.js")
+    assert gc.get_freeze_count() == 0
+    result = _sast(src, jobs=2)
+    assert result.stats.files_scanned == IN_PROCESS_BELOW + 2
+    assert gc.get_freeze_count() == 0

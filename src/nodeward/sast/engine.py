@@ -9,6 +9,7 @@ rule set, path, content hash) so an unchanged tree re-parses nothing.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import multiprocessing
@@ -317,6 +318,7 @@ class _Session:
         self._text_files = list(text_files)
         self._pool: ProcessPoolExecutor | None = None
         self._text: list[Future[list[TextScan]]] = []
+        self._frozen = False
         if jobs > 1 and len(self._tasks) >= IN_PROCESS_BELOW:
             self._jobs = jobs
             self._pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_pool_context())
@@ -327,6 +329,18 @@ class _Session:
     def __exit__(self, *exc: object) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=exc[0] is not None)
+        if self._frozen:
+            gc.unfreeze()  # a library caller's later collections see these objects again
+
+    def freeze(self) -> None:
+        """Exempt every object alive now from garbage collection until the session ends.
+
+        Before the fork the workers inherit the imported modules, compiled queries and pattern
+        databases; after the merge the parent holds every file's facts.  Neither is garbage, but
+        each full collection would walk them all again (in each worker, and in the parent while
+        it links): `gc.freeze()` is the interpreter's documented remedy for both."""
+        gc.freeze()
+        self._frozen = True
 
     def results(self) -> Iterator[tuple[int, FileResult]]:
         """(index, result) of every JS/TS file, in completion order."""
@@ -336,6 +350,7 @@ class _Session:
                 yield i, _run_task(t)
             return
         _warm(t.file.lang for t in tasks if t.file.lang is not None)
+        self.freeze()
         pending = {self._pool.submit(_run_chunk, [tasks[i] for i in chunk]): chunk for chunk in _chunks(tasks, self._jobs)}
         # Queued behind every source chunk: the workers take these when the sources are done.
         self._text = [self._pool.submit(_run_text_chunk, c) for c in _text_chunks(self._text_files, self._jobs)]
@@ -385,7 +400,9 @@ def sast_session(
             results.append(item)
             if progress is not None:
                 progress(done, len(sources))
-        yield _merge(results, len(sources)), session.text_results
+        merged = _merge(results, len(sources))
+        session.freeze()
+        yield merged, session.text_results
 
 
 def _merge(results: list[tuple[int, FileResult]], count: int) -> SastOutput:
