@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import yaml
-
 from nodeward.deps.model import Edge, Importer, Lockfile, Package, Unreadable, classify_source
 from nodeward.deps.sources.yamlnodes import YamlDocument, load_yaml_documents
 from nodeward.errors import LockfileError
@@ -73,6 +71,8 @@ def _pick_document(docs: list[YamlDocument]) -> YamlDocument:
 
 
 def parse_pnpm_lock(rel: str, text: str) -> Lockfile:
+    import yaml  # imported on use: most projects have no YAML lockfile
+
     try:
         docs = load_yaml_documents(text)
     except yaml.YAMLError as e:

@@ -8,11 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import yaml
-
 __all__ = ["YamlDocument", "load_yaml_documents"]
 
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class YamlDocument:
@@ -28,7 +25,10 @@ class YamlDocument:
 
 def load_yaml_documents(text: str) -> list[YamlDocument]:
     """Every document of the stream; raises yaml.YAMLError on bad input."""
-    loader = _Loader(text)
+    import yaml  # only projects with a pnpm or yarn Berry lockfile pay for it
+
+    loader_class: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loader = loader_class(text)
     docs: list[YamlDocument] = []
     try:
         while loader.check_node():

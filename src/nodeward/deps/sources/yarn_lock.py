@@ -13,8 +13,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-import yaml
-
 from nodeward.deps.model import Edge, Importer, Lockfile, Package, Unreadable, classify_source
 from nodeward.deps.sources.manifest import Manifest, read_manifest, workspace_folders
 from nodeward.deps.sources.yamlnodes import load_yaml_documents
@@ -280,6 +278,8 @@ def _add_peer_edges(packages: dict[str, Package], importers: list[Importer], pee
 
 
 def _parse_berry(rel: str, text: str, folder: Path) -> Lockfile:
+    import yaml  # imported on use: most projects have no YAML lockfile
+
     try:
         docs = load_yaml_documents(text)
     except yaml.YAMLError as e:
