@@ -122,7 +122,8 @@ def generated_bundle_reason(path: str, data: bytes) -> str | None:
     files report the bundled libraries' idioms (one Ghost release: 88 of 208 findings), which
     the team cannot fix there and the dependency audit already covers; the engine still runs
     the secret detectors on them, since a key compiled into a shipped bundle is a real leak."""
-    if _WEBPACK_HEAD.search(data, 0, 512):
+    head = data[:512]
+    if (b"/******/" in head or b"webpack" in head) and _WEBPACK_HEAD.search(head):
         return "generated bundle (webpack output)"
     folders, _, name = path.rpartition("/")
     if not _BUILD_DIRS.intersection(part.lower() for part in folders.split("/")):

@@ -18,7 +18,7 @@ import tree_sitter as ts
 
 from nodeward.model import Finding
 from nodeward.sast.context import FileContext, bindings_query, compiled_query
-from nodeward.sast.hits import candidates
+from nodeward.sast.hits import candidates, renamed_calls
 from nodeward.sast.parse import Lang, get_language
 from nodeward.sast.rules import FAMILIES
 from nodeward.sast.rules.base import CallHandler, NodeHandler, last_segment
@@ -173,9 +173,12 @@ def run_file_rules(path: str, source: bytes, tree: ts.Tree, lang: Lang) -> list[
         local for local, qual in ctx.aliases.items() if local != last_segment(qual) and last_segment(qual) in _HANDLERS
     }
     if renamed:
-        renamed_matches = ts.QueryCursor(compiled_query(lang, _RENAMED_QUERY)).matches(root)
-        extra = [c["call"][0] for _i, c in renamed_matches if ctx.text(c["name"][0]) in renamed]
-        findings.extend(_dispatch(ctx, sorted(extra, key=lambda n: n.start_byte), seen))
+        if found is not None:
+            extra = renamed_calls(source, root, renamed)
+        else:
+            renamed_matches = ts.QueryCursor(compiled_query(lang, _RENAMED_QUERY)).matches(root)
+            extra = sorted((c["call"][0] for _i, c in renamed_matches if ctx.text(c["name"][0]) in renamed), key=lambda n: n.start_byte)
+        findings.extend(_dispatch(ctx, extra, seen))
     for handler, caps in nodes:
         findings.extend(handler(ctx, caps))
     return findings

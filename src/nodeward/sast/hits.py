@@ -442,6 +442,30 @@ def candidates(source: bytes, tree: ts.Tree, lang: str, call_names: Iterable[str
     return found
 
 
+def renamed_calls(source: bytes, root: ts.Node, names: Iterable[str]) -> list[ts.Node]:
+    """Calls and `new` of local identifiers in `names` (`run(...)` after `const { exec: run } =
+    require('child_process')`), found from their occurrences in the bytes: the same nodes as the
+    query `(call_expression function: (identifier) @name)` / `(new_expression constructor: ...)`
+    restricted to those names, without a walk of the whole tree."""
+    size = len(source)
+    found: dict[int, ts.Node] = {}
+    for name in names:
+        word = name.encode()
+        i = source.find(word)
+        while i >= 0:
+            end = i + len(word)
+            if (i == 0 or source[i - 1] not in _ASCII_IDENT) and (end >= size or source[end] not in _ASCII_IDENT):
+                node = _exact(root, i, end)
+                parent = node.parent if node is not None and node.type == "identifier" else None
+                if node is not None and parent is not None and (
+                    (parent.type == "call_expression" and _same(parent.child_by_field_name("function"), node))
+                    or (parent.type == "new_expression" and _same(parent.child_by_field_name("constructor"), node))
+                ):
+                    found[parent.id] = parent
+            i = source.find(word, end)
+    return sorted(found.values(), key=lambda n: n.start_byte)
+
+
 def _regex_at(root: ts.Node, start: int, regexes: dict[int, ts.Node]) -> None:
     node = root.descendant_for_byte_range(start, start + 2)
     depth = 0
