@@ -143,11 +143,14 @@ class Resolver:
 
     def resolve(self, spec: str, importer: str) -> str | None:
         """The project file `spec` names when imported from `importer`, or None."""
-        key = (spec, posixpath.dirname(importer))
+        # A package name resolves the same way from every folder (workspaces and tsconfig paths
+        # are project-wide): one cache entry per name, not one per importing folder.
+        relative = spec.startswith((".", "/"))
+        key = (spec, posixpath.dirname(importer) if relative else "")
         if key in self._cache:
             return self._cache[key]
         found: str | None = None
-        if spec.startswith((".", "/")):
+        if relative:
             base = posixpath.join(posixpath.dirname(importer), spec) if spec.startswith(".") else spec.lstrip("/")
             found = self._file(base)
         else:
