@@ -110,13 +110,16 @@ _TOKEN_HASHED = re.compile(r"-([A-Za-z0-9_-]{8})(?:\.chunk)?\.(?:m?js|cjs)$")
 _NOT_A_WORD = re.compile(r"[A-Z0-9_-]")
 _WEBPACK_HEAD = re.compile(rb"(?m)^/\*{6}/|(?:self|window|this|globalThis)(?:\.|\[[\"'])webpack(?:Chunk|Jsonp)")
 """The bootstrap's `/******/` line prefix, or a chunk pushing itself onto the runtime's array."""
+_BROWSERIFY_HEAD = re.compile(rb"""(?:["']function["']\s*==\s*typeof\s+require|typeof\s+require\s*==\s*["']function["'])\s*&&\s*require""")
+"""Browserify's module prelude (`var c="function"==typeof require&&require`), also inside its
+standalone UMD wrapper; it throws `MODULE_NOT_FOUND` a few bytes later."""
 
 
 def generated_bundle_reason(path: str, data: bytes) -> str | None:
     """Why a JS file is a bundler's output rather than source, or None.
 
     Webpack output starts with its runtime (`/******/` bootstrap lines, a `webpackChunk` or
-    `webpackJsonp` push); Vite, Rollup, Ember CLI and webpack's long-term caching name files by
+    `webpackJsonp` push), browserify output with its module prelude; Vite, Rollup, Ember CLI and webpack's long-term caching name files by
     content hash (`index-B4jZ8hyg.js`, `vendor-97e91ff8dd14.js`, `main.3f2a1b9c.js`), which in a
     build folder (`dist/`, `built/`, `assets/` ...) marks generated code.  Code rules on such
     files report the bundled libraries' idioms (one Ghost release: 88 of 208 findings), which
@@ -125,6 +128,9 @@ def generated_bundle_reason(path: str, data: bytes) -> str | None:
     head = data[:512]
     if (b"/******/" in head or b"webpack" in head) and _WEBPACK_HEAD.search(head):
         return "generated bundle (webpack output)"
+    prelude = data[:1024]
+    if b"MODULE_NOT_FOUND" in prelude and _BROWSERIFY_HEAD.search(prelude):
+        return "generated bundle (browserify output)"
     folders, _, name = path.rpartition("/")
     if not _BUILD_DIRS.intersection(part.lower() for part in folders.split("/")):
         return None

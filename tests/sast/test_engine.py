@@ -118,6 +118,12 @@ AWS_KEY = "var k = 'AKIAQYLPMN5HHHFPZAM2';\n"
         ("dist/assets/index-B4jZ8hyg.js", 'import{s as e}from"./react-BXwhMTuc.js";\n'),
         ("core/built/admin/assets/vendor-97e91ff8dd1457c668f9ef103ee1a77b.js", ""),
         ("build/static/js/main.3f2a1b9c.chunk.js", ""),
+        (
+            "vendor/geo.js",
+            'require=(function(){function r(e,n,t){function o(i,f){if(!n[i]){if(!e[i]){var c="function"==typeof require'
+            '&&require;if(!f&&c)return c(i,!0);var a=new Error("Cannot find module \'"+i+"\'");throw a.code="MODULE_NOT_FOUND",a}}}'
+            "return o}return r})()({1:[function(require,module,exports){\n",
+        ),
     ],
 )
 def test_generated_bundles_get_secrets_but_no_code_rules(tmp_path: Path, path: str, head: str) -> None:
