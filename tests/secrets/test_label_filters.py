@@ -56,3 +56,13 @@ def test_your_slot_in_a_doc_comment_is_not_a_credential_but_a_real_basic_header_
     (tmp_path / "client.js").write_text(CLIENT)
     found = {(path, line) for path, line, rule in triples(secrets_scan(tmp_path)) if rule.startswith("NW80")}
     assert found == {("client.js", 6)}
+
+
+def test_public_analytics_project_keys_are_not_secrets_but_personal_keys_are(tmp_path: Path) -> None:
+    (tmp_path / "Dockerfile").write_text(
+        "FROM node:20\n"
+        "ENV POSTHOG_TOKEN=phc_bIjZL7oh2GEUd2vqvTBH8WvrX0fWTXQMs6H5KQxiUxU\n"
+        "ENV POSTHOG_PERSONAL_API_KEY=phx_4mWbq7Zt1nYxKc2dLr8sVh3eGp6JuQaTfNo9Bw5iXkE\n"
+    )
+    found = {(path, line) for path, line, rule in triples(secrets_scan(tmp_path)) if rule.startswith("NW8")}
+    assert found == {("Dockerfile", 3)}

@@ -286,8 +286,9 @@ def is_google_api_key_for_nw811(c: Candidate) -> bool:
 
 
 def is_publishable_key(c: Candidate) -> bool:
-    """Stripe publishable keys (`pk_live_…`) are public by design: they ship to browsers."""
-    return c.secret.startswith(("pk_live_", "pk_test_"))
+    """Keys that are public by design because they ship to browsers: Stripe publishable keys
+    (`pk_live_…`) and PostHog project keys (`phc_…`; its personal API keys, `phx_…`, are secret)."""
+    return c.secret.startswith(("pk_live_", "pk_test_", "phc_"))
 
 
 def in_docs_or_tests(c: Candidate) -> bool:
