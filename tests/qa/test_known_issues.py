@@ -32,7 +32,6 @@ def test_spawn_sh_dash_c_with_request_data_is_command_injection(tmp_path: Path, 
     assert ("NW110", "app.js", 4) in found
 
 
-@pytest.mark.xfail(strict=True, reason="analysis/rules: NW653 (taint XXE) does not supersede NW602 (pattern XXE) at the same call")
 def test_xxe_from_request_is_reported_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     found = _scan(tmp_path, {"app.js": (
         "const express = require('express');\nconst libxmljs = require('libxmljs');\nconst app = express();\n"

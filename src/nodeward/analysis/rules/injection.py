@@ -386,6 +386,7 @@ app.post('/import', (req, res) => {
 });
 """,
     ["https://owasp.org/www-community/vulnerabilities/XML_External_Entity_(XXE)_Processing", "https://cheatsheetseries.owasp.org/cheatsheets/XML_External_Entity_Prevention_Cheat_Sheet.html"],
+    supersedes=("NW602",),
     owasp=("A05:2021",),
 )
 
