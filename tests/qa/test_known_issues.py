@@ -22,7 +22,6 @@ def _scan(tmp_path: Path, files: dict[str, str], capsys: pytest.CaptureFixture[s
     return sorted((f["rule_id"], f["path"], f["line"]) for f in json.loads(capsys.readouterr().out)["findings"])
 
 
-@pytest.mark.xfail(strict=True, reason="analysis/taint: spawn('sh', ['-c', x]) is a shell command; only exec/execSync are sinks")
 def test_spawn_sh_dash_c_with_request_data_is_command_injection(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     found = _scan(tmp_path, {"app.js": (
         "const express = require('express');\nconst { spawn } = require('child_process');\nconst app = express();\n"

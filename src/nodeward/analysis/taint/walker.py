@@ -79,6 +79,8 @@ _TRANSPARENT = frozenset({"parenthesized_expression", "await_expression", "as_ex
 _LITERALS = frozenset({"number", "true", "false", "null", "undefined", "regex", "this", "super"})
 _RES_CHAIN = frozenset({"status", "set", "type", "header", "cookie", "clearCookie", "append", "vary", "links", "attachment", "code", "headers"})
 _ROLE_NAMES = {"req": "req", "request": "req", "ctx": "ctx", "context": "ctx", "res": "res", "response": "res", "reply": "reply"}
+_SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "ash", "fish", "cmd", "cmd.exe", "powershell", "powershell.exe", "pwsh", "pwsh.exe"})
+_SHELL_COMMAND_FLAGS = frozenset({"-c", "-lc", "-ic", "/c", "/C", "/s", "-Command", "-command", "-c:"})
 _STRING_METHODS_CLEAN = frozenset({"length", "indexOf", "lastIndexOf", "startsWith", "endsWith", "includes", "test", "localeCompare", "search", "charCodeAt", "codePointAt"})
 _CURRENT_USER = frozenset({"user", "auth", "currentUser", "remote_user", "member", "identity"})
 """Where authentication middleware leaves the signed-in principal: passport's `req.user`,
@@ -1252,6 +1254,9 @@ class FileWalker:
                 for p in (1,):
                     if args[p].taint:
                         self.sink("command", args[p].taint, node, scope, base_qn + " (shell)")
+            elif base_qn.startswith(("child_process.spawn", "child_process.execFile")) and len(arg_nodes) > 1 and args[1].taint and self._shell_command_args(arg_nodes[0], arg_nodes[1]):
+                # `spawn('sh', ['-c', cmd])`: the argument after `-c` is a whole shell command.
+                self.sink("command", args[1].taint, node, scope, base_qn + " (shell -c)")
         elif method in METHOD_SINKS and rv is not None and rv.role not in ("req", "reqpart", "res", "ctx") and not rv.qn.startswith(("crypto", "lodash", "_")) and rv.qn not in ("Array", "Object", "JSON"):
             spec_s = METHOD_SINKS[method]
             recv_node = fn_node.child_by_field_name("object") if fn_node is not None else None
@@ -1527,6 +1532,13 @@ class FileWalker:
             if v.taint:
                 labels = tuple(Label(lb.origin, lb.key, lb.cleaned - {"nosql"}, lb.steps, lb.shown) for lb in v.taint if not (lb.cleaned >= ALL_KINDS))
                 self.sink("nosql", labels, call, scope, f"{callee} $where")
+
+    def _shell_command_args(self, program: ts.Node, argv: ts.Node) -> bool:
+        """A shell run with a command string: `('sh', ['-c', x])`, `('cmd.exe', ['/c', x])`."""
+        name = (self._string_value(program) or "").rsplit("/", 1)[-1].lower()
+        if name not in _SHELLS or argv.type != "array":
+            return False
+        return any(self._string_value(e) in _SHELL_COMMAND_FLAGS for e in argv.named_children)
 
     def _shell_on(self, options: ts.Node) -> bool:
         """`{ shell: true }` or `{ shell: '/bin/bash' }` (not `false`, not absent)."""
