@@ -442,9 +442,10 @@ def check_flows(flows: Iterable[Flow]) -> list[Finding]:
             where += f" via {store}"
         if src.startswith("process.argv"):
             # A CLI's own arguments: real only when the tool runs for someone else (a CI job,
-            # a wrapper fed by a web request), hence low confidence.
+            # a wrapper fed by a web request), hence low confidence, and low severity so that a
+            # script running the command its operator typed does not fail `--fail-on high`.
             message = f"Command-line argument `{src}`{where} reaches `{flow.sink.snippet[:60]}`"
-            out.append(replace(flow_finding(rule, flow, message, _FIX[flow.kind]), confidence=Confidence.LOW))
+            out.append(replace(flow_finding(rule, flow, message, _FIX[flow.kind]), confidence=Confidence.LOW, severity=min(rule.severity, Severity.LOW)))
             continue
         message = f"{rule.summary}: `{src}`{where} reaches `{flow.sink.snippet[:60]}`"
         out.append(flow_finding(rule, flow, message, _FIX[flow.kind]))
