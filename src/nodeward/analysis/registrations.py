@@ -71,6 +71,7 @@ def record(w: FileWalker, rv: Value, method: str, arg_nodes: list[ts.Node], args
     """Record one registration with its path (prefixes from `route()`) and argument references."""
     assert rv.recv is not None
     path: str | None = rv.route_path
+    alternatives: list[str | None] = []
     rest = list(zip(arg_nodes, args, strict=False))
     if method == "route":
         if arg_nodes and arg_nodes[0].type == "object":
@@ -96,7 +97,12 @@ def record(w: FileWalker, rv: Value, method: str, arg_nodes: list[ts.Node], args
         method = "use"
     elif rest and method != "register":
         first_lit = w._string_value(arg_nodes[0]) if arg_nodes else None
-        if first_lit is not None or arg_nodes[0].type in ("array", "regex", "template_string"):
+        listed = [w._string_value(c) for c in arg_nodes[0].named_children] if arg_nodes[0].type == "array" else []
+        if listed and all(p is not None for p in listed):
+            # `app.get(['/a', '/b'], h)`: one route per path, sharing the chain.
+            alternatives = [(path or "") + str(p) for p in listed]
+            rest = rest[1:]
+        elif first_lit is not None or arg_nodes[0].type in ("array", "regex", "template_string"):
             path = (path or "") + (first_lit if first_lit is not None else w.text(arg_nodes[0]))
             rest = rest[1:]
         elif method != "use" and arg_nodes[0].type in ("identifier", "member_expression") and not (args[0].func or args[0].recv or args[0].imp):
@@ -127,8 +133,9 @@ def record(w: FileWalker, rv: Value, method: str, arg_nodes: list[ts.Node], args
     handler_key = ""
     if refs_list and refs_list[-1].kind in ("inline", "local") and method not in ("use", "register"):
         handler_key = refs_list[-1].name
-    w._order += 1
-    w.routes.append(RouteReg(rv.recv, method, path, tuple(refs_list), node.start_point[0] + 1, node.start_point[1] + 1, w._order, handler_key, w._line_text(node)))
+    for one in alternatives or [path]:
+        w._order += 1
+        w.routes.append(RouteReg(rv.recv, method, one, tuple(refs_list), node.start_point[0] + 1, node.start_point[1] + 1, w._order, handler_key, w._line_text(node)))
 
 
 def route_object(w: FileWalker, rv: Value, obj: ts.Node, ov: Value, node: ts.Node, scope: Scope) -> None:
