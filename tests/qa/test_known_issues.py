@@ -42,7 +42,6 @@ def test_xxe_from_request_is_reported_once(tmp_path: Path, capsys: pytest.Captur
     assert at_call == [("NW653", "app.js", 5)]
 
 
-@pytest.mark.xfail(strict=True, reason="analysis: a Fastify handler's return value with reply.type('text/html') is not an HTML sink")
 def test_fastify_html_reply_with_request_data_is_xss(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     found = _scan(tmp_path, {"server.js": (
         "const fastify = require('fastify')();\n"

@@ -157,6 +157,8 @@ class _Ctx:
     """The function sets `req.user` itself (a loader: `req.user = users[req.params.id]`)."""
     checks_role: bool = False
     ends_request: bool = False
+    html_reply: bool = False
+    """`reply.type('text/html')` was called: what the (Fastify) handler returns is the HTML body."""
     forbidden: bool = False
     permission_call: bool = False
     rate_limit: bool = False
@@ -340,6 +342,8 @@ class FileWalker:
         elif t == "return_statement":
             for c in node.named_children:
                 v = self.expr(c, scope)
+                if v.taint and ctx.html_reply and not v.is_obj:
+                    self.sink("xss", v.taint, node, scope, "reply (text/html) body")
                 if v.taint:
                     ctx.returns = union(ctx.returns, extend(v.taint, self.step(node, "returned")))
                 if v.func:
@@ -1110,6 +1114,7 @@ class FileWalker:
         # Response methods.
         if recv_role in ("res", "ctx", "reply", "reply-html", "res-text"):
             if recv_role == "reply" and method in ("type", "header") and any("html" in (self._string_value(a) or "") for a in arg_nodes):
+                ctx.html_reply = True  # `reply.type('text/html'); return html`: the return is the body
                 return Value(role="reply-html")  # reply.type('text/html').send(x): now an HTML sink
             if method == "writeHead" and arg_nodes and self.text(arg_nodes[0]) in ("401", "403"):
                 ctx.ends_request = True
