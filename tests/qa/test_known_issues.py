@@ -1,8 +1,8 @@
-"""QA reproductions of bugs in code other engineers own (taint rules, route rules, deps).
+"""QA reproductions of bugs found in code other engineers owned (taint rules, route rules, deps).
 
-Each test asserts the behaviour a user expects and is marked `xfail(strict=True)`: it fails
-today, and the day the owner fixes the bug it passes, which makes the suite fail until the
-marker is removed, so a fix cannot go unnoticed and the reproduction becomes a regression test.
+Each was first marked `xfail(strict=True)` so that its fix could not go unnoticed; all four are
+fixed now and the tests stay as regression tests.  A new reproduction for someone else's code
+goes here the same way.
 """
 
 from __future__ import annotations
