@@ -1,10 +1,12 @@
 """Parse every JS/TS file once, in parallel, and collect per-file results.
 
 Each worker process parses a file with tree-sitter, runs the per-file rules
-(tree-sitter queries pick candidate nodes in C; Python looks only at those),
-extracts the facts the cross-file model needs, and finds suppression comments.
-What comes back is plain picklable data, cached on disk by (nodeward version,
-rule set, path, content hash) so an unchanged tree re-parses nothing.
+(Hyperscan byte hits, checked on the tree, pick the candidate nodes; Python looks
+only at those), extracts the facts the cross-file model needs, and finds
+suppression comments; then it runs the secret detectors over the project's other
+text files while the parent links.  What comes back is plain picklable data,
+cached on disk by (nodeward version, rule set, installed code, path, content
+hash) so an unchanged tree re-parses nothing.
 """
 
 from __future__ import annotations
