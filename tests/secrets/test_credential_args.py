@@ -115,8 +115,9 @@ def test_not_credentials(source: str) -> None:
 
 def test_shorthand_property_and_typescript_import_require() -> None:
     shorthand = "const password = 'Pg-pass-2023';\nconst { Pool } = require('pg');\nconst pool = new Pool({ host: 'db', password });\n"
-    # the constant is a secret-like name (NW807 where it is written) and the client's password (NW806 where it is used)
-    assert found(shorthand) == {("NW807", "src/db.js", 1), ("NW806", "src/db.js", 3)}
+    # One secret, one finding: the constant (NW807 where it is written) is the client's password
+    # (NW806 where it is used); the surer of the two stays, here the use.
+    assert found(shorthand) == {("NW806", "src/db.js", 3)}
     ts_import = "import mysql = require('mysql2');\nconst c = mysql.createPool({ password: 'My-pass-2023' });\n"
     assert found(ts_import, "src/db.ts") == {("NW806", "src/db.ts", 2)}
 
@@ -212,3 +213,11 @@ def test_credential_module_hint(source: bytes, hint: bool) -> None:
 
     assert code._plain_hints(source)[0] is hint
     assert code._hints(source)[0] is hint
+
+
+def test_a_constant_used_as_a_credential_is_one_finding_not_two() -> None:
+    src = "const { Sequelize } = require('sequelize');\nconst DB_PASSWORD = 'Pr0d-db-pass-9x';\nmodule.exports = new Sequelize('shop', 'app', DB_PASSWORD);\n"
+    assert found(src) == {("NW806", "src/db.js", 3)}
+    # A different literal in the definition and at the call: two secrets, two findings.
+    two = "const { Sequelize } = require('sequelize');\nconst DB_PASSWORD = 'Pr0d-db-pass-9x';\nnew Sequelize('shop', 'app', 'Other-pass-2024');\n"
+    assert found(two) == {("NW807", "src/db.js", 2), ("NW806", "src/db.js", 3)}

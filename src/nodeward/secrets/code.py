@@ -490,6 +490,7 @@ def check_tree(path: str, source: bytes, tree: ts.Tree, lang: Lang) -> list[Find
     lines = _Lines(source)
     out: list[Finding] = []
     seen: set[tuple[int, int]] = set()
+    via_constant: dict[int, str] = {}
     sink_hint, name_hint, name_ends = _hints(source)
     if sink_hint:
         matches = ts.QueryCursor(_query(lang, "sink")).matches(tree.root_node)
@@ -501,7 +502,7 @@ def check_tree(path: str, source: bytes, tree: ts.Tree, lang: Lang) -> list[Find
                 scope.bind_import(caps["import"][0])
         for _, caps in matches:
             if "call" in caps or "new" in caps:
-                out.extend(_sink_findings(path, lines, scope, caps["fn"][0], caps["args"][0], "new" in caps, seen))
+                out.extend(_sink_findings(path, lines, scope, caps["fn"][0], caps["args"][0], "new" in caps, seen, via_constant))
     if not name_hint:
         return out
     candidates: list[tuple[ts.Node, ts.Node, bool]]
@@ -512,6 +513,7 @@ def check_tree(path: str, source: bytes, tree: ts.Tree, lang: Lang) -> list[Find
         for _, caps in ts.QueryCursor(_query(lang, "name")).matches(tree.root_node):
             name_key = "key" if "pair" in caps else "name"
             candidates.append((caps[name_key][0], caps["value"][0], "pair" in caps))
+    by_value: dict[str, Finding] = {}
     for key, value, is_pair in candidates:
         name = _key_name(key) if is_pair else _text(key)
         literal = _string_value(value)
@@ -520,7 +522,21 @@ def check_tree(path: str, source: bytes, tree: ts.Tree, lang: Lang) -> list[Find
         f = _finding(path, lines, value, literal, name, PASSWORD_RULE.id, "password or secret", seen)
         if f is not None:
             out.append(f)
-    return out
+            by_value.setdefault(literal, f)
+    return _one_per_secret(out, via_constant, by_value)
+
+
+def _one_per_secret(out: list[Finding], via_constant: dict[int, str], by_value: dict[str, Finding]) -> list[Finding]:
+    """`const DB_PASSWORD = 'x'; new Sequelize(db, user, DB_PASSWORD)` is one secret: reported
+    once, where it is written (NW807, the line to fix), unless the use is the surer finding."""
+    drop: set[int] = set()
+    for f in out:
+        value = via_constant.get(id(f))
+        definition = by_value.get(value) if value is not None else None
+        if definition is None:
+            continue
+        drop.add(id(f) if definition.confidence >= f.confidence else id(definition))
+    return [f for f in out if id(f) not in drop] if drop else out
 
 
 def _sink_findings(
@@ -531,6 +547,7 @@ def _sink_findings(
     args: ts.Node,
     is_new: bool,
     seen: set[tuple[int, int]],
+    via_constant: dict[int, str] | None = None,
 ) -> list[Finding]:
     callee = scope.qualify(fn)
     if callee is None:
@@ -561,7 +578,7 @@ def _sink_findings(
         out: list[Finding] = []
         for kind, node, name in targets:
             out.extend(_target_findings(path_=path, lines=lines, scope=scope, kind=kind, node=node, seen=seen,
-                                        option=name, api=api, local=local))
+                                        option=name, api=api, local=local, via_constant=via_constant))
         return out
     options = scope.object(argv[0]) if argv else None
     if is_new:
@@ -585,7 +602,7 @@ def _sink_findings(
                     targets.append((kind, node, ""))
     found: list[Finding] = []
     for kind, node, _option in targets:
-        found.extend(_target_findings(path_=path, lines=lines, scope=scope, kind=kind, node=node, seen=seen))
+        found.extend(_target_findings(path_=path, lines=lines, scope=scope, kind=kind, node=node, seen=seen, via_constant=via_constant))
     return found
 
 
@@ -612,8 +629,10 @@ def _target_findings(
     option: str = "",
     api: str = "",
     local: bool = False,
+    via_constant: dict[int, str] | None = None,
 ) -> list[Finding]:
     """NW806 findings for the literal(s) at one secret-taking place (an array holds several keys).
+    `via_constant` records, by finding id, the value of each one read through a named constant.
 
     `api` set means a credential of a client library (`credential_args`): placeholders are
     dropped there too, and a client of this machine (`host: 'localhost'`) is reported at
@@ -641,6 +660,8 @@ def _target_findings(
             )
         elif local:
             f = replace(f, confidence=min(f.confidence, Confidence.MEDIUM))
+        if via_constant is not None and v.type in ("identifier", "shorthand_property_identifier"):
+            via_constant[id(f)] = literal
         out.append(f)
     return out
 
