@@ -119,3 +119,32 @@ def test_installed_package_helper_is_walked_when_request_data_reaches_it(tmp_pat
     assert isinstance(runner, FileFacts) and not runner.walked
     out = analyze_project(project, facts)
     assert {(f.rule_id, f.path, f.line) for f in out.findings if f.rule_id == "NW110"} == {("NW110", "node_modules/pkg/lib/runner.js", 3)}
+
+
+HTTP_CLIENT = (
+    "const http = require('http');\n"
+    "function send(req, body) {\n"
+    "  req.setHeader('content-length', body.length);\n"
+    "  return req.end(body);\n"
+    "}\n"
+    "function fetchOne(instance, id) {\n"
+    "  return instance.get('/' + id);\n"
+    "}\n"
+    "module.exports = { send, fetchOne };\n"
+)
+
+
+def test_installed_code_is_walked_only_where_it_builds_a_server() -> None:
+    """`req.` in an HTTP client and `instance.get('/')` in an ORM are not request data or a
+    route: installed files that do not create an app are left to the linker's on-demand walks,
+    as in a scan without `--include-node-modules`."""
+    src = HTTP_CLIENT.encode()
+    tree = parse(src, "javascript")
+    own = extract_facts("lib/client.js", src, tree, "javascript")
+    dep = extract_facts("node_modules/orm/lib/client.js", src, tree, "javascript")
+    assert own is not None and own.walked and {"send", "fetchOne"} <= set(own.functions)
+    assert dep is not None and not dep.walked and not dep.functions and not dep.routes
+    server = APP.encode()
+    installed_app = extract_facts("node_modules/pkg/index.js", server, parse(server, "javascript"), "javascript")
+    assert installed_app is not None and installed_app.walked
+    assert [(r.method, r.path, r.line) for r in installed_app.routes] == [("get", "/run", 4)]

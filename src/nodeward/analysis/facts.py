@@ -125,8 +125,15 @@ linker, only if tainted data is passed into them."""
 
 
 def _installed(path: str) -> bool:
-    """A file of an installed package: its helpers are walked only when request data reaches
-    them (application code cannot import them by path; only the package's own code can)."""
+    """A file of an installed package (scanned with `--include-node-modules`).
+
+    Installed code is walked eagerly only where it builds a server of its own (`express()`,
+    `Router()`, `new Koa()`: a package's admin UI or dev server is an app worth judging).
+    Everything else is walked on demand, when walked code calls into it -- the model a scan
+    without the flag builds, where installed files are not sources at all.  An eager walk
+    would judge a package's internals as if they were the application (a `req.url` in an
+    HTTP client is not request data; `instance.get('/')` in an ORM is not a route), and it
+    cost a tenth of the CPU time of a dependency-tree scan for no finding."""
     return path.startswith("node_modules/") or "/node_modules/" in path
 
 
@@ -137,13 +144,17 @@ def extract_facts(path: str, source: bytes, tree: ts.Tree, lang: Lang, *, force:
     """
     caps = captures(source, tree, lang)
     imports, unresolved = _imports(caps, source)
-    app_related = "app" in caps or "deco" in caps or "gql" in caps or any(_app_node(n, source) for n in caps.get("obj", ())) or any(_framework_node(n, source) for n in caps.get("fn", ()))
+    builds_app = any(_framework_node(n, source) for n in caps.get("fn", ()))
+    app_related = builds_app or "app" in caps or "deco" in caps or "gql" in caps or any(_app_node(n, source) for n in caps.get("obj", ()))
     positions = sorted(
         n.start_byte for name, nodes in caps.items() if name not in IMPORT_CAPTURES for n in nodes if name != "obj" or _app_node(n, source)
     )
     if not positions and not imports and not force:
         return None
-    walk = force or app_related or (bool(positions) and len(source) < EAGER_SINK_FILES_BELOW and not _installed(path))
+    if _installed(path):
+        walk = force or builds_app
+    else:
+        walk = force or app_related or (bool(positions) and len(source) < EAGER_SINK_FILES_BELOW)
     if not walk:
         # Nothing request- or route-related: imports only.  The linker walks the file on
         # demand if tainted data reaches one of its functions (`walked=False`).
