@@ -56,7 +56,10 @@ DYNAMIC_REGEXP = Rule(
     docs=make_docs(
         what=(
             "Flags `new RegExp(x)` and `RegExp(x)` whose pattern is not a constant and not passed through an "
-            "escape function (`escapeRegExp`, `escape-string-regexp`)."
+            "escape function (`escapeRegExp`, `escape-string-regexp`). Off by default: enable it with "
+            "`enable = [\"NW603\"]` in `.nodeward.toml` for a sweep like eslint-plugin-security's "
+            "`detect-non-literal-regexp`. Request data that reaches a `RegExp` is reported whatever this "
+            "setting, by the taint rule NW651."
         ),
         why=(
             "A user-chosen pattern such as `(a+)+$` backtracks exponentially and blocks the event loop for "
@@ -77,6 +80,10 @@ function search(items, term) {
 """,
         references=["https://cwe.mitre.org/data/definitions/1333.html", "https://owasp.org/www-community/attacks/Regular_expression_Denial_of_Service_-_ReDoS"],
     ),
+    # Off by default: on nine real servers it gave 76 findings, patterns built from the
+    # server's own configuration or constants; its one true positive (a query parameter
+    # compiled into a pattern) is found by the taint rule NW651 (docs/ACCURACY.md).
+    default_enabled=False,
 )
 
 RULES: tuple[Rule, ...] = (BUFFER, DYNAMIC_REGEXP)
