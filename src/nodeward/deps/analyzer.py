@@ -35,6 +35,7 @@ from nodeward.deps.model import Lockfile
 from nodeward.deps.provenance import audit_version
 from nodeward.deps.sources.base import LOCKFILE_NAMES, load_lockfile
 from nodeward.deps.sources.manifest import Manifest, manifest_problem, read_manifest
+from nodeward.deps.workspaces import linked_siblings
 from nodeward.errors import AdvisorySourceError, LockfileError
 from nodeward.model import Finding, ScanError, Skipped
 from nodeward.project import Project
@@ -157,7 +158,7 @@ def audit_project(
     # Hygiene over manifests, lockfiles and CI config.
     members = {"/".join(p for p in (lock.folder, imp.path) if p) for lock in locks for imp in lock.importers}
     findings.extend(missing_lockfile_findings(manifests, lock_folders, members))
-    findings.extend(unpinned_findings(manifests))
+    findings.extend(unpinned_findings(manifests, linked_siblings(root, manifests)))
     graphs = []
     for lock in locks:
         graphs.append(Graph(lock))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
@@ -11,6 +11,7 @@ from nodeward.deps.advisories.npmrc import read_npmrc
 from nodeward.deps.detail import PackageDetail
 from nodeward.deps.graph import Graph
 from nodeward.deps.model import Lockfile, Package, spec_range
+from nodeward.deps.overrides import direct_overrides, override_for
 from nodeward.deps.provenance import audit_version
 from nodeward.deps.rules import (
     INSTALL_SCRIPT,
@@ -153,6 +154,8 @@ def out_of_sync_findings(lock: Lockfile, root: Path) -> list[Finding]:
     out: list[Finding] = []
     base = PurePosixPath(lock.folder)
     workspace_names = {i.name for i in lock.importers}
+    lock_folder = root / lock.folder if lock.folder else root
+    overrides = direct_overrides(lock, read_manifest(lock_folder), lock_folder)
     for imp in lock.importers:
         folder = root / lock.folder / imp.path if imp.path else root / lock.folder
         manifest = read_manifest(folder)
@@ -187,6 +190,8 @@ def out_of_sync_findings(lock: Lockfile, root: Path) -> list[Finding]:
             from nodeward.deps.semver import satisfies
 
             if not satisfies(pkg.version, rng, loose=True):
+                if override_for(name, spec, pkg.version, overrides) is not None:
+                    continue  # installed at the version the project overrides it to, on purpose
                 out.append(
                     _finding(
                         LOCKFILE_OUT_OF_SYNC, rel, line, snippet,
@@ -242,15 +247,26 @@ def missing_lockfile_findings(manifests: Iterable[tuple[str, Manifest]], lock_fo
     return out
 
 
-def unpinned_findings(manifests: Iterable[tuple[str, Manifest]]) -> list[Finding]:
-    """NW707 for `*`, `latest`, `x` and empty ranges."""
+_ANY_VERSION = {"*", "", "x", "X"}
+"""Ranges every version satisfies, so a linked workspace sibling satisfies them too (unlike
+the dist-tags `latest`/`next`, which name a registry release)."""
+
+
+def unpinned_findings(manifests: Iterable[tuple[str, Manifest]], siblings: Mapping[str, frozenset[str]] | None = None) -> list[Finding]:
+    """NW707 for `*`, `latest`, `x` and empty ranges.  `siblings` (package.json path ->
+    names, from `workspaces.linked_siblings`) are the packages of the same workspace that
+    the package manager links locally: `*` to one of them is the repository's own code."""
     out: list[Finding] = []
+    siblings = siblings or {}
     for rel, m in manifests:
+        linked = siblings.get(rel, frozenset())
         for fld, _ in DEP_FIELDS:
             deps = m.data.get(fld)
             if not isinstance(deps, dict):
                 continue
             for name, spec in deps.items():
+                if isinstance(spec, str) and spec.strip() in _ANY_VERSION and name in linked:
+                    continue
                 if isinstance(spec, str) and spec.strip() in _UNPINNED:
                     line = m.line_of(fld, name)
                     out.append(

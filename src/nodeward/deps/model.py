@@ -82,6 +82,8 @@ class Lockfile:
     unreadable: tuple[Unreadable, ...] = ()
     importer_links: Mapping[str, str] = field(default_factory=dict)
     """Package key -> importer path, for workspace links that appear as packages (npm)."""
+    overrides: Mapping[str, str] = field(default_factory=dict)
+    """Overrides the lockfile itself records (pnpm-lock.yaml's `overrides:` section), selector -> spec."""
 
     @property
     def folder(self) -> str:

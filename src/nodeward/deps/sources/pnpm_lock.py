@@ -208,4 +208,7 @@ def parse_pnpm_lock(rel: str, text: str) -> Lockfile:
         p = "" if str(path) == "." else str(path)
         importers.append(Importer(p, p or "(root)", tuple(edges), doc.line("importers", str(path))))
     importers.sort(key=lambda i: i.path)
-    return Lockfile(rel, fmt, "pnpm", tuple(importers), packages, tuple(unreadable))
+    # pnpm records the project's overrides (package.json `pnpm.overrides`, pnpm-workspace.yaml)
+    # in the lockfile: a direct dependency locked at the overridden version is in sync.
+    overrides = {str(k): str(v) for k, v in _obj(data.get("overrides")).items() if isinstance(v, (str, int, float))}
+    return Lockfile(rel, fmt, "pnpm", tuple(importers), packages, tuple(unreadable), overrides=overrides)
