@@ -29,6 +29,7 @@ from nodeward.secrets.candidate import Candidate
 from nodeward.secrets.engine import Engine, RawMatch
 from nodeward.secrets.findings import judge, secret_finding
 from nodeward.secrets.hygiene import env_findings, is_env_file, mark_tracked_npmrc, script_findings
+from nodeward.secrets.local_infra import container_images, is_container_file, npm_script_lines
 
 __all__ = ["TextScan", "analyze_project", "scan_bytes", "scan_source_text", "scan_text_file", "scopes_for", "text_targets"]
 
@@ -62,11 +63,37 @@ def scopes_for(path: str, is_source: bool) -> frozenset[str]:
 def scan_bytes(engine: Engine, path: str, data: bytes, is_source: bool) -> list[Finding]:
     """Redacted findings for one file's contents (every confidence; callers threshold)."""
     out: list[Finding] = []
-    for m in engine.scan(data, scopes_for(path, is_source)):
-        f = _judge_match(path, m)
+    matches = engine.scan(data, scopes_for(path, is_source))
+    where = _LineRoles(path, data) if matches and not is_source else None
+    for m in matches:
+        f = _judge_match(path, m, where=where)
         if f is not None:
             out.append(f)
     return out
+
+
+class _LineRoles:
+    """What a line of a container file or package.json configures (the image, the npm
+    script), worked out once per file and only when a name-based match asks."""
+
+    def __init__(self, path: str, data: bytes) -> None:
+        self.path = path
+        self.data = data
+        self._images: dict[int, str] | None = None
+        self._scripts: dict[int, tuple[str, str]] | None = None
+
+    def image(self, line: int) -> str:
+        """The image that `line` configures, or ``."""
+        if self._images is None:
+            self._images = container_images(self.path, self.data) if is_container_file(self.path) else {}
+        return self._images.get(line, "")
+
+    def script(self, line: int) -> tuple[str, str]:
+        """(name, command) of the npm script `line` defines, or (``, ``)."""
+        if self._scripts is None:
+            is_manifest = self.path.rsplit("/", 1)[-1] == "package.json"
+            self._scripts = npm_script_lines(self.data) if is_manifest else {}
+        return self._scripts.get(line, ("", ""))
 
 
 _ENGINES: dict[str, Engine] = {}
@@ -121,9 +148,17 @@ def text_targets(project: Project) -> list[ProjectFile]:
     return [f for f in project.files if f.lang is None and not excludes.match_file(f.path)]
 
 
-def _judge_match(path: str, m: RawMatch, line_offset: int = 0) -> Finding | None:
+_LOCATED = frozenset({"NW807", "NW808"})
+"""Name-based detections whose filters ask where the line sits (`nodeward.secrets.local_infra`)."""
+
+
+def _judge_match(path: str, m: RawMatch, line_offset: int = 0, where: _LineRoles | None = None) -> Finding | None:
     det = m.detector
-    c = Candidate(path, m.line + line_offset, m.secret, det.rule.id, m.context, m.key)
+    image, script, command = "", "", ""
+    if where is not None and det.rule.id in _LOCATED:
+        image = where.image(m.line)
+        script, command = where.script(m.line)
+    c = Candidate(path, m.line + line_offset, m.secret, det.rule.id, m.context, m.key, image, script, command)
     confidence = judge(c, det.rule.confidence)
     if confidence is None:
         return None

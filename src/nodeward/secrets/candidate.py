@@ -30,6 +30,13 @@ class Candidate:
     """The text the detector confirmed the match in (usually the whole line)."""
     key: str = ""
     """The name the value is assigned to, when the detector saw one (`DB_PASSWORD`)."""
+    image: str = ""
+    """The container image the line configures (a Compose service's `image:`, a Dockerfile
+    stage's `FROM`), when the file says (`nodeward.secrets.local_infra`)."""
+    npm_script: str = ""
+    """The npm script a package.json line defines (its name), when it is one."""
+    npm_command: str = ""
+    """That script's command."""
 
 
 def redact(secret: str) -> str:

@@ -15,6 +15,12 @@ from collections.abc import Callable
 
 from nodeward.secrets.candidate import Candidate
 from nodeward.secrets.entropy import shannon_entropy
+from nodeward.secrets.local_infra import (
+    image_bootstraps,
+    in_local_infra_location,
+    is_test_script,
+    is_well_known_default,
+)
 
 __all__ = ["DEMOTE_FILTERS", "DROP_FILTERS", "LOOPBACK_HOSTS", "Filter", "demoted_by", "dropped_by", "is_env_template"]
 
@@ -300,6 +306,38 @@ def in_docs_or_tests(c: Candidate) -> bool:
     return name.endswith(_DOC_SUFFIXES) or name.startswith(_DOC_NAMES) or bool(_TEST_NAME.search(name))
 
 
+_PASSWORD_KEY = re.compile(r"(?i)pass|pwd|secret|credential")
+
+
+def in_local_test_infra(c: Candidate) -> bool:
+    """A password in a container file of test or development infrastructure (a
+    `docker-compose.yml` or `Dockerfile` under `test/`, `integration/`, `e2e/`, `dev/`, or a
+    `docker-compose.test.yml`): the shared password of a throwaway database.  Name-based
+    detections only; a provider key keeps its confidence there."""
+    if c.detector == "NW808":
+        return in_local_infra_location(c.path)
+    return c.detector == "NW807" and bool(_PASSWORD_KEY.search(c.key)) and in_local_infra_location(c.path)
+
+
+def is_database_bootstrap_default(c: Candidate) -> bool:
+    """`POSTGRES_PASSWORD: Passw0rd` on a service whose image is postgres: the image's
+    documented first-account variable, set to a well-known default password, creates a local
+    database's account.  A generated-looking value there stays reported."""
+    return (
+        c.detector == "NW807"
+        and bool(c.image)
+        and image_bootstraps(c.image, c.key)
+        and is_well_known_default(c.secret)
+    )
+
+
+def in_test_npm_script(c: Candidate) -> bool:
+    """A credential in an npm script that runs tests or a local development tool
+    (`"cypress:run": "cypress run --env AUTH_PASSWORD=…"`) logs into the instance the tests
+    start; in `start`/`deploy`/`release` scripts it stays reported."""
+    return c.detector in ("NW807", "NW804") and bool(c.npm_script) and is_test_script(c.npm_script, c.npm_command)
+
+
 DROP_FILTERS: tuple[Filter, ...] = (
     in_lockfile_metadata,
     is_uuid,
@@ -324,6 +362,9 @@ DEMOTE_FILTERS: tuple[Filter, ...] = (
     is_password_hash,
     is_template_word_value,
     is_stripe_test_key,
+    in_local_test_infra,
+    is_database_bootstrap_default,
+    in_test_npm_script,
 )
 """A candidate any of these accepts is reported at LOW confidence."""
 

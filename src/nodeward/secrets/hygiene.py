@@ -203,7 +203,7 @@ def script_findings(path: str, data: bytes) -> list[Finding]:
             for m in pattern.finditer(cmd):
                 secret = m.group("secret")
                 key = m.groupdict().get("key") or "-p"
-                c = Candidate(path, line_no, secret, SCRIPT_SECRET.id, context, key)
+                c = Candidate(path, line_no, secret, SCRIPT_SECRET.id, context, key, npm_script=name, npm_command=cmd)
                 confidence = judge(c, SCRIPT_SECRET.confidence)
                 if confidence is None:
                     continue
