@@ -212,7 +212,12 @@ REDIRECT = _rule(
     "Reports request data passed to `res.redirect`, `res.location`, `ctx.redirect` or a `Location` header. "
     "Targets pinned to a host are not: a literal `https://example.com/` or `/path` prefix, the request's own host "
     "followed by its own path (`'https://' + req.hostname + req.originalUrl`, `url.format({ host: req.get('host'), ... })`), "
-    "and a value whose leading slashes were collapsed (`url.replace(/^\\/+/, '/')`).",
+    "a value whose leading slashes were collapsed (`url.replace(/^\\/+/, '/')`), the `search` and `hash` of a parsed URL "
+    "(they start with `?`/`#`), a path that starts with `/` (the `pathname` of `new URL(req.originalUrl, base)`, "
+    "`path.posix.join('/', x)`) placed after a constant origin such as `'https://shop.example.org'`, and a value checked "
+    "with `startsWith` against the site's configured URL or a literal origin ending in `/`. A path alone is still "
+    "reported (`/.//evil.example` has the pathname `//evil.example`), as are `url.parse(x).pathname` (it keeps "
+    "`@evil.example`) and `startsWith('/')`.",
     "A link on your domain that bounces to an attacker's look-alike page is a phishing tool, and can leak OAuth codes and tokens in the URL.",
     """
 const express = require('express');

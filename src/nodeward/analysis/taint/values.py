@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from nodeward.analysis.ir import Label, Recv, Step, Taint
 
-__all__ = ["FIELD_MARK", "FUNCTION_TYPES", "MAX_STEPS", "UPLOAD_FIELD", "Value", "clean", "extend", "field_of", "join_cleaned", "mark_field", "union", "upload_cleaned"]
+__all__ = [
+    "FIELD_MARK", "FUNCTION_TYPES", "MAX_STEPS", "UPLOAD_FIELD", "URL_PATH", "Value", "clean", "extend", "field_of", "join_cleaned",
+    "mark_field", "mark_url_path", "only_url_path", "strip_url_path", "union", "upload_cleaned",
+]
 
 FUNCTION_TYPES = frozenset({"function_declaration", "generator_function_declaration", "function_expression", "function", "arrow_function", "generator_function", "method_definition"})
 """tree-sitter node types of functions (JavaScript and TypeScript grammars)."""
@@ -53,6 +56,32 @@ def join_cleaned(outer: frozenset[str], inner: frozenset[str]) -> frozenset[str]
     if field_of(outer) is not None and field_of(inner) is not None:
         inner = frozenset(c for c in inner if not c.startswith(FIELD_MARK))
     return outer | inner
+
+
+URL_PATH = "@urlpath"
+"""Marker in a label's `cleaned` set: the value is a URL path that starts with `/` (the
+`pathname` of a WHATWG URL parsed from the request's own target, `path.posix.join('/', x)`).
+It can still be `//evil.example` or `/\\evil.example`, which browsers read as another host, so
+it is harmless for a redirect only *after* a constant origin or path; at the start of a target
+it is as dangerous as any request data.  Dropped as soon as the value is transformed or
+appended to something (it then no longer starts the string)."""
+
+
+def mark_url_path(taint: Taint) -> Taint:
+    """The labels, known to start with `/` (see `URL_PATH`)."""
+    return tuple(Label(lb.origin, lb.key, lb.cleaned | {URL_PATH}, lb.steps, lb.shown) for lb in taint)
+
+
+def strip_url_path(taint: Taint) -> Taint:
+    """The labels without the `URL_PATH` marker (the value no longer starts the string)."""
+    if not any(URL_PATH in lb.cleaned for lb in taint):
+        return taint
+    return tuple(Label(lb.origin, lb.key, lb.cleaned - {URL_PATH}, lb.steps, lb.shown) if URL_PATH in lb.cleaned else lb for lb in taint)
+
+
+def only_url_path(taint: Taint) -> bool:
+    """Every label is a URL path starting with `/` (or already harmless for redirects)."""
+    return bool(taint) and all(URL_PATH in lb.cleaned or "redirect" in lb.cleaned for lb in taint)
 
 
 MAX_STEPS = 12
@@ -111,6 +140,7 @@ class Value:
         self.shown = shown
         self.origin = ""
         """How much of a URL string is pinned to this server: `scheme` (`'https://'` so far),
+        `origin` (a literal origin with nothing after the host, `'https://shop.example.org'`),
         `host` (`'https://' + req.hostname`: the request's own Host header, which a cross-site
         attacker cannot choose for the victim's browser) or `fixed` (a path follows the host, or a
         literal `https://example.com/` / `/path` prefix).  Anything appended to a `fixed` URL

@@ -66,6 +66,9 @@ from nodeward.analysis.taint.values import (
     clean,
     extend,
     mark_field,
+    mark_url_path,
+    only_url_path,
+    strip_url_path,
     union,
 )
 from nodeward.jsstring import unescape
@@ -108,6 +111,16 @@ _BASE_PATH = re.compile(r"^/[\w.~-]")
 """A literal path right after a configured base URL (`/api/`, `/v1/users?`)."""
 _SCHEME_ONLY = re.compile(r"^(?:[a-z][\w+.-]*:)?//$", re.I)
 _SCHEME_PREFIX = re.compile(r"^(?:[a-z][\w+.-]*:?)?/?$", re.I)
+_CONSTANT_ORIGIN = re.compile(r"^(?:https?:)?//[^/\\\s?#@'\"`]+$", re.I)
+"""A literal origin with nothing after the host (`https://shop.example.org`): only a piece that
+starts with `/`, `?` or `#` keeps the host; `@evil.example` or `.evil.example` would move it."""
+_URL_SAFE_PARTS = frozenset({"search", "hash"})
+"""Parts of a parsed URL (WHATWG `URL` or `url.parse`) that are empty or start with `?`/`#`:
+wherever they are placed in a redirect target they cannot choose its host."""
+_URL_CLEAN = frozenset({"redirect", "ssrf"})
+_PATH_JOINS = frozenset({"path.join", "path.posix.join", "path.resolve", "path.posix.resolve"})
+"""Joins that normalise their result: with a literal first segment starting with `/`, the
+result starts with exactly one `/`."""
 _UPLOAD_SERVER_FIELDS = frozenset({"path", "destination", "filename", "filepath", "newFilename"})
 """Where multer (`path`, `destination`, `filename`) or formidable/koa-body (`filepath`,
 `newFilename`; `path` before formidable 2) stored an upload: chosen by the server."""
@@ -167,6 +180,9 @@ class _Ctx:
     evidence: str = ""
     checked: set[str] = field(default_factory=set)
     """Source text of non-variable expressions checked by a validator or allow-list."""
+    pinned: set[str] = field(default_factory=set)
+    """Source text of non-variable expressions checked to start with a pinned origin or path
+    (`req.query.next.startsWith(siteUrl)`): harmless for redirects and server-side requests."""
     stores: dict[str, Taint] = field(default_factory=dict)
     """`res.locals.x` / `req.app.locals.x` / `ctx.state.x` -> what this function stores there."""
 
@@ -235,6 +251,8 @@ class FileWalker:
         self.class_fields: dict[str, dict[str, Value]] = {}
         """Class name -> `this.<field>` values that are service instances (for method calls)."""
         self._compiled: dict[str, nest.CompiledClass] | None = None
+        self._request_calls: set[str] = set()
+        """`ret` label keys of project calls given request data or the request itself."""
         """Decorators of compiled TypeScript (`__decorate` calls), by class name."""
 
     # ---------------------------------------------------------------- helpers
@@ -669,7 +687,7 @@ class FileWalker:
                 return Value()
             return Value(qn=name)
         if t in ("string",):
-            return Value(stringy=True)
+            return Value(stringy=True, literal=self._string_value(node))
         if t in _LITERALS:
             if t == "this":
                 return Value(role="this")
@@ -685,7 +703,8 @@ class FileWalker:
                         if i == 0 and len(c.named_children) == 1:
                             lead_tainted = bool(sv.taint)
                         state, acc, harmless = self._origin_step(state, acc, cc, sv)
-                        parts.append(clean(sv.taint, frozenset({"redirect"})) if harmless else sv.taint)
+                        piece = sv.taint if i == 0 else strip_url_path(sv.taint)
+                        parts.append(clean(piece, frozenset({"redirect"})) if harmless else piece)
                 elif c.type == "string_fragment":
                     state, acc, _ = self._origin_step(state, acc, c, Value())
             taint = union(*parts)
@@ -698,7 +717,7 @@ class FileWalker:
                     kinds = kinds | frozenset({"ssrf"})
                 taint = clean(extend(taint, self.step(node, "interpolated into a template literal")), kinds)
             out = Value(taint, stringy=True)
-            out.origin = state if state in ("scheme", "host", "fixed") else ""
+            out.origin = state if state in ("scheme", "host", "fixed", "origin") else ""
             return out
         if t in _TRANSPARENT:
             inner = node.named_children
@@ -715,6 +734,8 @@ class FileWalker:
             mv = self.member(ov, self.text(prop) if prop is not None else "", node, scope)
             if mv.taint and ctx.checked and self._is_checked(self.text(node), ctx):
                 mv = self._copy(mv, clean(mv.taint, ALL_KINDS))
+            elif mv.taint and ctx.pinned and self.text(node) in ctx.pinned:
+                mv = self._copy(mv, clean(mv.taint, _URL_CLEAN))
             return mv
         if t == "subscript_expression":
             obj = node.child_by_field_name("object")
@@ -746,7 +767,8 @@ class FileWalker:
                 right = node.child_by_field_name("right")
                 state, acc, _ = self._origin_step("", "", left, lv)
                 state, acc, harmless = self._origin_step(state, acc, right, rv)
-                taint = union(lv.taint, clean(rv.taint, frozenset({"redirect"})) if harmless and rv.taint else rv.taint)
+                right_taint = strip_url_path(rv.taint)
+                taint = union(lv.taint, clean(right_taint, frozenset({"redirect"})) if harmless and right_taint else right_taint)
                 stringy = lv.stringy or rv.stringy
                 if taint:
                     taint = extend(taint, self.step(node, "concatenated"))
@@ -757,7 +779,7 @@ class FileWalker:
                             kinds = kinds | _FIXED_TARGET_CLEAN
                         taint = clean(taint, kinds)
                 out = Value(taint, stringy=stringy)
-                out.origin = state if state in ("scheme", "host", "fixed") else ""
+                out.origin = state if state in ("scheme", "host", "fixed", "origin") else ""
                 return out
             if opt in ("===", "!==", "==", "!=") and ctx.in_condition and "userid" in (lv.role, rv.role):
                 # `note.ownerId !== req.user.id`: an ownership check, i.e. authorization.
@@ -1301,11 +1323,19 @@ class FileWalker:
                 out = Value(clean(union(*args[0].fields.values()), frozenset({"redirect"})), stringy=True)
                 out.origin = "fixed" if any(k in args[0].fields for k in ("pathname", "path", "search", "query", "hash")) else "host"
                 return out
+        if qn == "url.parse" and args and args[0].taint:
+            return self._url_object(args, node, legacy=True)
+        if qn in _PATH_JOINS and len(arg_nodes) > 1 and (self._string_value(arg_nodes[0]) or "")[:1] == "/" and not args[0].taint and any(arg_taint):
+            # `path.posix.join('/', x)` normalises to exactly one leading `/` (but `/\\evil`
+            # is still possible): a URL path, harmless only after a constant origin.
+            return Value(mark_url_path(extend(strip_url_path(union(*arg_taint)), self.step(node, f"passed through `{qn}`"))))
         if qn in PROPAGATORS or (qn.startswith("path.") and qn != "path.basename"):
             t = union(*arg_taint)
             if qn == "path.basename":
                 t = clean(t, frozenset({"path"}))
             return Value(extend(t, self.step(node, f"passed through `{qn}`")) if t else (), is_obj=qn in ("JSON.parse", "qs.parse", "querystring.parse"))
+        if method == "startsWith" and ctx.in_condition and rv is not None and rv.taint and args and fn_node is not None:
+            self._pinned_prefix(fn_node, arg_nodes[0], args[0], scope)
         if rv is not None and method in _STRING_METHODS_CLEAN and rv.cls is None and rv.imp is None and rv.role != "this":
             return Value()
 
@@ -1351,6 +1381,8 @@ class FileWalker:
             if not any(f is not None for f in arg_fields):
                 arg_fields = ()
             ctx.calls.append(CallEvent(index, callee, tuple(arg_taint), self.step(node, f"calls `{self.text(fn_node) if fn_node is not None else '?'}`"), arg_recv, arg_fields=arg_fields))
+            if any(a.taint or a.role for a in args):
+                self._request_calls.add(f"{ctx.key}|{index}")
             out = Value((Label("ret", f"{ctx.key}|{index}"),))
             out.qn = f"{qn}()" if qn else ""
             if name_hint in _APP_VARIABLES and callee[0] in ("import", "local") and (callee[0] == "local" or callee[1].startswith((".", "/"))):
@@ -1367,6 +1399,7 @@ class FileWalker:
         # Methods on tainted values (string/array methods) keep the taint.
         if rv is not None and rv.taint:
             t = union(rv.taint, *arg_taint) if method in ("concat", "replace", "replaceAll", "join", "padStart", "padEnd") else rv.taint
+            t = strip_url_path(t)
             if method == "replace" and len(arg_nodes) == 2 and arg_nodes[0].type == "regex" and self._string_value(arg_nodes[1]) in ("/", ""):
                 pat = arg_nodes[0].child_by_field_name("pattern")
                 if pat is not None and self.text(pat).replace("\\/", "/") in _SLASH_COLLAPSE:
@@ -1391,7 +1424,7 @@ class FileWalker:
                     self.sink(spec.kind, args[p].taint, node, scope, f"new {qn}")
             return Value()
         if qn == "URL":
-            return Value(union(*(a.taint for a in args)))
+            return self._url_object(args, node)
         self._http_error(qn or (self.text(ctor) if ctor is not None else ""), scope.ctx)
         out = Value(qn=f"{qn}()" if qn else "")
         kind_i = instance_kind(out.qn)
@@ -1404,6 +1437,57 @@ class FileWalker:
             out.cls = ("local", "", cv.func)
         elif cv.imp is not None:
             out.cls = ("import", cv.imp[0], cv.imp[1] or "default")
+        return out
+
+    def _pinned_prefix(self, fn_node: ts.Node, prefix_node: ts.Node, prefix: Value, scope: Scope) -> None:
+        """`if (!next.startsWith(siteUrl)) return ...` / `if (next.startsWith('/account/'))`: an
+        allow-list check on where a URL starts.  It pins the target when the prefix is the
+        server's own configured value (not request data, not a parameter) or a literal that fixes
+        the host (`https://shop.example.org/`, with the slash) or the first path segment
+        (`/account`).  `'/'` (`//evil.example` starts with it too) and an origin without its
+        slash (`https://shop.example.org.evil.example` passes) pin nothing.  Like the other
+        allow-list checks here, the value counts as checked from the condition on."""
+        if any(lb.origin != "ret" or lb.key in self._request_calls for lb in prefix.taint):
+            return  # request data or a parameter: the caller could pass anything
+        # (A call's result, `urlUtils.getSiteUrl()`, is the server's own value: a helper that
+        # returned request data would have to be given the request, which this one is not.)
+        literal = self._string_value(prefix_node) if prefix_node.type in ("string", "template_string") else prefix.literal
+        if literal is not None and not _FIXED_TARGET.match(literal):
+            return
+        if literal is None and prefix_node.type not in ("identifier", "member_expression", "call_expression"):
+            return
+        target = fn_node.child_by_field_name("object")
+        while target is not None and target.type == "parenthesized_expression" and target.named_children:
+            target = target.named_children[0]
+        if target is None:
+            return
+        if target.type == "identifier":
+            v = scope.lookup(self.text(target))
+            if v is not None and v.taint:
+                scope.assign(self.text(target), self._copy(v, clean(v.taint, _URL_CLEAN)))
+        elif target.type in ("member_expression", "subscript_expression"):
+            c: Scope | None = scope
+            while c is not None:
+                c.ctx.pinned.add(self.text(target))
+                c = c.parent if c.parent is not None and c.parent.ctx is not c.ctx else None
+
+    def _url_object(self, args: list[Value], node: ts.Node, legacy: bool = False) -> Value:
+        """A parsed URL (`new URL(input, base)`, `url.parse(input)`): `href`, `host`, `origin`
+        carry the input's taint; `search` and `hash` are empty or start with `?`/`#`, so they
+        cannot choose a redirect's host.  The WHATWG `pathname` of the request's own target
+        (`new URL(req.originalUrl, base)`) starts with `/` (`URL_PATH`); other inputs can be
+        absolute URLs of any scheme, whose pathname may start with anything, and the legacy
+        `url.parse('@evil.example').pathname` keeps whatever the input had."""
+        taint = union(*(a.taint for a in args[:1]))
+        if not taint:
+            return Value()
+        taint = extend(taint, self.step(node, "parsed as a URL"))
+        out = Value(taint)
+        out.open_fields = True
+        for part in _URL_SAFE_PARTS:
+            out.fields[part] = clean(taint, _URL_CLEAN)
+        if not legacy and all(lb.key in _PATH_KEYS for lb in args[0].taint):
+            out.fields["pathname"] = mark_url_path(taint)
         return out
 
     def _stored_check(self, value: ts.Node, depth: int = 0) -> bool:
@@ -1482,8 +1566,20 @@ class FileWalker:
         lit = self._string_value(node) if node is not None and node.type in ("string", "string_fragment") else None
         if node is not None and node.type == "string_fragment":
             lit = self.text(node)
+        if lit is None and not v.taint and v.literal is not None:
+            lit = v.literal  # `const SITE = 'https://shop.example.org'`
         if state == "fixed":
             return "fixed", acc, True
+        if state == "origin":
+            # A constant origin so far: a path, query or fragment keeps its host.
+            if lit is not None:
+                acc += lit
+                if lit[:1] in ("/", "?", "#"):
+                    return "fixed", acc, False
+                return ("origin" if _CONSTANT_ORIGIN.match(acc) else "none"), acc, False
+            if v.taint and (only_url_path(v.taint) or all(lb.key in _PATH_KEYS for lb in v.taint)):
+                return "fixed", acc, True
+            return "none", acc, False
         if state == "":
             if lit is None and not v.taint and node is not None and self.text(node).endswith(".protocol"):
                 lit = "http"  # `req.protocol`, `ctx.protocol`: a scheme name
@@ -1494,6 +1590,8 @@ class FileWalker:
                 return "fixed", acc, False
             if _SCHEME_ONLY.match(acc):
                 return "scheme", acc, False
+            if _CONSTANT_ORIGIN.match(acc):
+                return "origin", acc, False
             return ("" if _SCHEME_PREFIX.match(acc) else "none"), acc, False
         if state == "scheme":
             if lit is None and v.taint and all(lb.key in _HOST_KEYS for lb in v.taint):
@@ -1502,7 +1600,7 @@ class FileWalker:
         if state == "host":
             if lit is not None:
                 return ("fixed" if lit[:1] in ("/", "?", "#") else "none"), acc, False
-            if v.taint and all(lb.key in _PATH_KEYS for lb in v.taint):
+            if v.taint and (all(lb.key in _PATH_KEYS for lb in v.taint) or only_url_path(v.taint)):
                 return "fixed", acc, True
         return "none", acc, False
 
