@@ -124,7 +124,14 @@ LOCKFILE_OUT_OF_SYNC = Rule(
     guide_section=_SECTION,
     family="deps",
     docs=make_docs(
-        what="Compares each declared dependency of the root and every workspace with what the lockfile locked: a missing entry, or a locked version outside the declared range.",
+        what=(
+            "Compares each declared dependency of the root and every workspace with what the lockfile locked: a missing entry, "
+            "or a locked version outside the declared range. A version the project overrides on purpose is in sync: pnpm "
+            "`overrides` (pnpm-lock.yaml's own `overrides:` section, `pnpm.overrides`, pnpm-workspace.yaml), yarn "
+            "`resolutions` and npm/bun `overrides` are read first (a bare name, `name@selector` for an exact declared "
+            "version, `**/name`, npm's `{\"name\": {\".\": …}}`); a parent-scoped override (`debug>ms`, `debug/ms`) "
+            "changes only the transitive copy and excuses nothing."
+        ),
         why=(
             "`npm ci` refuses such a lockfile and `npm install` silently rewrites it, so what was audited and "
             "reviewed is not what gets installed."
@@ -216,7 +223,13 @@ UNPINNED_RANGE = Rule(
     guide_section=_SECTION,
     family="deps",
     docs=make_docs(
-        what="Reports dependencies declared as `*`, `x`, `latest`, `next` or `\"\"` in package.json.",
+        what=(
+            "Reports dependencies declared as `*`, `x`, `latest`, `next` or `\"\"` in package.json. A `*`/`x`/`\"\"` range "
+            "to a package of the same workspace is not reported when the workspace root is in the scan and its package "
+            "manager links siblings (npm, yarn and bun `workspaces`; pnpm only with `linkWorkspacePackages`, since pnpm 9 "
+            "resolves a plain range from the registry): the linked folder is the repository's own code. A member scanned "
+            "without its root (a published tarball) is reported: whoever installs it gets any future release."
+        ),
         why="Any future release, including a major rewrite or a hijacked version, is accepted the next time the lockfile is refreshed.",
         example=_lock(_pkg("lodash", "4.17.21"), '"lodash": "*"'),
         use_instead=_lock(_pkg("lodash", "4.17.21"), '"lodash": "^4.17.21"'),
