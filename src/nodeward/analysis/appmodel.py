@@ -82,6 +82,17 @@ class AppInfo:
     mounted: bool = False
     """The app is mounted into another app (`parent.use('/admin', adminApp)`): requests reach it
     through the parent's middleware, so headers the parent sets are already on its responses."""
+    listens: bool = False
+    """The app serves requests itself: `app.listen(...)` (also inside a project function it is
+    passed to) or `http.createServer(app)`.  A root of an app tree."""
+    escapes: bool = False
+    """The app's value leaves the code that builds it (returned by a factory, exported, passed to
+    a project function): other project code decides where it is served or mounted."""
+    empty: bool = False
+    """Nothing is registered on the app (no middleware, route or mount): it answers every request
+    with Express's built-in 404."""
+    name: str = ""
+    """The variable the app is bound to where it is created."""
 
 
 @dataclass
@@ -89,6 +100,12 @@ class AppModel:
     """Every route and app of a project."""
     routes: list[Route] = field(default_factory=list)
     apps: list[AppInfo] = field(default_factory=list)
+    listen_sites: list[tuple[str, bool]] = field(default_factory=list)
+    """Where the project starts a server, with whether the call is tied to an app of the model:
+    `listen(...)` on an app or on a function parameter (tied when an app is seen passed to it),
+    `http(s).createServer(app)`, and (added by the linker, untied) a `.listen(...)` or
+    `createServer(...)` in a module that loads an app.  When there is none outside test files,
+    the project's apps are built for embedding into someone else's server."""
 
 
 _NAME_HINTS = (
@@ -136,6 +153,14 @@ class _Builder:
         self.passed_to: dict[Node, list[tuple[Node, int]]] = {}
         """app/router node -> [(param node of a function it is passed to, call line)]"""
         self._resolved: dict[Node, list[tuple[tuple[int, int, int], str, RouteReg]]] = {}
+        self.wrapped: dict[tuple[str, int, int], list[Node]] = {}
+        """(file, line, col) of a call -> the apps/routers passed to it (`vhost(host, subApp)`)."""
+        self.server_args: dict[Node, str] = {}
+        """Apps handed to `http(s).createServer(...)` (they serve requests) -> file of the call."""
+        self.handed: set[Node] = set()
+        """Apps passed to project functions (resolved or not)."""
+        self.listen_sites: list[tuple[Node, str]] = []
+        """Receivers of `listen(...)` calls, with the file of the call."""
 
     # ------------------------------------------------------------ nodes
     def node_for(self, path: str, recv: tuple[str, str, str]) -> Node | None:
@@ -187,31 +212,69 @@ class _Builder:
         return None
 
     def collect(self) -> None:
-        """Index every registration by node, and every call that passes an app to a function."""
-        for path, ff in list(self.facts.items()):  # resolving may walk more files on demand
-            for reg in ff.routes:
-                node = self.node_for(path, reg.recv)
-                if node is None:
+        """Index every registration by node, and every call that passes an app to a function.
+
+        A project function an app is passed to (`start(app)`, `mountPlugins(app)`) is walked on
+        demand when the workers skipped it (it may hold nothing else of interest but
+        `app.listen(port)`); the files so walked are indexed in a further round."""
+        done: dict[str, FileFacts] = {}
+        for _round in range(4):
+            todo = [(p, ff) for p, ff in list(self.facts.items()) if done.get(p) is not ff]
+            if not todo:
+                break
+            for path, ff in todo:
+                done[path] = ff
+                self._collect_file(path, ff)
+
+    def _collect_file(self, path: str, ff: FileFacts) -> None:
+        for reg in ff.routes:
+            node = self.node_for(path, reg.recv)
+            if node is None:
+                continue
+            if reg.method == "listen":
+                self.listen_sites.append((node, path))
+            # Registrations on a factory's returned app come after the factory's own.
+            line = reg.line + (1 << 30 if reg.recv[0] == "ret" else 0)
+            self.entries.setdefault(node, []).append(((line, 0, reg.order), path, reg))
+        for fn in ff.functions.values():
+            for call in fn.calls:
+                if not any(call.arg_recv):
                     continue
-                # Registrations on a factory's returned app come after the factory's own.
-                line = reg.line + (1 << 30 if reg.recv[0] == "ret" else 0)
-                self.entries.setdefault(node, []).append(((line, 0, reg.order), path, reg))
-            for fn in ff.functions.values():
-                for call in fn.calls:
-                    if not any(call.arg_recv):
+                passed = [n for n in (self.node_for(path, r) for r in call.arg_recv if r is not None) if n is not None and n[0] == "inst"]
+                if passed:
+                    self.wrapped.setdefault((path, call.step.line, call.step.col), []).extend(passed)
+                    if _is_server_constructor(call.callee):
+                        for n in passed:
+                            self.server_args.setdefault(n, path)
+                    if call.callee[0] == "local" or call.callee[1].startswith((".", "/")):
+                        self.handed.update(passed)
+                target = self.resolve_callee(path, call.callee)
+                if target is None or target[0] == "?":
+                    target = self.resolve_handler(path, call.callee) if passed else None
+                if target is None or target[0] == "?":
+                    continue
+                for i, r in enumerate(call.arg_recv):
+                    if r is None:
                         continue
-                    target = self.resolve_callee(path, call.callee)
-                    if target is None or target[0] == "?":
+                    src = self.node_for(path, r)
+                    if src is None:
                         continue
-                    for i, r in enumerate(call.arg_recv):
-                        if r is None:
-                            continue
-                        src = self.node_for(path, r)
-                        if src is None:
-                            continue
-                        param_node = ("param", target[0], target[1], str(i))
-                        self.aliases.setdefault(param_node, []).append((src, call.step.line))
-                        self.passed_to.setdefault(src, []).append((param_node, call.step.line))
+                    param_node = ("param", target[0], target[1], str(i))
+                    self.aliases.setdefault(param_node, []).append((src, call.step.line))
+                    self.passed_to.setdefault(src, []).append((param_node, call.step.line))
+
+    def escapes(self, node: Node) -> bool:
+        """Whether an app's value leaves the code that builds it: exported, returned by a
+        factory, passed to a project function (`start(app)`, `mountAll(app)`)."""
+        if node in self.passed_to or node in self.handed:
+            return True
+        ff = self.facts.get(node[1])
+        if ff is None or node[0] != "inst":
+            return False
+        name = node[2]
+        if any(exp.kind == "local" and (exp.a == name or exp.a.startswith(name + ".")) for exp in ff.exports.values()):
+            return True
+        return any(fn.returns_instance == name for fn in ff.functions.values())
 
     def resolved_entries(self, node: Node, depth: int = 0) -> list[tuple[tuple[int, int, int], str, RouteReg]]:
         """A node's registrations plus those of functions it was passed to, in order."""
@@ -310,6 +373,14 @@ class _Builder:
                 fn = tf.functions.get(target[1]) if tf is not None else None
                 if fn is not None and fn.returns_instance and tf is not None and fn.returns_instance in tf.instances:
                     return ("inst", target[0], fn.returns_instance)
+        if ref.kind == "call" and not ref.category:
+            # A mount helper: `app.use(vhost('api.example.com', apiApp))`, `app.use(mount('/x', sub))`
+            # (a package or project function handed the sub-app): requests reach `apiApp`
+            # through it, below everything `app` registered before.
+            for node in self.wrapped.get((path, ref.line, ref.col), ()):
+                inst = self.facts[node[1]].instances.get(node[2]) if node[1] in self.facts else None
+                if inst is not None and inst.kind in ("express-app", "express-router"):
+                    return node
         return None
 
     def walk(self, node: Node, prefix: str, chain: list[tuple[str, Middleware]], model: AppModel, app: str, framework: str, stack: tuple[Node, ...], mounted: bool) -> list[tuple[str, Middleware]]:
@@ -344,6 +415,8 @@ class _Builder:
                         reg_prefix = prefix + ref.option
                 for ref in reg.args:
                     child = self.child_node(path, ref)
+                    if child is not None and child[0] == "param" and child in self.aliases:
+                        child = self._passed_app(child, _key[0])
                     if method == "register" and child is None:
                         fn_node = self._plugin_node(path, ref)
                         if fn_node is not None:
@@ -408,6 +481,19 @@ class _Builder:
             )
         return local
 
+    def _passed_app(self, param: Node, call_line: int) -> Node:
+        """The app a mount helper's parameter stands for at one call: `mountAt(app, '/hooks',
+        hooksApp)` with `function mountAt(parent, path, child) { parent.use(path, child); }`
+        mounts `hooksApp` below `app` (the helper's registrations are merged at the call's line).
+        With several callers and none at that line, the parameter stays as it is."""
+        targets = self.aliases.get(param, [])
+        same = [t for t, line in targets if line == call_line and t[0] == "inst"]
+        if len(same) == 1:
+            return same[0]
+        if len(targets) == 1 and targets[0][0][0] == "inst":
+            return targets[0][0]
+        return param
+
     def _is_middleware(self, path: str, ref: MwRef, wildcard: bool) -> bool:
         """Whether an `all()` argument passes the request on (a function that calls `next()`,
         a known protection package) rather than answering it as an endpoint
@@ -440,6 +526,21 @@ class _Builder:
             if t is not None and t[0] != "?":
                 return ("param", t[0], t[1], "0")
         return None
+
+
+_SERVER_MODULES = frozenset({"http", "https", "http2", "spdy", "node:http", "node:https", "node:http2"})
+
+
+def _is_server_constructor(callee: tuple[str, str, str]) -> bool:
+    """`http.createServer(app)`, `https.createServer(options, app)`, `http2.createSecureServer(...)`."""
+    kind, spec, member = callee
+    return kind == "import" and spec in _SERVER_MODULES and member in ("createServer", "createSecureServer")
+
+
+def _listen_linked(b: _Builder, node: Node) -> bool:
+    """Whether a `listen(...)` receiver that is not an app itself reaches one: a parameter some
+    app is passed to (`start(rootApp) { rootApp.listen(port) }` called with an app)."""
+    return bool(b.aliases.get(node))
 
 
 def _join(prefix: str, sub: str) -> str:
@@ -547,8 +648,13 @@ def build_app_model(
         )
         mws = tuple(mw for _p, mw in local)
         limits = tuple(mw for mw in mws if "body_parser" in mw.categories)
-        model.apps.append(AppInfo(kind, path, inst.line, inst.col, inst.snippet, mws, error, disabled, limits))
+        listens = node in b.server_args or any(reg.method == "listen" for _k, _p, reg in entries)
+        empty = not any(reg.method not in ("listen", "set", "enable", "disable") for _k, _p, reg in entries)
+        model.apps.append(AppInfo(kind, path, inst.line, inst.col, inst.snippet, mws, error, disabled, limits, listens=listens, escapes=b.escapes(node), empty=empty, name=name))
         app_nodes.append(node)
+    app_set = set(app_nodes)
+    model.listen_sites = [(p, node in app_set or _listen_linked(b, node)) for node, p in b.listen_sites]
+    model.listen_sites.extend((p, True) for _n, p in sorted(b.server_args.items()))
     # Only now is every `parent.use(subApp)` seen, whichever app was walked first.
     model.apps = [replace(a, mounted=True) if n in b.mounted else a for a, n in zip(model.apps, app_nodes, strict=True)]
     # A mounted sub-app's routes were also listed from its own walk as a root, without the mount

@@ -31,7 +31,7 @@ __all__ = [
 ]
 
 
-FACTS_VERSION = 37
+FACTS_VERSION = 39
 """Bumped whenever the walker's output changes meaning; cached facts of another version are
 re-extracted by the linker instead of being trusted."""
 
@@ -211,7 +211,8 @@ class RouteReg(_Compact):
     """One registration call (`app.get`, `router.use`, a NestJS handler ...) in source order."""
     recv: Recv
     method: str
-    """HTTP method in lower case, `all`, `use`, `register` or `disable`/`set`."""
+    """HTTP method in lower case, `all`, `use`, `register`, `disable`/`set`, or `listen` (the
+    receiver serves requests itself)."""
     path: str | None
     args: tuple[MwRef, ...]
     line: int

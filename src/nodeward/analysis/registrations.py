@@ -52,6 +52,10 @@ def is_registration(w: FileWalker, method: str, arg_nodes: list[ts.Node], recv: 
         return len(arg_nodes) == 2 and (w._string_value(arg_nodes[0]) is not None or arg_nodes[0].type == "array")
     if method in ("register", "setErrorHandler", "addHook"):
         return bool(arg_nodes)
+    if method == "listen":
+        # `app.listen(port)`, `start(app) { app.listen(port, host) }`: the app serves requests
+        # itself (a root of an app tree), see `appmodel.py`.
+        return recv is None or recv[0] in ("inst", "param", "ret")
     return False
 
 
@@ -76,6 +80,10 @@ def record(w: FileWalker, rv: Value, method: str, arg_nodes: list[ts.Node], args
     if method == "route":
         if arg_nodes and arg_nodes[0].type == "object":
             route_object(w, rv, arg_nodes[0], args[0], node, scope)
+        return
+    if method == "listen":
+        w._order += 1
+        w.routes.append(RouteReg(rv.recv, "listen", None, (), node.start_point[0] + 1, node.start_point[1] + 1, w._order))
         return
     if method in ("disable", "set", "enable"):
         refs = tuple(mwref(w, n, v, scope) for n, v in rest)

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 
 from nodeward.analysis.appmodel import AppInfo, AppModel
-from nodeward.analysis.rules.base import finding_at
+from nodeward.analysis.rules.base import finding_at, is_test_file
 from nodeward.model import Confidence, Finding, Rule, Severity
 from nodeward.ruledocs import make_docs
 
@@ -28,7 +29,7 @@ NO_HELMET = Rule(
     guide_section="Security Headers",
     family="app",
     docs=make_docs(
-        what="Reports an Express application on which no `helmet()` middleware (or a custom middleware setting at least two of Content-Security-Policy, Strict-Transport-Security, X-Frame-Options, X-Content-Type-Options, Referrer-Policy) is registered, in any file. A sub-app mounted into another app (`app.use('/admin', adminApp)`) is judged through its parent and not reported itself, and apps built in test files (`*.test.*`, `*.spec.*`, `test/`, `__tests__/`, `e2e/`: supertest harnesses, never deployed) are not reported; the same holds for the route rules NW211 and NW510-NW513.",
+        what="Reports an Express application on which no `helmet()` middleware (or a custom middleware setting at least two of Content-Security-Policy, Strict-Transport-Security, X-Frame-Options, X-Content-Type-Options, Referrer-Policy) is registered, in any file. Reported once per served app tree, on its root (the app that listens, is handed to `http.createServer`, or is built where it is used), naming the other apps of the tree that lack the headers: a sub-app mounted into another app (`app.use('/admin', adminApp)`, `app.use(vhost(host, adminApp))`, a project helper calling `parent.use(path, child)`, a factory's app `app.use('/x', require('./x')())`) is judged through its parent, and an app returned by a factory, exported or passed to other project code belongs to the tree of the app the project serves. When nothing in the project starts a server (no `listen(port)`, no `http.createServer`), its apps are built for embedding into another server: one low-severity, low-confidence finding says so. An app on which nothing is registered (it answers only Express's 404) is not reported. Apps built in test files (`*.test.*`, `*.spec.*`, `test/`, `__tests__/`, `e2e/`: supertest harnesses, never deployed) are not reported; the same holds for the route rules NW211 and NW510-NW513.",
         why="Without these headers browsers allow framing (clickjacking), MIME sniffing and inline script injection, and HTTPS is not pinned.",
         example="""
 const express = require('express');
@@ -158,20 +159,115 @@ def _size(text: str) -> int | None:
     return int(float(m.group(1)) * _UNITS[(m.group(2) or "b").lower()])
 
 
-def _app_findings(app: AppInfo, route_count: int) -> list[Finding]:
+def _key(app: AppInfo) -> str:
+    return f"{app.path}:{app.line}"
+
+
+def _order(app: AppInfo) -> tuple[int, str, int]:
+    """Which app of a group carries its finding: the one nearest the project's top (the entry
+    module of a server usually sits above the sub-apps it loads), then by place."""
+    return (app.path.count("/"), app.path, app.line)
+
+
+def _has_helmet(app: AppInfo) -> bool:
+    return any("helmet" in mw.categories for mw in app.global_middleware)
+
+
+def _shown(app: AppInfo) -> str:
+    """`adminApp` (lib/admin.js:4): the variable as written (instance keys carry the enclosing
+    function, `createApp::app`)."""
+    return f"`{app.name.rsplit('::', 1)[-1] or 'app'}` ({app.path}:{app.line})"
+
+
+def _serves_nothing(app: AppInfo) -> bool:
+    """An app nothing registers on and whose value stays where it is built: it answers every
+    request with Express's built-in 404 (a WebSocket server's HTTP side, a health port).  An
+    empty app handed to other code is filled there (`RED.httpAdmin` for plugins), so it counts."""
+    return app.empty and not app.escapes
+
+
+@dataclass
+class _Tree:
+    """Express apps judged together for security headers: a root and the apps below it."""
+
+    root: AppInfo
+    members: list[AppInfo] = field(default_factory=list)
+    """Apps whose requests (as far as the model can tell) pass through the root."""
+    embeddable: bool = False
+    grouped: bool = False
+    """Apps placed by other project code, gathered without a known root (the first is shown)."""
+
+
+def _trees(model: AppModel, apps: list[AppInfo]) -> list[_Tree]:
+    """The served app trees of a project.
+
+    Mounted apps (`parent.use('/x', sub)`, also through `vhost(host, sub)`-style helpers and
+    factories) are covered by their parent's walk already.  Of the rest, an app that listens
+    (`app.listen`, `http.createServer(app)`, `start(app)` with a `listen` on the parameter) or
+    whose value never leaves the module building it is a root.  An app whose value is returned
+    by a factory, exported or passed to other project code is placed by that code: when the
+    project starts a server from one app the model can name, those apps belong to that tree;
+    when the server is started somewhere the model cannot tie to an app, they form one tree
+    of their own (one finding, on the app nearest the project's top); and when nothing in the
+    project listens at all, they are built for embedding into another server (one finding, low).
+    """
+    express = [a for a in apps if a.kind == "express-app" and not is_test_file(a.path)]
+    sites = [(p, linked) for p, linked in model.listen_sites if not is_test_file(p)]
+    served = bool(sites)
+    unlinked = any(not linked for _p, linked in sites)
+    unmounted = [a for a in express if not a.mounted]
+    roots = [a for a in unmounted if a.listens or not a.escapes]
+    placed_elsewhere = sorted((a for a in unmounted if not a.listens and a.escapes), key=_order)
+    trees = [_Tree(r, [r]) for r in sorted(roots, key=_order)]
+    if placed_elsewhere:
+        listening = [t for t in trees if t.root.listens and not _serves_nothing(t.root)]
+        if served and listening and not unlinked:
+            listening[0].members.extend(placed_elsewhere)
+        else:
+            trees.append(_Tree(placed_elsewhere[0], list(placed_elsewhere), embeddable=not served, grouped=True))
+    return trees
+
+
+def _helmet_finding(tree: _Tree) -> Finding | None:
+    """One NW401 per tree, on its root, naming the other apps of the tree that share the gap."""
+    lacking = [a for a in tree.members if not _has_helmet(a) and not _serves_nothing(a)]
+    if not lacking:
+        return None
+    if not tree.grouped and lacking[0] is not tree.root:
+        return None  # the root's headers (or its empty 404-only answer) cover the apps below it
+    at, others = lacking[0], lacking[1:]
+    also = ""
+    if others:
+        names = ", ".join(_shown(a) for a in others[:5]) + (f" and {len(others) - 5} more" if len(others) > 5 else "")
+        where = "built alongside it" if tree.grouped else "it serves"
+        also = f"; {len(others)} more app(s) {where} share the gap: {names}"
+    snippet = at.snippet or "express()"
+    if tree.embeddable:
+        f = finding_at(
+            NO_HELMET,
+            at.path,
+            at.line,
+            at.col,
+            snippet,
+            f"Express app built for embedding (nothing in the project listens) registers no `helmet()` or equivalent security headers{also}",
+            "Register `helmet()` on the app, or document that the embedding server must set the headers (its middleware then runs before these routes).",
+            key="express-app",
+        )
+        return replace(f, severity=Severity.LOW, confidence=Confidence.LOW)
+    return finding_at(NO_HELMET, at.path, at.line, at.col, snippet, f"Express app without `helmet()` or equivalent security headers{also}", "Add `app.use(helmet())` before the routes.", key="express-app")
+
+
+def _app_findings(app: AppInfo, route_count: int, covered: bool) -> list[Finding]:
     out: list[Finding] = []
     if app.kind != "express-app":
         return out
     snippet = app.snippet or "express()"
-    helmet = any("helmet" in mw.categories for mw in app.global_middleware)
-    if not helmet and not app.mounted:
-        # A mounted sub-app answers through its parent, whose helmet (or missing helmet, reported
-        # on the parent) sets the headers.  X-Powered-By is another matter: every Express app's
-        # init middleware sets it again, so the sub-app must disable it itself.
-        out.append(finding_at(NO_HELMET, app.path, app.line, app.col, snippet, "Express app without `helmet()` or equivalent security headers", "Add `app.use(helmet())` before the routes.", key="express-app"))
+    helmet = _has_helmet(app)
     if not helmet and not app.powered_by_disabled:
+        # Every Express app's init middleware sets X-Powered-By again, mounted or not: the
+        # sub-app must disable it itself.
         out.append(finding_at(POWERED_BY, app.path, app.line, app.col, snippet, "`X-Powered-By: Express` is sent (no helmet, no `app.disable('x-powered-by')`)", "Call `app.disable('x-powered-by')` or use helmet.", key="express-app"))
-    if not app.has_error_handler and route_count and not app.mounted:
+    if not app.has_error_handler and route_count and not app.mounted and not covered:
         # A mounted sub-app passes its errors to the parent's `next`: the parent's handler runs.
         out.append(finding_at(NO_ERROR_HANDLER, app.path, app.line, app.col, snippet, "Express app has no `(err, req, res, next)` error handler", "Register a final error-handling middleware that logs and returns a generic message.", key="express-app"))
     for mw in app.body_limits:
@@ -182,9 +278,12 @@ def _app_findings(app: AppInfo, route_count: int) -> list[Finding]:
 
 
 def check_apps(model: AppModel, apps: Iterable[AppInfo] | None = None) -> list[Finding]:
-    """Configuration findings (NW401, NW450-NW452) for every app."""
-    out: list[Finding] = []
-    for app in apps if apps is not None else model.apps:
-        count = sum(1 for r in model.routes if r.app == f"{app.path}:{app.line}")
-        out.extend(_app_findings(app, count))
+    """Configuration findings (NW401 once per served app tree, NW450-NW452 per app)."""
+    selected = list(apps if apps is not None else model.apps)
+    trees = _trees(model, selected)
+    out: list[Finding] = [f for f in (_helmet_finding(t) for t in trees) if f is not None]
+    attached = {_key(a) for t in trees if not t.grouped for a in t.members[1:]}
+    for app in selected:
+        count = sum(1 for r in model.routes if r.app == _key(app))
+        out.extend(_app_findings(app, count, _key(app) in attached))
     return out
