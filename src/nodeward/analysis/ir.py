@@ -31,7 +31,7 @@ __all__ = [
 ]
 
 
-FACTS_VERSION = 39
+FACTS_VERSION = 40
 """Bumped whenever the walker's output changes meaning; cached facts of another version are
 re-extracted by the linker instead of being trusted."""
 
@@ -119,6 +119,10 @@ class SinkEvent(_Compact):
     labels: Taint
     step: Step
     callee: str
+    receiver: str = ""
+    """For database sinks, what the receiver is known to be: `mongo` (a Mongoose model, a
+    MongoDB collection), `import:<spec>|<member>` (a value imported from a project module, judged
+    by the linker from that module's imports), or `` (unknown)."""
 
 
 @dataclass(frozen=True, slots=True)

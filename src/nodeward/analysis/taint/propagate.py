@@ -15,12 +15,17 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from nodeward.analysis.ir import CallEvent, FileFacts, FuncFacts, Label, Step, Taint
+from nodeward.analysis.modules import package_name
 from nodeward.analysis.taint.stores import StoreIndex
+from nodeward.analysis.taint.tables import db_family
 from nodeward.analysis.taint.values import field_of, join_cleaned, union, upload_cleaned
 
 __all__ = ["Flow", "FuncRef", "TaintLinker"]
 
 MAX_DEPTH = 24
+MAX_DB_HOPS = 4
+"""Import levels searched below a model's module for the database package it is built on."""
+MAX_DB_FILES = 400
 
 FuncRef = tuple[str, str]
 """(file path, function key)."""
@@ -38,6 +43,9 @@ class Flow:
     sink: Step
     steps: tuple[Step, ...]
     """Trace from the source up to (not including) the sink."""
+    receiver: str = ""
+    """For NoSQL sinks: `mongo` when the queried model or collection is known to be MongoDB's,
+    `other` when it belongs to a SQL ORM or query builder, `` when unknown."""
 
 
 def _owner(label: Label) -> str:
@@ -79,6 +87,9 @@ class TaintLinker:
         self._summary: dict[FuncRef, tuple[Flow, ...]] = {}
         self._busy: set[tuple[str, FuncRef]] = set()
         self._children: dict[str, dict[str, list[str]]] = {}
+        self._module_db: dict[str, str] = {}
+        self._resolve_import: Callable[[str, str], str | None] | None = getattr(resolve_callee, "resolve_import", None)
+        """Import specifier -> project file (None: not available, receivers stay unknown)."""
 
     def func(self, ref: FuncRef) -> FuncFacts | None:
         """The facts of a function, or None."""
@@ -110,6 +121,55 @@ class TaintLinker:
             out.append(k)
             stack.extend(kids.get(k, ()))
         return out
+
+    # ------------------------------------------------------------ database identity
+    def db_receiver(self, path: str, receiver: str) -> str:
+        """`mongo`, `other` or `` for a sink's receiver (`SinkEvent.receiver`); a value imported
+        from a project module is judged by that module (see `module_db`)."""
+        if not receiver.startswith("import:"):
+            return receiver
+        spec = receiver[len("import:") :].rpartition("|")[0]
+        if self._resolve_import is None:
+            return ""
+        target = self._resolve_import(spec, path)
+        return self.module_db(target) if target is not None else db_family(package_name(spec))
+
+    def module_db(self, file: str) -> str:
+        """The database family a project module's values belong to: the database packages
+        imported by the module itself or, failing that, by the nearest level of project modules
+        below it (`models/index.js` -> `models/api-key.js` -> `models/base` -> `bookshelf`).
+        `mongo` or `other` when that level names only one family, `` when it names both (an app
+        with a SQL and a MongoDB layer) or none within `MAX_DB_HOPS` levels."""
+        if file in self._module_db:
+            return self._module_db[file]
+        found = ""
+        seen = {file}
+        frontier = [file]
+        resolve = self._resolve_import
+        for _ in range(MAX_DB_HOPS):
+            families: set[str] = set()
+            nxt: list[str] = []
+            for f in frontier:
+                ff = self.facts.get(f)
+                if ff is None:
+                    continue
+                for imp in ff.imports:
+                    target = resolve(imp.spec, f) if resolve is not None else None
+                    if target is None:
+                        family = db_family(package_name(imp.spec))
+                        if family:
+                            families.add(family)
+                    elif target not in seen and len(seen) < MAX_DB_FILES:
+                        seen.add(target)
+                        nxt.append(target)
+            if families:
+                found = families.pop() if len(families) == 1 else ""
+                break
+            frontier = nxt
+            if not frontier:
+                break
+        self._module_db[file] = found
+        return found
 
     # ------------------------------------------------------------ labels
     def resolve(self, path: str, taint: Taint, depth: int = 0) -> Taint:
@@ -213,7 +273,8 @@ class TaintLinker:
         path = ref[0]
         try:
             for sink in fn.sinks:
-                out.extend(Flow(sink.kind, lb, sink.step, lb.steps) for lb in self.resolve(path, sink.labels, depth) if sink.kind not in lb.cleaned)
+                receiver = self.db_receiver(path, sink.receiver) if sink.receiver else ""
+                out.extend(Flow(sink.kind, lb, sink.step, lb.steps, receiver) for lb in self.resolve(path, sink.labels, depth) if sink.kind not in lb.cleaned)
             for call in fn.calls:
                 if not any(call.args):
                     continue
@@ -234,7 +295,7 @@ class TaintLinker:
                         cleaned = upload_cleaned(lb.key, join_cleaned(lb.cleaned, f.label.cleaned))
                         if f.kind in cleaned:
                             continue
-                        out.append(Flow(f.kind, Label(lb.origin, lb.key, cleaned, lb.steps, lb.shown), f.sink, (*lb.steps, call.step, *f.steps)))
+                        out.append(Flow(f.kind, Label(lb.origin, lb.key, cleaned, lb.steps, lb.shown), f.sink, (*lb.steps, call.step, *f.steps), f.receiver))
         finally:
             self._busy.discard(busy)
         result = tuple(out)

@@ -15,7 +15,10 @@ __all__ = [
     "CLEAN_ALL",
     "MODULE_SINKS",
     "METHOD_SINKS",
+    "MONGO_PACKAGES",
+    "OTHER_DB_PACKAGES",
     "PROPAGATORS",
+    "db_family",
     "REQUEST_PARTS",
     "RES_SINKS",
     "SANITIZERS",
@@ -171,6 +174,31 @@ METHOD_SINKS: dict[str, SinkSpec] = {
     "mapReduce": SinkSpec("nosql", (0,)),
 }
 """Sinks matched on the method name whatever the receiver (drivers are passed around)."""
+
+MONGO_PACKAGES = frozenset({
+    "mongoose", "mongodb", "monk", "mongojs", "mongoist", "mongoskin", "mquery", "@typegoose/typegoose",
+    "@nestjs/mongoose", "@mikro-orm/mongodb", "camo", "mongorito", "nedb", "@seald-io/nedb", "nedb-promises",
+    "feathers-mongodb", "@feathersjs/mongodb", "feathers-mongoose",
+})
+"""Packages whose models and collections take MongoDB filter documents (`$ne`, `$gt`, `$where`)."""
+
+OTHER_DB_PACKAGES = frozenset({
+    "bookshelf", "sequelize", "sequelize-typescript", "typeorm", "@nestjs/typeorm", "@prisma/client", "objection",
+    "knex", "@mikro-orm/core", "@mikro-orm/postgresql", "@mikro-orm/mysql", "@mikro-orm/sqlite", "@mikro-orm/mariadb",
+    "waterline", "pg", "mysql", "mysql2", "sqlite3", "better-sqlite3", "kysely", "drizzle-orm",
+})
+"""SQL ORMs, query builders and drivers: a `findOne({ key: value })` there binds `value` as a
+parameter (an object is rejected or becomes a relation filter), never a MongoDB operator."""
+
+
+def db_family(package: str) -> str:
+    """`mongo` or `other` for a database package, `` for any other package."""
+    if package in MONGO_PACKAGES:
+        return "mongo"
+    if package in OTHER_DB_PACKAGES:
+        return "other"
+    return ""
+
 
 NOSQL_NEEDS_OBJECT = frozenset(METHOD_SINKS) - {"query", "raw", "whereRaw", "havingRaw", "orderByRaw", "joinRaw", "execute", "$queryRawUnsafe", "$executeRawUnsafe"}
 

@@ -95,7 +95,7 @@ class Value:
     (aliasing one level deep, as the design asks).
     """
 
-    __slots__ = ("taint", "qn", "role", "func", "recv", "imp", "cls", "fields", "fieldfuncs", "is_obj", "open_fields", "stringy", "instance", "route_path", "literal", "shown", "origin")
+    __slots__ = ("taint", "qn", "role", "func", "recv", "imp", "cls", "fields", "fieldfuncs", "is_obj", "open_fields", "stringy", "instance", "route_path", "literal", "shown", "origin", "db")
 
     def __init__(
         self,
@@ -145,6 +145,9 @@ class Value:
         attacker cannot choose for the victim's browser) or `fixed` (a path follows the host, or a
         literal `https://example.com/` / `/path` prefix).  Anything appended to a `fixed` URL
         cannot change where a redirect goes."""
+        self.db = ""
+        """`mongo` when the value is known to be a MongoDB collection (`db.collection('users')`)
+        though nothing names its package."""
         """For request objects: how the code names this one (`request`, `ctx.request`), so
         messages quote `request.body.name` rather than the canonical `req.body.name`."""
 

@@ -43,6 +43,7 @@ from nodeward.analysis.ir import (
     Taint,
 )
 from nodeward.analysis.middleware import ERROR_HANDLER_SETUP, classify_qn
+from nodeward.analysis.modules import package_name
 from nodeward.analysis.nest import decorators_before
 from nodeward.analysis.taint.stores import REQ_OWN, STORE_READ, STORE_ROLES
 from nodeward.analysis.taint.tables import (
@@ -57,6 +58,7 @@ from nodeward.analysis.taint.tables import (
     SANITIZERS,
     STRING_ONLY_PARTS,
     VALIDATING_METHODS,
+    db_family,
     normalize_module,
 )
 from nodeward.analysis.taint.values import (
@@ -493,6 +495,7 @@ class FileWalker:
         n.instance = v.instance
         n.route_path = v.route_path
         n.origin = v.origin
+        n.db = v.db
         return n
 
     # ---------------------------------------------------------------- members
@@ -1022,11 +1025,40 @@ class FileWalker:
             shown = name
         return (Label("store", f"{ctx.key}|{name}", frozenset(), (self.step(node, f"{STORE_READ}`{shown}`"),)),)
 
-    def sink(self, kind: str, taint: Taint, node: ts.Node, scope: Scope, callee: str) -> None:
+    def sink(self, kind: str, taint: Taint, node: ts.Node, scope: Scope, callee: str, receiver: str = "") -> None:
         """Record a sink event for the labels not already sanitised for this kind."""
         live = tuple(lb for lb in taint if kind not in lb.cleaned)
         if live:
-            scope.ctx.sinks.append(SinkEvent(kind, live, self.step(node, f"reaches `{callee}`"), callee))
+            scope.ctx.sinks.append(SinkEvent(kind, live, self.step(node, f"reaches `{callee}`"), callee, receiver))
+
+    @staticmethod
+    def _db_receiver(rv: Value) -> str:
+        """What a query method's receiver is: `mongo` or `other` when its package is known
+        (`mongoose.model(...)`, `new Sequelize(...).define(...)`, a NestJS `Model<T>` or
+        `Repository<T>` injected by type, `db.collection('users')`), `import:<spec>|<member>`
+        for a value imported from a project module (the linker judges that module), or ``."""
+        if rv.db:
+            return rv.db
+        packages: list[str] = []
+        if rv.qn:
+            head = rv.qn.split("(", 1)[0]
+            if head.startswith("@"):
+                scope_name, _, rest = head.partition("/")
+                packages.append(f"{scope_name}/{rest.split('.', 1)[0]}")
+            packages.append(head.split(".", 1)[0])
+        if rv.cls is not None and rv.cls[0] == "import":
+            packages.append(package_name(rv.cls[1]))
+        if rv.imp is not None and not rv.imp[0].startswith((".", "/")):
+            packages.append(package_name(rv.imp[0]))
+        for pkg in packages:
+            family = db_family(pkg)
+            if family:
+                return family
+        if rv.imp is not None and rv.imp[0].startswith((".", "/")):
+            return f"import:{rv.imp[0]}|{rv.imp[1]}"
+        if rv.cls is not None and rv.cls[0] == "import" and rv.cls[1].startswith((".", "/")):
+            return f"import:{rv.cls[1]}|{rv.cls[2]}"
+        return ""
 
     # ---------------------------------------------------------------- calls
     def _callee(self, node: ts.Node, scope: Scope) -> tuple[Value, Value | None, str]:
@@ -1052,6 +1084,14 @@ class FileWalker:
 
     def call(self, node: ts.Node, scope: Scope, name_hint: str) -> Value:
         """A call: imports, route registrations, sinks, sanitizers, validators and project calls."""
+        out = self._call(node, scope, name_hint)
+        fn = node.child_by_field_name("function")
+        prop = fn.child_by_field_name("property") if fn is not None and fn.type == "member_expression" else None
+        if prop is not None and self.text(prop) == "collection" and self._args(node) and not out.role and out.recv is None:
+            out.db = "mongo"  # `db.collection('users')`: a MongoDB collection, whatever `db` is
+        return out
+
+    def _call(self, node: ts.Node, scope: Scope, name_hint: str) -> Value:
         ctx = scope.ctx
         args_node = node.child_by_field_name("arguments")
         if args_node is not None and args_node.type == "template_string":
@@ -1288,7 +1328,10 @@ class FileWalker:
             spec_s = METHOD_SINKS[method]
             recv_node = fn_node.child_by_field_name("object") if fn_node is not None else None
             recv_text = self.text(recv_node) if recv_node is not None else ""
-            if self._sink_receiver_ok(method, recv_text, rv):
+            receiver = self._db_receiver(rv) if spec_s.kind == "nosql" else ""
+            if receiver == "other":
+                pass  # a SQL ORM's `findOne({ key: value })` binds `value`: no query operators
+            elif receiver == "mongo" or self._sink_receiver_ok(method, recv_text, rv):
                 sqlish = any(w in recv_text.lower() for w in (*_SQLISH, *_SQL_RECEIVERS))
                 for p in spec_s.args:
                     if p < len(args) and args[p].taint:
@@ -1299,7 +1342,7 @@ class FileWalker:
                             # value handed to something not named like a database is not SQL text;
                             # a string built around it (`'SELECT ' + x`) still is.
                             continue
-                        self.sink(spec_s.kind, args[p].taint, node, scope, f"{recv_text.split(chr(10))[0][:40]}.{method}")
+                        self.sink(spec_s.kind, args[p].taint, node, scope, f"{recv_text.split(chr(10))[0][:40]}.{method}", receiver)
                     if method in NOSQL_NEEDS_OBJECT and p < len(arg_nodes) and arg_nodes[p].type == "object":
                         self._where_clause(arg_nodes[p], node, scope, f"{recv_text.split(chr(10))[0][:40]}.{method}")
 

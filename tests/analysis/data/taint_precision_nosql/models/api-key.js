@@ -1,0 +1,5 @@
+const base = require('./base');
+
+const ApiKey = base.model('ApiKey', { tableName: 'api_keys' });
+
+module.exports = { ApiKey };
