@@ -143,7 +143,7 @@ def test_unmounted_router_is_credited_with_global_protections(tmp_path: Path) ->
     )
     (tmp_path / "auth.js").write_text(
         "const router = require('express').Router();\n"
-        "router.post('/login', (req, res) => res.end());\n"
+        "router.post('/login', (req, res) => res.json({ ok: req.body.password === 'x' }));\n"
         "module.exports = router;\n"
     )
     assert not any(f.rule_id == "NW510" for f in scan_app(tmp_path).findings)

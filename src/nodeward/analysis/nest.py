@@ -71,8 +71,10 @@ def decorators_before(member: ts.Node, text: Callable[[ts.Node], str]) -> list[D
                 out.append(r)
         return out
     sib = member.prev_named_sibling
-    while sib is not None and sib.type == "decorator":
-        r = read_decorator(sib, text)
+    while sib is not None and sib.type in ("decorator", "comment"):
+        # A comment between the decorators and the method (`@Post('login')\n// why\nlogin()`)
+        # does not detach them.
+        r = read_decorator(sib, text) if sib.type == "decorator" else None
         if r is not None:
             out.append(r)
         sib = sib.prev_named_sibling

@@ -20,6 +20,7 @@ from urllib.parse import quote, urlsplit
 from nodeward.analysis.appmodel import Middleware, Route
 from nodeward.analysis.link import link_project
 from nodeward.analysis.middleware import PROTECTIONS
+from nodeward.analysis.rules.access import needs_authentication
 from nodeward.commands.common import add_common_options, config_from_args, write_output
 from nodeward.commands.scan import add_scan_options
 from nodeward.errors import ExitCode, UsageError
@@ -148,7 +149,8 @@ def render_text(routes: list[Route], verbose: bool = False, findings: tuple[tupl
                 lines.append(f"    {m.scope:7s} {redact_code(m.name)}  [{cats}]  {m.path}:{m.line}" + (f"  ({redact_code(m.evidence)})" if m.evidence else ""))
         if findings is not None and n > 0:
             lines.extend(f"    ! {f.rule_id} {f.rule_name} ({f.severity})  {f.path}:{f.line}  {f.message}" for f in findings[n - 1])
-    unguarded = sum(1 for r in routes if r.method in ("POST", "PUT", "PATCH", "DELETE") and not r.protections.get("authentication"))
+    # Counted as NW511 judges them: sign-in, sign-up, reset and webhook routes are public by purpose.
+    unguarded = sum(1 for r in routes if needs_authentication(r) and not r.protections.get("authentication"))
     lines.append("")
     lines.append(
         f"{len(routes)} route{'s' if len(routes) != 1 else ''}; {unguarded} state-changing "

@@ -28,6 +28,7 @@ import jinja2
 
 from nodeward.analysis.appmodel import Middleware, Route
 from nodeward.analysis.middleware import PROTECTIONS
+from nodeward.analysis.rules.access import needs_authentication
 from nodeward.model import Finding
 from nodeward.report.code_redaction import redact_code
 
@@ -239,7 +240,8 @@ def _summary(page: RoutesPage) -> dict[str, object]:
         "apps": len({r.app for r in routes if r.mounted}),
         "unmounted": sum(1 for r in routes if not r.mounted),
         "changing": len(changing),
-        "changing_unauth": sum(1 for r in changing if r.protections.get("authentication") is None),
+        # Sign-in, sign-up, reset and webhook routes are public by purpose, as NW511 judges them.
+        "changing_unauth": sum(1 for r in changing if needs_authentication(r) and r.protections.get("authentication") is None),
         "coverage": coverage,
         "with_findings": page.route_findings is not None,
         "route_findings": len({f.fingerprint for fs in page.route_findings or () for f in fs}),

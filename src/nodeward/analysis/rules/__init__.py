@@ -65,7 +65,7 @@ def check_project(linked: LinkedProject, flows: list[Flow]) -> list[Finding]:
             reads_body[r.handler_ref] = fn is not None and "body" in fn.reads
             if fn is not None:
                 body_names[r.handler_ref] = access.body_expression(r.framework, fn.params)
-    findings.extend(f for f in access.check_routes(linked.model, reads_body, body_names) if not is_test_file(f.path))
+    findings.extend(f for f in access.check_routes(linked.model, reads_body, body_names, access.handler_code(linked)) if not is_test_file(f.path))
     return redact_secrets(findings)
 
 

@@ -7,13 +7,20 @@ route-level) plus what its handler checks itself.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
-from nodeward.analysis.appmodel import AppModel, Route
+from nodeward.analysis.appmodel import AppModel, Middleware, Route
 from nodeward.analysis.rules.base import finding_at
+from nodeward.analysis.rules.handler_code import HandlerCode, is_credential_input
 from nodeward.model import Confidence, Finding, Rule, Severity
 from nodeward.ruledocs import make_docs
+from nodeward.sast.parse import parse
 
-__all__ = ["RULES", "check_routes", "is_login_like"]
+if TYPE_CHECKING:
+    from nodeward.analysis.link import LinkedProject
+
+__all__ = ["RULES", "check_routes", "handler_code", "is_login_like", "is_public_by_purpose", "needs_authentication"]
 
 _STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _LOGIN = re.compile(r"(^|/)(log-?in|sign-?in|signin|auth|authenticate|session|sessions|token|password|passwd|reset|reset-password|forgot|forgot-password|otp|mfa|2fa|verify|verify-otp)(/|$)", re.I)
@@ -43,6 +50,118 @@ def is_login_like(route: Route) -> bool:
         return False
     last = route.path.rstrip("/").rsplit("/", 1)[-1].lower()
     return last not in _NO_GUESSING
+
+
+def is_public_by_purpose(route: Route) -> bool:
+    """A route reached before sign-in by design (sign-in, sign-up, password reset, OAuth
+    callbacks, webhooks, webmention receivers...), judged from its path."""
+    return bool(_PUBLIC.search(route.path))
+
+
+def needs_authentication(route: Route) -> bool:
+    """A state-changing route that is not public by purpose: the routes NW511 and the route
+    summary count when they have no authentication."""
+    return route.method in _STATE_CHANGING and not is_public_by_purpose(route)
+
+
+def handler_code(linked: LinkedProject) -> HandlerCode:
+    """The rule-time reader of handlers' code for a linked project."""
+    return HandlerCode(linked.resolver.root, linked.taint.func)
+
+
+_CREDENTIAL_STRATEGY = re.compile(r"local|ldap|basic|digest|pass(?:word|wd|key)|otp|webauthn|magic|log-?in|sign-?in|credential", re.I)
+"""passport strategy names that check a secret the client sends (`local`, `ldapauth`,
+`basic`, `totp`...): such an `authenticate()` in the chain *is* the sign-in, not a guard in
+front of it.  Token and session strategies (`jwt`, `bearer`, `session`, `headerapikey`) and
+OAuth providers need a credential the server issued."""
+_CREDENTIAL_NAME = re.compile(r"log-?in|sign-?in|local|password|passwd|credential|otp|basic", re.I)
+
+
+def _strategies(text: str) -> list[str] | None:
+    """The string arguments of the first call in a middleware expression
+    (`passport.authenticate(['local', 'basic'], opts)` -> ['local', 'basic']), read with
+    tree-sitter; None when the first argument is not literal, [] when there is none."""
+    root = parse(text.encode("utf-8", "replace")[:2000], "javascript").root_node
+    stack = [root]
+    for _ in range(500):
+        if not stack:
+            return None
+        node = stack.pop(0)
+        if node.type == "call_expression":
+            args = node.child_by_field_name("arguments")
+            first = next((a for a in args.named_children if a.type != "comment"), None) if args is not None else None
+            if first is None:
+                return []
+            items = first.named_children if first.type == "array" else [first]
+            out = [t.decode("utf-8", "replace")[1:-1] for t in (i.text for i in items if i.type == "string") if t is not None]
+            return out if len(out) == len(items) else None
+        stack.extend(node.named_children)
+    return None
+
+
+def _prior_principal(m: Middleware, code: HandlerCode | None) -> bool:
+    """Whether an authentication/authorization middleware lets only callers who already hold a
+    session or token through (so the route behind it is no credential-guessing target), as
+    opposed to checking a secret the request carries (passport's `local` strategy, basic
+    auth, a custom middleware comparing `req.body.password`: the sign-in itself)."""
+    if m.scope == "handler":
+        return False
+    if "authorization" in m.categories:
+        return True
+    if "authentication" not in m.categories:
+        return False
+    if "basic-auth" in m.evidence:
+        return False
+    if "passport" in m.evidence or "AuthGuard" in m.evidence:
+        names = _strategies(m.name)
+        return names is not None and not any(_CREDENTIAL_STRATEGY.search(n) for n in names)
+    if m.evidence.startswith("by name"):
+        return not _CREDENTIAL_NAME.search(m.name)
+    if m.ref is not None and code is not None:
+        use = code.use(m.ref)
+        return use is not None and not use.escapes and not (use.inputs & {"body", "query", "files", "file"})
+    return m.evidence.startswith("`")  # express-jwt, koa-jwt, @fastify/jwt, requiresAuth(): token checks
+
+
+def _guessing_target(r: Route, code: HandlerCode | None) -> bool:
+    """Can an unauthenticated client send this login-like route a secret to guess?
+
+    Not when a guard requiring an existing session or token runs first (`PUT /users/password`
+    behind the app's auth, `PUT /users/:id/token` regenerating a signed-in user's API key), nor
+    when the handler reads no body, query, path parameter or credential header at all (a
+    token handed out when authentication is switched off, a session restored from the
+    server's own cookie)."""
+    guards = [m for m in r.middleware if {"authentication", "authorization"} & set(m.categories)]
+    if any(_prior_principal(m, code) for m in guards):
+        return False
+    if code is None or any(m.scope == "route" for m in guards):
+        # The route's own authenticate() (passport `local`) reads the secret, not the handler.
+        return True
+    use = code.use(r.handler_ref, r.framework)
+    if use is None or use.escapes or is_credential_input(use.inputs):
+        return True
+    # Route-level middleware could read the secret instead of the handler: only known kinds.
+    return any(m.scope == "route" and (not m.categories or m.ref is not None) for m in r.middleware)
+
+
+_PRINCIPAL_SEGMENTS = frozenset({"me", "my", "self", "current", "current-user", "currentuser", "account", "profile", "user", "member", "viewer", "whoami"})
+
+
+def _own_resource_path(path: str) -> bool:
+    """`DELETE /api/member/suppression`, `DELETE /account/avatar`, `DELETE /user`: a path
+    naming the caller (a singular principal noun) and no record id, so the route can only
+    act on the signed-in caller's own data."""
+    segs = [s.lower() for s in path.split("/") if s]
+    if any(s.startswith((":", "{", "(")) or "*" in s or "$" in s for s in segs):
+        return False
+    return any(s in _PRINCIPAL_SEGMENTS for s in segs)
+
+
+def _computed_path(path: str) -> bool:
+    """A route registered with a path held in a variable (`router.delete(pathCopied, h)`,
+    shown `{pathCopied}`): a registration helper adding routes its callers define, whose
+    purpose and guards the path cannot tell."""
+    return any(len(s) > 2 and s[0] == "{" and s[-1] == "}" and s[1:-1].replace("_", "").isalnum() for s in path.split("/"))
 
 
 LOGIN_NO_LIMIT = Rule(
@@ -240,6 +359,11 @@ def _at(rule: Rule, route: Route, message: str, fix: str) -> Finding:
     return finding_at(rule, route.reg_file or route.file, route.reg_line or route.line, route.reg_col or 1, snippet, message, fix, key=f"{route.method} {route.path}")
 
 
+def _lowered(f: Finding) -> Finding:
+    """A route finding whose premise (what the route is for) is a guess: low severity."""
+    return replace(f, severity=Severity.LOW)
+
+
 def _csrf_reachable(r: Route, reads_body: dict[tuple[str, str], bool]) -> bool:
     """Can another site make the browser send this request with the session cookie?
 
@@ -268,10 +392,17 @@ def body_expression(framework: str, params: tuple[str, ...]) -> str:
     return f"{first}.request.body" if framework == "koa" else f"{first}.body"
 
 
-def check_routes(model: AppModel, reads_body: dict[tuple[str, str], bool], body_names: dict[tuple[str, str], str] | None = None) -> list[Finding]:
+def check_routes(
+    model: AppModel,
+    reads_body: dict[tuple[str, str], bool],
+    body_names: dict[tuple[str, str], str] | None = None,
+    code: HandlerCode | None = None,
+) -> list[Finding]:
     """Route protection findings (NW211, NW510-NW513) over the linked route table.
 
-    `body_names` gives, per handler, the body expression as its code writes it (messages)."""
+    `body_names` gives, per handler, the body expression as its code writes it (messages);
+    `code` reads handlers' source for the few routes about to be reported (what they read,
+    whether they delete only the caller's own records)."""
     out: list[Finding] = []
     routes = model.routes
     any_auth = any(r.protections.get("authentication") for r in routes)
@@ -285,16 +416,34 @@ def check_routes(model: AppModel, reads_body: dict[tuple[str, str], bool], body_
                 if p.get(cat) is None and cat in p:
                     p[cat] = next(m for app in model.apps for m in app.global_middleware if cat in m.categories)
         changing = r.method in _STATE_CHANGING
-        if is_login_like(r) and not p.get("rate_limit"):
+        if is_login_like(r) and not p.get("rate_limit") and _guessing_target(r, code):
             out.append(_at(LOGIN_NO_LIMIT, r, f"Login-like route `{r.method} {r.path}` has no rate limiter", "Add `express-rate-limit` (or rate-limiter-flexible) to this route or its router."))
-        public = bool(_PUBLIC.search(r.path))
-        if changing and any_auth and not public and not p.get("authentication") and not p.get("authorization"):
-            out.append(_at(NO_AUTHN, r, f"`{r.method} {r.path}` changes state without authentication", "Put the app's authentication middleware in front of this route."))
+        computed = _computed_path(r.path)
+        destructive = (r.method == "DELETE" and not _SELF.search(r.path)) or (changing and bool(_ADMIN.search(r.path)))
+        unauthenticated = not p.get("authentication") and not p.get("authorization")
+        own = False
+        if destructive and not p.get("authorization"):
+            own = (not unauthenticated and _own_resource_path(r.path)) and not _ADMIN.search(r.path)
+            if not own and code is not None:
+                use = code.use(r.handler_ref, r.framework)
+                own = use is not None and use.deletes_own
+        if needs_authentication(r) and any_auth and unauthenticated and not own:
+            limiter = p.get("rate_limit")
+            if computed:
+                out.append(_lowered(_at(NO_AUTHN, r, f"`{r.method} {r.path}` changes state without authentication (its path is computed at runtime: a helper registering routes for its callers; check them)", "Put the app's authentication middleware in front of the routes this helper registers, or in the helper.")))
+            elif limiter is not None and limiter in r.middleware and (limiter.scope != "global" or not r.mounted):
+                # A limiter of the route or its router (an unmounted router's own `use()` is
+                # walked as global), not one the whole app applies to every route.
+                out.append(_lowered(_at(NO_AUTHN, r, f"`{r.method} {r.path}` changes state without authentication; it has a rate limiter of its own (`{limiter.name[:40]}`), as public endpoints do: if it is public by design (a form, a protocol endpoint), suppress this", "Put the app's authentication middleware in front of this route if it is not meant to be public.")))
+            else:
+                out.append(_at(NO_AUTHN, r, f"`{r.method} {r.path}` changes state without authentication", "Put the app's authentication middleware in front of this route."))
         if changing and any("session" in m.categories for m in r.middleware) and not p.get("csrf") and _csrf_reachable(r, reads_body):
             out.append(_at(NO_CSRF, r, f"`{r.method} {r.path}` uses a cookie session without CSRF protection", "Register csrf-sync/csrf-csrf (or lusca.csrf) before the routes, or use SameSite=strict cookies plus an origin check."))
-        destructive = (r.method == "DELETE" and not _SELF.search(r.path)) or (changing and bool(_ADMIN.search(r.path)))
-        if destructive and not p.get("authorization"):
-            out.append(_at(NO_AUTHZ, r, f"`{r.method} {r.path}` has no role or permission check", "Add an authorization middleware (role/permission or ownership check) to this route."))
+        if destructive and not p.get("authorization") and not own:
+            if computed:
+                out.append(_lowered(_at(NO_AUTHZ, r, f"`{r.method} {r.path}` has no role or permission check (its path is computed at runtime: a helper registering routes for its callers; check them)", "Add an authorization check to the routes this helper registers, or in the helper.")))
+            else:
+                out.append(_at(NO_AUTHZ, r, f"`{r.method} {r.path}` has no role or permission check", "Add an authorization middleware (role/permission or ownership check) to this route."))
         if r.method in ("POST", "PUT", "PATCH") and r.handler_ref is not None and reads_body.get(r.handler_ref) and not p.get("validation"):
             body = (body_names or {}).get(r.handler_ref, "req.body")
             out.append(_at(NO_VALIDATION, r, f"`{r.method} {r.path}` reads `{body}` without validation", "Validate the body with express-validator, celebrate/Joi, zod or ajv before the handler."))

@@ -1,0 +1,475 @@
+"""What a route's handler does with the request, read from its code at rule time.
+
+The route rules need two answers the per-file facts do not carry: which request inputs a
+handler reads (a login-like route whose handler reads no body, query or credential header
+offers nothing to guess), and whether a handler's delete call is keyed by the signed-in
+principal (`storage.deleteToken(req.remote_user.name, key)` touches only the caller's own
+records, so no role check is missing).  Only the few routes a rule is about to report are
+read: their files are parsed again with tree-sitter (never executed, never matched with
+regexes), a bounded number per scan.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import tree_sitter as ts
+
+from nodeward.analysis.ir import FuncFacts
+from nodeward.analysis.taint.values import FUNCTION_TYPES
+from nodeward.sast.parse import language_for, parse
+
+__all__ = ["HandlerCode", "RequestUse", "is_credential_input"]
+
+FuncRef = tuple[str, str]
+
+MAX_FILES = 64
+"""Files re-parsed per scan at most (each holds a route a rule is about to report)."""
+MAX_BYTES = 1_000_000
+MAX_NODES = 20_000
+"""Nodes visited per function at most: a generated megafunction stays cheap."""
+
+_PARTS = frozenset({"body", "query", "params", "headers", "cookies", "signedCookies", "files", "file", "rawBody", "raw"})
+_PRINCIPALS = frozenset({"user", "remote_user", "remoteUser", "currentUser", "auth", "principal", "identity", "member", "account"})
+"""Request properties that authentication middleware fills with the signed-in principal
+(passport's `req.user`, express-jwt's `req.auth`, verdaccio's `req.remote_user`, ...)."""
+_SESSION_PRINCIPALS = frozenset({"user", "userId", "user_id", "uid", "member", "account", "passport"})
+_DESTROY = re.compile(r"^(?:delete|remove|destroy|revoke|unlink|drop|purge|erase|del)(?:[A-Z_]\w*)?$|^(?:\w+)(?:Delete|Remove|Destroy|Revoke)\w*$")
+"""Calls that delete records: `deleteOne`, `removeToken`, `destroy`, `revokeSession`, `tokenDelete`."""
+_ACTOR_KEYS = re.compile(r"context|actor|audit|meta|options|by$|By$", re.I)
+"""Object keys under which the principal is the one acting (an audit trail), not the owner
+of the records a query selects: `destroy({ id, context: { user: req.user.id } })`."""
+_NEST_PARTS = {"Body": "body", "Query": "query", "Param": "params", "UploadedFile": "files", "UploadedFiles": "files"}
+
+
+def is_credential_input(inputs: frozenset[str]) -> bool:
+    """Whether a request input could carry a secret a person types: the body, the query
+    string, an upload, or a header other than `Cookie` (a cookie holds what the server
+    issued, not a password)."""
+    for i in inputs:
+        if i in ("body", "query", "files", "file", "rawBody", "raw", "params", "headers:*"):
+            return True
+        if i.startswith("headers:") and i not in ("headers:cookie", "headers:user-agent", "headers:origin", "headers:referer", "headers:host"):
+            return True
+    return False
+
+
+@dataclass(frozen=True, slots=True)
+class RequestUse:
+    """What one handler reads from the request and does with the principal."""
+
+    inputs: frozenset[str]
+    """`body`, `query`, `params`, `cookies`, `files`, `headers:<name>` (`headers:*` when the
+    whole header object is used)."""
+    escapes: bool
+    """The request object is handed whole to other code (what that reads is unknown)."""
+    deletes_own: bool
+    """A delete/remove/revoke call takes the signed-in principal's identity as its key."""
+
+
+class _Names:
+    """Local names bound to the request, its principal, or the principal's fields."""
+
+    def __init__(self) -> None:
+        self.req: set[str] = set()
+        self.ctx: set[str] = set()
+        """Koa's context: `ctx.request.body` is the request body, `ctx.body` the response's."""
+        self.res: set[str] = set()
+        self.principal: set[str] = set()
+        self.principal_field: set[str] = set()
+        self.parts: dict[str, str] = {}
+
+
+class HandlerCode:
+    """Reads handlers' source for the route rules (a bounded number of files per scan)."""
+
+    def __init__(self, root: Path, func: Callable[[FuncRef], FuncFacts | None]) -> None:
+        self.root = root
+        self.func = func
+        self._trees: dict[str, tuple[ts.Node, bytes] | None] = {}
+        self._uses: dict[FuncRef, RequestUse | None] = {}
+
+    # ------------------------------------------------------------ parsing
+    def _tree(self, path: str) -> tuple[ts.Node, bytes] | None:
+        if path in self._trees:
+            return self._trees[path]
+        got: tuple[ts.Node, bytes] | None = None
+        lang = language_for(path)
+        if lang is not None and len(self._trees) < MAX_FILES:
+            try:
+                file = (self.root / path).resolve()
+                file.relative_to(self.root.resolve())  # never read outside the scan root
+                data = file.read_bytes() if file.is_file() and file.stat().st_size <= MAX_BYTES else None
+            except (OSError, ValueError):
+                data = None
+            if data is not None:
+                got = (parse(data, lang).root_node, data)
+        self._trees[path] = got
+        return got
+
+    def _function(self, ref: FuncRef) -> tuple[ts.Node, ts.Node, bytes] | None:
+        """(function node, file root, source) of a function the facts know, found by its lines."""
+        fn = self.func(ref)
+        tree = self._tree(ref[0])
+        if fn is None or tree is None:
+            return None
+        root, data = tree
+        first, last = fn.line - 1, max(fn.line, fn.end_line) - 1
+        col = -1
+        if ref[1].startswith("@") and ":" in ref[1]:  # anonymous functions are keyed `@line:col`
+            at = ref[1][1:].split(":", 1)
+            col = int(at[1]) - 1 if at[1].isdigit() else -1
+        stack = [root]
+        candidates: list[ts.Node] = []
+        for _ in range(MAX_NODES):
+            if not stack:
+                break
+            node = stack.pop()
+            if node.type in FUNCTION_TYPES and node.start_point[0] == first and (col < 0 or node.start_point[1] == col):
+                candidates.append(node)
+            stack.extend(c for c in node.named_children if c.start_point[0] <= first <= c.end_point[0])
+        best = next((c for c in candidates if c.end_point[0] == last), candidates[0] if candidates else None)
+        return (best, root, data) if best is not None else None
+
+    # ------------------------------------------------------------ analysis
+    def use(self, ref: FuncRef | None, framework: str = "express") -> RequestUse | None:
+        """What the handler `ref` reads and deletes, or None when its code cannot be read."""
+        if ref is None:
+            return None
+        if ref not in self._uses:
+            found = self._function(ref)
+            self._uses[ref] = _analyse(found[0], found[1], found[2], ref[1], framework) if found is not None else None
+        return self._uses[ref]
+
+
+def _text(node: ts.Node | None, data: bytes) -> str:
+    return data[node.start_byte : node.end_byte].decode("utf-8", "replace") if node is not None else ""
+
+
+def _string(node: ts.Node | None, data: bytes) -> str | None:
+    if node is None or node.type not in ("string", "template_string"):
+        return None
+    if node.type == "template_string" and any(c.type == "template_substitution" for c in node.named_children):
+        return None
+    return _text(node, data)[1:-1]
+
+
+def _param_names(params: ts.Node | None, data: bytes) -> list[tuple[str, ts.Node]]:
+    """(name, parameter node) per parameter, '' for a pattern."""
+    out: list[tuple[str, ts.Node]] = []
+    if params is None:
+        return out
+    if params.type == "identifier":  # `req => ...`
+        return [(_text(params, data), params)]
+    for p in params.named_children:
+        if p.type in ("comment", "decorator"):
+            continue
+        target = p
+        if p.type in ("required_parameter", "optional_parameter"):
+            target = p.child_by_field_name("pattern") or p
+        if target.type == "assignment_pattern":
+            target = target.child_by_field_name("left") or target
+        out.append((_text(target, data) if target.type == "identifier" else "", p))
+    return out
+
+
+def _decorator_name(node: ts.Node, data: bytes) -> tuple[str, list[ts.Node]]:
+    for c in node.named_children:
+        if c.type == "call_expression":
+            fn = c.child_by_field_name("function")
+            args = c.child_by_field_name("arguments")
+            return _text(fn, data).rsplit(".", 1)[-1], [a for a in (args.named_children if args is not None else []) if a.type != "comment"]
+        if c.type in ("identifier", "member_expression"):
+            return _text(c, data).rsplit(".", 1)[-1], []
+    return "", []
+
+
+def _compiled_params(root: ts.Node, data: bytes, key: str) -> dict[int, tuple[str, list[ts.Node]]]:
+    """`__decorate([Post('x'), __param(0, Body())], C.prototype, "m", null)` -> {0: ('Body', [])}
+    for the method `C.m` of compiled NestJS."""
+    cname, _, mname = key.rpartition(".")
+    out: dict[int, tuple[str, list[ts.Node]]] = {}
+    if not cname:
+        return out
+    for stmt in root.named_children[:20_000]:
+        expr = stmt.named_children[0] if stmt.type == "expression_statement" and stmt.named_children else None
+        if expr is None or expr.type != "call_expression" or not _text(expr.child_by_field_name("function"), data).rstrip(")").endswith("__decorate"):
+            continue
+        args_node = expr.child_by_field_name("arguments")
+        args = [a for a in (args_node.named_children if args_node is not None else []) if a.type != "comment"]
+        if len(args) < 3 or args[0].type != "array" or _text(args[1], data) != f"{cname}.prototype" or _string(args[2], data) != mname:
+            continue
+        for el in args[0].named_children:
+            if el.type != "call_expression" or not _text(el.child_by_field_name("function"), data).endswith("__param"):
+                continue
+            pa = el.child_by_field_name("arguments")
+            parts = [a for a in (pa.named_children if pa is not None else []) if a.type != "comment"]
+            if len(parts) == 2 and parts[0].type == "number" and parts[1].type == "call_expression":
+                fn = parts[1].child_by_field_name("function")
+                inner = parts[1].child_by_field_name("arguments")
+                out[int(_text(parts[0], data))] = (_text(fn, data).rsplit(".", 1)[-1], [a for a in (inner.named_children if inner is not None else []) if a.type != "comment"])
+    return out
+
+
+def _bind_param(names: _Names, name: str, deco: str, args: list[ts.Node], data: bytes, inputs: set[str]) -> None:
+    """A NestJS parameter decorator: `@Body() dto`, `@Req() req`, `@CurrentUser() user`."""
+    if deco in ("Req", "Request"):
+        names.req.add(name)
+    elif deco in ("Res", "Response"):
+        names.res.add(name)
+    elif deco in _NEST_PARTS:
+        inputs.add(_NEST_PARTS[deco])
+        names.parts[name] = _NEST_PARTS[deco]
+    elif deco == "Headers":
+        header = _string(args[0], data) if args else None
+        inputs.add(f"headers:{header.lower()}" if header else "headers:*")
+    elif "user" in deco.lower() or deco in ("Principal", "Identity", "Account", "Member"):
+        names.principal.add(name)
+
+
+def _analyse(fn: ts.Node, root: ts.Node, data: bytes, key: str, framework: str) -> RequestUse:
+    names = _Names()
+    inputs: set[str] = set()
+    params = _param_names(fn.child_by_field_name("parameters") or fn.child_by_field_name("parameter"), data)
+    compiled = _compiled_params(root, data, key) if framework == "nest" else {}
+    for i, (name, pnode) in enumerate(params):
+        decos = [_decorator_name(d, data) for d in pnode.children if d.type == "decorator"]
+        if i in compiled:
+            decos.append(compiled[i])
+        if framework == "nest":
+            for deco, args in decos:
+                _bind_param(names, name, deco, args, data, inputs)
+        elif i == 0 and name:
+            (names.ctx if framework == "koa" else names.req).add(name)
+        elif i == 1 and name:
+            names.res.add(name)
+    body = fn.child_by_field_name("body")
+    nodes = list(_walk(body)) if body is not None else []
+    for _ in range(3):  # aliases of aliases: `const { remote_user } = req; const { name } = remote_user`
+        before = (len(names.req), len(names.principal), len(names.principal_field))
+        for n in nodes:
+            if n.type == "variable_declarator":
+                _declare(n, names, data, inputs)
+        if (len(names.req), len(names.principal), len(names.principal_field)) == before:
+            break
+    escapes = False
+    deletes_own = False
+    for n in nodes:
+        if n.type == "identifier" and _text(n, data) in names.req | names.ctx:
+            parent = n.parent
+            if parent is not None and parent.type in ("arguments", "spread_element", "return_statement", "array", "assignment_expression", "pair"):
+                escapes = True
+        elif n.type in ("member_expression", "subscript_expression", "call_expression"):
+            kind = _kind(n, names, data)
+            parent = n.parent
+            continued = parent is not None and parent.type in ("member_expression", "subscript_expression") and parent.child_by_field_name("object") == n
+            if kind.startswith("part:") and not continued:
+                part = kind[5:]
+                inputs.add("headers:*" if part == "headers" else part)
+            elif kind.startswith("headers:"):
+                inputs.add(kind)
+            if n.type == "call_expression" and not deletes_own:
+                deletes_own = _deletes_by_principal(n, names, data)
+    return RequestUse(frozenset(inputs), escapes, deletes_own)
+
+
+def _walk(node: ts.Node) -> Iterator[ts.Node]:
+    """Descendants in document order, not entering nested functions' parameters twice, bounded."""
+    stack = [node]
+    seen = 0
+    while stack and seen < MAX_NODES:
+        n = stack.pop()
+        seen += 1
+        yield n
+        stack.extend(reversed(n.named_children))
+
+
+def _unwrap(node: ts.Node | None) -> ts.Node | None:
+    while node is not None and node.type in ("await_expression", "parenthesized_expression", "non_null_expression", "as_expression", "satisfies_expression"):
+        node = node.named_children[0] if node.named_children else None
+    return node
+
+
+def _kind(node: ts.Node | None, names: _Names, data: bytes) -> str:
+    """What an expression is: `req`, `state`, `session`, `principal`, `principal_field`,
+    `part:<name>`, `headers:<name>`, or ''."""
+    node = _unwrap(node)
+    if node is None:
+        return ""
+    t = node.type
+    if t == "identifier":
+        name = _text(node, data)
+        if name in names.req:
+            return "req"
+        if name in names.ctx:
+            return "ctx"
+        if name in names.res:
+            return "res"
+        if name in names.principal:
+            return "principal"
+        if name in names.principal_field:
+            return "principal_field"
+        if name in names.parts:
+            return "part:" + names.parts[name]
+        return ""
+    if t in ("member_expression", "subscript_expression"):
+        obj = node.child_by_field_name("object")
+        if t == "member_expression":
+            prop: str | None = _text(node.child_by_field_name("property"), data)
+        else:
+            prop = _string(node.child_by_field_name("index"), data)
+        base = _kind(obj, names, data)
+        if not base:
+            return ""
+        if base == "req":
+            if prop in _PRINCIPALS:
+                return "principal"
+            if prop in ("request", "req"):
+                return "req"
+            if prop == "session":
+                return "session"
+            if prop in ("state", "locals"):
+                return "state"
+            if prop in _PARTS:
+                return "part:" + ("cookies" if prop == "signedCookies" else prop)
+            return ""
+        if base == "ctx":
+            if prop in ("request", "req"):
+                return "req"
+            if prop == "state":
+                return "state"
+            if prop in ("query", "params", "headers", "cookies", "files"):
+                return "part:" + prop
+            return ""
+        if base == "res":
+            return "state" if prop == "locals" else ""
+        if base == "state":
+            return "principal" if prop in _PRINCIPALS else ""
+        if base == "session":
+            if prop in ("userId", "user_id", "uid"):
+                return "principal_field"
+            return "principal" if prop in _SESSION_PRINCIPALS else ""
+        if base in ("principal", "principal_field"):
+            return "principal_field"
+        if base == "part:headers":
+            return f"headers:{prop.lower()}" if prop else "part:headers"
+        if base.startswith(("part:", "headers:")):
+            return base
+        return ""
+    if t == "call_expression":
+        callee = node.child_by_field_name("function")
+        if callee is not None and callee.type == "member_expression":
+            method = _text(callee.child_by_field_name("property"), data)
+            obj_kind = _kind(callee.child_by_field_name("object"), names, data)
+            args = node.child_by_field_name("arguments")
+            first = args.named_children[0] if args is not None and args.named_children else None
+            if obj_kind in ("req", "ctx") and method in ("get", "header"):
+                header = _string(first, data)
+                return f"headers:{header.lower()}" if header else "part:headers"
+            if obj_kind == "part:cookies" and method == "get":
+                return "part:cookies"
+            if obj_kind in ("principal", "principal_field") and method in ("toString", "toHexString", "valueOf", "trim", "toLowerCase"):
+                return "principal_field"
+        return ""
+    if t == "template_string":
+        kinds = {_kind(c.named_children[0] if c.named_children else None, names, data) for c in node.named_children if c.type == "template_substitution"}
+        return "principal_field" if kinds & {"principal", "principal_field"} else ""
+    return ""
+
+
+def _declare(decl: ts.Node, names: _Names, data: bytes, inputs: set[str]) -> None:
+    """`const user = req.user`, `const { name } = req.remote_user`, `const { body } = req`."""
+    target = decl.child_by_field_name("name")
+    kind = _kind(decl.child_by_field_name("value"), names, data)
+    if target is None or not kind:
+        return
+    if target.type == "identifier":
+        name = _text(target, data)
+        if kind in ("req", "ctx"):
+            (names.req if kind == "req" else names.ctx).add(name)
+        elif kind == "principal":
+            names.principal.add(name)
+        elif kind == "principal_field":
+            names.principal_field.add(name)
+        elif kind.startswith("part:"):
+            names.parts[name] = kind[5:]
+            inputs.add("headers:*" if kind == "part:headers" else kind[5:])
+        return
+    if target.type != "object_pattern":
+        return
+    for c in target.named_children:
+        if c.type == "shorthand_property_identifier_pattern":
+            key = local = _text(c, data)
+        elif c.type == "pair_pattern":
+            key = _text(c.child_by_field_name("key"), data)
+            value = c.child_by_field_name("value")
+            if value is not None and value.type == "assignment_pattern":
+                value = value.child_by_field_name("left")
+            if value is not None and value.type == "object_pattern" and kind == "req" and key in _PARTS:
+                inputs.add("headers:*" if key == "headers" else key)  # `const { params: { id } } = req`
+                continue
+            local = _text(value, data) if value is not None and value.type == "identifier" else ""
+        elif c.type == "object_assignment_pattern":
+            left = c.child_by_field_name("left")
+            key = local = _text(left, data) if left is not None else ""
+        else:
+            continue
+        if not local:
+            continue
+        if kind == "req":
+            if key in _PRINCIPALS:
+                names.principal.add(local)
+            elif key in ("request", "req"):
+                names.req.add(local)
+            elif key in _PARTS:
+                part = "cookies" if key == "signedCookies" else key
+                names.parts[local] = part
+                inputs.add("headers:*" if part == "headers" else part)
+        elif kind == "ctx":
+            if key in ("request", "req"):
+                names.req.add(local)
+            elif key in ("query", "params", "headers", "cookies", "files"):
+                names.parts[local] = key
+                inputs.add("headers:*" if key == "headers" else key)
+        elif kind == "state" and key in _PRINCIPALS:
+            names.principal.add(local)
+        elif kind in ("principal", "principal_field"):
+            names.principal_field.add(local)
+        elif kind == "part:headers":
+            inputs.add(f"headers:{key.lower()}")
+
+
+def _deletes_by_principal(call: ts.Node, names: _Names, data: bytes) -> bool:
+    """`storage.deleteToken(user.name, key)`, `Note.deleteMany({ owner: req.user.id })`: a
+    delete whose key (a positional argument, or a filter field not under an audit key such
+    as `context`) is the signed-in principal."""
+    callee = call.child_by_field_name("function")
+    if callee is None:
+        return False
+    name = _text(callee.child_by_field_name("property") if callee.type == "member_expression" else callee, data)
+    if not _DESTROY.match(name):
+        return False
+    args = call.child_by_field_name("arguments")
+    return args is not None and any(_keyed_by_principal(a, names, data, 0) for a in args.named_children)
+
+
+def _keyed_by_principal(node: ts.Node, names: _Names, data: bytes, depth: int) -> bool:
+    if depth > 4:
+        return False
+    if _kind(node, names, data) in ("principal", "principal_field"):
+        return True
+    if node.type == "object":
+        for c in node.named_children:
+            if c.type == "pair":
+                key = _text(c.child_by_field_name("key"), data).strip("'\"")
+                value = c.child_by_field_name("value")
+                if value is not None and not _ACTOR_KEYS.search(key) and _keyed_by_principal(value, names, data, depth + 1):
+                    return True
+            elif c.type == "shorthand_property_identifier" and _text(c, data) in names.principal_field | names.principal:
+                return True
+    if node.type == "array":
+        return any(_keyed_by_principal(c, names, data, depth + 1) for c in node.named_children)
+    return False

@@ -1,0 +1,35 @@
+var __decorate = (this && this.__decorate) || function (decorators, target, key, desc) {
+    var c = arguments.length, r = c < 3 ? target : desc === null ? desc = Object.getOwnPropertyDescriptor(target, key) : desc, d;
+    for (var i = decorators.length - 1; i >= 0; i--) if (d = decorators[i]) r = (c < 3 ? d(r) : c > 3 ? d(target, key, r) : d(target, key)) || r;
+    return c > 3 && r && Object.defineProperty(target, key, r), r;
+};
+var __param = (this && this.__param) || function (paramIndex, decorator) {
+    return function (target, key) { decorator(target, key, paramIndex); }
+};
+import { Body, Controller, Post, Request } from '@nestjs/common';
+let UsersController = class UsersController {
+    users;
+    constructor(users) {
+        this.users = users;
+    }
+    // ruleid: NW510
+    async verifyOtp(body) {
+        return this.users.verifyOtp(body.username, body.code);
+    }
+    // ok: NW510
+    async guestToken(req) {
+        return this.users.guestToken(req.ip);
+    }
+};
+__decorate([
+    Post('otp/verify'),
+    __param(0, Body())
+], UsersController.prototype, "verifyOtp", null);
+__decorate([
+    Post('token/guest'),
+    __param(0, Request())
+], UsersController.prototype, "guestToken", null);
+UsersController = __decorate([
+    Controller('users')
+], UsersController);
+export { UsersController };

@@ -1,0 +1,153 @@
+"""Route access rules (NW510, NW511, NW513) on the idioms that made them cry wolf on real servers.
+
+`data/access_precision` (Express + Koa) and `data/access_precision_nest` (NestJS, TypeScript
+and `tsc` output) are small apps written for these tests; each idiom is an `// ok:` line
+with its risky twin as a `// ruleid:` line:
+
+- NW510 reports only credential-guessing targets: a route behind a guard that needs an
+  existing session or token (`PUT /users/password`, `PUT /users/:id/token`) is not one, nor a
+  handler that reads no body, query or credential header (a token handed out while
+  authentication is off, a session restored from the server's own cookie).  passport's
+  `local` strategy and a middleware comparing `req.body.password` are the sign-in itself.
+- NW511 on a route with a rate limiter of its own (a Webmention receiver, a public form) and
+  on routes a helper registers with a computed path is a guess about purpose: low severity.
+- NW513 does not ask for a role when the delete is keyed by the signed-in principal
+  (`tokens.revokeToken(req.user.name, key)`, Koa's `ctx.state.user.id`) or the path names the
+  caller and no record (`DELETE /account/avatar` behind authentication).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nodeward.analysis.appmodel import Route
+from nodeward.analysis.ir import FuncFacts
+from nodeward.analysis.rules.access import is_public_by_purpose, needs_authentication
+from nodeward.analysis.rules.handler_code import HandlerCode, is_credential_input
+from nodeward.commands.routes import render_text
+from nodeward.model import Severity
+from tests.analysis.helpers import annotated_lines, link, scan_app
+
+DATA = Path(__file__).resolve().parent / "data"
+APP = DATA / "access_precision"
+NEST = DATA / "access_precision_nest"
+RULES = {"NW510", "NW511", "NW513"}
+
+
+@pytest.fixture(scope="module")
+def express_result():  # type: ignore[no-untyped-def]
+    return scan_app(APP)
+
+
+def _found(result, rules: set[str] = RULES) -> set[tuple[str, str, int]]:  # type: ignore[no-untyped-def]
+    return {(f.rule_id, f.path, f.line) for f in result.findings if f.rule_id in rules}
+
+
+def test_express_and_koa_findings_equal_annotations(express_result) -> None:  # type: ignore[no-untyped-def]
+    expected, forbidden = annotated_lines(APP)
+    assert {r for r, _p, _l in expected} == RULES
+    found = _found(express_result)
+    assert found == expected
+    assert not found & forbidden
+
+
+def test_nest_findings_equal_annotations() -> None:
+    expected, forbidden = annotated_lines(NEST, (".js", ".ts"))
+    found = _found(scan_app(NEST), {"NW510"})
+    assert found == expected
+    assert ("NW510", "src/auth.controller.ts", 16) in found  # @Body() credentials, TypeScript
+    assert ("NW510", "dist/users.controller.js", 16) in found  # __param(0, Body()), tsc output
+    assert not found & forbidden
+
+
+def test_guessed_purpose_is_low_and_says_why(express_result) -> None:  # type: ignore[no-untyped-def]
+    by_place = {(f.rule_id, f.path, f.line): f for f in express_result.findings}
+    mention = by_place[("NW511", "mentions.js", 12)]
+    assert mention.severity == Severity.LOW
+    assert "rate limiter of its own" in mention.message
+    computed = [by_place[("NW511", "extensions.js", 10)], by_place[("NW513", "extensions.js", 12)]]
+    assert all(f.severity == Severity.LOW and "computed at runtime" in f.message for f in computed)
+    # The forgotten route of the same app keeps its severity.
+    assert by_place[("NW511", "server.js", 74)].severity == Severity.MEDIUM
+    assert by_place[("NW513", "server.js", 86)].severity == Severity.HIGH
+
+
+def _route(routes: list[Route], method: str, path: str) -> Route:
+    return next(r for r in routes if r.method == method and r.path == path)
+
+
+def test_handler_code_reads_inputs_and_principal_keys() -> None:
+    linked = link(APP)
+    code = HandlerCode(linked.resolver.root, linked.taint.func)
+    routes = linked.model.routes
+
+    def use(method: str, path: str):  # type: ignore[no-untyped-def]
+        r = _route(routes, method, path)
+        got = code.use(r.handler_ref, r.framework)
+        assert got is not None
+        return got
+
+    assert use("POST", "/auth/session").inputs == frozenset({"headers:cookie"})
+    assert use("POST", "/auth/noauth").inputs == frozenset()
+    assert use("POST", "/auth/signin").escapes
+    assert use("POST", "/password/reset").inputs == frozenset({"body"})
+    assert use("DELETE", "/tokens/:key").deletes_own
+    assert use("DELETE", "/sessions/:sid").deletes_own  # Koa: const user = ctx.state.user
+    assert not use("DELETE", "/notes/:id").deletes_own  # the caller is only logged
+    assert use("GET", "/sessions").inputs == frozenset()  # Koa's ctx.body is the response
+
+
+def test_audit_context_is_not_an_ownership_key(tmp_path: Path) -> None:
+    (tmp_path / "app.js").write_text(
+        "const express = require('express');\n"
+        "const app = express();\n"
+        "app.delete('/posts/:id', async (req, res) => {\n"
+        "  await posts.destroy({ id: req.params.id, context: { user: req.user.id } });\n"
+        "  await posts.deleteMany({ author: req.user.id, draft: true });\n"
+        "  res.end();\n"
+        "});\n"
+    )
+    fn = FuncFacts("@3:26", "@3:26", 3, ("req", "res"), end_line=7)
+    code = HandlerCode(tmp_path, lambda ref: fn)
+    got = code.use(("app.js", "@3:26"))
+    assert got is not None and got.deletes_own  # the second call is keyed by the author
+    (tmp_path / "app.js").write_text((tmp_path / "app.js").read_text().replace("  await posts.deleteMany({ author: req.user.id, draft: true });\n", "\n"))
+    got = HandlerCode(tmp_path, lambda ref: fn).use(("app.js", "@3:26"))
+    assert got is not None and not got.deletes_own
+
+
+def test_handler_code_never_reads_outside_the_root(tmp_path: Path) -> None:
+    (tmp_path / "outside.js").write_text("function f(req) { return req.body; }\n")
+    root = tmp_path / "project"
+    root.mkdir()
+    fn = FuncFacts("f", "f", 1, ("req",), end_line=1)
+    assert HandlerCode(root, lambda ref: fn).use(("../outside.js", "f")) is None
+
+
+@pytest.mark.parametrize(
+    ("inputs", "credential"),
+    [
+        (frozenset(), False),
+        (frozenset({"headers:cookie"}), False),
+        (frozenset({"cookies"}), False),
+        (frozenset({"body"}), True),
+        (frozenset({"query"}), True),
+        (frozenset({"headers:authorization"}), True),
+        (frozenset({"headers:*"}), True),
+    ],
+)
+def test_credential_inputs(inputs: frozenset[str], credential: bool) -> None:
+    assert is_credential_input(inputs) is credential
+
+
+def test_route_summary_does_not_count_sign_in_routes() -> None:
+    routes = link(APP).model.routes
+    login = _route(routes, "POST", "/login")
+    assert is_public_by_purpose(login) and not needs_authentication(login)
+    notes = _route(routes, "POST", "/notes")
+    assert needs_authentication(notes)
+    text = render_text(sorted(routes, key=lambda r: (r.path, r.method)))
+    unguarded = sum(1 for r in routes if needs_authentication(r) and r.protections.get("authentication") is None)
+    assert f"{unguarded} state-changing routes without authentication" in text
