@@ -127,11 +127,13 @@ app.get('/notes', (req, res) => {
 NOSQL = _rule(
     "NW113", "nosql-injection-from-request", "Request data that may be an object is used in a MongoDB query", Severity.HIGH, 943,
     "Securing Against Injection Attacks",
-    "Reports `req.body`/`req.query` values placed into a MongoDB/Mongoose filter or update (`find`, `findOne`, `updateOne`, `deleteMany`, ...). Values that are always strings (route params, headers, cookies) or converted with `String()`, a template literal, `mongo-sanitize` or `parseInt` are not reported, nor are projects whose package.json files and imports name no MongoDB client (`mongodb`, `mongoose`, `monk`, NeDB, TypeORM, ...): `find({...})` on Bookshelf or Sequelize takes no `$` operators.",
+    "Reports `req.body`/`req.query` values placed into a MongoDB/Mongoose filter or update (`find`, `findOne`, `updateOne`, `deleteMany`, ...). Values that are always strings (route params, headers, cookies) or converted with `String()`, a template literal, `mongo-sanitize` or `parseInt` are not reported, nor are projects whose package.json files and imports name no MongoDB client (`mongodb`, `mongoose`, `monk`, NeDB, TypeORM, ...): `find({...})` on Bookshelf or Sequelize takes no `$` operators. "
+    "Each query's receiver is judged too: a `mongoose.model(...)` value, a model imported from a module built on mongoose or the MongoDB driver, or a `db.collection(...)` value is reported at high confidence; a model whose module (or the project modules it imports, a few levels down) reaches a SQL ORM or query builder (Bookshelf, Sequelize, TypeORM, Prisma, Objection, knex) is not reported; a receiver nothing identifies is reported at medium confidence.",
     "Body parsers and `qs` turn `?owner[$ne]=x` into `{ $ne: 'x' }`, so the filter matches every document: authentication bypass and data disclosure.",
     """
 const express = require('express');
-const Note = require('./note-model');
+const mongoose = require('mongoose');
+const Note = mongoose.model('Note', new mongoose.Schema({ owner: String, text: String }));
 const app = express();
 
 app.get('/notes', async (req, res) => {
@@ -140,7 +142,8 @@ app.get('/notes', async (req, res) => {
 """,
     """
 const express = require('express');
-const Note = require('./note-model');
+const mongoose = require('mongoose');
+const Note = mongoose.model('Note', new mongoose.Schema({ owner: String, text: String }));
 const app = express();
 
 app.get('/notes', async (req, res) => {
