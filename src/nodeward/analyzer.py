@@ -19,3 +19,6 @@ class AnalyzerOutput:
     """Counters for the stats block (`packages`, `routes`, `lockfiles`, ...)."""
     imported_packages: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """npm package name -> project files importing it (set by the app model, read by deps)."""
+    browser_files: frozenset[str] = frozenset()
+    """Files the project serves to browsers as static assets (set by the app model): the scan
+    drops server-side findings (NW1xx injection) of the per-file analysis there."""

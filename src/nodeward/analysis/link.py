@@ -19,6 +19,7 @@ from nodeward.analysis.facts import extract_facts
 from nodeward.analysis.ir import FACTS_VERSION, FileFacts
 from nodeward.analysis.modules import BUILTINS, Resolver, load_jsonc, package_name
 from nodeward.analysis.serving import server_starts
+from nodeward.analysis.static_roots import browser_files
 from nodeward.analysis.taint.propagate import UNANALYSED, Flow, FuncRef, TaintLinker
 from nodeward.analysis.taint.stores import StoreIndex
 from nodeward.analyzer import AnalyzerOutput
@@ -50,6 +51,9 @@ class LinkedProject:
     """(file, line, why) of imports that could not be followed (dependencies' own are left out)."""
     declared_packages: frozenset[str] | None = None
     """Packages the project's own package.json files depend on (None: no manifest found)."""
+    browser_files: frozenset[str] = frozenset()
+    """Files below a folder the project serves statically (`express.static(dir)`...): browser
+    code, see `static_roots.py`."""
 
 
 class _Callees:
@@ -178,6 +182,7 @@ def link_project(project: Project, facts: Mapping[str, object]) -> LinkedProject
     # Built after the route model, which walks the files of mounted middleware on demand.
     stores = StoreIndex(typed, ((*(m.ref for m in r.middleware), r.handler_ref) for r in model.routes))
     linker = TaintLinker(typed, callees, _Callees(typed, resolver, load), stores)
+    imported = {p: [t for t in (resolver.resolve(i.spec, p) for i in ff.imports) if t is not None] for p, ff in typed.items()}
     return LinkedProject(
         dict(typed),
         resolver,
@@ -186,6 +191,7 @@ def link_project(project: Project, facts: Mapping[str, object]) -> LinkedProject
         {k: tuple(sorted(v)) for k, v in sorted(packages.items())},
         sorted(unresolved),
         _declared_packages(project.root, manifests),
+        browser_files(project.files, imported),
     )
 
 
@@ -233,4 +239,5 @@ def analyze_project(project: Project, facts: Mapping[str, object]) -> AnalyzerOu
         errors=tuple(errors),
         counts={"routes": len(linked.model.routes), "apps": len(linked.model.apps)},
         imported_packages=linked.imported_packages,
+        browser_files=linked.browser_files,
     )

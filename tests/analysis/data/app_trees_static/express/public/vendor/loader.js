@@ -1,0 +1,12 @@
+/* A vendored AMD loader, sent to browsers as it is. */
+(function (global) {
+  function load(source) {
+    // ok: NW101
+    return eval(source);
+  }
+  function factory(body) {
+    // ok: NW101
+    return new Function('define', body);
+  }
+  global.amdLoad = { load, factory };
+})(this);
