@@ -212,3 +212,13 @@ def test_container_images_by_line() -> None:
     docker = container_images("db/Dockerfile", DOCKERFILE.encode())
     assert docker[3].startswith("mcr.microsoft.com/mssql/server") and docker[7] == "node:20-alpine"
     assert container_images("docker-compose.yml", b"services: [unclosed") == {}
+
+
+def test_bootstrap_variable_in_list_form_environment(tmp_path: Path) -> None:
+    (tmp_path / "docker-compose.yml").write_text(
+        "services:\n  db:\n    image: mysql:8.0\n    environment:\n"
+        "      - MYSQL_ROOT_PASSWORD=P@ssw0rd\n      - MYSQL_PASSWORD=Hq7Lm2Rx9Tz\n"
+    )
+    default, low = _by_confidence(tmp_path)
+    assert ("docker-compose.yml", 5, "NW807") in low
+    assert ("docker-compose.yml", 6, "NW807") in default
