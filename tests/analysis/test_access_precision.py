@@ -9,6 +9,8 @@ with its risky twin as a `// ruleid:` line:
   handler that reads no body, query or credential header (a token handed out while
   authentication is off, a session restored from the server's own cookie).  passport's
   `local` strategy and a middleware comparing `req.body.password` are the sign-in itself.
+- NW511 skips routes whose handler signs the caller in (`req.session.user = ...` after a
+  passcode check; NW510 then asks for a limiter there) or checks a webhook signature.
 - NW511 on a route with a rate limiter of its own (a Webmention receiver, a public form) and
   on routes a helper registers with a computed path is a guess about purpose: low severity.
 - NW513 does not ask for a role when the delete is keyed by the signed-in principal
@@ -70,8 +72,8 @@ def test_guessed_purpose_is_low_and_says_why(express_result) -> None:  # type: i
     computed = [by_place[("NW511", "extensions.js", 10)], by_place[("NW513", "extensions.js", 12)]]
     assert all(f.severity == Severity.LOW and "computed at runtime" in f.message for f in computed)
     # The forgotten route of the same app keeps its severity.
-    assert by_place[("NW511", "server.js", 74)].severity == Severity.MEDIUM
-    assert by_place[("NW513", "server.js", 86)].severity == Severity.HIGH
+    assert by_place[("NW511", "server.js", 75)].severity == Severity.MEDIUM
+    assert by_place[("NW513", "server.js", 87)].severity == Severity.HIGH
 
 
 def _route(routes: list[Route], method: str, path: str) -> Route:
@@ -97,6 +99,16 @@ def test_handler_code_reads_inputs_and_principal_keys() -> None:
     assert use("DELETE", "/sessions/:sid").deletes_own  # Koa: const user = ctx.state.user
     assert not use("DELETE", "/notes/:id").deletes_own  # the caller is only logged
     assert use("GET", "/sessions").inputs == frozenset()  # Koa's ctx.body is the response
+    assert use("POST", "/enter").signs_in  # req.session.unlocked = true after a passcode check
+    assert not use("POST", "/drafts").signs_in  # a draft in the session signs nobody in
+    assert use("POST", "/billing/events").verifies_signature  # createHmac + timingSafeEqual
+
+
+def test_sign_in_found_by_what_the_handler_does(express_result) -> None:  # type: ignore[no-untyped-def]
+    by_place = {(f.rule_id, f.path, f.line): f for f in express_result.findings}
+    enter = by_place[("NW510", "server.js", 110)]
+    assert "signs the caller in" in enter.message
+    assert ("NW511", "server.js", 110) not in by_place  # reached before sign-in by design
 
 
 def test_audit_context_is_not_an_ownership_key(tmp_path: Path) -> None:

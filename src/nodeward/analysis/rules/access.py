@@ -144,6 +144,24 @@ def _guessing_target(r: Route, code: HandlerCode | None) -> bool:
     return any(m.scope == "route" and (not m.categories or m.ref is not None) for m in r.middleware)
 
 
+def _authenticates_caller(r: Route, code: HandlerCode | None) -> str:
+    """The route's purpose is to establish who the caller is, whatever its path: `sign-in` when
+    its handler (or a middleware of its own) signs someone in with what they sent
+    (`req.login(user)`, `req.session.userId = ...`), `signature` when it checks a webhook's
+    signature over the request; '' otherwise.  Such a route is reached before authentication
+    by design."""
+    if code is None:
+        return ""
+    refs = [r.handler_ref, *(m.ref for m in r.middleware if m.scope == "route" and m.ref is not None)]
+    for ref in refs:
+        use = code.use(ref, r.framework)
+        if use is not None and use.signs_in:
+            return "sign-in"
+        if use is not None and use.verifies_signature:
+            return "signature"
+    return ""
+
+
 _PRINCIPAL_SEGMENTS = frozenset({"me", "my", "self", "current", "current-user", "currentuser", "account", "profile", "user", "member", "viewer", "whoami"})
 
 
@@ -427,7 +445,11 @@ def check_routes(
             if not own and code is not None:
                 use = code.use(r.handler_ref, r.framework)
                 own = use is not None and use.deletes_own
-        if needs_authentication(r) and any_auth and unauthenticated and not own:
+        purpose = _authenticates_caller(r, code) if needs_authentication(r) and any_auth and unauthenticated and not own else ""
+        if purpose == "sign-in" and not p.get("rate_limit") and not is_login_like(r):
+            # A sign-in found by what the handler does (`POST /enter` setting `req.session.user`).
+            out.append(_at(LOGIN_NO_LIMIT, r, f"`{r.method} {r.path}` signs the caller in with what they send and has no rate limiter", "Add `express-rate-limit` (or rate-limiter-flexible) to this route or its router."))
+        if needs_authentication(r) and any_auth and unauthenticated and not own and not purpose:
             limiter = p.get("rate_limit")
             if computed:
                 out.append(_lowered(_at(NO_AUTHN, r, f"`{r.method} {r.path}` changes state without authentication (its path is computed at runtime: a helper registering routes for its callers; check them)", "Put the app's authentication middleware in front of the routes this helper registers, or in the helper.")))

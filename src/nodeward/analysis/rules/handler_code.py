@@ -39,6 +39,10 @@ _PRINCIPALS = frozenset({"user", "remote_user", "remoteUser", "currentUser", "au
 _SESSION_PRINCIPALS = frozenset({"user", "userId", "user_id", "uid", "member", "account", "passport"})
 _DESTROY = re.compile(r"^(?:delete|remove|destroy|revoke|unlink|drop|purge|erase|del)(?:[A-Z_]\w*)?$|^(?:\w+)(?:Delete|Remove|Destroy|Revoke)\w*$")
 """Calls that delete records: `deleteOne`, `removeToken`, `destroy`, `revokeSession`, `tokenDelete`."""
+_SIGNATURE_CALLS = re.compile(r"^(?:createHmac|timingSafeEqual|constructEvent|constructEventAsync|verifyWebhook)$|^(?:verify|validate|check)\w*(?:Signature|Webhook|Hmac)\w*$")
+"""Calls that authenticate a webhook's sender by a signature over the request."""
+_SIGN_IN_CALLS = frozenset({"login", "logIn"})
+_SESSION_FLAGS = frozenset({"authenticated", "isAuthenticated", "loggedIn", "isLoggedIn", "logged_in", "auth", "authorized", "unlocked"})
 _ACTOR_KEYS = re.compile(r"context|actor|audit|meta|options|by$|By$", re.I)
 """Object keys under which the principal is the one acting (an audit trail), not the owner
 of the records a query selects: `destroy({ id, context: { user: req.user.id } })`."""
@@ -68,6 +72,12 @@ class RequestUse:
     """The request object is handed whole to other code (what that reads is unknown)."""
     deletes_own: bool
     """A delete/remove/revoke call takes the signed-in principal's identity as its key."""
+    signs_in: bool = False
+    """Establishes who the caller is: `req.login(user)`, `req.session.userId = ...`,
+    `req.session.regenerate(...)` (the route's purpose is to authenticate)."""
+    verifies_signature: bool = False
+    """Checks a signature of the request (`crypto.createHmac` + `timingSafeEqual`, Stripe's
+    `webhooks.constructEvent`, `verifyWebhookSignature`): a webhook authenticating its sender."""
 
 
 class _Names:
@@ -255,8 +265,7 @@ def _analyse(fn: ts.Node, root: ts.Node, data: bytes, key: str, framework: str) 
                 _declare(n, names, data, inputs)
         if (len(names.req), len(names.principal), len(names.principal_field)) == before:
             break
-    escapes = False
-    deletes_own = False
+    escapes = deletes_own = signs_in = verifies = False
     for n in nodes:
         if n.type == "identifier" and _text(n, data) in names.req | names.ctx:
             parent = n.parent
@@ -271,9 +280,26 @@ def _analyse(fn: ts.Node, root: ts.Node, data: bytes, key: str, framework: str) 
                 inputs.add("headers:*" if part == "headers" else part)
             elif kind.startswith("headers:"):
                 inputs.add(kind)
-            if n.type == "call_expression" and not deletes_own:
-                deletes_own = _deletes_by_principal(n, names, data)
-    return RequestUse(frozenset(inputs), escapes, deletes_own)
+            if n.type == "call_expression":
+                deletes_own = deletes_own or _deletes_by_principal(n, names, data)
+                callee = n.child_by_field_name("function")
+                method = _text(callee.child_by_field_name("property") if callee is not None and callee.type == "member_expression" else callee, data)
+                verifies = verifies or bool(_SIGNATURE_CALLS.match(method))
+                if callee is not None and callee.type == "member_expression":
+                    on = _kind(callee.child_by_field_name("object"), names, data)
+                    signs_in = signs_in or (on in ("req", "ctx") and method in _SIGN_IN_CALLS) or (on == "session" and method == "regenerate")
+        elif n.type == "assignment_expression":
+            left = n.child_by_field_name("left")
+            if left is not None and left.type == "member_expression":
+                on = _kind(left.child_by_field_name("object"), names, data)
+                prop = _text(left.child_by_field_name("property"), data)
+                right = _unwrap(n.child_by_field_name("right"))
+                cleared = right is None or right.type in ("null", "undefined", "false") or _text(right, data) == "undefined"
+                signs_in = signs_in or (on == "session" and not cleared and (prop in _SESSION_PRINCIPALS or prop in _SESSION_FLAGS))
+    # Signing someone in takes what they sent (a password, a code, a link's token); a handler
+    # refreshing the session copy of a profile it edited does not need one.
+    signs_in = signs_in and is_credential_input(frozenset(inputs))
+    return RequestUse(frozenset(inputs), escapes, deletes_own, signs_in, verifies)
 
 
 def _walk(node: ts.Node) -> Iterator[ts.Node]:
@@ -339,6 +365,8 @@ def _kind(node: ts.Node | None, names: _Names, data: bytes) -> str:
         if base == "ctx":
             if prop in ("request", "req"):
                 return "req"
+            if prop == "session":
+                return "session"
             if prop == "state":
                 return "state"
             if prop in ("query", "params", "headers", "cookies", "files"):

@@ -1,5 +1,6 @@
 'use strict';
 // A team notes service: staff sign in with a password, manage API tokens and notes.
+const crypto = require('crypto');
 const express = require('express');
 const passport = require('passport');
 const accounts = require('./accounts');
@@ -100,6 +101,32 @@ app.delete('/account/avatar', requireUser, async (req, res) => {
 // ruleid: NW513
 app.delete('/profile/picture', async (req, res) => {
   await accounts.clearAvatar(req.query.who);
+  res.status(204).end();
+});
+
+// A private-site passcode form: it is how visitors get in, found by what it does; with no
+// rate limiter, the passcode can be guessed.
+// ruleid: NW510
+app.post('/enter', express.urlencoded({ extended: false }), (req, res) => {
+  if (!settings.passcodeMatches(String(req.body.passcode))) return res.status(401).end();
+  req.session.unlocked = true;
+  res.redirect('/');
+});
+
+// Saving a draft into the session: nobody is signed in by it.
+// ruleid: NW511
+app.post('/drafts', (req, res) => {
+  req.session.draft = String(req.body.text);
+  res.status(204).end();
+});
+
+// A payment provider's webhook: the signature over the raw body authenticates the sender.
+// ok: NW511
+app.post('/billing/events', express.raw({ type: 'application/json' }), (req, res) => {
+  const expected = crypto.createHmac('sha256', process.env.BILLING_SECRET).update(req.body).digest();
+  const given = Buffer.from(String(req.get('x-billing-signature')), 'hex');
+  if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected)) return res.status(400).end();
+  notes.recordPayment(JSON.parse(req.body.toString('utf8')));
   res.status(204).end();
 });
 
