@@ -193,7 +193,7 @@ LOGIN_NO_LIMIT = Rule(
     guide_section="Rate Limiting",
     family="app",
     docs=make_docs(
-        what="Reports POST/PUT routes whose path looks like login, token, password reset or OTP verification (not sign-out, token refresh or revocation, or second-factor setup below such a path) when no rate limiter (`express-rate-limit`, `rate-limiter-flexible`, `express-brute`, `express-slow-down`, or a custom middleware calling `limiter.consume`) is in their middleware chain, at app, router or route level.",
+        what="Reports credential-guessing targets with no rate limiter (`express-rate-limit`, `rate-limiter-flexible`, `express-brute`, `express-slow-down`, `@fastify/rate-limit`, NestJS `ThrottlerGuard`/`@Throttle()`, or a custom middleware calling `limiter.consume`) in their chain, at app, router or route level: POST/PUT routes whose path looks like login, token, password reset or OTP verification, and routes whose handler signs the caller in with what they send (`req.session.user = ...`, `req.login(user)`). A route an unauthenticated client cannot reach (behind a guard that needs an existing session or token, e.g. `PUT /users/password` behind the app's auth) is not such a target, nor one whose handler reads no body, query, path parameter or credential header (a session restored from the server's own cookie), nor sign-out, token refresh or revocation and second-factor setup. passport's `local` strategy, basic auth or a middleware comparing `req.body.password` in the chain is the sign-in itself and keeps the route reported.",
         why="Unthrottled credential endpoints allow credential stuffing and brute force of passwords, reset tokens and one-time codes.",
         example="""
 const express = require('express');
@@ -230,7 +230,7 @@ NO_AUTHN = Rule(
     guide_section="Authorization",
     family="app",
     docs=make_docs(
-        what="In an app where some routes are authenticated, reports POST/PUT/PATCH/DELETE routes with no authentication in their chain (passport, express-jwt, a custom guard checking `req.user`/`req.session.user` and ending the request, or answering `next(new UnauthorizedError())`). `passport.initialize()`/`passport.session()` alone authenticate nothing. Login, sign-up, password reset, invitation, webhook and webmention paths are exempt.",
+        what="In an app where some routes are authenticated, reports POST/PUT/PATCH/DELETE routes with no authentication in their chain (passport, express-jwt, a custom guard checking `req.user`/`req.session.user` and ending the request, or answering `next(new UnauthorizedError())`). `passport.initialize()`/`passport.session()` alone authenticate nothing. Routes public by purpose are exempt: login, sign-up, password reset, invitation, OAuth callback, webhook and webmention paths, handlers that sign the caller in (`req.login`, `req.session.user = ...`) or check a webhook signature (`createHmac` + `timingSafeEqual`, `webhooks.constructEvent`). Where the purpose is only a guess, the finding is low severity and says why: the route has a rate limiter of its own (as public forms and protocol endpoints do), or a helper registers it with a path computed at runtime.",
         why="A route that was forgotten when guards were added lets anonymous users change data.",
         example="""
 const express = require('express');
@@ -302,7 +302,7 @@ NO_AUTHZ = Rule(
     family="app",
     supersedes=("NW511",),
     docs=make_docs(
-        what="Reports DELETE routes and state-changing routes under an `/admin`-like path with no authorization (role or permission check) in their middleware chain or handler, such as the guide's `DELETE /users/:id`. Permission checks are recognised by what they do (a role/permission test that answers 403 or a `ForbiddenError`-like class, also inside a callback such as `passport.authenticate(...)(req, res, cb)`) and by name (`requirePermission(...)`, `can('delete')`). `DELETE /session`, `/logout` and `/me` act on the caller alone and are not reported.",
+        what="Reports DELETE routes and state-changing routes under an `/admin`-like path with no authorization (role or permission check) in their middleware chain or handler, such as the guide's `DELETE /users/:id`. Permission checks are recognised by what they do (a role/permission test that answers 403 or a `ForbiddenError`-like class, also inside a callback such as `passport.authenticate(...)(req, res, cb)`) and by name (`requirePermission(...)`, `can('delete')`). `DELETE /session`, `/logout` and `/me` act on the caller alone and are not reported, nor an authenticated route whose path names the caller and no record (`DELETE /account/avatar`, `DELETE /api/member/suppression`), nor a handler whose delete is keyed by the signed-in principal (`tokens.revoke(req.user.name, req.params.key)`, `ctx.state.user.id`). Routes a helper registers with a path computed at runtime are reported at low severity.",
         why="Authentication alone lets any logged-in user (or anyone, without it) delete other users' data or perform admin actions.",
         example="""
 const express = require('express');
