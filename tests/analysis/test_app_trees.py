@@ -54,6 +54,12 @@ def test_library_of_embeddable_apps_is_one_low_finding() -> None:
     assert "embedding" in f.message and "lib/index.js:18" in f.message
 
 
+def test_error_handler_judged_on_the_tree_root_only() -> None:
+    found = {(f.rule_id, f.path, f.line) for f in scan_app(DATA / "embeddable").findings if f.rule_id == "NW450"}
+    # The health app's errors go to whatever server embeds it, like the status page's.
+    assert found == {("NW450", "lib/index.js", 10)}
+
+
 def test_plugin_apps_are_covered_by_the_listening_root(tmp_path: Path) -> None:
     result = scan_app(DATA / "plugins")
     (f,) = [f for f in result.findings if f.rule_id == "NW401"]
@@ -75,6 +81,7 @@ def test_apps_handed_to_other_code_are_embeddable_when_nothing_listens(tmp_path:
     (f,) = [f for f in scan_app(copy).findings if f.rule_id == "NW401"]
     assert (f.path, f.line, f.severity) == ("server.js", 10, Severity.LOW)
     assert "plugins/search.js:7" in f.message
+    assert not [g for g in scan_app(copy).findings if g.rule_id == "NW450"]
 
 
 _WS = """'use strict';

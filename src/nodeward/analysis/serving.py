@@ -21,10 +21,11 @@ from collections.abc import Iterable
 
 import tree_sitter as ts
 
+from nodeward.analysis.static_roots import STATIC_MARKERS, folders_served
 from nodeward.project import ProjectFile, content_skip_reason
 from nodeward.sast.parse import Lang, get_language, parse
 
-__all__ = ["MAX_FILE", "server_starts"]
+__all__ = ["MAX_FILE", "scan_modules", "starts_server"]
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +41,7 @@ _QUERY_TEXT = """
 _QUERIES: dict[Lang, ts.Query] = {}
 _SERVER_MODULES = frozenset({"http", "https", "http2", "spdy"})
 _INSTALLED = "node_modules/"
+_ANY_MARKER = (b"listen(", b"createServer(", b"createSecureServer(", *STATIC_MARKERS)
 
 
 def _text(node: ts.Node) -> str:
@@ -90,22 +92,25 @@ def starts_server(source: bytes, lang: Lang) -> int:
     return 0
 
 
-def server_starts(files: Iterable[ProjectFile], skip: frozenset[str] = frozenset()) -> list[tuple[str, int]]:
-    """(file, line) of each project module that starts a server (installed packages, files in
-    `skip` and files too big to be an entry module left out)."""
-    out: list[tuple[str, int]] = []
+def scan_modules(files: Iterable[ProjectFile], skip: frozenset[str] = frozenset()) -> tuple[list[tuple[str, int]], list[tuple[str, bool, str]]]:
+    """One read of the project's own modules (installed packages and files too big to be an
+    entry module left out): (file, line) of each module that starts a server (files in `skip`
+    are known to already), and the static-file folders each serves (`static_roots.py`)."""
+    starts: list[tuple[str, int]] = []
+    served: list[tuple[str, bool, str]] = []
     for pf in files:
-        if pf.lang is None or pf.size > MAX_FILE or pf.path in skip or pf.path.startswith(_INSTALLED) or "/" + _INSTALLED in pf.path:
+        if pf.lang is None or pf.size > MAX_FILE or pf.path.startswith(_INSTALLED) or "/" + _INSTALLED in pf.path:
             continue
         try:
             with open(pf.abspath, "rb") as fh:
                 source = fh.read()
-            if content_skip_reason(pf.path, source) is not None:
+            if not any(m in source for m in _ANY_MARKER) or content_skip_reason(pf.path, source) is not None:
                 continue
-            line = starts_server(source, pf.lang)
+            line = starts_server(source, pf.lang) if pf.path not in skip else 0
+            served.extend(folders_served(pf.path, source, pf.lang))
         except (OSError, ValueError):  # unreadable or unparsable: it proves nothing either way
-            logger.debug("server-start check of %s failed", pf.path, exc_info=True)
+            logger.debug("entry-module check of %s failed", pf.path, exc_info=True)
             continue
         if line:
-            out.append((pf.path, line))
-    return out
+            starts.append((pf.path, line))
+    return starts, served

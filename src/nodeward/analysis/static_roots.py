@@ -16,25 +16,22 @@ otherwise nothing is assumed.
 
 from __future__ import annotations
 
-import logging
 import posixpath
 from collections.abc import Iterable, Mapping, Sequence
 
 import tree_sitter as ts
 
-from nodeward.project import ProjectFile, content_skip_reason
-from nodeward.sast.parse import parse
+from nodeward.project import ProjectFile
+from nodeward.sast.parse import Lang, get_language, parse
 
-__all__ = ["browser_files", "static_dirs"]
+__all__ = ["STATIC_MARKERS", "browser_files", "folders_served"]
 
-logger = logging.getLogger(__name__)
-
-MAX_FILE = 256 * 1024
-_MARKERS = (b"static", b"useStaticAssets", b"ServeStaticModule")
+STATIC_MARKERS = (b".static(", b"serve-static", b"koa-static", b"fastify/static", b"fastify-static", b"useStaticAssets", b"ServeStaticModule", b"express-static-gzip")
+"""Bytes one of the calls below needs; other modules are not parsed."""
 _STATIC_PACKAGES = frozenset({"serve-static", "koa-static", "koa-static-cache", "@fastify/static", "fastify-static", "koa-static-server", "express-static-gzip"})
 _UNKNOWN = "\x00"
 """Stands for a part of a path expression whose value is not known here."""
-MAX_NODES = 200_000
+MAX_CALLS = 10_000
 
 
 def _text(node: ts.Node | None) -> str:
@@ -115,19 +112,36 @@ def _resolve(parts: list[str]) -> tuple[str, bool]:
     return (norm.lstrip("/") if known else norm.strip("/")), known
 
 
-def _static_folder_exprs(root: ts.Node, imports: Mapping[str, str]) -> list[ts.Node]:
+_MEMBER_CALLS = """
+(call_expression
+  function: (member_expression property: (property_identifier) @prop)
+  arguments: (arguments) @args
+  (#any-of? @prop "static" "useStaticAssets" "register" "forRoot")) @call
+"""
+_BARE_CALLS = """
+(call_expression function: (identifier) @id arguments: (arguments) @args) @call
+"""
+_QUERIES: dict[tuple[Lang, str], ts.Query] = {}
+
+
+def _query(lang: Lang, text: str) -> ts.Query:
+    q = _QUERIES.get((lang, text))
+    if q is None:
+        q = ts.Query(get_language(lang), text)
+        _QUERIES[(lang, text)] = q
+    return q
+
+
+def _static_folder_exprs(root: ts.Node, lang: Lang, imports: Mapping[str, str]) -> list[ts.Node]:
     """The folder expressions of the static-file servers a module sets up."""
-    out: list[ts.Node] = []
-    stack = [root]
-    seen = 0
-    while stack and seen < MAX_NODES:
-        node = stack.pop()
-        seen += 1
-        stack.extend(node.named_children)
-        if node.type != "call_expression":
-            continue
-        fn = node.child_by_field_name("function")
-        args = _args(node)
+    out: list[ts.Node | None] = []
+    matches = list(ts.QueryCursor(_query(lang, _MEMBER_CALLS)).matches(root))
+    if any(spec in _STATIC_PACKAGES for spec in imports.values()):
+        matches.extend(ts.QueryCursor(_query(lang, _BARE_CALLS)).matches(root))
+    for _i, caps in matches[:MAX_CALLS]:
+        call = caps["call"][0]
+        fn = call.child_by_field_name("function")
+        args = _args(call)
         if fn is None or not args:
             continue
         name = _text(fn)
@@ -136,15 +150,11 @@ def _static_folder_exprs(root: ts.Node, imports: Mapping[str, str]) -> list[ts.N
         if prop == "static" or imports.get(name) in _STATIC_PACKAGES:
             out.append(first)  # express.static(dir), serveStatic(dir), koaStatic(dir)
         elif prop == "useStaticAssets":
-            out.append(_field(first, "root") or first if first.type == "object" else first)
+            out.append(_field(first, "root") if first.type == "object" else first)
         elif prop == "register" and len(args) >= 2 and imports.get(_text(first)) in _STATIC_PACKAGES and args[1].type == "object":
-            root_field = _field(args[1], "root")
-            if root_field is not None:
-                out.append(root_field)
+            out.append(_field(args[1], "root"))
         elif name == "ServeStaticModule.forRoot" and first.type == "object":
-            root_field = _field(first, "rootPath")
-            if root_field is not None:
-                out.append(root_field)
+            out.append(_field(first, "rootPath"))
     return [n for n in out if n is not None and n.type != "object"]
 
 
@@ -173,33 +183,26 @@ def _imports(root: ts.Node) -> dict[str, str]:
     return out
 
 
-def static_dirs(files: Iterable[ProjectFile]) -> list[tuple[str, bool, str]]:
-    """(folder, known, module) for every static-file folder the project's modules serve."""
+def folders_served(path: str, source: bytes, lang: Lang) -> list[tuple[str, bool, str]]:
+    """(folder, known, module) for each static-file folder one module serves."""
+    if not any(m in source for m in STATIC_MARKERS):
+        return []
+    root = parse(source, lang).root_node
+    here = posixpath.dirname(path)
     out: list[tuple[str, bool, str]] = []
-    for pf in files:
-        if pf.lang is None or pf.size > MAX_FILE or pf.path.startswith("node_modules/") or "/node_modules/" in pf.path:
+    for expr in _static_folder_exprs(root, lang, _imports(root)):
+        parts = _path_value(expr, here)
+        if parts is None:
             continue
-        try:
-            with open(pf.abspath, "rb") as fh:
-                source = fh.read()
-            if not any(m in source for m in _MARKERS) or content_skip_reason(pf.path, source) is not None:
-                continue
-            root = parse(source, pf.lang).root_node
-            here = posixpath.dirname(pf.path)
-            for expr in _static_folder_exprs(root, _imports(root)):
-                parts = _path_value(expr, here)
-                if parts is None:
-                    continue
-                folder, known = _resolve(parts)
-                if folder and folder != "." and not folder.startswith(".."):
-                    out.append((folder, known, pf.path))
-        except (OSError, ValueError):
-            logger.debug("static-folder check of %s failed", pf.path, exc_info=True)
+        folder, known = _resolve(parts)
+        if folder and folder != "." and not folder.startswith(".."):
+            out.append((folder, known, path))
     return out
 
 
-def browser_files(files: Sequence[ProjectFile], imported: Mapping[str, Iterable[str]]) -> frozenset[str]:
-    """Project files below a folder the project serves statically.
+def browser_files(files: Sequence[ProjectFile], imported: Mapping[str, Iterable[str]], served: Iterable[tuple[str, bool, str]]) -> frozenset[str]:
+    """Project files below a folder the project serves statically (`served`: `folders_served`
+    of every module).
 
     `imported` maps each project file to the project files it imports: a folder some module
     outside it imports from is server code, whatever else serves it (an unknown-base tail is
@@ -211,7 +214,7 @@ def browser_files(files: Sequence[ProjectFile], imported: Mapping[str, Iterable[
             f = f.rsplit("/", 1)[0]
             folders.add(f)
     chosen: set[str] = set()
-    for folder, known, module in static_dirs(files):
+    for folder, known, module in served:
         matches = [folder] if known and folder in folders else [d for d in folders if d == folder or d.endswith("/" + folder)] if not known else []
         if len(matches) != 1:
             continue

@@ -62,7 +62,7 @@ NO_ERROR_HANDLER = Rule(
     guide_section="Proper Error Handling",
     family="app",
     docs=make_docs(
-        what="Reports an Express application with routes but no error handler (a four-parameter `(err, req, res, next)` middleware) registered on it.",
+        what="Reports an Express application with routes but no error handler (a four-parameter `(err, req, res, next)` middleware) registered on it. A sub-app (mounted into another app, or one of the apps other project code places in the served tree, see NW401) passes its errors to its parent's handler and is not reported.",
         why="Express's default handler prints the stack trace in the response unless NODE_ENV is `production`, and no error is logged in a controlled way.",
         example="""
 const express = require('express');
@@ -282,7 +282,9 @@ def check_apps(model: AppModel, apps: Iterable[AppInfo] | None = None) -> list[F
     selected = list(apps if apps is not None else model.apps)
     trees = _trees(model, selected)
     out: list[Finding] = [f for f in (_helmet_finding(t) for t in trees) if f is not None]
-    attached = {_key(a) for t in trees if not t.grouped for a in t.members[1:]}
+    # An app of a tree other than its root passes its errors on (`next(err)`) to the app it is
+    # mounted in: the root's error handler (or the embedding server's) answers them.
+    attached = {_key(a) for t in trees for a in t.members[1:]}
     for app in selected:
         count = sum(1 for r in model.routes if r.app == _key(app))
         out.extend(_app_findings(app, count, _key(app) in attached))
