@@ -196,6 +196,14 @@ _DATA_ACCESS = re.compile(
 
 _APP_VARIABLES = frozenset({"app", "server", "application", "api", "router", "fastify", "instance"})
 """Variable names that, bound to a project function's result, are taken as the app it returns."""
+_APP_SUFFIX = re.compile(r"[a-z0-9](?:App|Router|Server)$")
+"""`editorApp`, `adminRouter`, `publicServer`: the usual names of apps built by a project factory."""
+
+
+def _app_variable(name: str) -> bool:
+    """A variable that, bound to a project function's result, may hold the app it returns (the
+    linker keeps it only when the factory does return an app or router)."""
+    return name in _APP_VARIABLES or bool(_APP_SUFFIX.search(name))
 
 _CREDENTIAL_FIELDS = frozenset(
     {"authorization", "x-api-key", "api-key", "apikey", "api_key", "token", "access_token", "x-auth-token", "x-access-token", "auth-token", "proxy-authorization"}
@@ -1428,7 +1436,7 @@ class FileWalker:
                 self._request_calls.add(f"{ctx.key}|{index}")
             out = Value((Label("ret", f"{ctx.key}|{index}"),))
             out.qn = f"{qn}()" if qn else ""
-            if name_hint in _APP_VARIABLES and callee[0] in ("import", "local") and (callee[0] == "local" or callee[1].startswith((".", "/"))):
+            if _app_variable(name_hint) and callee[0] in ("import", "local") and (callee[0] == "local" or callee[1].startswith((".", "/"))):
                 # `const app = createApp()`: registrations on it join the app the factory
                 # returns (resolved by the linker; nothing when it returns no app).
                 out.recv = ("ret", callee[1], callee[2])

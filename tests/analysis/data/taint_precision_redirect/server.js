@@ -4,6 +4,7 @@ const path = require('path');
 const url = require('url');
 const config = require('./config');
 const { afterSignIn, rawTarget } = require('./signin');
+const { mountShop } = require('./storefront');
 
 const app = express();
 app.use(helmet());
@@ -163,5 +164,7 @@ app.get('/signed-in-raw', (req, res) => {
   // ruleid: NW116
   res.redirect(url);
 });
+
+mountShop(app);
 
 module.exports = app;
