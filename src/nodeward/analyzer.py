@@ -21,4 +21,5 @@ class AnalyzerOutput:
     """npm package name -> project files importing it (set by the app model, read by deps)."""
     browser_files: frozenset[str] = frozenset()
     """Files the project serves to browsers as static assets (set by the app model): the scan
-    drops server-side findings (NW1xx injection) of the per-file analysis there."""
+    drops server-side findings (injection, ReDoS: `static_roots.SERVER_SIDE_RULES`) of the
+    per-file analysis there."""

@@ -180,8 +180,10 @@ def scan_project(project: Project, progress: Progress | None = None) -> ScanResu
         if "app" in wanted:
             app = analyze_app(project, sast.facts)
             if app.browser_files:
-                # Browser code served as static files: no server-side code/command injection there.
-                outputs[0] = replace(outputs[0], findings=tuple(f for f in outputs[0].findings if not (f.rule_id.startswith("NW1") and f.path in app.browser_files)))
+                # Browser code served as static files: server-side rules (injection, ReDoS) do not judge it.
+                from nodeward.analysis.static_roots import judged_as_server_code
+
+                outputs[0] = replace(outputs[0], findings=tuple(f for f in outputs[0].findings if not (judged_as_server_code(f.rule_id) and f.path in app.browser_files)))
             outputs.append(app)
             imported = dict(app.imported_packages)
         if "deps" in wanted:

@@ -1,5 +1,5 @@
 """Browser code served as static files (`express.static`, `koa-static` ...): server-side
-injection rules (NW1xx) do not judge it; server modules keep their findings."""
+rules (injection NW1xx, ReDoS NW603/NW604) do not judge it; server modules keep their findings."""
 
 from __future__ import annotations
 
@@ -13,15 +13,15 @@ from tests.analysis.helpers import annotated_lines, scan_app
 DATA = Path(__file__).resolve().parent / "data" / "app_trees_static"
 
 
-def _nw1(root: Path) -> set[tuple[str, str, int]]:
-    return {(f.rule_id, f.path, f.line) for f in scan_app(root).findings if f.rule_id.startswith("NW1")}
+def _server_side(root: Path) -> set[tuple[str, str, int]]:
+    return {(f.rule_id, f.path, f.line) for f in scan_app(root).findings if f.rule_id.startswith(("NW1", "NW60"))}
 
 
 @pytest.mark.parametrize("app", ["express", "koa"])
 def test_static_folder_is_browser_code(app: str) -> None:
     expected, forbidden = annotated_lines(DATA / app)
     assert expected and forbidden
-    found = _nw1(DATA / app)
+    found = _server_side(DATA / app)
     assert expected <= found
     assert not found & forbidden
 
@@ -31,7 +31,7 @@ def test_without_the_static_server_the_folder_is_judged(tmp_path: Path) -> None:
     shutil.copytree(DATA / "express", copy)
     server = copy / "server.js"
     server.write_text(server.read_text().replace("app.use('/static', express.static(path.join(__dirname, 'public'), { maxAge: '1d' }));\n", ""))
-    assert {("NW101", "public/vendor/loader.js", 5)} <= _nw1(copy)
+    assert {("NW101", "public/vendor/loader.js", 5), ("NW604", "public/vendor/loader.js", 15)} <= _server_side(copy)
 
 
 def test_an_unknown_base_with_an_ambiguous_tail_assumes_nothing(tmp_path: Path) -> None:
@@ -39,7 +39,7 @@ def test_an_unknown_base_with_an_ambiguous_tail_assumes_nothing(tmp_path: Path) 
     shutil.copytree(DATA / "koa", copy)
     (copy / "src" / "assets").mkdir()
     (copy / "src" / "assets" / "render.js").write_text("module.exports = (code) => new Function(code);\n")
-    found = _nw1(copy)
+    found = _server_side(copy)
     assert ("NW101", "assets/js/chart.js", 4) in found
     assert ("NW101", "src/assets/render.js", 1) in found
 
@@ -50,6 +50,6 @@ def test_a_served_folder_holding_server_modules_is_still_judged(tmp_path: Path) 
     (copy / "public" / "render.js").write_text("module.exports = (code) => eval(code);\n")
     server = copy / "server.js"
     server.write_text(server.read_text().replace("const { evaluate } = require('./lib/formula');\n", "const { evaluate } = require('./lib/formula');\nconst render = require('./public/render');\n"))
-    found = _nw1(copy)
+    found = _server_side(copy)
     assert ("NW101", "public/render.js", 1) in found
     assert ("NW101", "public/vendor/loader.js", 5) in found

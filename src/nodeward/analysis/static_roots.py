@@ -6,7 +6,8 @@ visitor's browser, not in the server, and is no server-side code injection (NW1x
 
 Found with tree-sitter in the modules whose bytes name a static-file server: `express.static`,
 `serve-static`, `koa-static`, `@fastify/static` (`register(fastifyStatic, { root })`), NestJS
-`useStaticAssets(dir | { root })` and `ServeStaticModule.forRoot({ rootPath })`.  The folder
+`useStaticAssets(dir | { root })` and `ServeStaticModule.forRoot({ rootPath })`.  The scan then
+drops the per-file findings of the server-side rules (`SERVER_SIDE_RULES`) in those files.  The folder
 expression is evaluated when it is made of `__dirname`, `process.cwd()` (the project root),
 string literals, `path.join`/`path.resolve` and `+`/template concatenation.  When its base is
 unknown (`resolve(process.env.BASE, 'public')`), the literal tail (`public`) is accepted only if
@@ -24,7 +25,19 @@ import tree_sitter as ts
 from nodeward.project import ProjectFile
 from nodeward.sast.parse import Lang, get_language, parse
 
-__all__ = ["STATIC_MARKERS", "browser_files", "folders_served"]
+__all__ = ["SERVER_SIDE_RULES", "STATIC_MARKERS", "browser_files", "folders_served", "judged_as_server_code"]
+
+SERVER_SIDE_RULES = ("NW1", "NW60")
+"""Rule-id prefixes about what code does in the server process: injection (NW1xx: `eval`,
+`child_process`, SQL...), Node deserializers and XML parsers (NW601, NW602) and regular
+expressions that can stall the event loop (NW603, NW604; in a browser they stall one
+visitor's tab).  Crypto (NW3xx) and secrets (NW8xx) rules still judge browser code: a weak
+token or a key shipped to every visitor is as real there."""
+
+
+def judged_as_server_code(rule_id: str) -> bool:
+    """Whether a rule judges code as running in the server (dropped for browser files)."""
+    return rule_id.startswith(SERVER_SIDE_RULES)
 
 STATIC_MARKERS = (b".static(", b"serve-static", b"koa-static", b"fastify/static", b"fastify-static", b"useStaticAssets", b"ServeStaticModule", b"express-static-gzip")
 """Bytes one of the calls below needs; other modules are not parsed."""

@@ -7,3 +7,7 @@ function evaluate(expr) {
 }
 
 module.exports = { evaluate };
+
+// ruleid: NW604
+const NAME = /^([a-z]+\/?)+$/;
+module.exports.isName = (text) => NAME.test(text);

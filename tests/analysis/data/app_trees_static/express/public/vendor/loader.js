@@ -10,3 +10,6 @@
   }
   global.amdLoad = { load, factory };
 })(this);
+
+// ok: NW604
+const MODULE_ID = /^([a-z]+\/?)+$/;
