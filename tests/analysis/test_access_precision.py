@@ -9,6 +9,8 @@ with its risky twin as a `// ruleid:` line:
   handler that reads no body, query or credential header (a token handed out while
   authentication is off, a session restored from the server's own cookie).  passport's
   `local` strategy and a middleware comparing `req.body.password` are the sign-in itself.
+- NW510 on a sign-in whose service locks the account out (answers 429 after failures) is
+  low: a lock-out does not throttle one client trying one password on many accounts.
 - NW511 skips routes whose handler signs the caller in (`req.session.user = ...` after a
   passcode check; NW510 then asks for a limiter there) or checks a webhook signature.
 - NW511 on a route with a rate limiter of its own (a Webmention receiver, a public form) and
@@ -60,7 +62,7 @@ def test_nest_findings_equal_annotations() -> None:
     found = _found(scan_app(NEST), {"NW510"})
     assert found == expected
     assert ("NW510", "src/auth.controller.ts", 16) in found  # @Body() credentials, TypeScript
-    assert ("NW510", "dist/users.controller.js", 16) in found  # __param(0, Body()), tsc output
+    assert ("NW510", "dist/users.controller.js", _line(NEST, "dist/users.controller.js", "async verifyOtp(")) in found  # __param(0, Body()), tsc output
     assert not found & forbidden
 
 
@@ -72,8 +74,13 @@ def test_guessed_purpose_is_low_and_says_why(express_result) -> None:  # type: i
     computed = [by_place[("NW511", "extensions.js", 10)], by_place[("NW513", "extensions.js", 12)]]
     assert all(f.severity == Severity.LOW and "computed at runtime" in f.message for f in computed)
     # The forgotten route of the same app keeps its severity.
-    assert by_place[("NW511", "server.js", 75)].severity == Severity.MEDIUM
-    assert by_place[("NW513", "server.js", 87)].severity == Severity.HIGH
+    assert by_place[("NW511", "server.js", _line(APP, "server.js", "app.post('/notes'"))].severity == Severity.MEDIUM
+    assert by_place[("NW513", "server.js", _line(APP, "server.js", "app.delete('/notes/:id'"))].severity == Severity.HIGH
+
+
+def _line(root: Path, rel: str, needle: str) -> int:
+    """The line of `rel` holding `needle` (a route registration)."""
+    return next(i for i, text in enumerate((root / rel).read_text().splitlines(), 1) if needle in text)
 
 
 def _route(routes: list[Route], method: str, path: str) -> Route:
@@ -106,9 +113,27 @@ def test_handler_code_reads_inputs_and_principal_keys() -> None:
 
 def test_sign_in_found_by_what_the_handler_does(express_result) -> None:  # type: ignore[no-untyped-def]
     by_place = {(f.rule_id, f.path, f.line): f for f in express_result.findings}
-    enter = by_place[("NW510", "server.js", 110)]
+    line = _line(APP, "server.js", "app.post('/enter'")
+    enter = by_place[("NW510", "server.js", line)]
     assert "signs the caller in" in enter.message
-    assert ("NW511", "server.js", 110) not in by_place  # reached before sign-in by design
+    assert ("NW511", "server.js", line) not in by_place  # reached before sign-in by design
+
+
+def test_lock_out_behind_the_handler_is_low_and_named(express_result) -> None:  # type: ignore[no-untyped-def]
+    by_place = {(f.rule_id, f.path, f.line): f for f in express_result.findings}
+    pin = by_place[("NW510", "server.js", _line(APP, "server.js", "app.post('/login/pin'"))]
+    assert pin.severity == Severity.LOW
+    assert "verifyPin (pins.js:6) answers 429" in pin.message
+    reset = by_place[("NW510", "server.js", _line(APP, "server.js", "app.post('/password/reset'"))]
+    assert reset.severity == Severity.MEDIUM  # nothing behind it answers 429
+    nest = {(f.rule_id, f.path, f.line): f for f in scan_app(NEST).findings}
+    login = nest[("NW510", "src/auth.controller.ts", 16)]  # through the injected AuthService
+    assert login.severity == Severity.LOW and "AuthService.assertNotLocked (src/auth.service.ts:11)" in login.message
+    otp = nest[("NW510", "dist/users.controller.js", _line(NEST, "dist/users.controller.js", "async verifyOtp("))]
+    assert otp.severity == Severity.MEDIUM
+    # tsc output: the service's type comes from the class's `design:paramtypes` metadata.
+    pin = nest[("NW510", "dist/users.controller.js", _line(NEST, "dist/users.controller.js", "async pinLogin("))]
+    assert pin.severity == Severity.LOW and "UsersService.checkFailures (dist/users.service.js:16)" in pin.message
 
 
 def test_audit_context_is_not_an_ownership_key(tmp_path: Path) -> None:

@@ -66,7 +66,7 @@ def needs_authentication(route: Route) -> bool:
 
 def handler_code(linked: LinkedProject) -> HandlerCode:
     """The rule-time reader of handlers' code for a linked project."""
-    return HandlerCode(linked.resolver.root, linked.taint.func)
+    return HandlerCode(linked.resolver.root, linked.taint.func, linked.resolver.resolve)
 
 
 _CREDENTIAL_STRATEGY = re.compile(r"local|ldap|basic|digest|pass(?:word|wd|key)|otp|webauthn|magic|log-?in|sign-?in|credential", re.I)
@@ -193,7 +193,7 @@ LOGIN_NO_LIMIT = Rule(
     guide_section="Rate Limiting",
     family="app",
     docs=make_docs(
-        what="Reports credential-guessing targets with no rate limiter (`express-rate-limit`, `rate-limiter-flexible`, `express-brute`, `express-slow-down`, `@fastify/rate-limit`, NestJS `ThrottlerGuard`/`@Throttle()`, or a custom middleware calling `limiter.consume`) in their chain, at app, router or route level: POST/PUT routes whose path looks like login, token, password reset or OTP verification, and routes whose handler signs the caller in with what they send (`req.session.user = ...`, `req.login(user)`). A route an unauthenticated client cannot reach (behind a guard that needs an existing session or token, e.g. `PUT /users/password` behind the app's auth) is not such a target, nor one whose handler reads no body, query, path parameter or credential header (a session restored from the server's own cookie), nor sign-out, token refresh or revocation and second-factor setup. passport's `local` strategy, basic auth or a middleware comparing `req.body.password` in the chain is the sign-in itself and keeps the route reported.",
+        what="Reports credential-guessing targets with no rate limiter (`express-rate-limit`, `rate-limiter-flexible`, `express-brute`, `express-slow-down`, `@fastify/rate-limit`, NestJS `ThrottlerGuard`/`@Throttle()`, or a custom middleware calling `limiter.consume`) in their chain, at app, router or route level: POST/PUT routes whose path looks like login, token, password reset or OTP verification, and routes whose handler signs the caller in with what they send (`req.session.user = ...`, `req.login(user)`). A route an unauthenticated client cannot reach (behind a guard that needs an existing session or token, e.g. `PUT /users/password` behind the app's auth) is not such a target, nor one whose handler reads no body, query, path parameter or credential header (a session restored from the server's own cookie), nor sign-out, token refresh or revocation and second-factor setup. passport's `local` strategy, basic auth or a middleware comparing `req.body.password` in the chain is the sign-in itself and keeps the route reported. When the handler or a service it calls (through imports or NestJS injection, a few calls deep) answers 429 after failures, a lock-out, the finding is low severity and names it: a lock-out keyed by the account does not stop one client trying one password on many accounts.",
         why="Unthrottled credential endpoints allow credential stuffing and brute force of passwords, reset tokens and one-time codes.",
         example="""
 const express = require('express');
@@ -435,7 +435,13 @@ def check_routes(
                     p[cat] = next(m for app in model.apps for m in app.global_middleware if cat in m.categories)
         changing = r.method in _STATE_CHANGING
         if is_login_like(r) and not p.get("rate_limit") and _guessing_target(r, code):
-            out.append(_at(LOGIN_NO_LIMIT, r, f"Login-like route `{r.method} {r.path}` has no rate limiter", "Add `express-rate-limit` (or rate-limiter-flexible) to this route or its router."))
+            lock = code.lockout(r.handler_ref) if code is not None else ""
+            if lock:
+                # A lock-out keyed by the account stops guessing one password, not trying one
+                # password on many accounts, and lets anyone lock others out.
+                out.append(_lowered(_at(LOGIN_NO_LIMIT, r, f"Login-like route `{r.method} {r.path}` has no rate limiter; {lock} answers 429 after failures (a lock-out), which does not throttle one client trying many accounts", "Add a per-client limiter (`express-rate-limit`, `@fastify/rate-limit`, NestJS `ThrottlerGuard`) in front of the lock-out.")))
+            else:
+                out.append(_at(LOGIN_NO_LIMIT, r, f"Login-like route `{r.method} {r.path}` has no rate limiter", "Add `express-rate-limit` (or rate-limiter-flexible) to this route or its router."))
         computed = _computed_path(r.path)
         destructive = (r.method == "DELETE" and not _SELF.search(r.path)) or (changing and bool(_ADMIN.search(r.path)))
         unauthenticated = not p.get("authentication") and not p.get("authorization")

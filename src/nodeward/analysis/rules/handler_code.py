@@ -96,9 +96,11 @@ class _Names:
 class HandlerCode:
     """Reads handlers' source for the route rules (a bounded number of files per scan)."""
 
-    def __init__(self, root: Path, func: Callable[[FuncRef], FuncFacts | None]) -> None:
+    def __init__(self, root: Path, func: Callable[[FuncRef], FuncFacts | None], resolve: Callable[[str, str], str | None] | None = None) -> None:
         self.root = root
         self.func = func
+        self.resolve = resolve
+        """(specifier, importing file) -> project file, to follow a handler into its services."""
         self._trees: dict[str, tuple[ts.Node, bytes] | None] = {}
         self._uses: dict[FuncRef, RequestUse | None] = {}
 
@@ -153,6 +155,100 @@ class HandlerCode:
             found = self._function(ref)
             self._uses[ref] = _analyse(found[0], found[1], found[2], ref[1], framework) if found is not None else None
         return self._uses[ref]
+
+
+    # ------------------------------------------------------------ lock-outs
+    def lockout(self, ref: FuncRef | None) -> str:
+        """Where the handler `ref`, or a function it calls (up to `MAX_HOPS` calls away, through
+        imports and injected services), answers 429 Too Many Requests: `AuthService.authenticate
+        (src/auth.service.ts:12)`, or ''.  A sign-in that locks an account out after failures."""
+        found = self._function(ref) if ref is not None else None
+        if ref is None or found is None:
+            return ""
+        queue: list[tuple[str, ts.Node, int]] = [(ref[0], found[0], 0)]
+        seen: set[tuple[str, int]] = set()
+        while queue and len(seen) < 64:
+            path, fn, depth = queue.pop(0)
+            if (path, fn.start_byte) in seen:
+                continue
+            seen.add((path, fn.start_byte))
+            tree = self._tree(path)
+            if tree is None:
+                continue
+            root, data = tree
+            if _answers_429(fn, data):
+                return f"{_function_label(fn, data)} ({path}:{fn.start_point[0] + 1})"
+            if depth < MAX_HOPS:
+                queue.extend((p, n, depth + 1) for p, n in self._callees(path, fn, root, data))
+        return ""
+
+    def _callees(self, path: str, fn: ts.Node, root: ts.Node, data: bytes) -> list[tuple[str, ts.Node]]:
+        """Functions `fn` calls that can be found: `this.m()`, `this.service.m()` (an injected
+        class), `module.m()` and `m()` (imported)."""
+        out: list[tuple[str, ts.Node]] = []
+        imports: dict[str, tuple[str, str]] | None = None
+        cls = _enclosing_class(fn)
+        fields: dict[str, str] | None = None
+        for n in _walk(fn):
+            if n.type != "call_expression" or len(out) >= 32:
+                continue
+            callee = n.child_by_field_name("function")
+            if callee is None:
+                continue
+            if imports is None:
+                imports = _imports(root, data)
+            if callee.type == "member_expression":
+                obj = callee.child_by_field_name("object")
+                method = _text(callee.child_by_field_name("property"), data)
+                if obj is None:
+                    continue
+                if obj.type == "this" and cls is not None:
+                    target = _method(cls, method, data)
+                    if target is not None:
+                        out.append((path, target))
+                elif obj.type == "member_expression" and _text(obj.child_by_field_name("object"), data) == "this" and cls is not None:
+                    if fields is None:
+                        fields = _field_types(cls, root, data)
+                    type_name = fields.get(_text(obj.child_by_field_name("property"), data), "")
+                    local, _, member = type_name.partition(".")
+                    found = self._imported(path, imports, local, method, cls_member=member)
+                    if found is not None:
+                        out.append(found)
+                elif obj.type == "identifier":
+                    found = self._imported(path, imports, _text(obj, data), method)
+                    if found is not None:
+                        out.append(found)
+            elif callee.type == "identifier":
+                found = self._imported(path, imports, _text(callee, data), "")
+                if found is not None:
+                    out.append(found)
+        return out
+
+    def _imported(self, path: str, imports: dict[str, tuple[str, str]], local: str, name: str, cls_member: str | None = None) -> tuple[str, ts.Node] | None:
+        """The function `name` of the module bound to `local`; with `cls_member`, the method
+        `name` of the class imported as `local` (`cls_member` names it inside a namespace
+        import: `auth_service_1.AuthService`)."""
+        if self.resolve is None or local not in imports:
+            return None
+        spec, member = imports[local]
+        target = self.resolve(spec, path)
+        tree = self._tree(target) if target is not None else None
+        if target is None or tree is None:
+            return None
+        if cls_member is not None:
+            class_name = cls_member or (member if member not in ("*", "default") else local)
+            method = _named_function(tree[0], tree[1], name, cls=class_name)
+            return (target, method) if method is not None else None
+        wanted = name or (member if member not in ("*", "default") else local)
+        node = _named_function(tree[0], tree[1], wanted)
+        return (target, node) if node is not None else None
+
+
+def _function_label(fn: ts.Node, data: bytes) -> str:
+    name = fn.child_by_field_name("name")
+    label = _text(name, data) if name is not None else "a function"
+    cls = _enclosing_class(fn)
+    return f"{_class_name(cls, data)}.{label}" if cls is not None and _class_name(cls, data) else label
 
 
 def _text(node: ts.Node | None, data: bytes) -> str:
@@ -501,3 +597,160 @@ def _keyed_by_principal(node: ts.Node, names: _Names, data: bytes, depth: int) -
     if node.type == "array":
         return any(_keyed_by_principal(c, names, data, depth + 1) for c in node.named_children)
     return False
+
+
+# ---------------------------------------------------------------- lock-outs behind a handler
+_TOO_MANY = re.compile(r"TooManyRequests|TOO_MANY_REQUESTS|ThrottlerException|RateLimitExceeded|LockedOut", re.I)
+MAX_HOPS = 3
+"""Calls followed from a handler to find the 429 a service answers (controller -> service ->
+the service's own helper)."""
+MAX_FILE_NODES = 400_000
+
+
+def _answers_429(fn: ts.Node, data: bytes) -> bool:
+    """`res.status(429)`, `new HttpException(msg, 429)`, `err.status = 429`,
+    `HttpStatus.TOO_MANY_REQUESTS`, `new TooManyRequestsException()`."""
+    for n in _walk(fn):
+        if n.type == "number" and _text(n, data) == "429":
+            parent = n.parent
+            if parent is not None and parent.type in ("arguments", "assignment_expression", "pair"):
+                return True
+        elif n.type in ("identifier", "property_identifier") and _TOO_MANY.search(_text(n, data)):
+            return True
+    return False
+
+
+def _enclosing_class(node: ts.Node) -> ts.Node | None:
+    cur = node.parent
+    while cur is not None:
+        if cur.type in ("class_declaration", "class", "abstract_class_declaration"):
+            return cur
+        cur = cur.parent
+    return None
+
+
+def _class_name(cls: ts.Node, data: bytes) -> str:
+    name = cls.child_by_field_name("name")
+    return _text(name, data) if name is not None else ""
+
+
+def _method(cls: ts.Node, name: str, data: bytes) -> ts.Node | None:
+    body = cls.child_by_field_name("body")
+    for m in body.named_children if body is not None else []:
+        if m.type == "method_definition" and _text(m.child_by_field_name("name"), data) == name:
+            return m
+    return None
+
+
+def _field_types(cls: ts.Node, root: ts.Node, data: bytes) -> dict[str, str]:
+    """Injected services of a class: field -> class name, from TypeScript parameter properties
+    (`constructor(private readonly auth: AuthService)`) or, in `tsc` output, from the
+    constructor's `this.auth = auth` and the class's `design:paramtypes` metadata."""
+    out: dict[str, str] = {}
+    ctor = _method(cls, "constructor", data)
+    if ctor is None:
+        return out
+    plist = ctor.child_by_field_name("parameters")
+    params = [p for p in (plist.named_children if plist is not None else []) if p.type != "comment"]
+    names: list[str] = []
+    for p in params:
+        pattern = p.child_by_field_name("pattern") if p.type in ("required_parameter", "optional_parameter") else p
+        pname = _text(pattern, data) if pattern is not None and pattern.type == "identifier" else ""
+        names.append(pname)
+        ann = p.child_by_field_name("type") if p.type in ("required_parameter", "optional_parameter") else None
+        if ann is not None and pname:
+            out[pname] = _text(ann, data).lstrip(":").strip()
+    if out:
+        return out
+    body = ctor.child_by_field_name("body")
+    assigned: dict[str, str] = {}
+    for stmt in body.named_children if body is not None else []:
+        expr = stmt.named_children[0] if stmt.type == "expression_statement" and stmt.named_children else None
+        if expr is not None and expr.type == "assignment_expression":
+            left, right = expr.child_by_field_name("left"), expr.child_by_field_name("right")
+            if left is not None and left.type == "member_expression" and _text(left.child_by_field_name("object"), data) == "this" and right is not None and right.type == "identifier":
+                assigned[_text(right, data)] = _text(left.child_by_field_name("property"), data)
+    cname = _class_name(cls, data)
+    for stmt in root.named_children[:20_000]:
+        text = _text(stmt, data)
+        if "design:paramtypes" not in text or cname not in text or "__decorate" not in text:
+            continue
+        for n in _walk(stmt):
+            if n.type == "call_expression" and _text(n.child_by_field_name("function"), data).endswith("__metadata"):
+                args = n.child_by_field_name("arguments")
+                items = [a for a in (args.named_children if args is not None else []) if a.type != "comment"]
+                if len(items) == 2 and _string(items[0], data) == "design:paramtypes" and items[1].type == "array":
+                    if n.parent is not None and n.parent.type == "array" and n.parent.parent is not None:
+                        call = n.parent.parent.parent
+                        call_args = call.child_by_field_name("arguments") if call is not None else None
+                        if call_args is None or len(call_args.named_children) != 2:
+                            continue  # a method's metadata, not the class's
+                    types = [_text(t, data) for t in items[1].named_children]
+                    for i, pname in enumerate(names):
+                        if pname in assigned and i < len(types):
+                            out[assigned[pname]] = types[i]
+                    return out
+    return out
+
+
+def _imports(root: ts.Node, data: bytes) -> dict[str, tuple[str, str]]:
+    """Local name -> (specifier, imported member or `*`), from `import` and `require()`."""
+    out: dict[str, tuple[str, str]] = {}
+    for stmt in root.named_children[:20_000]:
+        if stmt.type == "import_statement":
+            spec = _string(stmt.child_by_field_name("source"), data)
+            clause = next((c for c in stmt.named_children if c.type == "import_clause"), None)
+            if spec is None or clause is None:
+                continue
+            for c in clause.named_children:
+                if c.type == "identifier":
+                    out[_text(c, data)] = (spec, "default")
+                elif c.type == "namespace_import":
+                    ident = next((i for i in c.named_children if i.type == "identifier"), None)
+                    if ident is not None:
+                        out[_text(ident, data)] = (spec, "*")
+                elif c.type == "named_imports":
+                    for s in c.named_children:
+                        if s.type == "import_specifier":
+                            name, alias = s.child_by_field_name("name"), s.child_by_field_name("alias")
+                            out[_text(alias or name, data)] = (spec, _text(name, data))
+        elif stmt.type in ("lexical_declaration", "variable_declaration"):
+            for d in stmt.named_children:
+                value = d.child_by_field_name("value") if d.type == "variable_declarator" else None
+                if value is None or value.type != "call_expression" or _text(value.child_by_field_name("function"), data) != "require":
+                    continue
+                args = value.child_by_field_name("arguments")
+                spec = _string(args.named_children[0], data) if args is not None and args.named_children else None
+                target = d.child_by_field_name("name")
+                if spec is None or target is None:
+                    continue
+                if target.type == "identifier":
+                    out[_text(target, data)] = (spec, "*")
+                elif target.type == "object_pattern":
+                    for c in target.named_children:
+                        if c.type == "shorthand_property_identifier_pattern":
+                            out[_text(c, data)] = (spec, _text(c, data))
+    return out
+
+
+def _named_function(root: ts.Node, data: bytes, name: str, cls: str = "") -> ts.Node | None:
+    """A function called `name` in a file (a method of class `cls` when given): a declaration,
+    `const name = () => {}`, `exports.name = function`, `{ name() {} }` or a class method."""
+    stack = [root]
+    for _ in range(MAX_FILE_NODES):
+        if not stack:
+            return None
+        n = stack.pop()
+        if cls:
+            if n.type in ("class_declaration", "class") and _class_name(n, data) == cls:
+                return _method(n, name, data)
+        elif n.type in ("function_declaration", "generator_function_declaration", "method_definition") and _text(n.child_by_field_name("name"), data) == name:
+            return n
+        elif n.type in ("variable_declarator", "pair", "assignment_expression"):
+            key = n.child_by_field_name("name") or n.child_by_field_name("key") or n.child_by_field_name("left")
+            value = n.child_by_field_name("value") or n.child_by_field_name("right")
+            key_text = _text(key, data).rsplit(".", 1)[-1] if key is not None else ""
+            if key_text == name and value is not None and value.type in FUNCTION_TYPES:
+                return value
+        stack.extend(reversed(n.named_children))
+    return None

@@ -8,6 +8,7 @@ const notes = require('./notes');
 const tokens = require('./tokens');
 const settings = require('./settings');
 const mentions = require('./mentions');
+const pins = require('./pins');
 const extensions = require('./extensions');
 
 const app = express();
@@ -63,6 +64,14 @@ app.post('/auth/session', (req, res) => {
 app.post('/auth/noauth', (req, res) => {
   if (settings.authEnabled()) return res.status(403).end();
   res.json({ token: accounts.anonymousToken(req.protocol === 'https') });
+});
+
+// A PIN sign-in whose service locks the account after five failures: one client can still
+// try one PIN on every account (reported, low).
+// ruleid: NW510
+app.post('/login/pin', async (req, res) => {
+  const user = await pins.verifyPin(String(req.body.user), String(req.body.pin));
+  res.json({ id: user.id });
 });
 
 // The request goes whole to another module, which may read a password from it.
