@@ -32,7 +32,7 @@ def _found() -> set[tuple[str, str, int]]:
 
 def test_redirect_findings_equal_annotations() -> None:
     expected, forbidden = annotated_lines(APP)
-    assert len(expected) == 12 and len(forbidden) == 9
+    assert len(expected) == 13 and len(forbidden) == 9
     found = _found()
     assert found == expected
     assert not found & forbidden

@@ -1529,7 +1529,8 @@ class FileWalker:
         (`new URL(req.originalUrl, base)`) starts with `/` (`URL_PATH`); other inputs can be
         absolute URLs of any scheme, whose pathname may start with anything, and the legacy
         `url.parse('@evil.example').pathname` keeps whatever the input had."""
-        taint = union(*(a.taint for a in args[:1]))
+        given = args[:1] if legacy else args[:2]  # url.parse(x, parseQuery, slashesDenoteHost)
+        taint = union(*(a.taint for a in given))
         if not taint:
             return Value()
         taint = extend(taint, self.step(node, "parsed as a URL"))
@@ -1537,7 +1538,7 @@ class FileWalker:
         out.open_fields = True
         for part in _URL_SAFE_PARTS:
             out.fields[part] = clean(taint, _URL_CLEAN)
-        if not legacy and all(lb.key in _PATH_KEYS for lb in args[0].taint):
+        if not legacy and args[0].taint and all(lb.key in _PATH_KEYS for lb in args[0].taint) and not any(a.taint for a in args[1:2]):
             out.fields["pathname"] = mark_url_path(taint)
         return out
 

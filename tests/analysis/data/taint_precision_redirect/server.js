@@ -78,6 +78,13 @@ app.get('/bounce-path', (req, res) => {
   res.redirect(parsed.pathname + parsed.search);
 });
 
+app.get('/bounce-base', (req, res) => {
+  // A fixed path on a base the request chooses.
+  const parsed = new URL('/welcome', req.query.site);
+  // ruleid: NW116
+  res.redirect(parsed.href);
+});
+
 app.get('/bounce-host', (req, res) => {
   const parsed = url.parse(req.query.next);
   // ruleid: NW116
