@@ -61,9 +61,18 @@ def test_nest_findings_equal_annotations() -> None:
     expected, forbidden = annotated_lines(NEST, (".js", ".ts"))
     found = _found(scan_app(NEST), {"NW510"})
     assert found == expected
-    assert ("NW510", "src/auth.controller.ts", 16) in found  # @Body() credentials, TypeScript
+    assert ("NW510", "src/auth.controller.ts", _line(NEST, "src/auth.controller.ts", "login(@Body()")) in found  # @Body(), TypeScript
     assert ("NW510", "dist/users.controller.js", _line(NEST, "dist/users.controller.js", "async verifyOtp(")) in found  # __param(0, Body()), tsc output
     assert not found & forbidden
+
+
+def test_nest_guard_classes_by_what_they_are() -> None:
+    routes = link(NEST).model.routes
+    recover = _route(routes, "POST", "/auth/recover")
+    limiter = recover.protections["rate_limit"]
+    assert limiter is not None and limiter.name == "LoginThrottlerGuard"  # not authentication
+    assert recover.protections["authentication"] is None
+    assert _route(routes, "POST", "/auth/signin").protections["authentication"] is not None
 
 
 def test_guessed_purpose_is_low_and_says_why(express_result) -> None:  # type: ignore[no-untyped-def]
@@ -127,7 +136,7 @@ def test_lock_out_behind_the_handler_is_low_and_named(express_result) -> None:  
     reset = by_place[("NW510", "server.js", _line(APP, "server.js", "app.post('/password/reset'"))]
     assert reset.severity == Severity.MEDIUM  # nothing behind it answers 429
     nest = {(f.rule_id, f.path, f.line): f for f in scan_app(NEST).findings}
-    login = nest[("NW510", "src/auth.controller.ts", 16)]  # through the injected AuthService
+    login = nest[("NW510", "src/auth.controller.ts", _line(NEST, "src/auth.controller.ts", "login(@Body()"))]  # injected AuthService
     assert login.severity == Severity.LOW and "AuthService.assertNotLocked (src/auth.service.ts:11)" in login.message
     otp = nest[("NW510", "dist/users.controller.js", _line(NEST, "dist/users.controller.js", "async verifyOtp("))]
     assert otp.severity == Severity.MEDIUM

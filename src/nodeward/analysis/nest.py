@@ -189,7 +189,10 @@ def guard_ref(w: FileWalker, a: ts.Node, scope: Scope, line: int, col: int) -> M
     cat = classify_qn(v.qn.replace("()", "")) or classify_qn(v.qn)
     if not cat:
         low = text.lower()
-        if any(word in low for word in ("role", "permission", "admin", "policy", "ability")):
+        if any(word in low for word in ("throttl", "ratelimit", "rate_limit", "rate-limit", "limiter", "brute")):
+            # `LoginThrottlerGuard extends ThrottlerGuard`: a limiter, whatever route it names.
+            cat = "rate_limit"
+        elif any(word in low for word in ("role", "permission", "admin", "policy", "ability")):
             cat = "authorization"
         elif any(word in low for word in ("auth", "jwt", "session", "login")):
             cat = "authentication"

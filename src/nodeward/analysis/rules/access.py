@@ -74,7 +74,9 @@ _CREDENTIAL_STRATEGY = re.compile(r"local|ldap|basic|digest|pass(?:word|wd|key)|
 `basic`, `totp`...): such an `authenticate()` in the chain *is* the sign-in, not a guard in
 front of it.  Token and session strategies (`jwt`, `bearer`, `session`, `headerapikey`) and
 OAuth providers need a credential the server issued."""
-_CREDENTIAL_NAME = re.compile(r"log-?in|sign-?in|local|password|passwd|credential|otp|basic", re.I)
+_CREDENTIAL_NAME = re.compile(r"local|password|passwd|credential|basic|otp|sign-?in|(?<!require)(?<!ensure)(?<!is)log-?in(?!-?required)", re.I)
+"""Middleware names of a sign-in step (`LocalAuthGuard`, `checkPassword`, `doLogin`); not of
+a guard requiring one (`requireLogin`, `isLoggedIn`, `loginRequired`)."""
 
 
 def _strategies(text: str) -> list[str] | None:
@@ -108,19 +110,21 @@ def _prior_principal(m: Middleware, code: HandlerCode | None) -> bool:
         return False
     if "authorization" in m.categories:
         return True
-    if "authentication" not in m.categories:
+    if "authentication" not in m.categories or "basic-auth" in m.evidence:
         return False
-    if "basic-auth" in m.evidence:
-        return False
+    if m.ref is not None and code is not None:
+        # A custom middleware: judged by what it reads (a password in the body, or a session).
+        use = code.use(m.ref)
+        if use is not None:
+            return not use.escapes and not (use.inputs & {"body", "query", "files", "file"})
     if "passport" in m.evidence or "AuthGuard" in m.evidence:
         names = _strategies(m.name)
-        return names is not None and not any(_CREDENTIAL_STRATEGY.search(n) for n in names)
-    if m.evidence.startswith("by name"):
-        return not _CREDENTIAL_NAME.search(m.name)
-    if m.ref is not None and code is not None:
-        use = code.use(m.ref)
-        return use is not None and not use.escapes and not (use.inputs & {"body", "query", "files", "file"})
-    return m.evidence.startswith("`")  # express-jwt, koa-jwt, @fastify/jwt, requiresAuth(): token checks
+        if names is not None and names:
+            return not any(_CREDENTIAL_STRATEGY.search(n) for n in names)
+    # Known token checks (express-jwt, koa-jwt, @fastify/jwt, requiresAuth()), NestJS guard
+    # classes and middleware judged by name: `JwtAuthGuard`, `requireLogin` are guards,
+    # `LocalAuthGuard`, `checkPassword` the sign-in.
+    return not _CREDENTIAL_NAME.search(m.name)
 
 
 def _guessing_target(r: Route, code: HandlerCode | None) -> bool:

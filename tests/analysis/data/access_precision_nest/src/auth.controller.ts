@@ -1,6 +1,8 @@
 import { Body, Controller, Headers, Post, Req, UseGuards } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
 import { AuthService } from './auth.service';
+import { JwtAuthGuard, LocalAuthGuard } from './guards';
+import { LoginThrottlerGuard } from './login-throttler.guard';
 
 class SignInDto {
   username!: string;
@@ -40,6 +42,27 @@ export class AuthController {
   @Post('token')
   // ruleid: NW510
   token(@Req() req: { user: { id: string } }) {
+    return this.auth.issue(req.user.id);
+  }
+
+  @UseGuards(LoginThrottlerGuard)
+  @Post('recover')
+  // ok: NW510
+  recover(@Body() dto: { email: string; code: string }) {
+    return this.auth.activateOtp(dto.email, dto.code);
+  }
+
+  @UseGuards(JwtAuthGuard)
+  @Post('password')
+  // ok: NW510
+  changePassword(@Req() req: { user: { id: string } }, @Body() dto: { current: string; next: string }) {
+    return this.auth.activateOtp(req.user.id, dto.next);
+  }
+
+  @UseGuards(LocalAuthGuard)
+  @Post('signin')
+  // ruleid: NW510
+  signIn(@Req() req: { user: { id: string } }) {
     return this.auth.issue(req.user.id);
   }
 }
