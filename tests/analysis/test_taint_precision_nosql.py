@@ -8,8 +8,9 @@ check cannot tell them apart; judging each receiver can:
 - a `mongoose.model(...)` value, a model imported from a module that builds one, and a
   `db.collection(...)` value are MongoDB: reported at high confidence (the collection even when
   its variable name says nothing);
-- a model whose module reaches `bookshelf`, a `sequelize.define(...)` model and a knex builder
-  bind values as SQL parameters: not reported;
+- a model whose module reaches `bookshelf`, a `sequelize.define(...)` model, a TypeORM
+  repository and a knex builder bind values as SQL parameters: not reported (TypeORM's
+  `getMongoRepository` is MongoDB's, and reported);
 - a receiver nothing identifies (a package the tables do not know): reported, medium confidence.
 """
 
@@ -29,7 +30,7 @@ def _nosql() -> dict[tuple[str, str, int], Confidence]:
 
 def test_nosql_findings_equal_annotations() -> None:
     expected, forbidden = annotated_lines(APP)
-    assert len(expected) == 4 and len(forbidden) == 4
+    assert len(expected) == 5 and len(forbidden) == 5
     found = set(_nosql())
     assert found == expected
     assert not found & forbidden
@@ -41,3 +42,4 @@ def test_confidence_follows_what_is_known_of_the_receiver() -> None:
     assert found[("NW113", "routes/notes.js", 17)] == Confidence.HIGH  # local mongoose.model()
     assert found[("NW113", "routes/notes.js", 23)] == Confidence.HIGH  # db.collection('accounts')
     assert found[("NW113", "routes/notes.js", 29)] == Confidence.MEDIUM  # unknown package
+    assert found[("NW113", "routes/people.js", 28)] == Confidence.HIGH  # TypeORM's MongoDB repository

@@ -183,17 +183,20 @@ MONGO_PACKAGES = frozenset({
 """Packages whose models and collections take MongoDB filter documents (`$ne`, `$gt`, `$where`)."""
 
 OTHER_DB_PACKAGES = frozenset({
-    "bookshelf", "sequelize", "sequelize-typescript", "typeorm", "@nestjs/typeorm", "@prisma/client", "objection",
+    "bookshelf", "sequelize", "sequelize-typescript", "typeorm", "@nestjs/typeorm", "objection",
     "knex", "@mikro-orm/core", "@mikro-orm/postgresql", "@mikro-orm/mysql", "@mikro-orm/sqlite", "@mikro-orm/mariadb",
     "waterline", "pg", "mysql", "mysql2", "sqlite3", "better-sqlite3", "kysely", "drizzle-orm",
 })
 """SQL ORMs, query builders and drivers: a `findOne({ key: value })` there binds `value` as a
-parameter (an object is rejected or becomes a relation filter), never a MongoDB operator."""
+parameter (an object is rejected or becomes a relation filter), never a MongoDB operator.
+(Prisma is not here: its filters take operator objects, `{ email: { not: '' } }`, on SQL too.
+TypeORM's `MongoRepository`/`getMongoRepository` are told apart by name, see `db_family`.)"""
 
 
-def db_family(package: str) -> str:
-    """`mongo` or `other` for a database package, `` for any other package."""
-    if package in MONGO_PACKAGES:
+def db_family(package: str, name: str = "") -> str:
+    """`mongo` or `other` for a database package, `` for any other package.  `name` is what
+    was taken from it (`getMongoRepository()`, `MongoRepository`): TypeORM's MongoDB side."""
+    if package in MONGO_PACKAGES or (package in ("typeorm", "@nestjs/typeorm") and "mongo" in name.lower()):
         return "mongo"
     if package in OTHER_DB_PACKAGES:
         return "other"

@@ -1047,19 +1047,19 @@ class FileWalker:
         for a value imported from a project module (the linker judges that module), or ``."""
         if rv.db:
             return rv.db
-        packages: list[str] = []
+        packages: list[tuple[str, str]] = []
         if rv.qn:
             head = rv.qn.split("(", 1)[0]
             if head.startswith("@"):
                 scope_name, _, rest = head.partition("/")
-                packages.append(f"{scope_name}/{rest.split('.', 1)[0]}")
-            packages.append(head.split(".", 1)[0])
+                packages.append((f"{scope_name}/{rest.split('.', 1)[0]}", rv.qn))
+            packages.append((head.split(".", 1)[0], rv.qn))
         if rv.cls is not None and rv.cls[0] == "import":
-            packages.append(package_name(rv.cls[1]))
+            packages.append((package_name(rv.cls[1]), rv.cls[2]))
         if rv.imp is not None and not rv.imp[0].startswith((".", "/")):
-            packages.append(package_name(rv.imp[0]))
-        for pkg in packages:
-            family = db_family(pkg)
+            packages.append((package_name(rv.imp[0]), rv.imp[1]))
+        for pkg, name in packages:
+            family = db_family(pkg, name)
             if family:
                 return family
         if rv.imp is not None and rv.imp[0].startswith((".", "/")):
