@@ -126,3 +126,20 @@ def test_an_app_that_serves_nothing_needs_no_headers(tmp_path: Path) -> None:
 )
 def test_server_start_shapes(code: str, line: int) -> None:
     assert starts_server(code.encode(), "javascript") == line
+
+
+def test_a_listen_callback_is_not_a_request_handler(tmp_path: Path) -> None:
+    # Bound like a handler, `(err)` would be `req` and `err.query` request data (NW110).
+    (tmp_path / "server.js").write_text(
+        "const express = require('express');\n"
+        "const { exec } = require('child_process');\n"
+        "const app = express();\n"
+        "app.get('/', (req, res) => res.send('ok'));\n"
+        "app.listen(3000, (err) => {\n"
+        "  if (err) exec(`logger --tag web listen failed: ${err.query}`);\n"
+        "});\n"
+    )
+    found = {(f.rule_id, f.path, f.line) for f in scan_app(tmp_path).findings}
+    assert ("NW401", "server.js", 3) in found
+    assert not [f for f in found if f[0] == "NW110"]
+    assert ("NW102", "server.js", 6) in found

@@ -54,9 +54,21 @@ def is_registration(w: FileWalker, method: str, arg_nodes: list[ts.Node], recv: 
         return bool(arg_nodes)
     if method == "listen":
         # `app.listen(port)`, `start(app) { app.listen(port, host) }`: the app serves requests
-        # itself (a root of an app tree), see `appmodel.py`.
-        return recv is None or recv[0] in ("inst", "param", "ret")
+        # itself (a root of an app tree), see `appmodel.py`.  A callback taking parameters
+        # (`(err) => ...`) would be bound like a handler's (req, res): such calls are left to
+        # the linker's module scan (`serving.py`), which sees the same server start.
+        return (recv is None or recv[0] in ("inst", "param", "ret")) and not any(_takes_parameters(a) for a in arg_nodes)
     return False
+
+
+def _takes_parameters(node: ts.Node) -> bool:
+    """A function expression with at least one parameter (`(err) => ...`, `function (e) {}`)."""
+    if node.type not in FUNCTION_TYPES:
+        return False
+    if node.child_by_field_name("parameter") is not None:
+        return True
+    params = node.child_by_field_name("parameters")
+    return params is not None and any(c.type != "comment" for c in params.named_children)
 
 
 def handler_hints(w: FileWalker, rv: Value) -> dict[int, Value]:
