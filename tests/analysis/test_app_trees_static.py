@@ -53,3 +53,27 @@ def test_a_served_folder_holding_server_modules_is_still_judged(tmp_path: Path) 
     found = _server_side(copy)
     assert ("NW101", "public/render.js", 1) in found
     assert ("NW101", "public/vendor/loader.js", 5) in found
+
+
+@pytest.mark.parametrize(
+    ("module", "code", "served"),
+    [
+        ("src/app.js", "app.use(express.static(path.join(__dirname, '..', 'public')));", [("public", True)]),
+        ("server.js", "app.use('/img', express.static(__dirname + '/assets/img'));", [("assets/img", True)]),
+        ("server.js", "app.use(express.static(`${__dirname}/web`));", [("web", True)]),
+        ("server.js", "app.use(express.static('static'));", [("static", True)]),
+        ("server.js", "app.use(express.static(process.cwd() + '/dist/client'));", [("dist/client", True)]),
+        ("src/main.js", "const fastifyStatic = require('@fastify/static');\nfastify.register(fastifyStatic, { root: path.join(__dirname, 'ui'), prefix: '/ui/' });", [("src/ui", True)]),
+        ("dist/main.js", "app.useStaticAssets({ root: resolve(process.env.BASE, 'public') });", [("public", False)]),
+        ("dist/main.js", "app.useStaticAssets(join(__dirname, '..', 'client'));", [("client", True)]),
+        ("src/app.module.ts", "@Module({ imports: [ServeStaticModule.forRoot({ rootPath: join(__dirname, '..', 'site') })] })\nexport class AppModule {}", [("site", True)]),
+        ("server.js", "import serve from 'koa-static';\napp.use(serve(config.assets));", []),
+        ("server.js", "app.use(express.static(path.join(__dirname, '..', '..')));", []),
+        ("server.js", "const x = { static: true };\nlogger.static('x');", []),
+    ],
+)
+def test_served_folder_shapes(module: str, code: str, served: list[tuple[str, bool]]) -> None:
+    from nodeward.analysis.static_roots import folders_served
+
+    lang = "typescript" if module.endswith(".ts") else "javascript"
+    assert [(f, k) for f, k, _m in folders_served(module, code.encode(), lang)] == served

@@ -160,7 +160,7 @@ def _static_folder_exprs(root: ts.Node, lang: Lang, imports: Mapping[str, str]) 
         name = _text(fn)
         prop = _text(fn.child_by_field_name("property")) if fn.type == "member_expression" else ""
         first = args[0]
-        if prop == "static" or imports.get(name) in _STATIC_PACKAGES:
+        if (prop == "static" and _is_express(fn.child_by_field_name("object"), imports)) or imports.get(name) in _STATIC_PACKAGES:
             out.append(first)  # express.static(dir), serveStatic(dir), koaStatic(dir)
         elif prop == "useStaticAssets":
             out.append(_field(first, "root") if first.type == "object" else first)
@@ -169,6 +169,20 @@ def _static_folder_exprs(root: ts.Node, lang: Lang, imports: Mapping[str, str]) 
         elif name == "ServeStaticModule.forRoot" and first.type == "object":
             out.append(_field(first, "rootPath"))
     return [n for n in out if n is not None and n.type != "object"]
+
+
+def _is_express(obj: ts.Node | None, imports: Mapping[str, str]) -> bool:
+    """`express` (the usual local name, also for a project wrapper re-exporting `static`),
+    a name bound to `require('express')`, or `require('express')` itself."""
+    if obj is None:
+        return False
+    text = _text(obj)
+    if obj.type == "identifier":
+        return text == "express" or imports.get(text) == "express"
+    if obj.type == "call_expression" and _text(obj.child_by_field_name("function")) == "require":
+        args = _args(obj)
+        return bool(args) and _string(args[0]) == "express"
+    return False
 
 
 def _imports(root: ts.Node) -> dict[str, str]:
