@@ -7,7 +7,8 @@ with its risky twin as a `// ruleid:` line:
 - NW510 reports only credential-guessing targets: a route behind a guard that needs an
   existing session or token (`PUT /users/password`, `PUT /users/:id/token`) is not one, nor a
   handler that reads no body, query or credential header (a token handed out while
-  authentication is off, a session restored from the server's own cookie).  passport's
+  authentication is off, a session restored from the server's own cookie); one reading
+  only identifiers (a reset request with an e-mail address) is low.  passport's
   `local` strategy and a middleware comparing `req.body.password` are the sign-in itself.
 - NW510 on a sign-in whose service locks the account out (answers 429 after failures) is
   low: a lock-out does not throttle one client trying one password on many accounts.
@@ -115,6 +116,9 @@ def test_handler_code_reads_inputs_and_principal_keys() -> None:
     assert use("DELETE", "/sessions/:sid").deletes_own  # Koa: const user = ctx.state.user
     assert not use("DELETE", "/notes/:id").deletes_own  # the caller is only logged
     assert use("GET", "/sessions").inputs == frozenset()  # Koa's ctx.body is the response
+    assert use("POST", "/password/forgot").fields == frozenset({"email"})
+    assert use("POST", "/auth/magic").fields is None  # `...options`: the rest goes on unseen
+    assert use("POST", "/password/reset").fields == frozenset({"email", "code", "password"})
     assert use("POST", "/enter").signs_in  # req.session.unlocked = true after a passcode check
     assert not use("POST", "/drafts").signs_in  # a draft in the session signs nobody in
     assert use("POST", "/billing/events").verifies_signature  # createHmac + timingSafeEqual
@@ -133,6 +137,8 @@ def test_lock_out_behind_the_handler_is_low_and_named(express_result) -> None:  
     pin = by_place[("NW510", "server.js", _line(APP, "server.js", "app.post('/login/pin'"))]
     assert pin.severity == Severity.LOW
     assert "verifyPin (pins.js:6) answers 429" in pin.message
+    forgot = by_place[("NW510", "server.js", _line(APP, "server.js", "app.post('/password/forgot'"))]
+    assert forgot.severity == Severity.LOW and "takes no secret (`email`)" in forgot.message
     reset = by_place[("NW510", "server.js", _line(APP, "server.js", "app.post('/password/reset'"))]
     assert reset.severity == Severity.MEDIUM  # nothing behind it answers 429
     nest = {(f.rule_id, f.path, f.line): f for f in scan_app(NEST).findings}

@@ -101,6 +101,11 @@ def _strategies(text: str) -> list[str] | None:
     return None
 
 
+_SECRET_FIELD = re.compile(r"pass|pwd|secret|code|otp|token|pin|key|answer|mfa|2fa|credential|nonce|challenge|assertion|signature|hash|response|recovery", re.I)
+"""Request fields that can carry a secret to guess (a password, a one-time or reset code, a
+PIN, a recovery answer, a WebAuthn assertion)."""
+
+
 def _prior_principal(m: Middleware, code: HandlerCode | None) -> bool:
     """Whether an authentication/authorization middleware lets only callers who already hold a
     session or token through (so the route behind it is no credential-guessing target), as
@@ -127,8 +132,10 @@ def _prior_principal(m: Middleware, code: HandlerCode | None) -> bool:
     return not _CREDENTIAL_NAME.search(m.name)
 
 
-def _guessing_target(r: Route, code: HandlerCode | None) -> bool:
-    """Can an unauthenticated client send this login-like route a secret to guess?
+def _guessing_target(r: Route, code: HandlerCode | None) -> str:
+    """Can an unauthenticated client send this login-like route a secret to guess?  `yes`,
+    `identifiers` (it takes only fields that name someone, such as an e-mail address: no
+    secret to guess, though unthrottled it floods mailboxes and enumerates accounts) or ''.
 
     Not when a guard requiring an existing session or token runs first (`PUT /users/password`
     behind the app's auth, `PUT /users/:id/token` regenerating a signed-in user's API key), nor
@@ -137,15 +144,18 @@ def _guessing_target(r: Route, code: HandlerCode | None) -> bool:
     server's own cookie)."""
     guards = [m for m in r.middleware if {"authentication", "authorization"} & set(m.categories)]
     if any(_prior_principal(m, code) for m in guards):
-        return False
+        return ""
     if code is None or any(m.scope == "route" for m in guards):
         # The route's own authenticate() (passport `local`) reads the secret, not the handler.
-        return True
+        return "yes"
     use = code.use(r.handler_ref, r.framework)
-    if use is None or use.escapes or is_credential_input(use.inputs):
-        return True
+    if use is None or use.escapes:
+        return "yes"
+    if is_credential_input(use.inputs):
+        identifiers_only = use.fields is not None and not is_credential_input(use.inputs - {"body", "query"}) and not any(_SECRET_FIELD.search(f) for f in use.fields)
+        return "identifiers" if identifiers_only else "yes"
     # Route-level middleware could read the secret instead of the handler: only known kinds.
-    return any(m.scope == "route" and (not m.categories or m.ref is not None) for m in r.middleware)
+    return "yes" if any(m.scope == "route" and (not m.categories or m.ref is not None) for m in r.middleware) else ""
 
 
 def _authenticates_caller(r: Route, code: HandlerCode | None) -> str:
@@ -197,7 +207,7 @@ LOGIN_NO_LIMIT = Rule(
     guide_section="Rate Limiting",
     family="app",
     docs=make_docs(
-        what="Reports credential-guessing targets with no rate limiter (`express-rate-limit`, `rate-limiter-flexible`, `express-brute`, `express-slow-down`, `@fastify/rate-limit`, NestJS `ThrottlerGuard`/`@Throttle()`, or a custom middleware calling `limiter.consume`) in their chain, at app, router or route level: POST/PUT routes whose path looks like login, token, password reset or OTP verification, and routes whose handler signs the caller in with what they send (`req.session.user = ...`, `req.login(user)`). A route an unauthenticated client cannot reach (behind a guard that needs an existing session or token, e.g. `PUT /users/password` behind the app's auth) is not such a target, nor one whose handler reads no body, query, path parameter or credential header (a session restored from the server's own cookie), nor sign-out, token refresh or revocation and second-factor setup. passport's `local` strategy, basic auth or a middleware comparing `req.body.password` in the chain is the sign-in itself and keeps the route reported. When the handler or a service it calls (through imports or NestJS injection, a few calls deep) answers 429 after failures, a lock-out, the finding is low severity and names it: a lock-out keyed by the account does not stop one client trying one password on many accounts.",
+        what="Reports credential-guessing targets with no rate limiter (`express-rate-limit`, `rate-limiter-flexible`, `express-brute`, `express-slow-down`, `@fastify/rate-limit`, NestJS `ThrottlerGuard`/`@Throttle()`, or a custom middleware calling `limiter.consume`) in their chain, at app, router or route level: POST/PUT routes whose path looks like login, token, password reset or OTP verification, and routes whose handler signs the caller in with what they send (`req.session.user = ...`, `req.login(user)`). A route an unauthenticated client cannot reach (behind a guard that needs an existing session or token, e.g. `PUT /users/password` behind the app's auth) is not such a target, nor one whose handler reads no body, query, path parameter or credential header (a session restored from the server's own cookie) or, of the body and query, only fields that name someone rather than prove it (`POST /password/forgot` reading `req.body.email`), nor sign-out, token refresh or revocation and second-factor setup. passport's `local` strategy, basic auth or a middleware comparing `req.body.password` in the chain is the sign-in itself and keeps the route reported. When the handler or a service it calls (through imports or NestJS injection, a few calls deep) answers 429 after failures, a lock-out, the finding is low severity and names it: a lock-out keyed by the account does not stop one client trying one password on many accounts.",
         why="Unthrottled credential endpoints allow credential stuffing and brute force of passwords, reset tokens and one-time codes.",
         example="""
 const express = require('express');
@@ -438,7 +448,12 @@ def check_routes(
                 if p.get(cat) is None and cat in p:
                     p[cat] = next(m for app in model.apps for m in app.global_middleware if cat in m.categories)
         changing = r.method in _STATE_CHANGING
-        if is_login_like(r) and not p.get("rate_limit") and _guessing_target(r, code):
+        target = _guessing_target(r, code) if is_login_like(r) and not p.get("rate_limit") else ""
+        if target == "identifiers":
+            use = code.use(r.handler_ref, r.framework) if code is not None else None
+            fields = ", ".join(f"`{f}`" for f in sorted(use.fields or ())) if use is not None else ""
+            out.append(_lowered(_at(LOGIN_NO_LIMIT, r, f"Login-like route `{r.method} {r.path}` has no rate limiter; it takes no secret ({fields or 'no field'}), so nothing is guessed here, but unthrottled it floods mailboxes and enumerates accounts", "Add `express-rate-limit` (or rate-limiter-flexible) to this route or its router.")))
+        elif target:
             lock = code.lockout(r.handler_ref) if code is not None else ""
             if lock:
                 # A lock-out keyed by the account stops guessing one password, not trying one

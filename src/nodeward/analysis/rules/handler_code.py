@@ -78,6 +78,9 @@ class RequestUse:
     verifies_signature: bool = False
     """Checks a signature of the request (`crypto.createHmac` + `timingSafeEqual`, Stripe's
     `webhooks.constructEvent`, `verifyWebhookSignature`): a webhook authenticating its sender."""
+    fields: frozenset[str] | None = None
+    """Body and query fields read (`req.body.email`, `const { email } = req.body`, `dto.email`
+    of an `@Body()` parameter), or None when the body or query is used whole."""
 
 
 class _Names:
@@ -91,6 +94,9 @@ class _Names:
         self.principal: set[str] = set()
         self.principal_field: set[str] = set()
         self.parts: dict[str, str] = {}
+        self.fields: set[str] = set()
+        self.whole = False
+        """The body or query object itself is handed on (its fields are not all known)."""
 
 
 class HandlerCode:
@@ -328,7 +334,11 @@ def _bind_param(names: _Names, name: str, deco: str, args: list[ts.Node], data: 
         names.res.add(name)
     elif deco in _NEST_PARTS:
         inputs.add(_NEST_PARTS[deco])
-        names.parts[name] = _NEST_PARTS[deco]
+        field = _string(args[0], data) if args else None
+        if field and deco in ("Body", "Query"):
+            names.fields.add(field)  # `@Body('email') email`: that field alone
+        else:
+            names.parts[name] = _NEST_PARTS[deco]
     elif deco == "Headers":
         header = _string(args[0], data) if args else None
         inputs.add(f"headers:{header.lower()}" if header else "headers:*")
@@ -363,14 +373,20 @@ def _analyse(fn: ts.Node, root: ts.Node, data: bytes, key: str, framework: str) 
             break
     escapes = deletes_own = signs_in = verifies = False
     for n in nodes:
+        if n.type == "shorthand_property_identifier" and names.parts.get(_text(n, data)) in ("body", "query"):
+            names.whole = True  # `{ body }` handed on
         if n.type == "identifier" and _text(n, data) in names.req | names.ctx:
             parent = n.parent
             if parent is not None and parent.type in ("arguments", "spread_element", "return_statement", "array", "assignment_expression", "pair"):
                 escapes = True
-        elif n.type in ("member_expression", "subscript_expression", "call_expression"):
+        elif n.type in ("member_expression", "subscript_expression", "call_expression", "identifier"):
             kind = _kind(n, names, data)
             parent = n.parent
             continued = parent is not None and parent.type in ("member_expression", "subscript_expression") and parent.child_by_field_name("object") == n
+            if kind in ("part:body", "part:query"):
+                _note_field(n, parent, continued, names, data)
+            if n.type == "identifier":
+                continue
             if kind.startswith("part:") and not continued:
                 part = kind[5:]
                 inputs.add("headers:*" if part == "headers" else part)
@@ -395,7 +411,48 @@ def _analyse(fn: ts.Node, root: ts.Node, data: bytes, key: str, framework: str) 
     # Signing someone in takes what they sent (a password, a code, a link's token); a handler
     # refreshing the session copy of a profile it edited does not need one.
     signs_in = signs_in and is_credential_input(frozenset(inputs))
-    return RequestUse(frozenset(inputs), escapes, deletes_own, signs_in, verifies)
+    fields = None if names.whole or escapes else frozenset(names.fields)
+    return RequestUse(frozenset(inputs), escapes, deletes_own, signs_in, verifies, fields)
+
+
+def _note_field(n: ts.Node, parent: ts.Node | None, continued: bool, names: _Names, data: bytes) -> None:
+    """Record the body/query field `n` reads, or that it uses the whole object."""
+    if n.type == "member_expression":
+        obj = n.child_by_field_name("object")
+        if _kind(obj, names, data) in ("part:body", "part:query"):
+            names.fields.add(_text(n.child_by_field_name("property"), data))  # `req.body.email`
+        elif _is_part_root(n, names, data) and not continued:
+            _whole_unless_aliased(n, parent, names)
+        return
+    if n.type == "subscript_expression":
+        index = _string(n.child_by_field_name("index"), data)
+        if index is None and _is_part_root(n.child_by_field_name("object"), names, data):
+            names.whole = True  # `req.body[key]`: any field
+        elif index is not None:
+            names.fields.add(index)
+        return
+    if n.type == "identifier" and not continued:
+        _whole_unless_aliased(n, parent, names)
+
+
+def _is_part_root(node: ts.Node | None, names: _Names, data: bytes) -> bool:
+    """`req.body`, `ctx.request.query`, or a local alias of one: the object, not a field."""
+    node = _unwrap(node)
+    if node is None:
+        return False
+    if node.type == "identifier":
+        return _text(node, data) in names.parts
+    if node.type == "member_expression":
+        return _kind(node.child_by_field_name("object"), names, data) in ("req", "ctx") and _text(node.child_by_field_name("property"), data) in ("body", "query")
+    return False
+
+
+def _whole_unless_aliased(n: ts.Node, parent: ts.Node | None, names: _Names) -> None:
+    """The body/query object itself: fine as a declaration's name or value (an alias or a
+    destructuring, followed separately), anything else hands all its fields on."""
+    if parent is not None and parent.type == "variable_declarator":
+        return
+    names.whole = True
 
 
 def _walk(node: ts.Node) -> Iterator[ts.Node]:
@@ -534,12 +591,16 @@ def _declare(decl: ts.Node, names: _Names, data: bytes, inputs: set[str]) -> Non
                 value = value.child_by_field_name("left")
             if value is not None and value.type == "object_pattern" and kind == "req" and key in _PARTS:
                 inputs.add("headers:*" if key == "headers" else key)  # `const { params: { id } } = req`
+                if key in ("body", "query"):
+                    _pattern_fields(value, names, data)
                 continue
             local = _text(value, data) if value is not None and value.type == "identifier" else ""
         elif c.type == "object_assignment_pattern":
             left = c.child_by_field_name("left")
             key = local = _text(left, data) if left is not None else ""
         else:
+            if c.type == "rest_pattern" and kind in ("part:body", "part:query"):
+                names.whole = True  # `const { a, ...rest } = req.body`
             continue
         if not local:
             continue
@@ -564,6 +625,21 @@ def _declare(decl: ts.Node, names: _Names, data: bytes, inputs: set[str]) -> Non
             names.principal_field.add(local)
         elif kind == "part:headers":
             inputs.add(f"headers:{key.lower()}")
+        elif kind in ("part:body", "part:query"):
+            names.fields.add(key.strip("'\""))
+
+
+def _pattern_fields(pattern: ts.Node, names: _Names, data: bytes) -> None:
+    """`{ email, password: pw, ...rest }` destructured from a body: its keys are fields read."""
+    for c in pattern.named_children:
+        if c.type == "shorthand_property_identifier_pattern":
+            names.fields.add(_text(c, data))
+        elif c.type == "pair_pattern":
+            names.fields.add(_text(c.child_by_field_name("key"), data).strip("'\""))
+        elif c.type == "object_assignment_pattern":
+            names.fields.add(_text(c.child_by_field_name("left"), data))
+        elif c.type == "rest_pattern":
+            names.whole = True
 
 
 def _deletes_by_principal(call: ts.Node, names: _Names, data: bytes) -> bool:
