@@ -10,7 +10,9 @@ line is an idiom that keeps the redirect on this site, each `// ruleid:` line it
   not alone (`/.//evil.example` parses to the pathname `//evil.example`);
 - `url.parse(x).pathname` keeps whatever `x` had (`@evil.example`): not a path;
 - `x.startsWith(siteUrl)` or `x.startsWith('https://shop.example.org/')` pins the target;
-  `startsWith('/')` and an origin without its slash do not;
+  `startsWith('/')` and an origin without its slash do not; the check pins the value only where
+  it holds (the branch it guards, or after a branch that returns on failure), and a branch that
+  replaces the value (`if (!x.startsWith(p)) x = '/'`) is merged with the other path;
 - a helper that takes `{ mode, back }` and checks `back` inside returns a pinned URL;
 - a trailing-slash redirect (`req.originalUrl` + `/`) given to the route `/` of a sub-app built
   by a project factory (`const storefrontApp = createSubApp()`) sees only that path; the same
@@ -32,7 +34,7 @@ def _found() -> set[tuple[str, str, int]]:
 
 def test_redirect_findings_equal_annotations() -> None:
     expected, forbidden = annotated_lines(APP)
-    assert len(expected) == 13 and len(forbidden) == 9
+    assert len(expected) == 15 and len(forbidden) == 12
     found = _found()
     assert found == expected
     assert not found & forbidden

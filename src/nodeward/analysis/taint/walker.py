@@ -183,6 +183,9 @@ class _Ctx:
     checked: set[str] = field(default_factory=set)
     """Source text of non-variable expressions checked by a validator or allow-list."""
     pinned: set[str] = field(default_factory=set)
+    pin_log: list[tuple[Scope, str, Value | None, Value | None, bool]] = field(default_factory=list)
+    """Prefix checks made in the condition being walked: (scope, variable name or expression
+    text, value before the check, value after it (None for expression texts), negated)."""
     """Source text of non-variable expressions checked to start with a pinned origin or path
     (`req.query.next.startsWith(siteUrl)`): harmless for redirects and server-side requests."""
     stores: dict[str, Taint] = field(default_factory=dict)
@@ -390,14 +393,20 @@ class FileWalker:
             self.class_decl(node, scope)
         elif t == "if_statement":
             cond = node.child_by_field_name("condition")
+            mark = len(ctx.pin_log)
             if cond is not None:
                 ctx.in_condition += 1
                 self.expr(cond, scope)
                 ctx.in_condition -= 1
-            for fname in ("consequence", "alternative"):
-                branch = node.child_by_field_name(fname)
-                if branch is not None:
-                    self.stmt(branch, scope)
+            pins = ctx.pin_log[mark:]
+            del ctx.pin_log[mark:]
+            if pins:
+                self._if_with_pins(node, pins)
+            else:
+                for fname in ("consequence", "alternative"):
+                    branch = node.child_by_field_name(fname)
+                    if branch is not None:
+                        self.stmt(branch, scope)
         elif t == "for_in_statement":
             right = node.child_by_field_name("right")
             left = node.child_by_field_name("left")
@@ -1512,15 +1521,106 @@ class FileWalker:
             target = target.named_children[0]
         if target is None:
             return
+        negated = self._negated(fn_node.parent) if fn_node.parent is not None else False
         if target.type == "identifier":
             v = scope.lookup(self.text(target))
             if v is not None and v.taint:
-                scope.assign(self.text(target), self._copy(v, clean(v.taint, _URL_CLEAN)))
+                checked = self._copy(v, clean(v.taint, _URL_CLEAN))
+                scope.assign(self.text(target), checked)
+                scope.ctx.pin_log.append((scope, self.text(target), v, checked, negated))
         elif target.type in ("member_expression", "subscript_expression"):
-            c: Scope | None = scope
-            while c is not None:
-                c.ctx.pinned.add(self.text(target))
-                c = c.parent if c.parent is not None and c.parent.ctx is not c.ctx else None
+            self._pin_text(scope, self.text(target), True)
+            scope.ctx.pin_log.append((scope, self.text(target), None, None, negated))
+
+    @staticmethod
+    def _pin_text(scope: Scope, text: str, on: bool) -> None:
+        """Mark (or unmark) an expression as checked against a pinned prefix."""
+        c: Scope | None = scope
+        while c is not None:
+            if on:
+                c.ctx.pinned.add(text)
+            else:
+                c.ctx.pinned.discard(text)
+            c = c.parent if c.parent is not None and c.parent.ctx is not c.ctx else None
+
+    @staticmethod
+    def _negated(node: ts.Node) -> bool:
+        """Whether a check inside a condition is negated (`!x.startsWith(p)`, `!a || !b`) on its
+        way up to the `if`; `&&`, `||` and parentheses keep the polarity."""
+        negated = False
+        cur: ts.Node | None = node
+        for _ in range(16):
+            parent = cur.parent if cur is not None else None
+            if parent is None:
+                break
+            if parent.type == "unary_expression":
+                op = parent.child_by_field_name("operator")
+                if op is None or op.type != "!":
+                    break
+                negated = not negated
+            elif parent.type == "binary_expression":
+                op = parent.child_by_field_name("operator")
+                if op is None or op.type not in ("&&", "||"):
+                    break
+            elif parent.type != "parenthesized_expression":
+                break
+            cur = parent
+        return negated
+
+    def _exits(self, node: ts.Node | None, depth: int = 0) -> bool:
+        """Whether a branch always leaves the function (`return`, `throw`), so the code after
+        the `if` runs only when the condition took the other way."""
+        if node is None or depth > 8:
+            return False
+        if node.type in ("return_statement", "throw_statement"):
+            return True
+        if node.type == "else_clause":
+            return any(self._exits(c, depth + 1) for c in node.named_children[-1:])
+        if node.type == "statement_block":
+            kids = [c for c in node.named_children if c.type != "comment"]
+            return bool(kids) and self._exits(kids[-1], depth + 1)
+        if node.type == "if_statement":
+            return self._exits(node.child_by_field_name("consequence"), depth + 1) and self._exits(node.child_by_field_name("alternative"), depth + 1)
+        return False
+
+    def _if_with_pins(self, node: ts.Node, pins: list[tuple[Scope, str, Value | None, Value | None, bool]]) -> None:
+        """An `if` whose condition checks where a URL starts: the value is pinned only where the
+        check holds, i.e. in the branch it guards (`if (x.startsWith(p)) {...}`) or after a branch
+        that leaves on failure (`if (!x.startsWith(p)) return ...`).  A branch that rebinds the
+        variable (`if (!x.startsWith(p)) x = '/'`) is merged with the other path after the `if`."""
+        consequence = node.child_by_field_name("consequence")
+        alternative = node.child_by_field_name("alternative")
+
+        def state(in_consequence: bool) -> None:
+            for sc, name, old, checked, negated in pins:
+                holds = in_consequence != negated
+                if checked is None or old is None:
+                    self._pin_text(sc, name, holds)
+                else:
+                    sc.assign(name, checked if holds else old)
+
+        def finals() -> list[Value | None]:
+            return [sc.lookup(name) if checked is not None else None for sc, name, _o, checked, _n in pins]
+
+        scope = pins[0][0]
+        state(True)
+        if consequence is not None:
+            self.stmt(consequence, scope)
+        after_then = finals()
+        state(False)
+        if alternative is not None:
+            self.stmt(alternative, scope)
+        after_else = finals()
+        paths = [after for after, branch, present in ((after_then, consequence, True), (after_else, alternative, alternative is not None)) if not (present and self._exits(branch))]
+        for i, (sc, name, _old, checked, negated) in enumerate(pins):
+            if checked is None:
+                # An expression text: pinned after the `if` only when the failing branch leaves.
+                failing = consequence if negated else alternative
+                self._pin_text(sc, name, failing is not None and self._exits(failing))
+                continue
+            values = [v for v in (p[i] for p in paths) if v is not None]
+            if values:  # (none: both branches leave, nothing runs after the `if`)
+                sc.assign(name, self._copy(values[0], union(*(v.taint for v in values))))
 
     def _url_object(self, args: list[Value], node: ts.Node, legacy: bool = False) -> Value:
         """A parsed URL (`new URL(input, base)`, `url.parse(input)`): `href`, `host`, `origin`

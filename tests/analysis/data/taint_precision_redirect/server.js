@@ -160,6 +160,43 @@ app.get('/return-origin', (req, res) => {
   res.redirect('/');
 });
 
+app.get('/return-else', (req, res) => {
+  const back = req.query.back;
+  if (back.startsWith(config.siteUrl)) {
+    // ok: NW116
+    return res.redirect(back);
+  }
+  // The check failed here: `back` is whatever the request sent.
+  // ruleid: NW116
+  res.redirect(back);
+});
+
+app.get('/return-logged', (req, res) => {
+  const back = req.query.back;
+  if (!back.startsWith(config.siteUrl)) {
+    console.warn('redirect to another site');
+  }
+  // ruleid: NW116
+  res.redirect(back);
+});
+
+app.get('/return-default', (req, res) => {
+  let back = req.query.back || '/';
+  if (!back.startsWith(config.siteUrl)) {
+    back = '/';
+  }
+  // ok: NW116
+  res.redirect(back);
+});
+
+app.get('/return-param', (req, res) => {
+  if (!req.query.back.startsWith(config.siteUrl)) {
+    return res.redirect('/');
+  }
+  // ok: NW116
+  res.redirect(req.query.back);
+});
+
 app.get('/signed-in', (req, res) => {
   const url = afterSignIn({ mode: req.query.mode, back: req.query.back, ok: true });
   // ok: NW116
