@@ -143,3 +143,29 @@ def test_a_listen_callback_is_not_a_request_handler(tmp_path: Path) -> None:
     assert ("NW401", "server.js", 3) in found
     assert not [f for f in found if f[0] == "NW110"]
     assert ("NW102", "server.js", 6) in found
+
+
+def test_sub_apps_mounted_from_a_require_call_or_an_exported_app(tmp_path: Path) -> None:
+    (tmp_path / "server.js").write_text(
+        "const express = require('express');\n"
+        "const app = express();\n"
+        "app.use('/billing', require('./billing')({ currency: 'EUR' }));\n"
+        "app.use('/docs', require('./docs'));\n"
+        "app.listen(8080);\n"
+    )
+    (tmp_path / "billing.js").write_text(
+        "const express = require('express');\n"
+        "module.exports = (options) => {\n"
+        "  const billing = express();\n"
+        "  billing.get('/invoices', (req, res) => res.json({ currency: options.currency }));\n"
+        "  return billing;\n"
+        "};\n"
+    )
+    (tmp_path / "docs.js").write_text(
+        "const express = require('express');\n"
+        "const docs = express();\n"
+        "docs.get('/', (req, res) => res.send('docs'));\n"
+        "module.exports = docs;\n"
+    )
+    (f,) = [f for f in scan_app(tmp_path).findings if f.rule_id == "NW401"]
+    assert (f.path, f.line, f.severity) == ("server.js", 2, Severity.MEDIUM)
