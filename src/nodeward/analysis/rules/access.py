@@ -26,11 +26,12 @@ _STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _LOGIN = re.compile(r"(^|/)(log-?in|sign-?in|signin|auth|authenticate|session|sessions|token|password|passwd|reset|reset-password|forgot|forgot-password|otp|mfa|2fa|verify|verify-otp)(/|$)", re.I)
 _PUBLIC = re.compile(
     r"(^|/)(log-?in|sign-?in|sign-?up|register|auth|authenticate|authentication|session|sessions|tokens?|refresh|reset|forgot|password|passwd|verify|otp|mfa|2fa"
-    r"|webhooks?|callback|logout|csp-report|contact|subscribe|unsubscribe|health|oauth|invitations?|invites?|webmentions?|pingback|trackback)(/|$|-|_)",
+    r"|webhooks?|callback|logout|csp-report|contact|subscribe|unsubscribe|health|oauth|invitations?|invites?|webmentions?|pingback|trackback"
+    r"|magic-?links?|passwordless|sso|saml|oidc)(/|$|-|_)",
     re.I,
 )
-"""Paths reached before anyone is signed in, by design: the sign-in, sign-up, password-reset and
-invitation flows (`/authentication/password_reset`, `/invitation`), and endpoints other servers
+"""Paths reached before anyone is signed in, by design: the sign-in (passwords, magic links,
+SSO), sign-up, password-reset and invitation flows (`/authentication/password_reset`, `/invitation`), and endpoints other servers
 call (webhooks, webmention/pingback receivers)."""
 _SELF = re.compile(r"(^|/)(me|self|session|logout|log-out|signout|sign-out)$", re.I)
 """`DELETE /session`, `DELETE /users/me`: the caller's own session or account; once the caller is
