@@ -14,6 +14,8 @@ line is an idiom that keeps the redirect on this site, each `// ruleid:` line it
   it holds (the branch it guards, or after a branch that returns on failure), and a branch that
   replaces the value (`if (!x.startsWith(p)) x = '/'`) is merged with the other path;
 - a helper that takes `{ mode, back }` and checks `back` inside returns a pinned URL;
+- a `Location` set through a header object (`res.writeHead(302, { Location })`, `res.set({...})`)
+  is a redirect like `res.location()`, except on a 201/202;
 - a trailing-slash redirect (`req.originalUrl` + `/`) given to the route `/` of a sub-app built
   by a project factory (`const storefrontApp = createSubApp()`) sees only that path; the same
   middleware `use`d for every address below the mount point does not.
@@ -34,7 +36,7 @@ def _found() -> set[tuple[str, str, int]]:
 
 def test_redirect_findings_equal_annotations() -> None:
     expected, forbidden = annotated_lines(APP)
-    assert len(expected) == 15 and len(forbidden) == 12
+    assert len(expected) == 17 and len(forbidden) == 14
     found = _found()
     assert found == expected
     assert not found & forbidden

@@ -212,7 +212,7 @@ app.get('/preview', async (req, res) => {
 REDIRECT = _rule(
     "NW116", "open-redirect-from-request", "Request data chooses a redirect target", Severity.MEDIUM, 601,
     "Input Validation and Sanitization",
-    "Reports request data passed to `res.redirect`, `res.location`, `ctx.redirect` or a `Location` header. "
+    "Reports request data passed to `res.redirect`, `res.location`, `ctx.redirect` or a `Location` header (also set through a header object, `res.writeHead(302, { Location })`, `res.set({ Location })`; not on a 201/202, whose Location browsers do not follow). "
     "Targets pinned to a host are not: a literal `https://example.com/` or `/path` prefix, the request's own host "
     "followed by its own path (`'https://' + req.hostname + req.originalUrl`, `url.format({ host: req.get('host'), ... })`), "
     "a value whose leading slashes were collapsed (`url.replace(/^\\/+/, '/')`), the `search` and `hash` of a parsed URL "

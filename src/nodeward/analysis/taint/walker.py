@@ -1224,6 +1224,13 @@ class FileWalker:
                     ctx.headers += 1
                 if hname == "location" and len(args) > 1 and not self._created_status(fn_node):
                     self.sink("redirect", args[1].taint, node, scope, f"res.{method}('Location')")
+            if method in ("writeHead", "set", "header", "setHeaders") and arg_nodes and arg_nodes[-1].type == "object" and args[-1].fields:
+                # `res.writeHead(302, { Location: next })`, `res.set({ Location: next })`: the same
+                # header set through an object (not on a 201/202, whose Location browsers ignore).
+                created = method == "writeHead" and self.text(arg_nodes[0]) in ("201", "202") or self._created_status(fn_node)
+                for hkey, htaint in args[-1].fields.items():
+                    if hkey.lower() == "location" and htaint and not created:
+                        self.sink("redirect", htaint, node, scope, f"res.{method}({{ Location }})")
             res_spec = RES_SINKS.get(method)
             if method == "location" and self._created_status(fn_node):
                 res_spec = None

@@ -197,6 +197,30 @@ app.get('/return-param', (req, res) => {
   res.redirect(req.query.back);
 });
 
+app.get('/out', (req, res) => {
+  // ruleid: NW116
+  res.writeHead(302, { Location: req.query.url, 'Cache-Control': 'no-store' });
+  res.end();
+});
+
+app.get('/out-set', (req, res) => {
+  // ruleid: NW116
+  res.set({ Location: req.query.url }).sendStatus(302);
+});
+
+app.post('/wishlist', (req, res) => {
+  // A 201's Location names the created resource; browsers do not follow it.
+  // ok: NW116
+  res.writeHead(201, { Location: req.body.listUrl, 'Content-Type': 'application/json' });
+  res.end('{}');
+});
+
+app.get('/login-first', (req, res) => {
+  // ok: NW116
+  res.writeHead(302, { Location: `/login?next=${req.query.next}` });
+  res.end();
+});
+
 app.get('/signed-in', (req, res) => {
   const url = afterSignIn({ mode: req.query.mode, back: req.query.back, ok: true });
   // ok: NW116
