@@ -109,6 +109,8 @@ class HandlerCode:
         """(specifier, importing file) -> project file, to follow a handler into its services."""
         self._trees: dict[str, tuple[ts.Node, bytes] | None] = {}
         self._uses: dict[FuncRef, RequestUse | None] = {}
+        self._index: dict[str, tuple[dict[str, ts.Node], dict[str, ts.Node]]] = {}
+        self._import_maps: dict[str, dict[str, tuple[str, str]]] = {}
 
     # ------------------------------------------------------------ parsing
     def _tree(self, path: str) -> tuple[ts.Node, bytes] | None:
@@ -202,7 +204,9 @@ class HandlerCode:
             if callee is None:
                 continue
             if imports is None:
-                imports = _imports(root, data)
+                if path not in self._import_maps:
+                    self._import_maps[path] = _imports(root, data)
+                imports = self._import_maps[path]
             if callee.type == "member_expression":
                 obj = callee.child_by_field_name("object")
                 method = _text(callee.child_by_field_name("property"), data)
@@ -241,13 +245,18 @@ class HandlerCode:
         tree = self._tree(target) if target is not None else None
         if target is None or tree is None:
             return None
+        functions, classes = self._indexed(target, tree[0], tree[1])
         if cls_member is not None:
-            class_name = cls_member or (member if member not in ("*", "default") else local)
-            method = _named_function(tree[0], tree[1], name, cls=class_name)
+            cls = classes.get(cls_member or (member if member not in ("*", "default") else local))
+            method = _method(cls, name, tree[1]) if cls is not None else None
             return (target, method) if method is not None else None
-        wanted = name or (member if member not in ("*", "default") else local)
-        node = _named_function(tree[0], tree[1], wanted)
+        node = functions.get(name or (member if member not in ("*", "default") else local))
         return (target, node) if node is not None else None
+
+    def _indexed(self, path: str, root: ts.Node, data: bytes) -> tuple[dict[str, ts.Node], dict[str, ts.Node]]:
+        if path not in self._index:
+            self._index[path] = _file_index(root, data)
+        return self._index[path]
 
 
 def _function_label(fn: ts.Node, data: bytes) -> str:
@@ -809,24 +818,25 @@ def _imports(root: ts.Node, data: bytes) -> dict[str, tuple[str, str]]:
     return out
 
 
-def _named_function(root: ts.Node, data: bytes, name: str, cls: str = "") -> ts.Node | None:
-    """A function called `name` in a file (a method of class `cls` when given): a declaration,
-    `const name = () => {}`, `exports.name = function`, `{ name() {} }` or a class method."""
+def _file_index(root: ts.Node, data: bytes) -> tuple[dict[str, ts.Node], dict[str, ts.Node]]:
+    """(functions, classes) of a file by name, from one bounded walk: declarations,
+    `const name = () => {}`, `exports.name = function`, `{ name() {} }`, class methods; the
+    first of a name wins."""
+    functions: dict[str, ts.Node] = {}
+    classes: dict[str, ts.Node] = {}
     stack = [root]
     for _ in range(MAX_FILE_NODES):
         if not stack:
-            return None
+            break
         n = stack.pop()
-        if cls:
-            if n.type in ("class_declaration", "class") and _class_name(n, data) == cls:
-                return _method(n, name, data)
-        elif n.type in ("function_declaration", "generator_function_declaration", "method_definition") and _text(n.child_by_field_name("name"), data) == name:
-            return n
+        if n.type in ("class_declaration", "class", "abstract_class_declaration"):
+            classes.setdefault(_class_name(n, data), n)
+        elif n.type in ("function_declaration", "generator_function_declaration", "method_definition"):
+            functions.setdefault(_text(n.child_by_field_name("name"), data), n)
         elif n.type in ("variable_declarator", "pair", "assignment_expression"):
             key = n.child_by_field_name("name") or n.child_by_field_name("key") or n.child_by_field_name("left")
             value = n.child_by_field_name("value") or n.child_by_field_name("right")
-            key_text = _text(key, data).rsplit(".", 1)[-1] if key is not None else ""
-            if key_text == name and value is not None and value.type in FUNCTION_TYPES:
-                return value
+            if key is not None and value is not None and value.type in FUNCTION_TYPES:
+                functions.setdefault(_text(key, data).rsplit(".", 1)[-1], value)
         stack.extend(reversed(n.named_children))
-    return None
+    return functions, classes
