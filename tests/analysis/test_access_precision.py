@@ -203,3 +203,16 @@ def test_route_summary_does_not_count_sign_in_routes() -> None:
     text = render_text(sorted(routes, key=lambda r: (r.path, r.method)))
     unguarded = sum(1 for r in routes if needs_authentication(r) and r.protections.get("authentication") is None)
     assert f"{unguarded} state-changing routes without authentication" in text
+
+
+def test_handler_code_survives_bad_files(tmp_path: Path) -> None:
+    """A file that no longer parses still gives what its tree holds; a vanished or binary
+    file gives None (the rule then keeps its finding), never an exception."""
+    (tmp_path / "broken.js").write_text("function login(req, res) {\n  const { email } = req.body;\n  if (\n}\n")
+    fn = FuncFacts("login", "login", 1, ("req", "res"), end_line=4)
+    got = HandlerCode(tmp_path, lambda ref: fn).use(("broken.js", "login"))
+    assert got is not None and got.inputs == frozenset({"body"}) and got.fields == frozenset({"email"})
+    assert HandlerCode(tmp_path, lambda ref: fn).use(("gone.js", "login")) is None
+    (tmp_path / "blob.js").write_bytes(b"\x00\xff\xfe" * 100)
+    assert HandlerCode(tmp_path, lambda ref: fn).use(("blob.js", "login")) is None
+    assert HandlerCode(tmp_path, lambda ref: None).lockout(("broken.js", "login")) == ""

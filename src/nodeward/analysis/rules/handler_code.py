@@ -42,7 +42,11 @@ _DESTROY = re.compile(r"^(?:delete|remove|destroy|revoke|unlink|drop|purge|erase
 _SIGNATURE_CALLS = re.compile(r"^(?:createHmac|timingSafeEqual|constructEvent|constructEventAsync|verifyWebhook)$|^(?:verify|validate|check)\w*(?:Signature|Webhook|Hmac)\w*$")
 """Calls that authenticate a webhook's sender by a signature over the request."""
 _SIGN_IN_CALLS = frozenset({"login", "logIn"})
-_SESSION_FLAGS = frozenset({"authenticated", "isAuthenticated", "loggedIn", "isLoggedIn", "logged_in", "auth", "authorized", "unlocked"})
+_SESSION_SIGN_IN = re.compile(
+    r"^(?:user|member|account|principal|admin|customer|staff)(?:_?id)?$|^(?:auth|authenticated|isAuthenticated|loggedIn|isLoggedIn|logged_in|authorized|unlocked|passport)$", re.I
+)
+"""Session keys that, set, say who is signed in (`req.session.userId`, `ctx.session.memberId`,
+`req.session.authenticated = true`)."""
 _ACTOR_KEYS = re.compile(r"context|actor|audit|meta|options|by$|By$", re.I)
 """Object keys under which the principal is the one acting (an audit trail), not the owner
 of the records a query selects: `destroy({ id, context: { user: req.user.id } })`."""
@@ -416,7 +420,7 @@ def _analyse(fn: ts.Node, root: ts.Node, data: bytes, key: str, framework: str) 
                 prop = _text(left.child_by_field_name("property"), data)
                 right = _unwrap(n.child_by_field_name("right"))
                 cleared = right is None or right.type in ("null", "undefined", "false") or _text(right, data) == "undefined"
-                signs_in = signs_in or (on == "session" and not cleared and (prop in _SESSION_PRINCIPALS or prop in _SESSION_FLAGS))
+                signs_in = signs_in or (on == "session" and not cleared and bool(_SESSION_SIGN_IN.match(prop)))
     # Signing someone in takes what they sent (a password, a code, a link's token); a handler
     # refreshing the session copy of a profile it edited does not need one.
     signs_in = signs_in and is_credential_input(frozenset(inputs))

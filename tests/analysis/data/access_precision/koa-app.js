@@ -29,5 +29,14 @@ router.delete('/devices/:id', requireAuth, async (ctx) => {
   ctx.status = 204;
 });
 
+// A kiosk unlock form: checks the posted code and stores who is signed in.
+// ruleid: NW510
+router.post('/unlock', async (ctx) => {
+  const member = await sessions.memberForCode(String(ctx.request.body.code));
+  if (!member) ctx.throw(401);
+  ctx.session.memberId = member.id;
+  ctx.status = 204;
+});
+
 app.use(router.routes());
 app.listen(3001, '127.0.0.1');
