@@ -23,6 +23,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from nodeward.analysis.link import link_project  # noqa: E402
 from nodeward.analysis.rules import access  # noqa: E402
+from nodeward.analysis.rules.handler_code import HandlerCode  # noqa: E402
 from nodeward.config import Config  # noqa: E402
 from nodeward.project import discover  # noqa: E402
 from nodeward.sast.engine import run_sast  # noqa: E402
@@ -39,6 +40,30 @@ def _best(fn: object, repeat: int) -> float:
     return best
 
 
+def _measure(app: Path, repeat: int) -> str:
+    """One app's row: `check_routes` without and with the code reader, best of `repeat`."""
+    project = discover(app, Config(jobs=1))
+    linked = link_project(project, run_sast(project).facts)
+    reads_body: dict[tuple[str, str], bool] = {}
+    for r in linked.model.routes:
+        if r.handler_ref is not None:
+            fn = linked.taint.func(r.handler_ref)
+            reads_body[r.handler_ref] = fn is not None and "body" in fn.reads
+    model = linked.model
+    without = _best(lambda: access.check_routes(model, reads_body, None, None), repeat)
+    readers: list[HandlerCode] = []
+
+    def run_with() -> None:
+        code = access.handler_code(linked)
+        readers.append(code)
+        access.check_routes(model, reads_body, None, code)
+
+    with_code = _best(run_with, repeat)
+    files = len([t for t in readers[-1]._trees.values() if t is not None])
+    found = len(access.check_routes(model, reads_body, None, access.handler_code(linked)))
+    return f"{app.name:15s} {len(model.routes):6d} {without * 1000:13.1f} ms {with_code * 1000:7.1f} ms {files:10d} {found:15d}"
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     ap.add_argument("--only", help="one app folder under .bench-cache/real-apps")
@@ -52,26 +77,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     print(f"{'app':15s} {'routes':>6s} {'rules w/o code':>15s} {'with code':>10s} {'files read':>10s} {'route findings':>15s}")
     for app in apps:
-        project = discover(app, Config(jobs=1))
-        linked = link_project(project, run_sast(project).facts)
-        reads_body: dict[tuple[str, str], bool] = {}
-        for r in linked.model.routes:
-            if r.handler_ref is not None:
-                fn = linked.taint.func(r.handler_ref)
-                reads_body[r.handler_ref] = fn is not None and "body" in fn.reads
-        model = linked.model
-        without = _best(lambda: access.check_routes(model, reads_body, None, None), args.repeat)
-        readers: list[access.HandlerCode] = []
-
-        def run_with() -> None:
-            code = access.handler_code(linked)
-            readers.append(code)
-            access.check_routes(model, reads_body, None, code)
-
-        with_code = _best(run_with, args.repeat)
-        files = len([t for t in readers[-1]._trees.values() if t is not None])
-        found = len(access.check_routes(model, reads_body, None, access.handler_code(linked)))
-        print(f"{app.name:15s} {len(model.routes):6d} {without * 1000:13.1f} ms {with_code * 1000:7.1f} ms {files:10d} {found:15d}")
+        print(_measure(app, args.repeat))
     return 0
 
 
