@@ -95,7 +95,7 @@ def _drop_schema_scalars(linked: LinkedProject, flows: list[Flow]) -> list[Flow]
     return out
 
 
-_OWN_URL = frozenset({"req.url", "req.originalUrl"})
+_OWN_URL = frozenset({"req.url", "req.originalUrl", "req.path"})
 
 
 def _literal_first_segment(path: str) -> bool:

@@ -218,9 +218,11 @@ RES_SINKS: dict[str, SinkSpec] = {
 """Methods of the response object (Express `res`, Koa `ctx`)."""
 
 REQUEST_PARTS = frozenset(
-    {"body", "query", "params", "headers", "cookies", "signedCookies", "files", "file", "originalUrl", "url", "hostname"}
+    {"body", "query", "params", "headers", "cookies", "signedCookies", "files", "file", "originalUrl", "url", "hostname", "path"}
 )
-STRING_ONLY_PARTS = frozenset({"params", "headers", "cookies", "signedCookies", "originalUrl", "url", "hostname"})
+"""`req.path` (Express: the URL path below the mount point, not decoded or normalised) is request
+data too: `GET /files//evil.example` makes it `//evil.example`, and `/../` is not resolved."""
+STRING_ONLY_PARTS = frozenset({"params", "headers", "cookies", "signedCookies", "originalUrl", "url", "hostname", "path"})
 """Parts that are always strings: not a NoSQL operator-injection source."""
 
 CLEAN_ALL = frozenset({"parseInt", "parseFloat", "Number", "Boolean", "Math.floor", "Math.round", "Math.ceil", "Math.abs", "Math.max", "Math.min", "isNaN", "Array.isArray", "validator.toInt", "validator.toFloat", "validator.toBoolean", "validator.isEmail", "uuid.validate"})

@@ -129,8 +129,8 @@ _UPLOAD_SERVER_FIELDS = frozenset({"path", "destination", "filename", "filepath"
 _HOST_KEYS = frozenset({"req.hostname", "req.headers.host", "req.headers.x-forwarded-host"})
 """The request's own host: chosen by whoever sends the request, i.e. the victim's browser in
 an open-redirect attack, so `'https://' + req.hostname + ...` redirects to this server."""
-_PATH_KEYS = frozenset({"req.originalUrl", "req.url"})
-"""The request target in origin form: always a path (`/...`) after the host."""
+_PATH_KEYS = frozenset({"req.originalUrl", "req.url", "req.path"})
+"""The request target in origin form (or its path): always a path (`/...`) after the host."""
 _SLASH_COLLAPSE = frozenset({"^/+", "^//+", "^/{2,}", "^/{1,}", "^[/\\\\]+", "^[\\\\/]+", "^(/)+", "^(?:/)+", "^/+(?=/)"})
 """`url.replace(/^[/]+/, '/')`: leading slashes collapsed, so the target cannot be `//evil.example`."""
 _SQL_RECEIVERS = ("repo", "repository", "manager", "datasource", "orm", "model", "postgres", "sqlite", "mssql", "oracle", "query")
@@ -578,7 +578,7 @@ class FileWalker:
                 shown = f"{obj.shown}.{prop}" if obj.shown and obj.shown != "req" else ""
                 label = Label("src", f"req.{prop}", cleaned, (self.step(node, f"request data `{shown or 'req.' + prop}`"),), shown)
                 # The parts themselves are objects (`res.send(req.query)` is JSON); their fields are not.
-                return Value((label,), role="reqpart", is_obj=prop not in ("url", "originalUrl", "hostname"))
+                return Value((label,), role="reqpart", is_obj=prop not in ("url", "originalUrl", "hostname", "path"))
             if prop == "session" or prop in _CURRENT_USER:
                 if ctx.in_condition:
                     ctx.checks_auth = True

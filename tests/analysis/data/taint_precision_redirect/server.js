@@ -221,6 +221,22 @@ app.get('/login-first', (req, res) => {
   res.end();
 });
 
+// Directory listings want a trailing slash.  Below a mount point `req.path` is whatever
+// follows it: `/files//evil.example` gives `//evil.example`.
+app.use('/files', (req, res, next) => {
+  if (!req.path.endsWith('/')) {
+    // ruleid: NW116
+    return res.redirect(301, req.path + '/');
+  }
+  next();
+});
+
+app.get('/docs', (req, res) => {
+  // Only `/docs` (any case, with or without the slash) reaches this handler.
+  // ok: NW116
+  res.redirect(301, req.path + '/');
+});
+
 app.get('/signed-in', (req, res) => {
   const url = afterSignIn({ mode: req.query.mode, back: req.query.back, ok: true });
   // ok: NW116
