@@ -83,6 +83,8 @@ def test_guessed_purpose_is_low_and_says_why(express_result) -> None:  # type: i
     assert "rate limiter of its own" in mention.message
     computed = [by_place[("NW511", "extensions.js", 10)], by_place[("NW513", "extensions.js", 12)]]
     assert all(f.severity == Severity.LOW and "computed at runtime" in f.message for f in computed)
+    # A limiter the API router shares with its authenticated routes says nothing about purpose.
+    assert by_place[("NW511", "api.js", 17)].severity == Severity.MEDIUM
     # The forgotten route of the same app keeps its severity.
     assert by_place[("NW511", "server.js", _line(APP, "server.js", "app.post('/notes'"))].severity == Severity.MEDIUM
     assert by_place[("NW513", "server.js", _line(APP, "server.js", "app.delete('/notes/:id'"))].severity == Severity.HIGH

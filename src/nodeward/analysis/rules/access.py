@@ -439,6 +439,8 @@ def check_routes(
     out: list[Finding] = []
     routes = model.routes
     any_auth = any(r.protections.get("authentication") for r in routes)
+    # Limiters shared with an authenticated route throttle an API, not a public endpoint.
+    guarded_limiters = {(m.path, m.line) for r in routes if r.protections.get("authentication") for m in r.middleware if "rate_limit" in m.categories}
     # A router never seen mounted (mounted in a loop, by a computed path...) may still sit behind
     # an app's global middleware: credit it with whatever every app applies globally.
     global_cats = set.intersection(*({c for m in app.global_middleware for c in m.categories} for app in model.apps)) if model.apps else set()
@@ -479,9 +481,10 @@ def check_routes(
             limiter = p.get("rate_limit")
             if computed:
                 out.append(_lowered(_at(NO_AUTHN, r, f"`{r.method} {r.path}` changes state without authentication (its path is computed at runtime: a helper registering routes for its callers; check them)", "Put the app's authentication middleware in front of the routes this helper registers, or in the helper.")))
-            elif limiter is not None and limiter in r.middleware and (limiter.scope != "global" or not r.mounted):
+            elif limiter is not None and limiter in r.middleware and (limiter.scope != "global" or not r.mounted) and (limiter.path, limiter.line) not in guarded_limiters:
                 # A limiter of the route or its router (an unmounted router's own `use()` is
-                # walked as global), not one the whole app applies to every route.
+                # walked as global), not one the whole app applies to every route, nor one an
+                # API router shares with its authenticated routes.
                 out.append(_lowered(_at(NO_AUTHN, r, f"`{r.method} {r.path}` changes state without authentication; it has a rate limiter of its own (`{limiter.name[:40]}`), as public endpoints do: if it is public by design (a form, a protocol endpoint), suppress this", "Put the app's authentication middleware in front of this route if it is not meant to be public.")))
             else:
                 out.append(_at(NO_AUTHN, r, f"`{r.method} {r.path}` changes state without authentication", "Put the app's authentication middleware in front of this route."))

@@ -163,6 +163,7 @@ app.post('/billing/events', express.raw({ type: 'application/json' }), (req, res
 });
 
 app.use('/mentions', mentions);
+app.use('/api', require('./api'));
 app.use('/ext', extensions.router);
 
 app.listen(3000, '127.0.0.1');
