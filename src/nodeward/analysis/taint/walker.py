@@ -600,7 +600,7 @@ class FileWalker:
         if obj.role == "ctx":
             if prop in ("request", "req"):
                 return Value(role="req", shown=f"{obj.shown or 'ctx'}.{prop}")
-            if prop in ("query", "params", "headers", "cookies", "body"):
+            if prop in ("query", "params", "headers", "cookies", "body", "url", "originalUrl", "path", "hostname"):
                 sub = self.member(Value(role="req", shown=obj.shown or "ctx"), prop, node, scope)
                 return sub
             if prop == "state":
