@@ -11,6 +11,8 @@ check cannot tell them apart; judging each receiver can:
 - a model whose module reaches `bookshelf`, a `sequelize.define(...)` model, a TypeORM
   repository and a knex builder bind values as SQL parameters: not reported (TypeORM's
   `getMongoRepository` is MongoDB's, and reported);
+- NestJS services injected by type: `Model<T>` from mongoose is MongoDB, `Repository<T>` from
+  TypeORM is not;
 - a receiver nothing identifies (a package the tables do not know): reported, medium confidence.
 """
 
@@ -29,8 +31,8 @@ def _nosql() -> dict[tuple[str, str, int], Confidence]:
 
 
 def test_nosql_findings_equal_annotations() -> None:
-    expected, forbidden = annotated_lines(APP)
-    assert len(expected) == 5 and len(forbidden) == 5
+    expected, forbidden = annotated_lines(APP, (".js", ".ts"))
+    assert len(expected) == 6 and len(forbidden) == 6
     found = set(_nosql())
     assert found == expected
     assert not found & forbidden
@@ -43,3 +45,4 @@ def test_confidence_follows_what_is_known_of_the_receiver() -> None:
     assert found[("NW113", "routes/notes.js", 23)] == Confidence.HIGH  # db.collection('accounts')
     assert found[("NW113", "routes/notes.js", 29)] == Confidence.MEDIUM  # unknown package
     assert found[("NW113", "routes/people.js", 28)] == Confidence.HIGH  # TypeORM's MongoDB repository
+    assert found[("NW113", "nest/readers.controller.ts", 25)] == Confidence.HIGH  # NestJS Model<T>
