@@ -133,6 +133,14 @@ def _prior_principal(m: Middleware, code: HandlerCode | None) -> bool:
     return not _CREDENTIAL_NAME.search(m.name)
 
 
+def _skipped_by_unless(m: Middleware, r: Route, code: HandlerCode | None) -> bool:
+    """`expressjwt(...).unless({ path: ['/auth/login'] })`: the guard skips the routes listed
+    (the route model applies it to all); unknown exclusions count as skipping this one."""
+    if "unless(" not in m.name:
+        return False
+    return code is None or code.unless_excludes(m.path, m.line, r.path)
+
+
 def _guessing_target(r: Route, code: HandlerCode | None) -> str:
     """Can an unauthenticated client send this login-like route a secret to guess?  `yes`,
     `identifiers` (it takes only fields that name someone, such as an e-mail address: no
@@ -144,7 +152,7 @@ def _guessing_target(r: Route, code: HandlerCode | None) -> str:
     token handed out when authentication is switched off, a session restored from the
     server's own cookie)."""
     guards = [m for m in r.middleware if {"authentication", "authorization"} & set(m.categories)]
-    if any(_prior_principal(m, code) for m in guards):
+    if any(_prior_principal(m, code) and not _skipped_by_unless(m, r, code) for m in guards):
         return ""
     if code is None or any(m.scope == "route" for m in guards):
         # The route's own authenticate() (passport `local`) reads the secret, not the handler.

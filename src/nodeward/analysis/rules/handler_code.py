@@ -169,6 +169,31 @@ class HandlerCode:
         return self._uses[ref]
 
 
+    # ------------------------------------------------------------ unless()
+    def unless_excludes(self, path: str, line: int, route_path: str) -> bool:
+        """Whether the middleware registered at `path:line` with express-unless / koa-jwt's
+        `.unless({ path: [...] })` skips `route_path` (`expressjwt(...).unless({ path:
+        ['/auth/login'] })`: the sign-in is the one route it does not guard).  True when the
+        exclusions cannot be read: the guard may not apply."""
+        tree = self._tree(path)
+        if tree is None:
+            return True
+        root, data = tree
+        stack = [root]
+        for _ in range(MAX_FILE_NODES):
+            if not stack:
+                break
+            n = stack.pop()
+            if n.type == "call_expression" and n.start_point[0] <= line - 1 <= n.end_point[0]:
+                callee = n.child_by_field_name("function")
+                if callee is not None and callee.type == "member_expression" and _text(callee.child_by_field_name("property"), data) == "unless":
+                    args = n.child_by_field_name("arguments")
+                    first = args.named_children[0] if args is not None and args.named_children else None
+                    patterns = _unless_patterns(first, data)
+                    return patterns is None or any(_path_matches(p, route_path) for p in patterns)
+            stack.extend(c for c in n.named_children if c.start_point[0] <= line - 1 <= c.end_point[0])
+        return True
+
     # ------------------------------------------------------------ lock-outs
     def lockout(self, ref: FuncRef | None) -> str:
         """Where the handler `ref`, or a function it calls (up to `MAX_HOPS` calls away, through
@@ -844,3 +869,38 @@ def _file_index(root: ts.Node, data: bytes) -> tuple[dict[str, ts.Node], dict[st
                 functions.setdefault(_text(key, data).rsplit(".", 1)[-1], value)
         stack.extend(reversed(n.named_children))
     return functions, classes
+
+
+def _unless_patterns(options: ts.Node | None, data: bytes) -> list[tuple[str, str]] | None:
+    """`{ path: ['/login', /^\\/public/, { url: '/x', methods: ['POST'] }] }` ->
+    [('str', '/login'), ('re', '^\\/public'), ('str', '/x')]; None when not literal."""
+    if options is None or options.type != "object":
+        return None
+    out: list[tuple[str, str]] = []
+    for pair in options.named_children:
+        if pair.type != "pair" or _text(pair.child_by_field_name("key"), data).strip("'\"") not in ("path", "url"):
+            continue
+        value = pair.child_by_field_name("value")
+        items = value.named_children if value is not None and value.type == "array" else [value]
+        for item in items:
+            if item is not None and item.type == "object":
+                url = next((c.child_by_field_name("value") for c in item.named_children if c.type == "pair" and _text(c.child_by_field_name("key"), data).strip("'\"") == "url"), None)
+                item = url
+            text = _string(item, data)
+            if text is not None:
+                out.append(("str", text))
+            elif item is not None and item.type == "regex":
+                out.append(("re", _text(item.child_by_field_name("pattern"), data)))
+            else:
+                return None
+    return out
+
+
+def _path_matches(pattern: tuple[str, str], route_path: str) -> bool:
+    kind, text = pattern
+    if kind == "str":
+        return text.rstrip("/") == route_path.rstrip("/")
+    try:
+        return re.search(text, route_path) is not None
+    except re.error:
+        return True
