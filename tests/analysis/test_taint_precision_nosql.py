@@ -32,7 +32,7 @@ def _nosql() -> dict[tuple[str, str, int], Confidence]:
 
 def test_nosql_findings_equal_annotations() -> None:
     expected, forbidden = annotated_lines(APP, (".js", ".ts"))
-    assert len(expected) == 6 and len(forbidden) == 6
+    assert len(expected) == 7 and len(forbidden) == 6
     found = set(_nosql())
     assert found == expected
     assert not found & forbidden
@@ -41,8 +41,9 @@ def test_nosql_findings_equal_annotations() -> None:
 def test_confidence_follows_what_is_known_of_the_receiver() -> None:
     found = _nosql()
     assert found[("NW113", "routes/notes.js", 12)] == Confidence.HIGH  # imported mongoose model
-    assert found[("NW113", "routes/notes.js", 17)] == Confidence.HIGH  # local mongoose.model()
-    assert found[("NW113", "routes/notes.js", 23)] == Confidence.HIGH  # db.collection('accounts')
-    assert found[("NW113", "routes/notes.js", 29)] == Confidence.MEDIUM  # unknown package
+    assert found[("NW113", "routes/notes.js", 17)] == Confidence.HIGH  # `$where` on that model
+    assert found[("NW113", "routes/notes.js", 22)] == Confidence.HIGH  # local mongoose.model()
+    assert found[("NW113", "routes/notes.js", 28)] == Confidence.HIGH  # db.collection('accounts')
+    assert found[("NW113", "routes/notes.js", 34)] == Confidence.MEDIUM  # unknown package
     assert found[("NW113", "routes/people.js", 28)] == Confidence.HIGH  # TypeORM's MongoDB repository
     assert found[("NW113", "nest/readers.controller.ts", 25)] == Confidence.HIGH  # NestJS Model<T>

@@ -31,7 +31,7 @@ __all__ = [
 ]
 
 
-FACTS_VERSION = 48
+FACTS_VERSION = 49
 """Bumped whenever the walker's output changes meaning; cached facts of another version are
 re-extracted by the linker instead of being trusted."""
 

@@ -1368,7 +1368,7 @@ class FileWalker:
                             continue
                         self.sink(spec_s.kind, args[p].taint, node, scope, f"{recv_text.split(chr(10))[0][:40]}.{method}", receiver)
                     if method in NOSQL_NEEDS_OBJECT and p < len(arg_nodes) and arg_nodes[p].type == "object":
-                        self._where_clause(arg_nodes[p], node, scope, f"{recv_text.split(chr(10))[0][:40]}.{method}")
+                        self._where_clause(arg_nodes[p], node, scope, f"{recv_text.split(chr(10))[0][:40]}.{method}", receiver)
 
         if qn == "Object.assign" and len(args) > 1 and args[0].role in STORE_ROLES and args[0].role != "req":
             self._assign_to_store(args[0], args[1:], node, ctx)
@@ -1782,7 +1782,7 @@ class FileWalker:
             ctx.checks_role = True
             ctx.evidence = ctx.evidence or f"answers `{last}`"
 
-    def _where_clause(self, obj: ts.Node, call: ts.Node, scope: Scope, callee: str) -> None:
+    def _where_clause(self, obj: ts.Node, call: ts.Node, scope: Scope, callee: str, receiver: str = "") -> None:
         """`{ $where: '...' + input }` runs JavaScript in MongoDB: even a string is injection."""
         for c in obj.named_children:
             if c.type != "pair":
@@ -1793,7 +1793,7 @@ class FileWalker:
             v = self.expr(c.child_by_field_name("value"), scope)
             if v.taint:
                 labels = tuple(Label(lb.origin, lb.key, lb.cleaned - {"nosql"}, lb.steps, lb.shown) for lb in v.taint if not (lb.cleaned >= ALL_KINDS))
-                self.sink("nosql", labels, call, scope, f"{callee} $where")
+                self.sink("nosql", labels, call, scope, f"{callee} $where", receiver)
 
     def _shell_command_args(self, program: ts.Node, argv: ts.Node) -> bool:
         """A shell run with a command string: `('sh', ['-c', x])`, `('cmd.exe', ['/c', x])`."""

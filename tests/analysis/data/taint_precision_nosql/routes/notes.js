@@ -12,6 +12,11 @@ router.get('/notes', async (req, res) => {
   res.json(await Note.find({ owner: req.query.owner }));
 });
 
+router.get('/notes/legacy', async (req, res) => {
+  // ruleid: NW113
+  res.json(await Note.find({ $where: `this.owner == '${req.query.owner}'` }));
+});
+
 router.get('/drafts', async (req, res) => {
   // ruleid: NW113
   res.json(await Draft.findOne({ author: req.query.author }));
