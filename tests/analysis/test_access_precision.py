@@ -10,7 +10,8 @@ with its risky twin as a `// ruleid:` line:
   authentication is off, a session restored from the server's own cookie); one reading
   only identifiers (a reset request with an e-mail address) is low.  passport's
   `local` strategy and a middleware comparing `req.body.password` are the sign-in itself.
-- NW510 honours `.unless({ path })` exclusions of a global token guard (express-unless).
+- NW510 honours `.unless({ path })` exclusions of a global token guard (express-unless) and
+  the allow-list of a custom global guard that lets some paths through.
 - NW510 on a sign-in whose service locks the account out (answers 429 after failures) is
   low: a lock-out does not throttle one client trying one password on many accounts.
 - NW511 skips routes whose handler signs the caller in (`req.session.user = ...` after a
@@ -77,13 +78,15 @@ def test_nest_guard_classes_by_what_they_are() -> None:
     assert _route(routes, "POST", "/auth/signin").protections["authentication"] is not None
 
 
-def test_unless_exclusions_of_a_global_guard() -> None:
-    """`expressjwt(...).unless({ path: ['/auth/login', /^\\/auth\\/otp/] })`: the guard the
-    route model puts on every route skips the sign-in routes, which stay guessing targets."""
+def test_global_guards_that_skip_the_sign_in() -> None:
+    """`expressjwt(...).unless({ path: ['/auth/login', /^\\/auth\\/otp/] })` and a custom
+    guard letting an allow-list of paths through (`OPEN_PATHS.includes(req.path)`): the guard
+    the route model puts on every route skips the sign-in routes, which stay guessing targets,
+    while the routes it does guard are not."""
     root = DATA / "access_precision_unless"
     expected, forbidden = annotated_lines(root)
     found = _found(scan_app(root), {"NW510"})
-    assert found == expected and len(expected) == 2
+    assert found == expected and len(expected) == 3
     assert not found & forbidden
 
 

@@ -102,12 +102,17 @@ def _strategies(text: str) -> list[str] | None:
     return None
 
 
-_SECRET_FIELD = re.compile(r"pass|pwd|secret|code|otp|token|pin|key|answer|mfa|2fa|credential|nonce|challenge|assertion|signature|hash|response|recovery", re.I)
-"""Request fields that can carry a secret to guess (a password, a one-time or reset code, a
-PIN, a recovery answer, a WebAuthn assertion)."""
+_IDENTIFIER_FIELD = re.compile(
+    r"^(?:e-?mail|email_?address|user_?name|username|user|login|name|phone|mobile|account|handle|locale|lang|remember(?:_?me)?"
+    r"|redirect\w*|return\w*|next_?url|callback_?url|(?:g-)?re?captcha\w*|turnstile\w*|h-captcha\w*)$",
+    re.I,
+)
+"""Request fields that name someone or steer the page rather than prove who they are: a
+route reading only these (a reset request with an e-mail address) takes no secret.  An
+allow-list: a password field may be called anything (`current`, `next`)."""
 
 
-def _prior_principal(m: Middleware, code: HandlerCode | None) -> bool:
+def _prior_principal(m: Middleware, code: HandlerCode | None, route_path: str = "") -> bool:
     """Whether an authentication/authorization middleware lets only callers who already hold a
     session or token through (so the route behind it is no credential-guessing target), as
     opposed to checking a secret the request carries (passport's `local` strategy, basic
@@ -122,6 +127,8 @@ def _prior_principal(m: Middleware, code: HandlerCode | None) -> bool:
         # A custom middleware: judged by what it reads (a password in the body, or a session).
         use = code.use(m.ref)
         if use is not None:
+            if use.reads_url and m.scope != "route" and code.mentions_path(m.ref, route_path):
+                return False  # `if (OPEN.includes(req.path)) return next()` with this route listed
             return not use.escapes and not (use.inputs & {"body", "query", "files", "file"})
     if "passport" in m.evidence or "AuthGuard" in m.evidence:
         names = _strategies(m.name)
@@ -152,7 +159,7 @@ def _guessing_target(r: Route, code: HandlerCode | None) -> str:
     token handed out when authentication is switched off, a session restored from the
     server's own cookie)."""
     guards = [m for m in r.middleware if {"authentication", "authorization"} & set(m.categories)]
-    if any(_prior_principal(m, code) and not _skipped_by_unless(m, r, code) for m in guards):
+    if any(_prior_principal(m, code, r.path) and not _skipped_by_unless(m, r, code) for m in guards):
         return ""
     if code is None or any(m.scope == "route" for m in guards):
         # The route's own authenticate() (passport `local`) reads the secret, not the handler.
@@ -161,7 +168,7 @@ def _guessing_target(r: Route, code: HandlerCode | None) -> str:
     if use is None or use.escapes:
         return "yes"
     if is_credential_input(use.inputs):
-        identifiers_only = use.fields is not None and not is_credential_input(use.inputs - {"body", "query"}) and not any(_SECRET_FIELD.search(f) for f in use.fields)
+        identifiers_only = use.fields is not None and not is_credential_input(use.inputs - {"body", "query"}) and all(_IDENTIFIER_FIELD.match(f) for f in use.fields)
         return "identifiers" if identifiers_only else "yes"
     # Route-level middleware could read the secret instead of the handler: only known kinds.
     return "yes" if any(m.scope == "route" and (not m.categories or m.ref is not None) for m in r.middleware) else ""

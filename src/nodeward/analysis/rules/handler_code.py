@@ -50,6 +50,7 @@ _SESSION_SIGN_IN = re.compile(
 _ACTOR_KEYS = re.compile(r"context|actor|audit|meta|options|by$|By$", re.I)
 """Object keys under which the principal is the one acting (an audit trail), not the owner
 of the records a query selects: `destroy({ id, context: { user: req.user.id } })`."""
+_URL_PROPS = frozenset({"path", "url", "originalUrl", "baseUrl", "routerPath", "routeOptions", "routeConfig"})
 _NEST_PARTS = {"Body": "body", "Query": "query", "Param": "params", "UploadedFile": "files", "UploadedFiles": "files"}
 
 
@@ -82,6 +83,9 @@ class RequestUse:
     verifies_signature: bool = False
     """Checks a signature of the request (`crypto.createHmac` + `timingSafeEqual`, Stripe's
     `webhooks.constructEvent`, `verifyWebhookSignature`): a webhook authenticating its sender."""
+    reads_url: bool = False
+    """Reads the request's path (`req.path`, `req.originalUrl`, `ctx.path`): a guard that may
+    let some paths through (`if (PUBLIC.includes(req.path)) return next()`)."""
     fields: frozenset[str] | None = None
     """Body and query fields read (`req.body.email`, `const { email } = req.body`, `dto.email`
     of an `@Body()` parameter), or None when the body or query is used whole."""
@@ -99,6 +103,7 @@ class _Names:
         self.principal_field: set[str] = set()
         self.parts: dict[str, str] = {}
         self.fields: set[str] = set()
+        self.reads_url = False
         self.whole = False
         """The body or query object itself is handed on (its fields are not all known)."""
 
@@ -115,6 +120,7 @@ class HandlerCode:
         self._uses: dict[FuncRef, RequestUse | None] = {}
         self._index: dict[str, tuple[dict[str, ts.Node], dict[str, ts.Node]]] = {}
         self._import_maps: dict[str, dict[str, tuple[str, str]]] = {}
+        self._path_strings: dict[FuncRef, set[str]] = {}
 
     # ------------------------------------------------------------ parsing
     def _tree(self, path: str) -> tuple[ts.Node, bytes] | None:
@@ -168,6 +174,33 @@ class HandlerCode:
             self._uses[ref] = _analyse(found[0], found[1], found[2], ref[1], framework) if found is not None else None
         return self._uses[ref]
 
+
+    def mentions_path(self, ref: FuncRef, route_path: str) -> bool:
+        """Whether a guard that reads the request path names `route_path` or a prefix of it
+        in a string, in its own code or in its file's top-level declarations
+        (`const OPEN = ['/login']`): the guard may let that route through.  True when the
+        code cannot be read."""
+        found_fn = self._function(ref)
+        if found_fn is None:
+            return True
+        fn, root, data = found_fn
+        if ref not in self._path_strings:
+            nodes = list(_walk(fn))
+            for stmt in root.named_children[:20_000]:
+                if stmt.type in ("lexical_declaration", "variable_declaration"):
+                    nodes.extend(_walk(stmt))
+            found: set[str] = set()
+            for n in nodes:
+                text = _string(n, data) if n.type == "string" else None
+                if text is not None and text.startswith("/"):
+                    found.add(text)
+            self._path_strings[ref] = found
+        route = route_path.rstrip("/") or "/"
+        for lit in self._path_strings[ref]:
+            base = lit.rstrip("/*") or "/"
+            if (base == "/" and lit.endswith("*")) or route == base or (base != "/" and (route.startswith(base + "/") or route.endswith(base))):
+                return True
+        return False
 
     # ------------------------------------------------------------ unless()
     def unless_excludes(self, path: str, line: int, route_path: str) -> bool:
@@ -450,7 +483,7 @@ def _analyse(fn: ts.Node, root: ts.Node, data: bytes, key: str, framework: str) 
     # refreshing the session copy of a profile it edited does not need one.
     signs_in = signs_in and is_credential_input(frozenset(inputs))
     fields = None if names.whole or escapes else frozenset(names.fields)
-    return RequestUse(frozenset(inputs), escapes, deletes_own, signs_in, verifies, fields)
+    return RequestUse(frozenset(inputs), escapes, deletes_own, signs_in, verifies, names.reads_url, fields)
 
 
 def _note_field(n: ts.Node, parent: ts.Node | None, continued: bool, names: _Names, data: bytes) -> None:
@@ -541,6 +574,8 @@ def _kind(node: ts.Node | None, names: _Names, data: bytes) -> str:
         base = _kind(obj, names, data)
         if not base:
             return ""
+        if base in ("req", "ctx") and prop in _URL_PROPS:
+            names.reads_url = True
         if base == "req":
             if prop in _PRINCIPALS:
                 return "principal"
