@@ -52,7 +52,10 @@ METHOD_NAMES = tuple(
 )
 """Sink methods distinctive enough on any receiver (and `express.Router()`)."""
 NEW_NAMES = ("RegExp", "Function", "Script", "Koa", "Router", "KoaRouter")
-APP_RECEIVERS = ("app", "router", "routes", "server", "fastify", "instance", "api", "admin", "apiRouter", "authRouter", "userRouter", "v1", "v2")
+APP_RECEIVERS = ("app", "router", "routes", "server", "fastify", "instance", "api", "admin", "v1", "v2")
+APP_RECEIVER_SUFFIXES = ("App", "Router", "app", "router")
+"""`parentApp.use(...)`, `adminRouter.post(...)`, `webapp.get(...)`: any identifier ending in
+one of these is a receiver too (a fixed list of names missed most real servers' sub-apps)."""
 ROUTE_METHODS = tuple(sorted(REGISTRATION_METHODS | {"useGlobalGuards", "useGlobalPipes"}))
 GRAPHQL_KEYS = ("Query", "Mutation")
 IMPORT_CAPTURES = ("spec", "arg", "req")
@@ -62,12 +65,18 @@ def _any_of(capture: str, names: tuple[str, ...]) -> str:
     return f'(#any-of? @{capture} {" ".join(chr(34) + n + chr(34) for n in names)})'
 
 
+def _receiver_match(capture: str) -> str:
+    names = "|".join(APP_RECEIVERS)
+    suffixes = "|".join(APP_RECEIVER_SUFFIXES)
+    return f'(#match? @{capture} "^(({names})|.+({suffixes}))$")'
+
+
 # Few patterns on purpose: each pattern is tried at every node of its type.
 _QUERY_TEXT = f"""
 (member_expression object: (identifier) @obj {_any_of("obj", REQUEST_OBJECTS)})
 (call_expression function: (identifier) @fn {_any_of("fn", CALLED_NAMES)})
 (call_expression function: (member_expression property: (property_identifier) @fn) {_any_of("fn", METHOD_NAMES)})
-(call_expression function: (member_expression object: (identifier) @app property: (property_identifier) @route) {_any_of("app", APP_RECEIVERS)} {_any_of("route", ROUTE_METHODS)})
+(call_expression function: (member_expression object: (identifier) @app property: (property_identifier) @route) {_receiver_match("app")} {_any_of("route", ROUTE_METHODS)})
 (new_expression constructor: (identifier) @fn {_any_of("fn", NEW_NAMES)})
 (pair key: (property_identifier) @gql {_any_of("gql", GRAPHQL_KEYS)})
 (import_statement source: (string) @spec)
@@ -230,6 +239,21 @@ def _expression(word: str) -> bytes:
     return (r"(?:^|[^A-Za-z0-9_$\x80-\xff])" + body + r"\b").encode()
 
 
+def _suffix_expression(suffix: str) -> bytes:
+    """A receiver suffix at the end of a longer identifier (the whole word `app` is a token)."""
+    return (r"[A-Za-z0-9_$\x80-\xff]" + suffix).encode()
+
+
+_RECEIVER_KINDS = frozenset({"recv"})
+
+
+def _check_receiver_suffix(caps: Captures, root: ts.Node, start: int, end: int, source: bytes) -> None:
+    """`parentApp` in `parentApp.use(...)`: the identifier that ends with the suffix."""
+    node = root.named_descendant_for_byte_range(start, end)
+    if node is not None and node.type == "identifier" and node.end_byte == end and node.start_byte < start:
+        _check_identifier(caps, node, _RECEIVER_KINDS, source)
+
+
 class _HitScanner:
     """Every occurrence of every name in one Hyperscan pass (two databases: `@` only for
     TypeScript, where decorators exist; in JavaScript it would only find JSDoc tags)."""
@@ -238,9 +262,9 @@ class _HitScanner:
         from nodeward.hsdb import compile_db
 
         self._dbs: dict[bool, Any] = {}
+        names = [_expression(w) for w in _TOKENS] + [_suffix_expression(s) for s in APP_RECEIVER_SUFFIXES]
         for deco in (False, True):
-            words = [*_TOKENS, "@"] if deco else list(_TOKENS)
-            self._dbs[deco] = compile_db([_expression(w) for w in words])
+            self._dbs[deco] = compile_db([*names, _expression("@")] if deco else names)
 
     def __call__(self, source: bytes, tree: ts.Tree, lang: Lang) -> Captures | None:
         hits: list[tuple[int, int]] = []
@@ -259,9 +283,13 @@ class _HitScanner:
         root = tree.root_node
         n = len(source)
         ntok = len(_TOKENS)
+        nsuf = len(APP_RECEIVER_SUFFIXES)
         for end, kid in hits:
-            if kid == ntok:
-                _check_decorator(caps, root, end - 1)
+            if kid >= ntok:
+                if kid == ntok + nsuf:
+                    _check_decorator(caps, root, end - 1)
+                elif end >= n or source[end] not in _IDENT:
+                    _check_receiver_suffix(caps, root, end - len(APP_RECEIVER_SUFFIXES[kid - ntok]), end, source)
                 continue
             token = _TOKENS[kid]
             start = end - len(token)
