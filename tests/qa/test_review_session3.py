@@ -1,0 +1,149 @@
+"""QA review of the third session's changes (commits after 48a6d9a): reproductions of problems
+found in code other engineers own.
+
+Each test states the correct behaviour and is marked `xfail(strict=True)` while the problem is
+there, so the suite stays green and a fix cannot go unnoticed (the owner then drops the mark).
+Every project below is written here for the purpose (no public vulnerable app).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nodeward.config import Config
+from nodeward.model import ScanResult, Severity
+from nodeward.scanner import scan
+
+
+def _write(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        target = root / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    return root
+
+
+def _scan(root: Path, analyzers: tuple[str, ...] = ("sast", "app")) -> ScanResult:
+    return scan(root, Config(use_cache=False, analyzers=analyzers, jobs=1))
+
+
+def _found(result: ScanResult) -> set[tuple[str, str, int]]:
+    return {(f.rule_id, f.path, f.line) for f in result.findings}
+
+
+# --------------------------------------------------------------------------- static folders
+
+_PLUGIN_HOST = """\
+const express = require('express');
+const fs = require('fs');
+const path = require('path');
+const helmet = require('helmet');
+const app = express();
+app.use(helmet());
+const dir = path.join(__dirname, 'plugins');
+for (const name of fs.readdirSync(dir)) {
+  require(path.join(dir, name)).install(app);
+}
+app.use('/plugins', express.static(path.join(__dirname, 'plugins')));
+app.listen(3000);
+"""
+
+_PLUGIN = """\
+const { exec } = require('child_process');
+function resize(file, done) {
+  exec('convert ' + file + ' -resize 64x64 out.png', done);
+}
+exports.install = (app) => {
+  app.post('/thumb', (req, res) => resize(app.locals.upload, () => res.sendFile('out.png')));
+};
+"""
+
+
+def test_plugin_folder_control(tmp_path: Path) -> None:
+    """Control: without the static mount the plugin's shell command is reported."""
+    root = _write(tmp_path, {"server.js": _PLUGIN_HOST.replace("app.use('/plugins', express.static(path.join(__dirname, 'plugins')));\n", ""), "plugins/thumbs/index.js": _PLUGIN})
+    assert ("NW102", "plugins/thumbs/index.js", 3) in _found(_scan(root))
+
+
+@pytest.mark.xfail(strict=True, reason="static_roots.browser_files: a served folder whose modules are loaded by a computed require (plugin loaders) is taken for browser code; the plugin's NW102 is dropped")
+def test_served_plugin_folder_loaded_by_computed_require_keeps_server_findings(tmp_path: Path) -> None:
+    # Plugin hosts commonly serve each plugin's folder (icons, client scripts) and load its
+    # index.js with `require(path.join(dir, name))`: the folder holds server code.
+    root = _write(tmp_path, {"server.js": _PLUGIN_HOST, "plugins/thumbs/index.js": _PLUGIN})
+    assert ("NW102", "plugins/thumbs/index.js", 3) in _found(_scan(root))
+
+
+# --------------------------------------------------------------------------- listening servers
+
+_SIMPLE_APP = """\
+const express = require('express');
+const app = express();
+app.get('/', (req, res) => res.send('hi'));
+app.use((err, req, res, next) => res.status(500).end());
+module.exports = app;
+"""
+
+
+def _helmet_findings(result: ScanResult) -> list[tuple[str, int, Severity]]:
+    return [(f.path, f.line, f.severity) for f in result.findings if f.rule_id == "NW401"]
+
+
+def test_listen_with_port_number_control(tmp_path: Path) -> None:
+    """Control: `app.listen(port)` in the entry module makes the app served (medium)."""
+    root = _write(tmp_path, {"app.js": _SIMPLE_APP, "bin/www.js": "const app = require('../app');\nconst port = Number(process.env.PORT) || 3000;\napp.listen(port, () => console.log('up'));\n"})
+    assert _helmet_findings(_scan(root)) == [("app.js", 2, Severity.MEDIUM)]
+
+
+@pytest.mark.xfail(strict=True, reason="serving._port_like: listen({ port, host }) (Node's options-object form) is not a server start; the served app is called 'built for embedding' and NW401 drops to low")
+def test_listen_with_options_object_is_a_server_start(tmp_path: Path) -> None:
+    root = _write(tmp_path, {"app.js": _SIMPLE_APP, "bin/www.js": "const app = require('../app');\nconst port = Number(process.env.PORT) || 3000;\napp.listen({ port, host: '0.0.0.0' }, () => console.log('up'));\n"})
+    assert _helmet_findings(_scan(root)) == [("app.js", 2, Severity.MEDIUM)]
+
+
+@pytest.mark.xfail(strict=True, reason="serving._port_like rejects an object argument: server.listen({ port: 8080 }) is not seen as a server start")
+def test_starts_server_sees_listen_options_object() -> None:
+    from nodeward.analysis.serving import starts_server
+
+    source = b"const http = require('http');\nconst server = http.Server(require('./app'));\nserver.listen({ port: 8080, host: '0.0.0.0' });\n"
+    assert starts_server(source, "javascript") == 3
+
+
+# --------------------------------------------------------------------------- app trees (NW401)
+
+
+@pytest.mark.xfail(strict=True, reason="app_config._trees: a mounted sub-app is never a root, even when it also listens on a port of its own (admin.listen(3001)) where the parent's helmet does not run")
+def test_mounted_sub_app_that_also_listens_is_its_own_tree(tmp_path: Path) -> None:
+    root = _write(tmp_path, {"server.js": """\
+const express = require('express');
+const helmet = require('helmet');
+const app = express();
+const admin = express();
+app.use(helmet());
+admin.get('/', (req, res) => res.send('<h1>admin</h1>'));
+app.get('/', (req, res) => res.send('<h1>home</h1>'));
+app.use('/admin', admin);
+app.use((err, req, res, next) => res.status(500).end());
+admin.use((err, req, res, next) => res.status(500).end());
+app.listen(3000);
+admin.listen(3001, '127.0.0.1');
+"""})
+    assert ("server.js", 4) in [(p, line) for p, line, _s in _helmet_findings(_scan(root))]
+
+
+@pytest.mark.xfail(strict=True, reason="app_config NW401: a parent's helmet registered after the sub-app's mount (and the routes) still counts as covering them; Express runs middleware in order, so /admin answers without the headers")
+def test_helmet_registered_after_the_mount_does_not_cover_the_sub_app(tmp_path: Path) -> None:
+    root = _write(tmp_path, {"server.js": """\
+const express = require('express');
+const helmet = require('helmet');
+const app = express();
+const admin = express();
+admin.get('/', (req, res) => res.send('<h1>admin</h1>'));
+app.use('/admin', admin);
+app.use(helmet());
+app.get('/', (req, res) => res.send('<h1>home</h1>'));
+app.use((err, req, res, next) => res.status(500).end());
+app.listen(3000);
+"""})
+    assert _helmet_findings(_scan(root))
