@@ -8,7 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from nodeward.config import Config
-from nodeward.model import Confidence, ScanResult
+from nodeward.model import Confidence, Finding, ScanResult
 from nodeward.project import discover
 from nodeward.scanner import finalize
 from nodeward.secrets.analyzer import analyze_project
@@ -74,3 +74,16 @@ def init_repo(path: Path) -> Path:
     path.mkdir(parents=True, exist_ok=True)
     git(path, "init", "-q", "-b", "main")
     return path
+
+
+def history_sightings(result: ScanResult) -> dict[tuple[str, int], Finding]:
+    """(path, line) where history first saw each secret -> its finding: an NW805, or (for a
+    value still in the working tree) the working-tree finding that carries the commit."""
+    from nodeward.secrets.candidate import SecretDetail
+
+    out: dict[tuple[str, int], Finding] = {}
+    for f in result.findings:
+        d = f.detail
+        if isinstance(d, SecretDetail) and d.commit:
+            out[(d.history_path or f.path, d.history_line or f.line)] = f
+    return out

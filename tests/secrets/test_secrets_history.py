@@ -43,8 +43,18 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_history_findings_carry_commit_date_and_head_state(repo: Path) -> None:
     first = (repo / "first.txt").read_text()
-    hist = {f.detail.kind: f for f in secrets_scan(repo, history=True).findings if f.rule_id == "NW805" and isinstance(f.detail, SecretDetail)}
+    # A value still in the working tree is that finding, carrying the commit (not also NW805).
+    hist = {
+        f.detail.kind: f
+        for f in secrets_scan(repo, history=True).findings
+        if isinstance(f.detail, SecretDetail) and f.detail.commit
+    }
     assert set(hist) == {"GitHub token", "Stripe live secret key", "GitLab token"}
+    assert {k: f.rule_id for k, f in hist.items()} == {
+        "GitHub token": "NW805",
+        "Stripe live secret key": "NW816",
+        "GitLab token": "NW805",
+    }
     removed = hist["GitHub token"]
     assert isinstance(removed.detail, SecretDetail)
     assert (removed.path, removed.line) == ("config.js", 3)
@@ -103,7 +113,8 @@ def test_history_skips_committed_node_modules_and_excludes(tmp_path: Path) -> No
     git(r, "commit", "-qm", "vendored")
     base = Config()
     cfg = replace(base, secrets=replace(base.secrets, exclude=("fixtures/",)))
-    paths = {f.path for f in secrets_scan(r, history=True, config=cfg).findings if f.rule_id == "NW805"}
+    found = secrets_scan(r, history=True, config=cfg).findings
+    paths = {f.path for f in found if isinstance(f.detail, SecretDetail) and f.detail.commit}
     assert paths == {"app.env"}
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from nw_secrets_helpers import git, init_repo, secrets_scan
+from nw_secrets_helpers import git, history_sightings, init_repo, secrets_scan
 
 from nodeward.model import Confidence
+from nodeward.secrets.candidate import SecretDetail
 from nodeward.secrets.gitrepo import git_available
 
 needs_git = pytest.mark.skipif(not git_available(), reason="git is not installed")
@@ -313,9 +314,13 @@ def test_history_reports_a_renamed_secret_once_where_it_first_appeared(tmp_path:
     (repo / "config").mkdir()
     git(repo, "mv", "keys.js", "config/keys.js")
     git(repo, "commit", "-qm", "move", date="2024-02-02T03:04:05+00:00")
-    hist = [f for f in secrets_scan(repo, history=True).findings if f.rule_id == "NW805"]
-    assert [(f.path, f.line) for f in hist] == [("keys.js", 1)]
-    assert first[:12] in hist[0].message and "still present at HEAD" in hist[0].message
+    hist = history_sightings(secrets_scan(repo, history=True))
+    assert list(hist) == [("keys.js", 1)]
+    # Still in the tree (at its new path): that finding, naming the commit and the old path.
+    f = hist[("keys.js", 1)]
+    assert (f.rule_id, f.path, f.line) == ("NW813", "config/keys.js", 1)
+    assert first[:12] in f.message and "at keys.js:1" in f.message
+    assert isinstance(f.detail, SecretDetail) and f.detail.still_present_at_head is True
 
 
 @needs_git
@@ -341,10 +346,10 @@ def test_history_scans_what_a_merge_itself_adds_and_keeps_branch_secrets_at_thei
     (repo / "config.js").write_text(f"a\nconst t = '{GH_TOKEN}';\nc\n")
     git(repo, "commit", "-qam", "merge", date="2024-01-04T00:00:00+00:00")
     merge_commit = git(repo, "rev-parse", "HEAD").strip()
-    hist = {f.path: f for f in secrets_scan(repo, history=True).findings if f.rule_id == "NW805"}
-    assert sorted((f.path, f.line) for f in hist.values()) == [("config.js", 2), ("deploy.env", 1)]
-    assert merge_commit[:12] in hist["config.js"].message
-    assert branch_commit[:12] in hist["deploy.env"].message
+    sightings = history_sightings(secrets_scan(repo, history=True))
+    assert sorted(sightings) == [("config.js", 2), ("deploy.env", 1)]
+    assert merge_commit[:12] in sightings[("config.js", 2)].message
+    assert branch_commit[:12] in sightings[("deploy.env", 1)].message
 
 
 @needs_git
@@ -524,8 +529,7 @@ def test_history_path_with_a_space(tmp_path: Path) -> None:
     (repo / "old config.env").write_text(f"TOKEN={GH_TOKEN}\n")
     git(repo, "add", ".")
     git(repo, "commit", "-qm", "add")
-    hist = [(f.path, f.line) for f in secrets_scan(repo, history=True).findings if f.rule_id == "NW805"]
-    assert hist == [("old config.env", 1)]
+    assert list(history_sightings(secrets_scan(repo, history=True))) == [("old config.env", 1)]
 
 
 @needs_git
@@ -620,8 +624,7 @@ def test_history_finds_a_key_that_straddles_a_chunk_boundary(tmp_path: Path, mon
     (repo / "keys.txt").write_text(filler + pem)
     git(repo, "add", ".")
     git(repo, "commit", "-qm", "add")
-    hist = [(f.path, f.line) for f in secrets_scan(repo, history=True).findings if f.rule_id == "NW805"]
-    assert hist == [("keys.txt", 2)]
+    assert list(history_sightings(secrets_scan(repo, history=True))) == [("keys.txt", 2)]
 
 
 SUPABASE_ANON = (

@@ -28,6 +28,7 @@ from nodeward.project import (
 from nodeward.secrets.candidate import Candidate
 from nodeward.secrets.engine import Engine, RawMatch
 from nodeward.secrets.findings import judge, secret_finding
+from nodeward.secrets.history_merge import fold_history
 from nodeward.secrets.hygiene import env_findings, is_env_file, mark_tracked_npmrc, script_findings
 from nodeward.secrets.local_infra import container_images, is_container_file, npm_script_lines
 
@@ -234,6 +235,9 @@ def analyze_project(
         findings.extend(hist.findings)
         errors.extend(hist.errors)
         counts["history_commits"] = hist.commits
+        # Before the confidence floor: a value still in the tree is judged there, with the
+        # file's context (an image, a script), not again as a bare history line.
+        findings = fold_history(findings)
     findings = [f for f in findings if f.confidence >= cfg.min_confidence]
     return AnalyzerOutput(tuple(findings), tuple(errors), tuple(skipped), counts)
 

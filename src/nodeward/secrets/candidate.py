@@ -87,6 +87,13 @@ class SecretDetail(FindingDetail):
     author_date: str = ""
     still_present_at_head: bool | None = None
     tracked_by_git: bool | None = None
+    value_hash: str = ""
+    """`secret_hash` of the value: what tells two findings of one secret apart from two
+    secrets (never output; fingerprints already carry it)."""
+    history_path: str = ""
+    """On a working-tree finding whose value is also in git history: where the oldest
+    commit that added it put it (`commit` names that commit)."""
+    history_line: int = 0
 
     def json_fields(self) -> dict[str, JSONValue]:
         """Kind and redacted value, plus history and git-tracking facts when known."""
@@ -97,14 +104,21 @@ class SecretDetail(FindingDetail):
             out["commit"] = self.commit
             out["author_date"] = self.author_date
             out["still_present_at_head"] = self.still_present_at_head
+        if self.history_path:
+            out["history_path"] = self.history_path
+            out["history_line"] = self.history_line
         if self.tracked_by_git is not None:
             out["tracked_by_git"] = self.tracked_by_git
         return out
 
     def text_lines(self) -> tuple[str, ...]:
-        """For history findings: the commit, its date and whether the secret is still at HEAD."""
+        """For history findings: the commit, its date and whether the secret is still at HEAD;
+        for a working-tree finding also in history: the commit that first added it, and where."""
         lines: list[str] = []
-        if self.commit:
+        if self.commit and self.history_path:
+            where = f"{self.history_path}:{self.history_line}"
+            lines.append(f"first committed in {self.commit[:12]} ({self.author_date}) at {where}")
+        elif self.commit:
             state = "still present at HEAD" if self.still_present_at_head else "removed since: rotate it, it is in history"
             lines.append(f"commit {self.commit[:12]} ({self.author_date}); {state}")
         return tuple(lines)

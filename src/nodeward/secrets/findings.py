@@ -121,6 +121,7 @@ def secret_finding(
         cwe=rule.cwe,
         owasp=rule.owasp,
         fix=FIX,
-        detail=detail or SecretDetail(kind=kind, redacted=shown, entropy=shannon_entropy(c.secret)),
+        detail=detail
+        or SecretDetail(kind=kind, redacted=shown, entropy=shannon_entropy(c.secret), value_hash=secret_hash(c.secret)),
         suppression=inline_suppression(rule, c),
     )

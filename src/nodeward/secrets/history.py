@@ -262,6 +262,7 @@ def _scan_chunk(
             entropy=shannon_entropy(m.secret),
             commit=commit,
             author_date=date,
+            value_hash=secret_hash(m.secret),
         )
         base = secret_finding(HISTORY_SECRET, det.kind, c, confidence, col=m.col, detail=detail)
         # git log runs newest first: a later sighting is an older commit, which wins.

@@ -24,14 +24,17 @@ from nodeward.jsstring import unescape
 from nodeward.model import Finding, SourceSpan
 from nodeward.project import normalise_newlines
 from nodeward.secrets.candidate import SecretDetail, redact, redact_text
+from nodeward.secrets.history_merge import fold_history
 
 __all__ = ["mask_overlapping", "raw_secret_values"]
 
 
 def mask_overlapping(findings: Sequence[Finding], root: str | Path | None = None) -> list[Finding]:
     """`findings` with non-secrets snippets redacted on lines that hold a found secret (and,
-    given the scan root, every secret on a line redacted in every finding that quotes it)."""
-    out = _mask_with_secret_snippets(findings)
+    given the scan root, every secret on a line redacted in every finding that quotes it).
+    A history finding (NW805) whose value a working-tree finding reports is folded into that
+    finding first (`history_merge`): `scan` brings the two from different analyzers."""
+    out = _mask_with_secret_snippets(fold_history(findings))
     if root is None:
         return out
     raw = _raw_secrets(out, Path(root))

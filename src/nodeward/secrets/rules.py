@@ -107,7 +107,9 @@ HISTORY_SECRET = Rule(
         ENV_TRACKED.docs.split("## Example", 1)[0],
         "## What it does\nWith `--history`, scans every line added in every commit reachable from any "
         "ref, with the same detectors and filters as the working tree. Each finding names the commit, its "
-        "author date and whether the secret is still present at HEAD.\n\n"
+        "author date and whether the secret is still present at HEAD. A secret that is still in the "
+        "working tree is reported once, by the finding there (NW816, NW807, ...), whose message names "
+        "the commit that first added it; NW805 is for values removed since, or only on other branches.\n\n"
         "## Why is this bad?\nThe guide: once a secret is in git history it should be considered "
         "compromised. Deleting the line does not help: every clone and fork keeps the commit, so the "
         "secret must be rotated.\n\n",
