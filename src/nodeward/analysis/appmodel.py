@@ -43,6 +43,9 @@ class Middleware:
     option: str = ""
     ref: FuncRef | None = None
     """The project function that runs (for request data it stores in `res.locals`/`ctx.state`)."""
+    factory: FuncRef | None = None
+    """The project function that built this middleware (`needsPermission('x')` returning
+    `passport.authenticate(...)`), when the middleware is what it returns."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -336,7 +339,7 @@ class _Builder:
             # `return passport.authenticate(...)(req, res, () => { if (!hasPermission(...)) ... })`:
             # the package authenticates, the function's own checks authorize.
             cats = (cat, *(c for c in _guard_categories(fn) if c != cat))
-            return [Middleware(name, cats, path, ref.line, scope, f"returns `{fn.returns_middleware}`")]
+            return [Middleware(name, cats, path, ref.line, scope, f"returns `{fn.returns_middleware}`", factory=fref)]
         if fn is not None:
             g = fn.guard
             if g is not None:

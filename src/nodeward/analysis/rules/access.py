@@ -297,7 +297,7 @@ NO_CSRF = Rule(
     guide_section="CSRF",
     family="app",
     docs=make_docs(
-        what="Reports state-changing routes behind `express-session`/`cookie-session` with no CSRF middleware (`csurf`, `csrf-csrf`, `csrf-sync`, `lusca.csrf`, or a custom token check) in their chain, when another site can trigger them: POST routes a plain form can reach (no body read, or a form-decoding body parser), and every method when CORS reflects any origin with credentials.",
+        what="Reports state-changing routes behind `express-session`/`cookie-session` with no CSRF middleware (`csurf`, `csrf-csrf`, `csrf-sync`, `lusca.csrf`, or a custom token check) in their chain, when another site can trigger them: POST routes a plain form can reach (no body read, or a form-decoding body parser), and every method when CORS reflects any origin with credentials. Not routes whose every authentication middleware signs the caller in from a token the request carries and never from the cookie (`passport.authenticate(['bearer'], { session: false })`, also inside a permission factory): there the session (often kept only for an SSO sign-in) authorizes nothing, and a cross-site form cannot attach the token.",
         why="The browser attaches the session cookie to cross-site form posts, so another site can make a logged-in user change their data.",
         example="""
 const express = require('express');
@@ -412,6 +412,15 @@ def _lowered(f: Finding) -> Finding:
     return replace(f, severity=Severity.LOW)
 
 
+def _token_authenticated(r: Route, code: HandlerCode | None) -> bool:
+    """Every authentication middleware of the route signs the caller in from a token the
+    request carries, never from the cookie (`passport.authenticate(['bearer'], { session:
+    false })`): the session next to it (an SSO sign-in's) authorizes nothing on this route,
+    and a cross-site form cannot attach a bearer token."""
+    auths = [m for m in r.middleware if "authentication" in m.categories]
+    return code is not None and bool(auths) and all(code.token_authenticated(m.ref or m.factory) for m in auths)
+
+
 def _csrf_reachable(r: Route, reads_body: dict[tuple[str, str], bool]) -> bool:
     """Can another site make the browser send this request with the session cookie?
 
@@ -503,7 +512,7 @@ def check_routes(
                 out.append(_lowered(_at(NO_AUTHN, r, f"`{r.method} {r.path}` changes state without authentication; it has a rate limiter of its own (`{limiter.name[:40]}`), as public endpoints do: if it is public by design (a form, a protocol endpoint), suppress this", "Put the app's authentication middleware in front of this route if it is not meant to be public.")))
             else:
                 out.append(_at(NO_AUTHN, r, f"`{r.method} {r.path}` changes state without authentication", "Put the app's authentication middleware in front of this route."))
-        if changing and any("session" in m.categories for m in r.middleware) and not p.get("csrf") and _csrf_reachable(r, reads_body):
+        if changing and any("session" in m.categories for m in r.middleware) and not p.get("csrf") and _csrf_reachable(r, reads_body) and not _token_authenticated(r, code):
             out.append(_at(NO_CSRF, r, f"`{r.method} {r.path}` uses a cookie session without CSRF protection", "Register csrf-sync/csrf-csrf (or lusca.csrf) before the routes, or use SameSite=strict cookies plus an origin check."))
         if destructive and not p.get("authorization") and not own:
             if computed:

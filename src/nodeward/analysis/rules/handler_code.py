@@ -202,6 +202,39 @@ class HandlerCode:
                 return True
         return False
 
+    # ------------------------------------------------------------ token authentication
+    def token_authenticated(self, ref: FuncRef | None) -> bool:
+        """Whether the authentication middleware `ref` (or the factory that builds it) signs
+        the caller in from a token the request carries, never from the session cookie:
+        `passport.authenticate(['bearer', 'jwt'], { session: false })`.  Passport replaces
+        `req.user` with what those strategies find, so a session restored from the cookie
+        authorizes nothing there, and a cross-site form cannot attach the token (no CSRF)."""
+        found = self._function(ref) if ref is not None else None
+        if found is None:
+            return False
+        fn, _root, data = found
+        token = False
+        for n in _walk(fn):
+            if n.type == "member_expression" and _text(n.child_by_field_name("property"), data) in ("session", "cookies", "signedCookies"):
+                return False  # reads the session or cookies itself
+            if n.type != "call_expression":
+                continue
+            callee = n.child_by_field_name("function")
+            if callee is None or callee.type != "member_expression" or _text(callee.child_by_field_name("property"), data) != "authenticate":
+                continue
+            arg_list = n.child_by_field_name("arguments")
+            args = [a for a in (arg_list.named_children if arg_list is not None else []) if a.type != "comment"]
+            if len(args) < 2 or args[1].type != "object":
+                return False
+            first = args[0]
+            names = [_string(i, data) for i in (first.named_children if first.type == "array" else [first])]
+            if not names or any(x is None or _COOKIE_STRATEGY.search(x) for x in names):
+                return False
+            if not any(_pair(p, data) == ("session", "false") for p in args[1].named_children):
+                return False
+            token = True
+        return token
+
     # ------------------------------------------------------------ unless()
     def unless_excludes(self, path: str, line: int, route_path: str) -> bool:
         """Whether the middleware registered at `path:line` with express-unless / koa-jwt's
@@ -319,6 +352,21 @@ class HandlerCode:
         if path not in self._index:
             self._index[path] = _file_index(root, data)
         return self._index[path]
+
+
+_COOKIE_STRATEGY = re.compile(r"session|cookie|remember", re.I)
+"""passport strategies that read the cookie (`session`, `passport-cookie`, `remember-me`)."""
+
+
+def _pair(node: ts.Node, data: bytes) -> tuple[str, str] | None:
+    """(key, value text) of an object literal's `key: value` pair."""
+    if node.type != "pair":
+        return None
+    key, value = node.child_by_field_name("key"), node.child_by_field_name("value")
+    if key is None or value is None:
+        return None
+    name = _string(key, data) if key.type == "string" else _text(key, data)
+    return (name or "", _text(value, data))
 
 
 def _function_label(fn: ts.Node, data: bytes) -> str:
