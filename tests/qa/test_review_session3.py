@@ -230,3 +230,32 @@ app.get('/login/done', (req, res) => {
 });
 """)
     assert ("NW116", "app.js", 8) in found
+
+
+# --------------------------------------------------------------------------- secrets: local infrastructure
+
+
+class _TooManyVisits(Exception):
+    pass
+
+
+@pytest.mark.xfail(strict=True, reason="local_infra._last_scalar_line walks YAML alias nodes again at every reference: a 12-line compose file of nested anchors (billion laughs) costs 10^n visits and hangs the secrets scan (depth is bounded, breadth is not)")
+def test_compose_file_with_nested_aliases_is_read_in_bounded_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    from nodeward.secrets import local_infra
+
+    lines = ["services:", "  db:", "    image: postgres:16", "    environment:", "      POSTGRES_PASSWORD: Zq8vRt2pXw9kLm4"]
+    lines.append("    x-l0: &l0 [" + ", ".join(['"lol"'] * 10) + "]")
+    lines.extend(f"    x-l{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * 10) + "]" for i in range(1, 9))
+    data = ("\n".join(lines) + "\n").encode()
+    visits = [0]
+    original = local_infra._last_scalar_line
+
+    def counting(node: object, depth: int = 0) -> int:
+        visits[0] += 1
+        if visits[0] > 100_000:  # a 14-line file has a few hundred nodes
+            raise _TooManyVisits
+        return original(node, depth)
+
+    monkeypatch.setattr(local_infra, "_last_scalar_line", counting)
+    images = local_infra.container_images("docker-compose.yml", data)
+    assert images[5] == "postgres:16"
