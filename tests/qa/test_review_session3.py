@@ -259,3 +259,55 @@ def test_compose_file_with_nested_aliases_is_read_in_bounded_time(monkeypatch: p
     monkeypatch.setattr(local_infra, "_last_scalar_line", counting)
     images = local_infra.container_images("docker-compose.yml", data)
     assert images[5] == "postgres:16"
+
+
+# --------------------------------------------------------------------------- deps: overrides (NW703)
+
+_NPM_LOCK = """\
+{
+  "name": "orders-api",
+  "version": "1.0.0",
+  "lockfileVersion": 3,
+  "requires": true,
+  "packages": {
+    "": {
+      "name": "orders-api",
+      "version": "1.0.0",
+      "dependencies": {
+        "ms": "2.1.3"
+      }
+    },
+    "node_modules/ms": {
+      "version": "2.1.3",
+      "resolved": "https://registry.npmjs.org/ms/-/ms-2.1.3.tgz",
+      "integrity": "sha512-6FlzubTLZG3J2a/NVCAleEhjzq5oxgHyaCU9yYXvcLsvoVaHJq/s5xXI6/XXP6tz7R9xAOtHnSO/tXtF3WRTlA=="
+    }
+  }
+}
+"""
+
+
+def _npm_project(root: Path, extra: str) -> list[tuple[str, int]]:
+    from tests.deps.helpers import audit
+
+    _write(root, {
+        "package.json": '{\n  "name": "orders-api",\n  "version": "1.0.0",\n  "dependencies": {\n    "ms": "2.0.0"\n  }' + extra + "\n}\n",
+        "package-lock.json": _NPM_LOCK,
+    })
+    out = audit(root)
+    return [(f.path, f.line) for f in out.findings if f.rule_id == "NW703"]
+
+
+def test_npm_lockfile_out_of_sync_control(tmp_path: Path) -> None:
+    """Control: declared 2.0.0, locked 2.1.3, nothing overridden."""
+    assert _npm_project(tmp_path, "") == [("package.json", 5)]
+
+
+@pytest.mark.xfail(strict=True, reason="deps/overrides.direct_overrides reads yarn `resolutions` whatever the lockfile's manager; npm ignores them, so an npm lockfile that disagrees with package.json is out of sync (npm ci refuses it)")
+def test_yarn_resolutions_do_not_excuse_an_npm_lockfile(tmp_path: Path) -> None:
+    assert _npm_project(tmp_path, ',\n  "resolutions": {\n    "ms": "2.1.3"\n  }') == [("package.json", 5)]
+
+
+@pytest.mark.xfail(strict=True, reason="deps/overrides: npm refuses an override of a direct dependency whose spec differs from the declared one (EOVERRIDE; only `$name` or the same spec is allowed), so npm `overrides` cannot explain a direct dependency's mismatch in package-lock.json")
+def test_npm_override_of_a_direct_dependency_does_not_excuse_it(tmp_path: Path) -> None:
+    assert _npm_project(tmp_path, ',\n  "overrides": {\n    "ms": "2.1.3"\n  }') == [("package.json", 5)]
