@@ -311,3 +311,35 @@ def test_yarn_resolutions_do_not_excuse_an_npm_lockfile(tmp_path: Path) -> None:
 @pytest.mark.xfail(strict=True, reason="deps/overrides: npm refuses an override of a direct dependency whose spec differs from the declared one (EOVERRIDE; only `$name` or the same spec is allowed), so npm `overrides` cannot explain a direct dependency's mismatch in package-lock.json")
 def test_npm_override_of_a_direct_dependency_does_not_excuse_it(tmp_path: Path) -> None:
     assert _npm_project(tmp_path, ',\n  "overrides": {\n    "ms": "2.1.3"\n  }') == [("package.json", 5)]
+
+
+# --------------------------------------------------------------------------- route access rules (NW513)
+
+
+@pytest.mark.xfail(strict=True, reason="handler_code._deletes_by_principal: any positional argument naming the principal makes a delete 'the caller's own', also the acting admin passed for the audit trail next to the record id (deleteUser(req.params.id, req.user.id)); NW513 on an admin route is lost (reported before this session)")
+def test_acting_principal_passed_beside_the_record_id_is_not_an_own_resource_delete(tmp_path: Path) -> None:
+    root = _write(tmp_path, {
+        "app.js": """\
+const express = require('express');
+const helmet = require('helmet');
+const passport = require('passport');
+const userService = require('./user-service');
+const app = express();
+app.use(helmet());
+app.use(express.json());
+app.use(passport.authenticate('jwt', { session: false }));
+app.delete('/admin/users/:id', async (req, res) => {
+  await userService.deleteUser(req.params.id, req.user.id);
+  res.status(204).end();
+});
+app.delete('/admin/teams/:id', async (req, res) => {
+  await userService.deleteTeam(req.params.id);
+  res.status(204).end();
+});
+app.use((err, req, res, next) => res.status(500).end());
+app.listen(3000);
+""",
+        "user-service.js": "exports.deleteUser = async (id, actorId) => null;\nexports.deleteTeam = async (id) => null;\n",
+    })
+    found = {k for k in _found(_scan(root)) if k[0] == "NW513"}
+    assert found == {("NW513", "app.js", 9), ("NW513", "app.js", 13)}
