@@ -343,3 +343,37 @@ app.listen(3000);
     })
     found = {k for k in _found(_scan(root)) if k[0] == "NW513"}
     assert found == {("NW513", "app.js", 9), ("NW513", "app.js", 13)}
+
+
+# --------------------------------------------------------------------------- NoSQL injection by ORM identity (NW113)
+
+
+@pytest.mark.xfail(strict=True, reason="taint/propagate.module_db judges a re-exporting index module by its own imports, not by the member used: models/index.js importing sequelize (an audit log) and re-exporting a mongoose User makes models.User 'other', and the flow is dropped (reported before this session)")
+def test_mongoose_model_re_exported_beside_a_sql_model_keeps_nw113(tmp_path: Path) -> None:
+    root = _write(tmp_path, {
+        "package.json": '{ "name": "accounts", "version": "1.0.0", "dependencies": { "express": "^4.19.2", "helmet": "^7.1.0", "mongoose": "^8.4.0", "sequelize": "^6.37.0" } }\n',
+        "app.js": """\
+const express = require('express');
+const helmet = require('helmet');
+const models = require('./models');
+const app = express();
+app.use(helmet());
+app.use(express.json());
+app.post('/users/lookup', async (req, res) => {
+  const user = await models.User.findOne({ email: req.body.email });
+  res.json({ found: Boolean(user) });
+});
+app.use((err, req, res, next) => res.status(500).end());
+app.listen(3000);
+""",
+        "models/index.js": """\
+const { Sequelize } = require('sequelize');
+const sequelize = new Sequelize(process.env.AUDIT_DB_URL);
+const AuditLog = require('./audit-log')(sequelize);
+const User = require('./user');
+module.exports = { sequelize, AuditLog, User };
+""",
+        "models/user.js": "const mongoose = require('mongoose');\nconst schema = new mongoose.Schema({ email: String, name: String });\nmodule.exports = mongoose.model('User', schema);\n",
+        "models/audit-log.js": "const { DataTypes } = require('sequelize');\nmodule.exports = (sequelize) => sequelize.define('AuditLog', { action: DataTypes.STRING });\n",
+    })
+    assert ("NW113", "app.js", 8) in _found(_scan(root))
