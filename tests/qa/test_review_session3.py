@@ -110,6 +110,34 @@ def test_starts_server_sees_listen_options_object() -> None:
     assert starts_server(source, "javascript") == 3
 
 
+_STATUS_LIBRARY = """\
+const express = require('express');
+function createStatusApp(options) {
+  const app = express();
+  app.get('/status', (req, res) => res.json({ ok: true, name: options.name }));
+  app.use((err, req, res, next) => res.status(500).end());
+  return app;
+}
+module.exports = { createStatusApp };
+"""
+
+
+def test_library_of_embeddable_apps_control(tmp_path: Path) -> None:
+    """Control: nothing listens, the app is built for embedding (low)."""
+    root = _write(tmp_path, {"lib/index.js": _STATUS_LIBRARY, "client/beacon.js": "export function reportPageView(update) { navigator.sendBeacon('/b', update.location.pathname); }\n"})
+    assert _helmet_findings(_scan(root)) == [("lib/index.js", 3, Severity.LOW)]
+
+
+@pytest.mark.xfail(strict=True, reason="serving._port_like: any identifier containing 'port' counts as a port, so a browser history listener `history.listen(reportPageView)` (also export*/transport/support...) is taken for a server start and an embeddable library's NW401 rises to medium")
+def test_history_listener_named_report_is_no_server_start(tmp_path: Path) -> None:
+    root = _write(tmp_path, {
+        "lib/index.js": _STATUS_LIBRARY,
+        "client/beacon.js": "export function reportPageView(update) { navigator.sendBeacon('/b', update.location.pathname); }\n",
+        "client/analytics.js": "import { createBrowserHistory } from 'history';\nimport { reportPageView } from './beacon';\nexport const history = createBrowserHistory();\nhistory.listen(reportPageView);\n",
+    })
+    assert _helmet_findings(_scan(root)) == [("lib/index.js", 3, Severity.LOW)]
+
+
 # --------------------------------------------------------------------------- app trees (NW401)
 
 
