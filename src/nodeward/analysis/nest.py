@@ -36,6 +36,7 @@ __all__ = [
     "nest_route",
     "param_decorator",
     "read_decorator",
+    "source_name",
 ]
 
 NEST_METHODS = {"Get": "get", "Post": "post", "Put": "put", "Patch": "patch", "Delete": "delete", "All": "all", "Options": "options", "Head": "head"}
@@ -92,6 +93,8 @@ class CompiledClass:
 
 
 _MAX_TOP_STATEMENTS = 20_000
+_PARAM_VALIDATION = "@ValidationPipe parameter"
+"""The pseudo-decorator `compiled_decorators` adds to a method for a parameter's `ValidationPipe`."""
 
 
 def _is_decorate(w: FileWalker, callee: ts.Node | None) -> bool:
@@ -120,8 +123,16 @@ def _decorator_list(w: FileWalker, arr: ts.Node) -> tuple[list[Decorator], dict[
             if len(args) == 2 and args[0].type == "number" and args[1].type == "call_expression":
                 inner = args[1].child_by_field_name("function")
                 inner_args = args[1].child_by_field_name("arguments")
-                pname = (w.text(inner) if inner is not None else "").rsplit(".", 1)[-1]
-                params[int(w.text(args[0]))] = (pname, [a for a in (inner_args.named_children if inner_args is not None else []) if a.type != "comment"], args[1])
+                # `Body`, `common_1.Body`, and CommonJS output's `(0, common_1.Body)`
+                pname = (w.text(inner) if inner is not None else "").rstrip(")").rsplit(".", 1)[-1]
+                pargs = [a for a in (inner_args.named_children if inner_args is not None else []) if a.type != "comment"]
+                params[int(w.text(args[0]))] = (pname, pargs, args[1])
+                validating = [a for a in pargs if "ValidationPipe" in w.text(a)]
+                if validating:
+                    # `@Body(new ValidationPipe()) dto` validates the route's input as a method's
+                    # `@UsePipes(new ValidationPipe())` does (the source form reads it off the
+                    # parameter list, which compiled output no longer decorates).
+                    decos.append((_PARAM_VALIDATION, validating, args[1]))
             continue
         decos.append((name, args, el))
     return decos, params
@@ -139,9 +150,14 @@ def compiled_decorators(w: FileWalker, root: ts.Node) -> dict[str, CompiledClass
             continue
         expr = stmt.named_children[0]
         target = ""
-        if expr.type == "assignment_expression":
+        # `C = __decorate(...)`, and TypeScript 5's CommonJS output chains the export in front:
+        # `exports.C = C = __decorate(...)` (the local name is the innermost target).
+        for _ in range(4):
+            if expr.type != "assignment_expression":
+                break
             left = expr.child_by_field_name("left")
-            target = w.text(left) if left is not None and left.type == "identifier" else ""
+            if left is not None and left.type == "identifier":
+                target = w.text(left)
             expr = expr.child_by_field_name("right") or expr
         if expr.type != "call_expression" or not _is_decorate(w, expr.child_by_field_name("function")):
             continue
@@ -174,12 +190,39 @@ def compiled_param_hints(w: FileWalker, params: dict[int, Decorator]) -> dict[in
         elif name in ("Res", "Response"):
             hints[i] = Value(role="res")
         elif part is not None:
-            if any(w.text(a).split("(", 1)[0].removeprefix("new ").strip() in _SCALAR_PIPES for a in args):
+            # `ParseIntPipe`, `new ParseUUIDPipe()`, CommonJS output's `common_1.ParseIntPipe`
+            if any(w.text(a).split("(", 1)[0].removeprefix("new ").strip().rsplit(".", 1)[-1] in _SCALAR_PIPES for a in args):
                 hints[i] = Value()
                 continue
-            cleaned = frozenset({"nosql", "proto"}) if part in STRING_ONLY_PARTS else frozenset()
-            hints[i] = Value((Label("src", f"@{name}()", cleaned, (w.step(node, f"request data `@{name}()`"),)),), role="reqpart")
+            hints[i] = _source(w, name, part, args, node)
     return hints
+
+
+def source_name(w: FileWalker, deco: str, args: list[ts.Node]) -> str:
+    """A parameter decorator as written, without its pipes: `@Body('email')` for
+    `@Body('email', TrimPipe)`, `@Param(ID)` for a constant, `@Query()` for
+    `@Query(new ValidationPipe())`."""
+    first = args[0] if args else None
+    if first is None:
+        return f"@{deco}()"
+    written = w.text(first)
+    is_key = w._string_value(first) is not None or (
+        # a constant naming the field (`@Param(ORDER_ID)`), not a pipe class (`@Body(ValidationPipe)`)
+        first.type in ("identifier", "member_expression") and not written.endswith("Pipe")
+    )
+    if not is_key:
+        return f"@{deco}()"
+    return f"@{deco}({written})" if len(written) <= 60 and "\n" not in written else f"@{deco}()"
+
+
+def _source(w: FileWalker, deco: str, part: str, args: list[ts.Node], node: ts.Node) -> Value:
+    """Request data from a parameter decorator.  The label's `key` stays `@Body()` (what rules
+    and fingerprints use, whichever field is read); `shown` names the field as the code does,
+    so messages and traces say `@Body('email')` where the handler takes only that field."""
+    cleaned = frozenset({"nosql", "proto"}) if part in STRING_ONLY_PARTS else frozenset()
+    shown = source_name(w, deco, args)
+    label = Label("src", f"@{deco}()", cleaned, (w.step(node, f"request data `{shown}`"),), shown if shown != f"@{deco}()" else "")
+    return Value((label,), role="reqpart")
 
 
 def guard_ref(w: FileWalker, a: ts.Node, scope: Scope, line: int, col: int) -> MwRef:
@@ -274,7 +317,7 @@ def nest_route(w: FileWalker, cname: str, prefix: str, class_decos: list[Decorat
         elif name in PUBLIC_DECORATORS:
             refs.append(MwRef("value", name="public", qn=name, line=line, col=col, text=w.text(dnode).removeprefix("@")))
     params = m.child_by_field_name("parameters")
-    if params is not None and "ValidationPipe" in w.text(params):
+    if (params is not None and "ValidationPipe" in w.text(params)) or any(d[0] == _PARAM_VALIDATION for d in decos):
         refs.append(MwRef("value", qn="ValidationPipe", category="validation", line=m.start_point[0] + 1, col=1, text="ValidationPipe"))
     refs.append(MwRef("inline", name=key, line=m.start_point[0] + 1, col=m.start_point[1] + 1, text=w.text(m).split("\n", 1)[0][:80], nparams=len(w.functions[key].params)))
     for sub in subs:
@@ -295,20 +338,20 @@ def _uses_scalar_pipe(w: FileWalker, p: ts.Node) -> bool:
     while stack and seen < 256:
         n = stack.pop()
         seen += 1
-        if n.type == "identifier" and w.text(n) in _SCALAR_PIPES:
+        if n.type in ("identifier", "property_identifier") and w.text(n) in _SCALAR_PIPES:
             return True
         stack.extend(n.named_children)
     return False
 
 
 def param_decorator(w: FileWalker, p: ts.Node) -> str:
-    """The name of a parameter's decorator (`Body` for `@Body() dto`), or ''."""
+    """The name of a parameter's decorator (`Body` for `@Body() dto` and `@common.Body() dto`), or ''."""
     for c in p.children:
         if c.type == "decorator":
             for cc in c.named_children:
                 fn = cc.child_by_field_name("function") if cc.type == "call_expression" else cc
                 if fn is not None:
-                    return w.text(fn)
+                    return w.text(fn).rsplit(".", 1)[-1]
     return ""
 
 
@@ -326,5 +369,13 @@ def nest_param(w: FileWalker, deco: str, p: ts.Node) -> Value:
         return Value()
     if _uses_scalar_pipe(w, p):
         return Value()  # `@Param('id', ParseIntPipe) id`: a number/UUID/enum member or a 400 error
-    cleaned = frozenset({"nosql", "proto"}) if part in STRING_ONLY_PARTS else frozenset()
-    return Value((Label("src", f"@{deco}()", cleaned, (w.step(p, f"request data `@{deco}()`"),)),), role="reqpart")
+    return _source(w, deco, part, _decorator_args(w, p), p)
+
+
+def _decorator_args(w: FileWalker, p: ts.Node) -> list[ts.Node]:
+    """The arguments of a parameter's decorator (`'email'` in `@Body('email') email`)."""
+    for c in p.children:
+        if c.type == "decorator":
+            r = read_decorator(c, w.text)
+            return r[1] if r is not None else []
+    return []
