@@ -177,6 +177,33 @@ app.listen(3000);
     assert _helmet_findings(_scan(root))
 
 
+@pytest.mark.xfail(strict=True, reason="app_config._trees: every app placed by other code (returned by a factory, exported) joins the FIRST listening tree, so an app served by a package adapter (serverless-http for AWS Lambda) is judged covered by an unrelated app's helmet (reported before this session)")
+def test_app_served_through_serverless_adapter_is_not_covered_by_another_apps_helmet(tmp_path: Path) -> None:
+    root = _write(tmp_path, {
+        "server.js": """\
+const express = require('express');
+const helmet = require('helmet');
+const app = express();
+app.use(helmet());
+app.get('/', (req, res) => res.send('<h1>shop</h1>'));
+app.use((err, req, res, next) => res.status(500).end());
+app.listen(3000);
+""",
+        "webhooks.js": """\
+const express = require('express');
+function createWebhookApp() {
+  const hooks = express();
+  hooks.post('/stripe', express.raw({ type: 'application/json' }), (req, res) => res.send('<p>ok</p>'));
+  hooks.use((err, req, res, next) => res.status(500).end());
+  return hooks;
+}
+module.exports = { createWebhookApp };
+""",
+        "lambda.js": "const serverless = require('serverless-http');\nconst { createWebhookApp } = require('./webhooks');\nmodule.exports.handler = serverless(createWebhookApp());\n",
+    })
+    assert ("webhooks.js", 3) in [(p, line) for p, line, _s in _helmet_findings(_scan(root))]
+
+
 # --------------------------------------------------------------------------- open redirects (NW116)
 
 _REDIRECT_HEAD = """\
