@@ -204,6 +204,30 @@ module.exports = { createWebhookApp };
     assert ("webhooks.js", 3) in [(p, line) for p, line, _s in _helmet_findings(_scan(root))]
 
 
+@pytest.mark.xfail(strict=True, reason="appmodel `empty` / app_config._serves_nothing: routes registered through a computed method (app[route.method](route.path, handler), a route table) are not seen, so the app counts as 404-only and NW401 is dropped (reported before this session; NW451 on the same app still says it answers)")
+def test_app_with_routes_from_a_route_table_is_not_404_only(tmp_path: Path) -> None:
+    root = _write(tmp_path, {
+        "server.js": """\
+const express = require('express');
+const routes = require('./routes');
+const app = express();
+for (const route of routes) {
+  app[route.method](route.path, route.handler);
+}
+app.listen(3000);
+""",
+        "routes.js": """\
+module.exports = [
+  { method: 'get', path: '/', handler: (req, res) => res.send('<h1>home</h1>') },
+  { method: 'post', path: '/orders', handler: (req, res) => res.status(201).end() },
+];
+""",
+    })
+    found = _found(_scan(root))
+    assert ("NW451", "server.js", 3) in found
+    assert ("NW401", "server.js", 3) in found
+
+
 # --------------------------------------------------------------------------- open redirects (NW116)
 
 _REDIRECT_HEAD = """\
