@@ -456,3 +456,37 @@ module.exports = { sequelize, AuditLog, User };
         "models/audit-log.js": "const { DataTypes } = require('sequelize');\nmodule.exports = (sequelize) => sequelize.define('AuditLog', { action: DataTypes.STRING });\n",
     })
     assert ("NW113", "app.js", 8) in _found(_scan(root))
+
+
+# --------------------------------------------------------------------------- route access rules (NW511)
+
+
+@pytest.mark.xfail(strict=True, reason="access._PUBLIC: any path segment `sso`/`saml`/`oidc`/`magic-link` makes a route public by purpose, also an admin settings route (PUT /api/settings/sso configuring the identity provider) that forgot its guard; NW511 reported before this session is lost")
+def test_sso_settings_route_without_guard_is_still_nw511(tmp_path: Path) -> None:
+    root = _write(tmp_path, {
+        "app.js": """\
+const express = require('express');
+const helmet = require('helmet');
+const { requireUser } = require('./auth');
+const settings = require('./settings');
+const app = express();
+app.use(helmet());
+app.use(express.json());
+app.post('/api/projects', requireUser, (req, res) => res.status(201).json(settings.createProject(req.body.name)));
+app.put('/api/projects/:id', requireUser, (req, res) => res.json(settings.renameProject(req.params.id, req.body.name)));
+app.put('/api/settings/sso', (req, res) => {
+  settings.saveSso({ entryPoint: String(req.body.entryPoint), cert: String(req.body.cert) });
+  res.status(204).end();
+});
+app.put('/api/settings/smtp', (req, res) => {
+  settings.saveSmtp({ host: String(req.body.host) });
+  res.status(204).end();
+});
+app.use((err, req, res, next) => res.status(500).end());
+app.listen(3000);
+""",
+        "auth.js": "exports.requireUser = (req, res, next) => {\n  if (!req.session || !req.session.userId) return res.status(401).end();\n  next();\n};\n",
+        "settings.js": "exports.createProject = (n) => ({ n });\nexports.renameProject = (i, n) => ({ i, n });\nexports.saveSso = () => {};\nexports.saveSmtp = () => {};\n",
+    })
+    found = {k for k in _found(_scan(root)) if k[0] == "NW511"}
+    assert found == {("NW511", "app.js", 10), ("NW511", "app.js", 14)}
