@@ -490,3 +490,30 @@ app.listen(3000);
     })
     found = {k for k in _found(_scan(root)) if k[0] == "NW511"}
     assert found == {("NW511", "app.js", 10), ("NW511", "app.js", 14)}
+
+
+@pytest.mark.xfail(strict=True, reason="handler_code signs_in / access._authenticates_caller: refreshing the session's copy of a user after an update (req.session.user = updated) is taken for a sign-in, so an unguarded profile update becomes 'public by purpose' (NW511 gone, NW510 asks for a rate limiter, which would hide an account takeover)")
+def test_refreshing_the_session_user_after_an_update_is_not_a_sign_in(tmp_path: Path) -> None:
+    root = _write(tmp_path, {
+        "app.js": """\
+const express = require('express');
+const helmet = require('helmet');
+const { requireUser } = require('./auth');
+const settings = require('./settings');
+const app = express();
+app.use(helmet());
+app.use(express.json());
+app.post('/api/projects', requireUser, (req, res) => res.status(201).json(settings.createProject(req.body.name)));
+app.put('/api/projects/:id', requireUser, (req, res) => res.json(settings.renameProject(req.params.id, req.body.name)));
+app.put('/api/profile/:id', async (req, res) => {
+  const user = await settings.updateUser(req.params.id, { displayName: String(req.body.displayName) });
+  req.session.user = user;
+  res.json(user);
+});
+app.use((err, req, res, next) => res.status(500).end());
+app.listen(3000);
+""",
+        "auth.js": "exports.requireUser = (req, res, next) => {\n  if (!req.session || !req.session.userId) return res.status(401).end();\n  next();\n};\n",
+        "settings.js": "exports.createProject = (n) => ({ n });\nexports.renameProject = (i, n) => ({ i, n });\nexports.updateUser = async (i, p) => ({ i, ...p });\n",
+    })
+    assert ("NW511", "app.js", 10) in _found(_scan(root))
