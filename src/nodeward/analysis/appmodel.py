@@ -17,8 +17,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
 from nodeward.analysis.frameworks import HTTP_METHODS
-from nodeward.analysis.ir import FileFacts, FuncFacts, MwRef, RouteReg
+from nodeward.analysis.ir import CallEvent, FileFacts, FuncFacts, MwRef, RouteReg
 from nodeward.analysis.middleware import PROTECTIONS, classify_qn
+from nodeward.analysis.route_helpers import ClassRoutes, instantiate, is_template, stamp
 
 __all__ = ["AppInfo", "AppModel", "Middleware", "Route", "build_app_model"]
 
@@ -164,6 +165,11 @@ class _Builder:
         """Apps passed to project functions (resolved or not)."""
         self.listen_sites: list[tuple[Node, str]] = []
         """Receivers of `listen(...)` calls, with the file of the call."""
+        self.bindings: dict[tuple[Node, Node, int], tuple[str, CallEvent]] = {}
+        """(app/router, param node of a helper, call line) -> (file, call): what the call passes
+        to the helper's other parameters (`register(router, 'post', '/x', handler)`)."""
+        self.classes = ClassRoutes(facts, self.resolve_handler)
+        self._class_cache: dict[Node, list[tuple[tuple[int, int, int], str, RouteReg]]] = {}
 
     # ------------------------------------------------------------ nodes
     def node_for(self, path: str, recv: tuple[str, str, str]) -> Node | None:
@@ -265,6 +271,8 @@ class _Builder:
                     param_node = ("param", target[0], target[1], str(i))
                     self.aliases.setdefault(param_node, []).append((src, call.step.line))
                     self.passed_to.setdefault(src, []).append((param_node, call.step.line))
+                    if call.arg_consts:
+                        self.bindings[(src, param_node, call.step.line)] = (path, call)
 
     def escapes(self, node: Node) -> bool:
         """Whether an app's value leaves the code that builds it: exported, returned by a
@@ -285,14 +293,64 @@ class _Builder:
         if cached is not None:
             return cached
         out = list(self.entries.get(node, ()))
+        out.extend(self.class_entries(node))
         if depth <= MAX_MOUNT_DEPTH:
             for param_node, call_line in self.passed_to.get(node, ()):
+                bound = self.bindings.get((node, param_node, call_line))
                 for key, path, reg in self.resolved_entries(param_node, depth + 1):
+                    if bound is not None and is_template(reg):
+                        # A helper's registration filled in with what this call passes.
+                        cfile, call = bound
+                        got = instantiate(reg, stamp(call.arg_consts, cfile), path, cfile)
+                        if got is None:
+                            continue
+                        reg, supplied = got
+                        if supplied:
+                            reg = replace(reg, line=call.step.line, col=call.step.col, snippet=call.step.snippet or reg.snippet)
+                            path = cfile
                     out.append(((call_line, key[0], key[2]), path, reg))
         out.sort(key=lambda e: e[0])
         if depth == 0:
             self._resolved[node] = out
         return out
+
+    def class_entries(self, node: Node) -> list[tuple[tuple[int, int, int], str, RouteReg]]:
+        """Registrations a class-owned router gets through the class's helper methods
+        (`this.route({...})` in a constructor, a base class's `route` doing the registering);
+        for an inherited router (`("this", file, class)`), also the constructors' own."""
+        cached = self._class_cache.get(node)
+        if cached is not None:
+            return cached
+        out: list[tuple[tuple[int, int, int], str, RouteReg]] = []
+        if node[0] == "this":
+            out = self.classes.entries(node[1], node[2], True)
+        elif node[0] == "inst" and "." in node[2]:
+            ff = self.facts.get(node[1])
+            cls = node[2].split(".", 1)[0]
+            if ff is not None and cls in ff.functions and any(c.arg_consts for fn in ff.functions.values() if fn.key.startswith(cls + ".") for c in fn.calls):
+                out = [e for e in self.classes.entries(node[1], cls, False) if e[2].recv == ("inst", node[2], "")]
+        self._class_cache[node] = out
+        return out
+
+    def class_router(self, path: str, ref: MwRef) -> Node | None:
+        """`new FeatureController(config).router` where the router is inherited (a base class
+        creates `this.app = Router()`, a getter returns it): that instance's router node."""
+        if ref.kind not in ("local", "import") or "." not in ref.name:
+            return None
+        cls, _, fld = ref.name.rpartition(".")
+        if "." in cls:
+            return None
+        if ref.kind == "local":
+            ff = self.facts.get(path)
+            target: FuncRef | None = (path, cls) if ff is not None and cls in ff.functions else None
+        else:
+            target = self.resolve_handler(path, ("import", ref.spec, cls))
+        if target is None or target[0] == "?" or target[0] not in self.facts:
+            return None
+        chain = self.classes.chain(target[0], target[1])
+        if len(chain) < 2 or not self.classes.router_field(chain, fld):
+            return None
+        return ("this", target[0], target[1])
 
     # ------------------------------------------------------------ classification
     def function_of(self, path: str, ref: MwRef) -> FuncFacts | None:
@@ -302,6 +360,7 @@ class _Builder:
 
     def located_function(self, path: str, ref: MwRef) -> tuple[FuncRef, FuncFacts] | None:
         """`function_of` with the (file, key) of the function found."""
+        path = ref.file or path
         ff = self.facts.get(path)
         if ff is None:
             return None
@@ -328,6 +387,7 @@ class _Builder:
 
     def classify(self, path: str, ref: MwRef, scope: str) -> list[Middleware]:
         """What a middleware protects: package tables first, then its body, then its name."""
+        path = ref.file or path
         name = ref.text
         if ref.category:
             return [Middleware(name, (ref.category,), path, ref.line, scope, f"`{ref.qn or ref.text}`", ref.option)]
@@ -358,6 +418,7 @@ class _Builder:
     # ------------------------------------------------------------ traversal
     def child_node(self, path: str, ref: MwRef) -> Node | None:
         """The router a `use()` argument mounts, or None when it is plain middleware."""
+        path = ref.file or path
         if ref.kind == "inst" and ref.recv is not None:
             return self.node_for(path, ref.recv)
         if ref.kind == "import":
@@ -366,6 +427,9 @@ class _Builder:
                 return node
         if ref.kind == "local" and path in self.facts and ref.name in self.facts[path].instances:
             return ("inst", path, ref.name)  # a class-owned router of this file
+        inherited = self.class_router(path, ref)
+        if inherited is not None:
+            return inherited
         if ref.kind == "call" and ref.name and not ref.category:
             # A router factory: `app.use('/users', makeUsers(db))` mounts the router it returns.
             # Resolved like a handler (may read a file the workers skipped): a factory is often
@@ -461,13 +525,14 @@ class _Builder:
             if hfn is not None:
                 hline = hfn.line
             hkey: FuncRef | None = None
+            hpath = (handler_ref.file if handler_ref is not None else "") or path
             if hfn is not None:
-                hkey = (path, hfn.key) if handler_ref is not None and handler_ref.kind in ("inline", "local") else self._ref_of(path, handler_ref)
+                hkey = (hpath, hfn.key) if handler_ref is not None and handler_ref.kind in ("inline", "local") else self._ref_of(path, handler_ref)
             model.routes.append(
                 Route(
                     method.upper() if method != "del" else "DELETE",
                     full,
-                    path if handler_ref is None or handler_ref.kind in ("inline", "local") else (hkey[0] if hkey else path),
+                    hpath if handler_ref is None or handler_ref.kind in ("inline", "local") else (hkey[0] if hkey else path),
                     hline,
                     handler_ref.text if handler_ref is not None else "",
                     hkey,
@@ -516,12 +581,14 @@ class _Builder:
     def _ref_of(self, path: str, ref: MwRef | None) -> FuncRef | None:
         if ref is None:
             return None
+        path = ref.file or path
         if ref.kind == "import":
             t = self.resolve_handler(path, ("import", ref.spec, ref.name or "default"))
             return t if t is not None and t[0] != "?" else None
         return None
 
     def _plugin_node(self, path: str, ref: MwRef) -> Node | None:
+        path = ref.file or path
         if ref.kind in ("inline", "local"):
             return ("param", path, ref.name, "0")
         if ref.kind == "import":

@@ -15,6 +15,7 @@ from typing import Any
 
 __all__ = [
     "FACTS_VERSION",
+    "ArgConst",
     "CallEvent",
     "Export",
     "FileFacts",
@@ -31,7 +32,7 @@ __all__ = [
 ]
 
 
-FACTS_VERSION = 49
+FACTS_VERSION = 50
 """Bumped whenever the walker's output changes meaning; cached facts of another version are
 re-extracted by the linker instead of being trusted."""
 
@@ -108,7 +109,7 @@ Taint = tuple[Label, ...]
 Recv = tuple[str, str, str]
 """Receiver of a route registration: ("inst", name, "") a local app/router,
 ("param", function key, index) a function parameter, ("import", spec, member),
-("nest", controller, "")."""
+("nest", controller, ""), ("thisfield", class, field) a router a base class keeps in `this.<field>`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +142,10 @@ class CallEvent(_Compact):
     arg_fields: tuple[tuple[tuple[str, Taint], ...] | None, ...] = ()
     """Per argument: (field, taint) pairs when it is an object literal whose fields are all
     known (no spread), else None; lets a callee reading `options.knex` see only that field."""
+    arg_consts: tuple[ArgConst | None, ...] = ()
+    """Per argument, what a route-registering helper needs of it (a constant string, a
+    function or middleware reference, an object literal's fields, or a parameter of the
+    caller passed on); () when no argument is any of these.  See `route_helpers.py`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +192,9 @@ class FuncFacts(_Compact):
     stores: tuple[tuple[str, Taint], ...] = ()
     """What it stores for later middleware: (`res.locals.cmd` | `req.app.locals.x` | `ctx.state.x`,
     the value's taint), see `taint/stores.py`."""
+    extends: tuple[str, str, str] | None = None
+    """For a class: its base class, ("local", "", name) or ("import", spec, member), so a
+    subclass's `this.route(...)` reaches the helper method its base defines."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,6 +216,13 @@ class MwRef(_Compact):
     nparams: int = -1
     option: str = ""
     """Extra detail (a body-size limit, a fastify prefix, ...)."""
+    slot: str = ""
+    """In a route-registering helper: the parameter this argument comes from (`2`, or
+    `0.handler` for a field of an object parameter); each call of the helper substitutes
+    what it passes there (see `route_helpers.py`)."""
+    file: str = ""
+    """The file to resolve the reference in when it is not the registration's own (a helper's
+    middleware, expanded at a call in another file)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,6 +239,28 @@ class RouteReg(_Compact):
     order: int
     handler_key: str = ""
     snippet: str = ""
+    func: str = ""
+    """Key of the function the registration is in ('' or `<module>` at module level)."""
+    template: tuple[tuple[str, str], ...] = ()
+    """Parts taken from the enclosing function's parameters: (`method` | `path`, slot) with
+    slots as in `MwRef.slot` (`this.app[options.method](options.path, ...)`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ArgConst(_Compact):
+    """What a call passes to a route-registering helper, as far as it is constant."""
+
+    text: str | None = None
+    """A constant string (`'post'`, `'/users/:id'`, a module constant or template of them)."""
+    ref: MwRef | None = None
+    """A function or middleware reference (`this.update`, `requireAdmin`, `rateLimit(...)`)."""
+    param: str = ""
+    """A parameter of the caller passed on (slot syntax of `MwRef.slot`)."""
+    fields: tuple[tuple[str, ArgConst], ...] = ()
+    """An object literal's known fields."""
+    items: tuple[ArgConst, ...] = ()
+    """An array literal's items (`middleware: [validate(schema), audit]`)."""
+    is_obj: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,14 +14,17 @@ from typing import TYPE_CHECKING
 import tree_sitter as ts
 
 from nodeward.analysis.frameworks import HTTP_METHODS, looks_like_route_path
-from nodeward.analysis.ir import MwRef, RouteReg
+from nodeward.analysis.ir import ArgConst, MwRef, RouteReg
 from nodeward.analysis.middleware import classify_qn
-from nodeward.analysis.taint.values import FUNCTION_TYPES, Value
+from nodeward.analysis.taint.values import FUNCTION_TYPES, Value, field_of
+from nodeward.jsstring import unescape
 
 if TYPE_CHECKING:
     from nodeward.analysis.taint.walker import FileWalker, Scope
 
-__all__ = ["handler_hints", "is_registration", "mwref", "record", "route_object", "schema_scalars", "unwrap_handler"]
+__all__ = [
+    "arg_consts", "class_base", "computed_registration", "inherited_router", "handler_hints", "is_registration", "mwref", "param_slot", "record", "route_object", "schema_scalars", "unwrap_handler",
+]
 
 
 def is_registration(w: FileWalker, method: str, arg_nodes: list[ts.Node], recv: tuple[str, ...] | None = None) -> bool:
@@ -83,10 +86,14 @@ def handler_hints(w: FileWalker, rv: Value) -> dict[int, Value]:
     return {0: Value(role="req"), 1: Value(role="res")}
 
 
-def record(w: FileWalker, rv: Value, method: str, arg_nodes: list[ts.Node], args: list[Value], node: ts.Node, scope: Scope) -> None:
-    """Record one registration with its path (prefixes from `route()`) and argument references."""
+def record(w: FileWalker, rv: Value, method: str, arg_nodes: list[ts.Node], args: list[Value], node: ts.Node, scope: Scope, method_slot: str = "") -> None:
+    """Record one registration with its path (prefixes from `route()`) and argument references.
+
+    Parts that come from the enclosing function's parameters (`router[method](path, ...handlers)`)
+    are marked as slots, filled in at each call of that function (`route_helpers.py`)."""
     assert rv.recv is not None
     path: str | None = rv.route_path
+    template: list[tuple[str, str]] = [("method", method_slot)] if method_slot else []
     alternatives: list[str | None] = []
     rest = list(zip(arg_nodes, args, strict=False))
     if method == "route":
@@ -125,9 +132,19 @@ def record(w: FileWalker, rv: Value, method: str, arg_nodes: list[ts.Node], args
         elif first_lit is not None or arg_nodes[0].type in ("array", "regex", "template_string"):
             path = (path or "") + (first_lit if first_lit is not None else w.text(arg_nodes[0]))
             rest = rest[1:]
-        elif method != "use" and arg_nodes[0].type in ("identifier", "member_expression") and not (args[0].func or args[0].recv or args[0].imp):
+        elif method != "use" and arg_nodes[0].type in ("identifier", "member_expression") and (
+            not (args[0].func or args[0].recv or args[0].imp) or (param_slot(w, arg_nodes[0], scope) and len(arg_nodes) >= 2)
+        ):
+            # (A parameter in the path position of `get`/`post` is the path a helper is given.)
             path = (path or "") + "{" + w.text(arg_nodes[0]) + "}"
+            slot = param_slot(w, arg_nodes[0], scope)
+            if slot and not rv.route_path:
+                template.append(("path", slot))
             rest = rest[1:]
+        elif method == "use" and len(arg_nodes) >= 2 and param_slot(w, arg_nodes[0], scope):
+            # `use(path, router) { this.app.use(path, router); }`: a mount helper's prefix when the
+            # caller passes a string there, else (a router first) an argument like the others.
+            template.append(("usepath", param_slot(w, arg_nodes[0], scope)))
     refs_list: list[MwRef] = []
     for n, v in rest:
         if n.type == "array":
@@ -148,14 +165,240 @@ def record(w: FileWalker, rv: Value, method: str, arg_nodes: list[ts.Node], args
                     refs_list.append(MwRef("value", name="schema", category="validation", line=c.start_point[0] + 1, col=c.start_point[1] + 1, text="fastify schema", option=schema_scalars(w, val)))
             if prefix is not None:
                 refs_list.append(MwRef("value", name="prefix", option=prefix, line=n.start_point[0] + 1))
+        elif n.type == "spread_element" and n.named_children:
+            slot = param_slot(w, n.named_children[0], scope)
+            refs_list.append(replace(mwref(w, n, v, scope), slot=slot + "*") if slot else mwref(w, n, v, scope))
         else:
-            refs_list.append(mwref(w, n, v, scope))
+            ref = mwref(w, n, v, scope)
+            slot = _arg_slot(w, n, scope)
+            refs_list.append(replace(ref, slot=slot) if slot else ref)
     handler_key = ""
     if refs_list and refs_list[-1].kind in ("inline", "local") and method not in ("use", "register"):
         handler_key = refs_list[-1].name
     for one in alternatives or [path]:
         w._order += 1
-        w.routes.append(RouteReg(rv.recv, method, one, tuple(refs_list), node.start_point[0] + 1, node.start_point[1] + 1, w._order, handler_key, w._line_text(node)))
+        w.routes.append(
+            RouteReg(rv.recv, method, one, tuple(refs_list), node.start_point[0] + 1, node.start_point[1] + 1, w._order, handler_key, w._line_text(node), scope.ctx.key, tuple(template))
+        )
+
+
+# ---------------------------------------------------------------- route-registering helpers
+
+
+def param_slot(w: FileWalker, n: ts.Node, scope: Scope) -> str:
+    """The parameter of the enclosing function an argument is, as a slot: `2` for a parameter
+    (also a rest parameter or a destructured one), `0.path` for a field of an object parameter
+    (`options.path`, `const { path } = options`); '' for anything else."""
+    if n.type == "call_expression":
+        # `options.handler.bind(this)`: the bound function is the parameter's.
+        fn = n.child_by_field_name("function")
+        prop = fn.child_by_field_name("property") if fn is not None and fn.type == "member_expression" else None
+        obj = fn.child_by_field_name("object") if fn is not None else None
+        if prop is not None and obj is not None and w.text(prop) == "bind":
+            return param_slot(w, obj, scope)
+        return ""
+    if n.type == "member_expression":
+        obj = n.child_by_field_name("object")
+        prop = n.child_by_field_name("property")
+        if obj is None or prop is None or obj.type != "identifier":
+            return ""
+        base = param_slot(w, obj, scope)
+        return f"{base}.{w.text(prop)}" if base and "." not in base else ""
+    if n.type not in ("identifier", "shorthand_property_identifier"):
+        return ""
+    v = scope.lookup(w.text(n))
+    if v is None or len(v.taint) != 1 or scope.ctx.key == "<module>":
+        return ""
+    label = v.taint[0]
+    own, _, index = label.key.rpartition("|")
+    if label.origin != "param" or own != scope.ctx.key or not index.isdigit():
+        return ""
+    fld = field_of(label.cleaned)
+    return f"{index}.{fld}" if fld else index
+
+
+def _arg_slot(w: FileWalker, n: ts.Node, scope: Scope) -> str:
+    """`param_slot` of a registration argument, also through a one-argument wrapper call
+    (`this.wrap(options.handler.bind(this))`, `asyncHandler(handler)`): the call stays the
+    reference when the caller passes no function there."""
+    slot = param_slot(w, n, scope)
+    if slot or n.type != "call_expression":
+        return slot
+    inner = w._args(n)
+    return param_slot(w, inner[0], scope) if len(inner) == 1 else ""
+
+
+def computed_registration(w: FileWalker, node: ts.Node, fn: ts.Node, arg_nodes: list[ts.Node], scope: Scope) -> Value | None:
+    """`router[method](path, ...handlers)`, `this.app[options.method](options.path, ...)`: a
+    registration whose HTTP method is a parameter of the enclosing function, recorded with
+    that slot (None when the call is not one)."""
+    idx = fn.child_by_field_name("index")
+    obj = fn.child_by_field_name("object")
+    if idx is None or obj is None or len(arg_nodes) < 2:
+        return None
+    slot = param_slot(w, idx, scope)
+    if not slot:
+        return None
+    rv = w.expr(obj, scope)
+    if rv.recv is None or rv.recv[0] not in ("inst", "param"):
+        return None
+    hints = handler_hints(w, rv)
+    args: list[Value] = []
+    for a in arg_nodes:
+        if a.type in FUNCTION_TYPES:
+            args.append(Value(func=w.function(a, scope, f"@{a.start_point[0] + 1}:{a.start_point[1] + 1}", hints)))
+        else:
+            args.append(w.expr(a, scope))
+    record(w, rv, "", arg_nodes, args, node, scope, method_slot=slot)
+    return Value(recv=rv.recv, role="app")
+
+
+MAX_CONST_DEPTH = 6
+
+
+def _module_consts(w: FileWalker, node: ts.Node) -> dict[str, ts.Node]:
+    """Top-level `const NAME = <expression>` of the file (paths kept in module constants)."""
+    cached: dict[str, ts.Node] | None = getattr(w, "_route_consts", None)
+    if cached is not None:
+        return cached
+    root = node
+    while root.parent is not None:
+        root = root.parent
+    out: dict[str, ts.Node] = {}
+    for stmt in root.named_children:
+        decl = stmt.child_by_field_name("declaration") if stmt.type == "export_statement" else stmt
+        if decl is None or decl.type != "lexical_declaration" or not any(c.type == "const" for c in decl.children):
+            continue
+        for d in decl.named_children:
+            name = d.child_by_field_name("name")
+            value = d.child_by_field_name("value")
+            if d.type == "variable_declarator" and name is not None and value is not None and name.type == "identifier":
+                out[w.text(name)] = value
+    w._route_consts = out  # type: ignore[attr-defined]
+    return out
+
+
+def const_string(w: FileWalker, n: ts.Node | None, scope: Scope, depth: int = 0) -> str | None:
+    """A string known without running the code: a literal, a template or `+` of constants, a
+    module-level `const` holding one."""
+    if n is None or depth > MAX_CONST_DEPTH:
+        return None
+    if n.type == "string":
+        return w._string_value(n)
+    if n.type == "template_string":
+        parts: list[str] = []
+        for c in n.named_children:
+            if c.type == "string_fragment":
+                parts.append(w.text(c))
+            elif c.type == "escape_sequence":
+                parts.append(unescape(w.text(c)))
+            elif c.type == "template_substitution":
+                inner = [cc for cc in c.named_children if cc.type != "comment"]
+                val = const_string(w, inner[0], scope, depth + 1) if len(inner) == 1 else None
+                if val is None:
+                    return None
+                parts.append(val)
+        return "".join(parts)
+    if n.type == "binary_expression":
+        op = n.child_by_field_name("operator")
+        if op is None or w.text(op) != "+":
+            return None
+        left = const_string(w, n.child_by_field_name("left"), scope, depth + 1)
+        right = const_string(w, n.child_by_field_name("right"), scope, depth + 1) if left is not None else None
+        return left + right if left is not None and right is not None else None
+    if n.type == "parenthesized_expression" and n.named_children:
+        return const_string(w, n.named_children[0], scope, depth + 1)
+    if n.type == "identifier":
+        v = scope.lookup(w.text(n))
+        if v is not None and v.literal is not None:
+            return v.literal
+        decl = _module_consts(w, n).get(w.text(n))
+        return const_string(w, decl, scope, depth + 1) if decl is not None else None
+    return None
+
+
+def _const_value(w: FileWalker, n: ts.Node, scope: Scope) -> Value:
+    """The value of an argument part for a reference, without walking it again: names and
+    member paths are looked up; a call is known by the qualified name of its callee."""
+    if n.type in ("identifier", "member_expression", "shorthand_property_identifier"):
+        return w.expr(n, scope)
+    if n.type == "call_expression":
+        fn = n.child_by_field_name("function")
+        if fn is not None and fn.type in ("identifier", "member_expression"):
+            fv = w.expr(fn, scope)
+            return Value(qn=f"{fv.qn}()" if fv.qn else "")
+    return Value()
+
+
+def _arg_const(w: FileWalker, n: ts.Node, v: Value | None, scope: Scope, depth: int = 0) -> ArgConst | None:
+    """What an argument of a call to a project function is, for route-registering helpers."""
+    if depth > 3:
+        return None
+    slot = param_slot(w, n, scope)
+    if slot:
+        return ArgConst(param=slot)
+    text = const_string(w, n, scope)
+    if text is not None:
+        return ArgConst(text=text)
+    line, col = n.start_point[0] + 1, n.start_point[1] + 1
+    if n.type == "member_expression" and scope.ctx.class_name:
+        obj = n.child_by_field_name("object")
+        prop = n.child_by_field_name("property")
+        if obj is not None and obj.type == "this" and prop is not None:
+            # `handler: this.updateUser`: a method of the calling class (resolved at link time).
+            return ArgConst(ref=MwRef("local", name=f"{scope.ctx.class_name}.{w.text(prop)}", line=line, col=col, text=w.text(n)))
+    if n.type in FUNCTION_TYPES:
+        key = v.func if v is not None and v.func else f"@{line}:{col}"
+        if key not in w.functions:
+            return None
+        return ArgConst(ref=MwRef("inline", name=key, line=line, col=col, text=w.text(n).split("\n", 1)[0][:80], nparams=len(w.functions[key].params)))
+    if n.type == "array":
+        items = [_arg_const(w, c, None, scope, depth + 1) for c in n.named_children if c.type != "comment"]
+        return ArgConst(items=tuple(i for i in items if i is not None))
+    if n.type == "object":
+        fields: list[tuple[str, ArgConst]] = []
+        for c in n.named_children:
+            if c.type == "pair":
+                knode = c.child_by_field_name("key")
+                val = c.child_by_field_name("value")
+                if knode is None or val is None:
+                    continue
+                kname = w._string_value(knode) or w.text(knode)
+                fv = Value(func=v.fieldfuncs[kname]) if v is not None and kname in v.fieldfuncs else None
+                got = _arg_const(w, val, fv, scope, depth + 1)
+            elif c.type == "shorthand_property_identifier":
+                kname = w.text(c)
+                got = _arg_const(w, c, None, scope, depth + 1)
+            else:
+                continue
+            if got is not None:
+                fields.append((kname, got))
+        return ArgConst(fields=tuple(fields), is_obj=True)
+    if n.type in ("identifier", "member_expression", "call_expression", "shorthand_property_identifier"):
+        cv = v if v is not None and n.type != "call_expression" else _const_value(w, n, scope)
+        if n.type == "shorthand_property_identifier":
+            cv = _const_value(w, n, scope)
+        if n.type != "call_expression" and not (cv.func or cv.imp is not None or cv.cls is not None or cv.recv is not None):
+            return None
+        ref = mwref(w, n, cv, scope)
+        if ref.kind == "value" and not ref.category:
+            return None
+        return ArgConst(ref=ref)
+    return None
+
+
+_CONST_SHAPES = frozenset({"string", "template_string", "object", "array", "binary_expression"})
+
+
+def arg_consts(w: FileWalker, arg_nodes: list[ts.Node], args: list[Value], scope: Scope) -> tuple[ArgConst | None, ...]:
+    """`CallEvent.arg_consts` of a call to a project function: () when no argument is a
+    constant, a reference or a parameter passed on (most calls: nothing to keep)."""
+    if not arg_nodes or len(arg_nodes) > 8:
+        return ()
+    if not any(n.type in _CONST_SHAPES or param_slot(w, n, scope) for n in arg_nodes):
+        return ()  # only variables passed: no helper call with constant arguments
+    out = tuple(_arg_const(w, n, v, scope) for n, v in zip(arg_nodes, args, strict=False))
+    return out if any(c is not None for c in out) else ()
 
 
 def route_object(w: FileWalker, rv: Value, obj: ts.Node, ov: Value, node: ts.Node, scope: Scope) -> None:
@@ -364,3 +607,42 @@ def mwref(w: FileWalker, n: ts.Node, v: Value, scope: Scope) -> MwRef:
     return MwRef("call" if n.type == "call_expression" else "value", qn=v.qn, category=category, line=line, col=col, text=text, option=option)
 
 # ---------------------------------------------------------------- functions and classes
+
+
+def class_base(w: FileWalker, node: ts.Node, scope: Scope) -> tuple[str, str, str] | None:
+    """The base class of a class declaration (`extends Controller`, `extends base.Controller`),
+    as ("local", "", name) or ("import", spec, member); None without one or when unknown."""
+    heritage = next((c for c in node.named_children if c.type == "class_heritage"), None)
+    if heritage is None:
+        return None
+    target: ts.Node | None = None
+    for c in heritage.named_children:
+        if c.type == "extends_clause":
+            target = c.child_by_field_name("value")
+            break
+        if c.type in ("identifier", "member_expression"):
+            target = c
+            break
+    if target is None:
+        return None
+    v = w.expr(target, scope)
+    if v.func:
+        return ("local", "", v.func)
+    if v.imp is not None:
+        return ("import", v.imp[0], v.imp[1] or "default")
+    return None
+
+
+def inherited_router(w: FileWalker, node: ts.Node, fn: ts.Node | None, method: str, rv: Value, cname: str) -> Value:
+    """`this.app.use('/features', ...)` in a subclass whose base class creates `this.app`
+    (in another file): a registration on the instance's router, receiver ("thisfield", class,
+    field); the linker keeps it only if a base does own a router under that name."""
+    obj = fn.child_by_field_name("object") if fn is not None and fn.type == "member_expression" else None
+    if obj is None or obj.type != "member_expression":
+        return rv
+    this = obj.child_by_field_name("object")
+    prop = obj.child_by_field_name("property")
+    if this is None or prop is None or this.type != "this":
+        return rv
+    candidate = Value(recv=("thisfield", cname, w.text(prop)))
+    return candidate if is_registration(w, method, w._args(node), candidate.recv) else rv

@@ -262,6 +262,8 @@ class FileWalker:
         self._order = 0
         self._depth = 0
         self.class_fields: dict[str, dict[str, Value]] = {}
+        self.class_bases: dict[str, tuple[str, str, str]] = {}
+        """Class name -> its base class (`route_helpers.py`: routers a base class creates)."""
         """Class name -> `this.<field>` values that are service instances (for method calls)."""
         self._compiled: dict[str, nest.CompiledClass] | None = None
         self._request_calls: set[str] = set()
@@ -1115,6 +1117,10 @@ class FileWalker:
             self.expr(node.child_by_field_name("function"), scope)
             return Value()  # tagged template (sql`...`): the tag handles escaping
         fn_node = node.child_by_field_name("function")
+        if fn_node is not None and fn_node.type == "subscript_expression":
+            computed = registrations.computed_registration(self, node, fn_node, self._args(node), scope)
+            if computed is not None:
+                return computed
         fv, rv, method = self._callee(node, scope)
         if rv is not None and rv.recv is None and rv.imp is not None and rv.imp[0].startswith((".", "/")) and method in _IMPORTED_ROUTER_METHODS:
             # `const { admin } = require('./routers'); admin.delete('/users/:id', h)`: a router
@@ -1123,6 +1129,8 @@ class FileWalker:
             imported = Value(qn=rv.qn, imp=rv.imp, recv=("import", rv.imp[0], rv.imp[1] or "default"))
             if registrations.is_registration(self, method, self._args(node), imported.recv):
                 rv = imported
+        elif rv is not None and rv.recv is None and method in _IMPORTED_ROUTER_METHODS and ctx.class_name in self.class_bases:
+            rv = registrations.inherited_router(self, node, fn_node, method, rv, ctx.class_name)
         arg_nodes = self._args(node)
         # require()/import() of a literal module.
         if fn_node is not None and (fn_node.type == "import" or (fn_node.type == "identifier" and self.text(fn_node) == "require" and scope.lookup("require") is None)):
@@ -1447,7 +1455,10 @@ class FileWalker:
             )
             if not any(f is not None for f in arg_fields):
                 arg_fields = ()
-            ctx.calls.append(CallEvent(index, callee, tuple(arg_taint), self.step(node, f"calls `{self.text(fn_node) if fn_node is not None else '?'}`"), arg_recv, arg_fields=arg_fields))
+            consts = registrations.arg_consts(self, arg_nodes, args, scope)  # route-registering helpers
+            ctx.calls.append(
+                CallEvent(index, callee, tuple(arg_taint), self.step(node, f"calls `{self.text(fn_node) if fn_node is not None else '?'}`"), arg_recv, arg_fields=arg_fields, arg_consts=consts)
+            )
             if any(a.taint or a.role for a in args):
                 self._request_calls.add(f"{ctx.key}|{index}")
             out = Value((Label("ret", f"{ctx.key}|{index}"),))
@@ -2030,6 +2041,9 @@ class FileWalker:
         if compiled is not None:
             class_decos = compiled.class_decos
         controller = next((d for d in class_decos if d[0] == "Controller"), None)
+        base_class = registrations.class_base(self, node, scope)
+        if base_class is not None:
+            self.class_bases[cname] = base_class
         for dname, dargs, _dnode in class_decos:
             if dname == "Module":  # @Module({ providers: [{ provide: APP_GUARD, useClass: ... }] })
                 for a in dargs:
@@ -2062,8 +2076,9 @@ class FileWalker:
                         if fv.instance:  # `router = Router()`: a router owned by the class
                             self._class_instance(cname, self.text(fname_node), fv, m)
         v = Value(func=cname)
-        if cname not in self.functions:
-            self.functions[cname] = FuncFacts(cname, cname, node.start_point[0] + 1, ())
+        base = self.class_bases.get(cname)
+        if cname not in self.functions or base is not None:
+            self.functions[cname] = FuncFacts(cname, cname, node.start_point[0] + 1, (), extends=base)
         if name_node is not None:
             scope.vars[cname] = v
         return v

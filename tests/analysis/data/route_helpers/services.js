@@ -1,0 +1,7 @@
+'use strict';
+
+module.exports = {
+  sessions: { userFor: () => null },
+  items: {},
+  reports: {},
+};

@@ -1,0 +1,184 @@
+"""Routes registered through the project's own helpers (`route_helpers.py`).
+
+`data/route_helpers` is a small inventory service written for these tests: a `Controller` base
+class (`lib/controller.js`) registers every route in `route(options)` with
+`this.app[options.method](options.path, requirePermission(options.permission), ...extra,
+safely(options.handler.bind(this)))`; subclasses in other files declare routes with
+`this.route({...})` or the `get`/`post`/`delete` shorthands (helpers calling helpers), using
+module constants for paths; an `ApiRouter` subclass mounts them with `this.use('/inventory',
+new ItemsController(...).router)` (a getter of the base returns the router); `server.js`
+registers web hooks with function helpers, `register(router, 'post', '/x', handler)` (no
+authentication) and `secured(router, 'delete', '/x', handler)` (adds `requirePermission`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from nodeward.analysis.appmodel import Route
+from nodeward.analysis.ir import ArgConst, MwRef, RouteReg
+from nodeward.analysis.route_helpers import instantiate, lookup
+from tests.analysis.helpers import annotated_lines, app_findings, link, scan_app
+
+DATA = Path(__file__).resolve().parent / "data" / "route_helpers"
+
+
+def _rows(routes: list[Route]) -> dict[tuple[str, str], Route]:
+    return {(r.method, r.path): r for r in routes}
+
+
+def _categories(route: Route, scope: str) -> set[str]:
+    return {c for m in route.middleware if m.scope == scope for c in m.categories}
+
+
+def test_controller_subclass_routes_have_method_full_path_and_handler() -> None:
+    routes = _rows(link(DATA).model.routes)
+    # (handler file, handler line, where the route is declared: file, line)
+    expected = {
+        ("GET", "/api/inventory/items"): ("routes/items.js", 24, "routes/items.js", 12),
+        ("POST", "/api/inventory/items"): ("routes/items.js", 28, "routes/items.js", 13),
+        ("PUT", "/api/inventory/items/:id"): ("routes/items.js", 32, "routes/items.js", 20),
+        ("DELETE", "/api/inventory/items/:id"): ("routes/items.js", 36, "routes/items.js", 21),
+        ("GET", "/api/reports/stock"): ("routes/reports.js", 12, "routes/reports.js", 8),
+        ("POST", "/api/reports/rebuild"): ("routes/reports.js", 16, "routes/reports.js", 9),
+    }
+    for key, (hfile, hline, rfile, rline) in expected.items():
+        r = routes[key]
+        assert (r.file, r.line, r.reg_file, r.reg_line) == (hfile, hline, rfile, rline), key
+        assert r.handler_ref == (hfile, f"{'ItemsController' if 'items' in hfile else 'ReportsController'}.{r.handler.split('.', 1)[1]}")
+        # requirePermission(options.permission), built by the base class for every route.
+        assert {"authentication", "authorization"} <= _categories(r, "route"), key
+        perm = next(m for m in r.middleware if m.name.startswith("requirePermission"))
+        assert (perm.path, perm.line) == ("lib/controller.js", 28)
+    # The route's own middleware passed in the options object (`middleware: [validateBody('item')]`).
+    post = routes[("POST", "/api/inventory/items")]
+    assert [(m.name, m.path, m.line, m.categories) for m in post.middleware if m.scope == "route"][-1] == (
+        "validateBody('item')",
+        "routes/items.js",
+        18,
+        ("validation",),
+    )
+    assert "validation" not in {c for m in routes[("PUT", "/api/inventory/items/:id")].middleware if m.name.startswith("validateBody") for c in m.categories}
+    # No route with an unfilled slot (`{options.path}`) or a guessed method is listed.
+    assert all("{" not in r.path for r in routes.values())
+
+
+def test_function_helpers_register_with_the_callers_arguments() -> None:
+    routes = _rows(link(DATA).model.routes)
+    sync = routes[("POST", "/hooks/stock-sync")]
+    assert (sync.file, sync.line, sync.reg_file, sync.reg_line, sync.handler) == ("server.js", 19, "server.js", 30, "syncStock")
+    assert sync.protections["authentication"] is None
+    cache = routes[("DELETE", "/hooks/cache/:key")]
+    assert (cache.file, cache.line, cache.reg_file, cache.reg_line) == ("server.js", 24, "server.js", 32)
+    auth = cache.protections["authentication"]
+    assert auth is not None and (auth.name, auth.path, auth.line) == ("requirePermission('operator')", "lib/register.js", 11)
+    assert len(routes) == 8
+
+
+def test_route_rules_judge_helper_registered_routes() -> None:
+    expected, forbidden = annotated_lines(DATA)
+    found = app_findings(scan_app(DATA))
+    assert ("NW511", "server.js", 30) in found
+    assert expected <= found
+    assert not (forbidden & found)
+    # The controller routes all pass requirePermission: none is reported as unauthenticated.
+    assert not {f for f in found if f[0] in ("NW511", "NW513") and f[1].startswith("routes/")}
+
+
+def test_non_constant_helper_arguments_give_no_route(tmp_path: Path) -> None:
+    (tmp_path / "app.js").write_text(
+        "const express = require('express');\n"
+        "const app = express();\n"
+        "function add(router, method, path, handler) {\n"
+        "  router[method](path, handler);\n"
+        "}\n"
+        "const save = (req, res) => res.json(req.body);\n"
+        "add(app, 'put', '/profile', save);\n"
+        "for (const verb of process.env.VERBS.split(',')) {\n"
+        "  add(app, verb, '/echo', save);\n"
+        "}\n"
+        "add(app, 'post', process.env.HOOK_PATH, save);\n"
+        "add(app, 'launch', '/rockets', save);\n"
+        "app.listen(3000);\n"
+    )
+    rows = sorted((r.method, r.path, r.reg_line) for r in link(tmp_path).model.routes)
+    assert rows == [("PUT", "/profile", 7)]
+
+
+def test_class_with_its_own_router_and_helper_method(tmp_path: Path) -> None:
+    """No inheritance: the class creates `this.router` and has a `route(verb, path, ...fns)`."""
+    (tmp_path / "orders.js").write_text(
+        "const express = require('express');\n"
+        "const { requireUser } = require('./auth');\n"
+        "class OrderRoutes {\n"
+        "  constructor(orders) {\n"
+        "    this.orders = orders;\n"
+        "    this.router = express.Router();\n"
+        "    this.add('get', '/', this.list);\n"
+        "    this.add('post', '/', requireUser, this.create);\n"
+        "  }\n"
+        "  add(verb, path, ...fns) {\n"
+        "    this.router[verb](path, ...fns);\n"
+        "  }\n"
+        "  list(req, res) { res.json([]); }\n"
+        "  create(req, res) { res.status(201).json(req.body); }\n"
+        "}\n"
+        "module.exports = OrderRoutes;\n"
+    )
+    (tmp_path / "auth.js").write_text("exports.requireUser = (req, res, next) => (req.user ? next() : res.status(401).end());\n")
+    (tmp_path / "app.js").write_text(
+        "const express = require('express');\n"
+        "const OrderRoutes = require('./orders');\n"
+        "const app = express();\n"
+        "app.use('/orders', new OrderRoutes({}).router);\n"
+        "app.listen(3000);\n"
+    )
+    rows = sorted((r.method, r.path, r.file, r.line, r.reg_line, r.protections["authentication"] is not None) for r in link(tmp_path).model.routes)
+    assert rows == [
+        ("GET", "/orders", "orders.js", 13, 7, False),
+        ("POST", "/orders", "orders.js", 14, 8, True),
+    ]
+
+
+def test_koa_router_helper(tmp_path: Path) -> None:
+    (tmp_path / "package.json").write_text('{"dependencies": {"koa": "^2.15.0", "@koa/router": "^13.1.0"}}\n')
+    (tmp_path / "endpoints.js").write_text(
+        "function endpoint(router, method, path, ...middleware) {\n"
+        "  router[method](path, ...middleware);\n"
+        "  return router;\n"
+        "}\n"
+        "module.exports = { endpoint };\n"
+    )
+    (tmp_path / "app.js").write_text(
+        "const Koa = require('koa');\n"
+        "const Router = require('@koa/router');\n"
+        "const { endpoint } = require('./endpoints');\n"
+        "const app = new Koa();\n"
+        "const router = new Router();\n"
+        "async function onlyAdmins(ctx, next) {\n"
+        "  if (!ctx.state.user || !ctx.state.user.isAdmin) { ctx.status = 403; return; }\n"
+        "  await next();\n"
+        "}\n"
+        "endpoint(router, 'delete', '/api/tables/:id', onlyAdmins, async (ctx) => { ctx.body = await ctx.db.drop(ctx.params.id); });\n"
+        "endpoint(router, 'get', '/api/tables', async (ctx) => { ctx.body = []; });\n"
+        "app.use(router.routes());\n"
+        "app.listen(3000);\n"
+    )
+    rows = sorted((r.method, r.path, r.reg_line, r.protections["authorization"] is not None) for r in link(tmp_path).model.routes)
+    assert rows == [("DELETE", "/api/tables/:id", 10, True), ("GET", "/api/tables", 11, False)]
+
+
+def test_slots_follow_fields_and_parameters_passed_on() -> None:
+    handler = MwRef("local", name="C.update", line=3)
+    options = ArgConst(fields=(("method", ArgConst(text="PATCH")), ("path", ArgConst(text="/x/:id")), ("handler", ArgConst(ref=handler))), is_obj=True)
+    assert lookup((options,), "0.path") == ArgConst(text="/x/:id")
+    assert lookup((options,), "0.permission") is None
+    assert lookup((ArgConst(param="2"),), "0.path") == ArgConst(param="2.path")
+    reg = RouteReg(("inst", "C.app", ""), "", "{options.path}", (MwRef("call", name="wrap", slot="0.handler"),), 9, 5, 1, template=(("method", "0.method"), ("path", "0.path")))
+    got = instantiate(reg, (options,), "base.js", "sub.js")
+    assert got is not None
+    made, supplied = got
+    assert (made.method, made.path, made.args, made.template, supplied) == ("patch", "/x/:id", (MwRef("local", name="C.update", line=3, file="sub.js"),), (), True)
+    # A method that is not an HTTP verb, or a path that is not passed, registers nothing.
+    assert instantiate(reg, (ArgConst(fields=(("method", ArgConst(text="launch")), ("path", ArgConst(text="/x"))), is_obj=True),), "base.js", "sub.js") is None
+    assert instantiate(reg, (ArgConst(fields=(("method", ArgConst(text="get")),), is_obj=True),), "base.js", "sub.js") is None
