@@ -66,3 +66,27 @@ def test_compiled_commonjs_controller_has_its_routes_and_parameter_pipes() -> No
     for file in ("src/orders.controller.ts", "dist/orders.controller.js"):
         assert routes[(file, "GET", "/orders/search")].protections["validation"] is not None
         assert routes[(file, "POST", "/orders/notify")].protections["validation"] is None
+
+
+def test_compiled_controller_without_sinks_has_routes_and_guards_named_as_written() -> None:
+    """`StaffController` has no sink and no `req`: compiled, only its `__decorate` calls say it
+    is a controller. Its routes and protections read the same in both forms, named as the
+    TypeScript wrote them (`AuthGuard('jwt')`, not `(0, passport_1.AuthGuard)('jwt')`)."""
+
+    def protections(file: str) -> dict[tuple[str, str], dict[str, str | None]]:
+        return {
+            (r.method, r.path): {k: (v.name if v is not None else None) for k, v in r.protections.items()}
+            for r in link(APP).model.routes
+            if r.file == file
+        }
+
+    src, dist = protections("src/staff.controller.ts"), protections("dist/staff.controller.js")
+    assert src == dist
+    assert dist[("POST", "/staff/invite")] == {
+        "authentication": "AuthGuard('jwt')",
+        "authorization": "RolesGuard",
+        "validation": "UsePipes(new ValidationPipe())",
+        "rate_limit": "Throttle({ default: { limit: 5, ttl: 60000 } })",
+        "csrf": None,
+    }
+    assert dist[("DELETE", "/staff/:id")]["authorization"] == "RolesGuard"

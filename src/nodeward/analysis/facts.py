@@ -146,6 +146,9 @@ def extract_facts(path: str, source: bytes, tree: ts.Tree, lang: Lang, *, force:
     imports, unresolved = _imports(caps, source)
     builds_app = any(_framework_node(n, source) for n in caps.get("fn", ()))
     app_related = builds_app or "app" in caps or "deco" in caps or "gql" in caps or any(_app_node(n, source) for n in caps.get("obj", ()))
+    # Compiled NestJS (`C = __decorate([Controller('x')], C)`): the decorators are plain calls, so
+    # a controller with no sink or `req` of its own had no candidate and no route.
+    app_related = app_related or (b"__decorate" in source and b"Controller" in source)
     positions = sorted(
         n.start_byte for name, nodes in caps.items() if name not in IMPORT_CAPTURES for n in nodes if name != "obj" or _app_node(n, source)
     )

@@ -205,14 +205,14 @@ def source_name(w: FileWalker, deco: str, args: list[ts.Node]) -> str:
     first = args[0] if args else None
     if first is None:
         return f"@{deco}()"
-    written = w.text(first)
+    written_arg = written(w, first)  # `constants_1.ORDER_ID` in CommonJS output -> `ORDER_ID`
     is_key = w._string_value(first) is not None or (
         # a constant naming the field (`@Param(ORDER_ID)`), not a pipe class (`@Body(ValidationPipe)`)
-        first.type in ("identifier", "member_expression") and not written.endswith("Pipe")
+        first.type in ("identifier", "member_expression") and not written_arg.endswith("Pipe")
     )
-    if not is_key:
+    if not is_key or len(written_arg) > 60 or "\n" in written_arg:
         return f"@{deco}()"
-    return f"@{deco}({written})" if len(written) <= 60 and "\n" not in written else f"@{deco}()"
+    return f"@{deco}({written_arg})"
 
 
 def _source(w: FileWalker, deco: str, part: str, args: list[ts.Node], node: ts.Node) -> Value:
@@ -225,10 +225,54 @@ def _source(w: FileWalker, deco: str, part: str, args: list[ts.Node], node: ts.N
     return Value((label,), role="reqpart")
 
 
+def _commonjs_name(w: FileWalker, n: ts.Node) -> str | None:
+    """`(0, passport_1.AuthGuard)` and `roles_guard_1.RolesGuard` (how `tsc`'s CommonJS output
+    calls and reads imports) -> the imported name the source wrote, else None."""
+    if n.type == "parenthesized_expression" and n.named_children and n.named_children[0].type == "sequence_expression":
+        parts = n.named_children[0].named_children
+        if len(parts) == 2 and w.text(parts[0]) == "0":
+            return _commonjs_name(w, parts[1]) or w.text(parts[1])
+    if n.type == "member_expression":
+        obj, prop = n.child_by_field_name("object"), n.child_by_field_name("property")
+        name = w.text(obj) if obj is not None and obj.type == "identifier" else ""
+        if prop is not None and name[-2:-1] == "_" and name[-1:].isdigit():
+            return w.text(prop)
+    return None
+
+
+_MAX_WRITTEN_DEPTH = 4
+
+
+def written(w: FileWalker, n: ts.Node, depth: int = 0) -> str:
+    """A decorator or guard as its TypeScript source wrote it, also when read from compiled
+    CommonJS: `(0, passport_1.AuthGuard)('jwt')` -> `AuthGuard('jwt')`, `roles_guard_1.RolesGuard`
+    -> `RolesGuard` (route maps and messages quote the user's code, not tsc's)."""
+    target = n.named_children[0] if n.type == "decorator" and n.named_children else n
+    prefix = "@" if n.type == "decorator" else ""
+    if target.type in ("call_expression", "new_expression"):
+        fn = target.child_by_field_name("function" if target.type == "call_expression" else "constructor")
+        args = target.child_by_field_name("arguments")
+        name = _commonjs_name(w, fn) if fn is not None else None
+        if name is not None:
+            new = "new " if target.type == "new_expression" else ""
+            if args is None:
+                return f"{prefix}{new}{name}()"
+            if depth >= _MAX_WRITTEN_DEPTH:
+                return f"{prefix}{new}{name}{w.text(args)}"
+            # into the arguments too: `UsePipes(new ValidationPipe())`
+            inner = [written(w, a, depth + 1) for a in args.named_children if a.type != "comment"]
+            return f"{prefix}{new}{name}({', '.join(inner)})"
+    else:
+        name = _commonjs_name(w, target)
+        if name is not None:
+            return prefix + name
+    return w.text(n)
+
+
 def guard_ref(w: FileWalker, a: ts.Node, scope: Scope, line: int, col: int) -> MwRef:
     """A guard (`AuthGuard('jwt')`, `RolesGuard`, `new JwtAuthGuard()`), classified by package or name."""
     v = w.expr(a, scope)
-    text = w.text(a)
+    text = written(w, a)
     cat = classify_qn(v.qn.replace("()", "")) or classify_qn(v.qn)
     if not cat:
         low = text.lower()
@@ -309,13 +353,13 @@ def nest_route(w: FileWalker, cname: str, prefix: str, class_decos: list[Decorat
         if name == "UseGuards":
             refs.extend(guard_ref(w, a, scope, line, col) for a in args)
         elif name in ("Roles", "Permissions", "RequirePermissions"):
-            refs.append(MwRef("value", qn=name, category="authorization", line=line, col=col, text=w.text(dnode).removeprefix("@")))
+            refs.append(MwRef("value", qn=name, category="authorization", line=line, col=col, text=written(w, dnode).removeprefix("@")))
         elif name in ("Throttle",):
-            refs.append(MwRef("value", qn=name, category="rate_limit", line=line, col=col, text=w.text(dnode).removeprefix("@")))
+            refs.append(MwRef("value", qn=name, category="rate_limit", line=line, col=col, text=written(w, dnode).removeprefix("@")))
         elif name == "UsePipes" and any("Validation" in w.text(a) for a in args):
-            refs.append(MwRef("value", qn=name, category="validation", line=line, col=col, text=w.text(dnode).removeprefix("@")))
+            refs.append(MwRef("value", qn=name, category="validation", line=line, col=col, text=written(w, dnode).removeprefix("@")))
         elif name in PUBLIC_DECORATORS:
-            refs.append(MwRef("value", name="public", qn=name, line=line, col=col, text=w.text(dnode).removeprefix("@")))
+            refs.append(MwRef("value", name="public", qn=name, line=line, col=col, text=written(w, dnode).removeprefix("@")))
     params = m.child_by_field_name("parameters")
     if (params is not None and "ValidationPipe" in w.text(params)) or any(d[0] == _PARAM_VALIDATION for d in decos):
         refs.append(MwRef("value", qn="ValidationPipe", category="validation", line=m.start_point[0] + 1, col=1, text="ValidationPipe"))
