@@ -318,7 +318,6 @@ class _TooManyVisits(Exception):
     pass
 
 
-@pytest.mark.xfail(strict=True, reason="local_infra._last_scalar_line walks YAML alias nodes again at every reference: a 12-line compose file of nested anchors (billion laughs) costs 10^n visits and hangs the secrets scan (depth is bounded, breadth is not)")
 def test_compose_file_with_nested_aliases_is_read_in_bounded_time(monkeypatch: pytest.MonkeyPatch) -> None:
     from nodeward.secrets import local_infra
 

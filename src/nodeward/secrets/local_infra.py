@@ -210,19 +210,28 @@ def _compose_images(text: str) -> dict[int, str]:
 
 
 def _last_scalar_line(node: object, depth: int = 0) -> int:
-    """0-based line where the last scalar under `node` ends (bounded depth)."""
+    """0-based line where the last scalar under `node` ends (bounded depth).
+
+    Each node is visited once: YAML aliases (`*anchor`) are the same node object at every
+    reference, and walking them again would make a file of nested anchors cost 10^n visits."""
     import yaml
 
-    if isinstance(node, yaml.ScalarNode) or depth > 32:
-        end = node.end_mark if isinstance(node, yaml.Node) else None
-        return end.line if end is not None else 0
-    if isinstance(node, yaml.MappingNode):
-        children: list[yaml.Node] = [n for pair in node.value for n in pair]
-    elif isinstance(node, yaml.SequenceNode):
-        children = list(node.value)
-    else:
-        return 0
-    return max((_last_scalar_line(n, depth + 1) for n in children), default=0)
+    last = 0
+    seen: set[int] = set()
+    stack: list[tuple[object, int]] = [(node, depth)]
+    while stack:
+        current, level = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, yaml.ScalarNode) or level > 32:
+            end = current.end_mark if isinstance(current, yaml.Node) else None
+            last = max(last, end.line if end is not None else 0)
+        elif isinstance(current, yaml.MappingNode):
+            stack.extend((n, level + 1) for pair in current.value for n in pair)
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend((n, level + 1) for n in current.value)
+    return last
 
 
 _SCRIPT_KEY = re.compile(r'^\s*"((?:[^"\\]|\\.)*)"\s*:')
