@@ -82,9 +82,12 @@ def test_override_keys_and_npm_nesting() -> None:
             "pnpm": {"overrides": {"react>scheduler": "0.23.0"}},
         },
     )
-    lock = Lockfile("package-lock.json", "npm-v3", "npm", (), {})
+    lock = Lockfile("bun.lock", "bun", "bun", (), {})
     found = direct_overrides(lock, manifest, Path("/nonexistent"))
     assert sorted(found) == ["ms", "qs", "semver"]
+    # npm refuses an override of a direct dependency with another spec (EOVERRIDE) and reads
+    # neither `resolutions` nor `pnpm.overrides`: nothing excuses a package-lock.json.
+    assert direct_overrides(Lockfile("package-lock.json", "npm-v3", "npm", (), {}), manifest, Path("/nonexistent")) == {}
     assert override_for("ms", "2.0.0", "2.1.3", found) is not None
     assert override_for("ms", "2.0.0", "2.1.2", found) is None  # `debug > ms` is debug's copy only
     assert override_for("qs", "6.5.0", "6.11.0", found) is not None  # selector accepts 6.5.0

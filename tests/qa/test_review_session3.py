@@ -381,12 +381,10 @@ def test_npm_lockfile_out_of_sync_control(tmp_path: Path) -> None:
     assert _npm_project(tmp_path, "") == [("package.json", 5)]
 
 
-@pytest.mark.xfail(strict=True, reason="deps/overrides.direct_overrides reads yarn `resolutions` whatever the lockfile's manager; npm ignores them, so an npm lockfile that disagrees with package.json is out of sync (npm ci refuses it)")
 def test_yarn_resolutions_do_not_excuse_an_npm_lockfile(tmp_path: Path) -> None:
     assert _npm_project(tmp_path, ',\n  "resolutions": {\n    "ms": "2.1.3"\n  }') == [("package.json", 5)]
 
 
-@pytest.mark.xfail(strict=True, reason="deps/overrides: npm refuses an override of a direct dependency whose spec differs from the declared one (EOVERRIDE; only `$name` or the same spec is allowed), so npm `overrides` cannot explain a direct dependency's mismatch in package-lock.json")
 def test_npm_override_of_a_direct_dependency_does_not_excuse_it(tmp_path: Path) -> None:
     assert _npm_project(tmp_path, ',\n  "overrides": {\n    "ms": "2.1.3"\n  }') == [("package.json", 5)]
 

@@ -3,7 +3,9 @@
 A package manager installs an overridden version on purpose: pnpm `overrides`
 (`pnpm.overrides` in package.json, `overrides:` in pnpm-workspace.yaml, both
 recorded in pnpm-lock.yaml's own `overrides:` section), yarn `resolutions`
-(which pnpm reads too), and npm/bun `overrides`.  With
+(which pnpm and bun read too), and bun `overrides`.  npm's `overrides` never
+apply to a direct dependency with another spec (npm refuses them: EOVERRIDE), so an npm
+lockfile is never excused.  With
 `"moment": "2.24.0"` declared and `moment: 2.30.1` overridden, pnpm records the
 importer's specifier as `2.30.1` and locks 2.30.1: the lockfile agrees with the
 project, and calling it out of sync would ask the user to undo a deliberate pin.
@@ -99,14 +101,19 @@ def direct_overrides(lock: Lockfile, manifest: Manifest | None, folder: Path) ->
     lockfile itself and from the project root's package.json and pnpm-workspace.yaml."""
     found: list[Override] = []
     _flat(lock.overrides, f"{lock.path.rsplit('/', 1)[-1]} overrides", found)
-    if manifest is not None:
+    manager = lock.manager
+    if manifest is not None and manager != "npm":
+        # npm reads neither `resolutions` nor `pnpm.overrides`, and refuses (EOVERRIDE) an
+        # `overrides` entry for a direct dependency unless it is `$name` or the declared spec
+        # itself: nothing in package.json can explain a direct dependency npm locked otherwise.
         data = manifest.data
         pnpm = data.get("pnpm")
-        if isinstance(pnpm, dict):
+        if isinstance(pnpm, dict) and manager == "pnpm":
             _flat(pnpm.get("overrides"), "package.json pnpm.overrides", found)
-        _flat(data.get("resolutions"), "package.json resolutions", found)
+        if manager in ("yarn", "pnpm", "bun"):
+            _flat(data.get("resolutions"), "package.json resolutions", found)
         overrides = data.get("overrides")
-        if isinstance(overrides, dict):
+        if isinstance(overrides, dict) and manager == "bun":
             # npm's `"$name"` points at the root's own declared spec for that name.
             declared = {n: s for n, s, _ in manifest.declared()}
             resolved = {k: (declared.get(v[1:], v) if isinstance(v, str) and v.startswith("$") else v) for k, v in overrides.items()}

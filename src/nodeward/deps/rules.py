@@ -128,9 +128,11 @@ LOCKFILE_OUT_OF_SYNC = Rule(
             "Compares each declared dependency of the root and every workspace with what the lockfile locked: a missing entry, "
             "or a locked version outside the declared range. A version the project overrides on purpose is in sync: pnpm "
             "`overrides` (pnpm-lock.yaml's own `overrides:` section, `pnpm.overrides`, pnpm-workspace.yaml), yarn "
-            "`resolutions` and npm/bun `overrides` are read first (a bare name, `name@selector` for an exact declared "
-            "version, `**/name`, npm's `{\"name\": {\".\": …}}`); a parent-scoped override (`debug>ms`, `debug/ms`) "
-            "changes only the transitive copy and excuses nothing."
+            "`resolutions` (read by yarn, pnpm and bun) and bun `overrides` are read first, each only for the package "
+            "manager that honours it (a bare name, `name@selector` for an exact declared version, `**/name`, "
+            "`{\"name\": {\".\": …}}`); a parent-scoped override (`debug>ms`, `debug/ms`) changes only the transitive "
+            "copy and excuses nothing. npm refuses to override a direct dependency with another spec (EOVERRIDE), so "
+            "nothing excuses a package-lock.json."
         ),
         why=(
             "`npm ci` refuses such a lockfile and `npm install` silently rewrites it, so what was audited and "
