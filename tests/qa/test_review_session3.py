@@ -519,7 +519,6 @@ app.listen(3000);
 # --------------------------------------------------------------------------- docs that say what the code does not
 
 
-@pytest.mark.xfail(strict=True, reason="docs/ARCHITECTURE.md says --include-node-modules changes neither the route table nor the taint flows, but facts._installed walks installed files that build a server eagerly (by design, facts.py): their routes and app findings join the scan")
 def test_architecture_claim_about_include_node_modules_holds(tmp_path: Path) -> None:
     from tests.conftest import ROOT
 
