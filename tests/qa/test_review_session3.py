@@ -458,7 +458,6 @@ module.exports = { sequelize, AuditLog, User };
 # --------------------------------------------------------------------------- route access rules (NW511)
 
 
-@pytest.mark.xfail(strict=True, reason="access._PUBLIC: any path segment `sso`/`saml`/`oidc`/`magic-link` makes a route public by purpose, also an admin settings route (PUT /api/settings/sso configuring the identity provider) that forgot its guard; NW511 reported before this session is lost")
 def test_sso_settings_route_without_guard_is_still_nw511(tmp_path: Path) -> None:
     root = _write(tmp_path, {
         "app.js": """\

@@ -53,10 +53,16 @@ def is_login_like(route: Route) -> bool:
     return last not in _NO_GUESSING
 
 
+_CONFIGURES = re.compile(r"(^|/)(settings|config|configuration|preferences|options)(/|$)", re.I)
+"""A settings path names what it configures: `PUT /api/settings/sso` sets up the identity
+provider, `PUT /settings/password` changes a password; neither is the public flow itself."""
+
+
 def is_public_by_purpose(route: Route) -> bool:
     """A route reached before sign-in by design (sign-in, sign-up, password reset, OAuth
-    callbacks, webhooks, webmention receivers...), judged from its path."""
-    return bool(_PUBLIC.search(route.path))
+    callbacks, webhooks, webmention receivers...), judged from its path; not a settings route
+    whose path merely names such a flow."""
+    return bool(_PUBLIC.search(route.path)) and not _CONFIGURES.search(route.path)
 
 
 def needs_authentication(route: Route) -> bool:
