@@ -2,8 +2,9 @@
 
 `data/route_helpers` is a small inventory service written for these tests: a `Controller` base
 class (`lib/controller.js`) registers every route in `route(options)` with
-`this.app[options.method](options.path, requirePermission(options.permission), ...extra,
-safely(options.handler.bind(this)))`; subclasses in other files declare routes with
+`this.app[options.method](options.path, requirePermission(options.permission),
+this.chain(options), safely(options.handler.bind(this)))`, where `chain` hands back the route's
+own `options.middleware`; subclasses in other files declare routes with
 `this.route({...})` or the `get`/`post`/`delete` shorthands (helpers calling helpers), using
 module constants for paths; an `ApiRouter` subclass mounts them with `this.use('/inventory',
 new ItemsController(...).router)` (a getter of the base returns the router); `server.js`
@@ -49,9 +50,11 @@ def test_controller_subclass_routes_have_method_full_path_and_handler() -> None:
         # requirePermission(options.permission), built by the base class for every route.
         assert {"authentication", "authorization"} <= _categories(r, "route"), key
         perm = next(m for m in r.middleware if m.name.startswith("requirePermission"))
-        assert (perm.path, perm.line) == ("lib/controller.js", 28)
-    # The route's own middleware passed in the options object (`middleware: [validateBody('item')]`).
+        assert (perm.path, perm.line) == ("lib/controller.js", 35)
+    # The route's own middleware passed in the options object (`middleware: [validateBody('item')]`),
+    # handed back by the base class's `this.chain(options)` (defined after `route`).
     post = routes[("POST", "/api/inventory/items")]
+    assert [m.name for m in post.middleware if m.scope == "route"] == ["requirePermission(options.permission)", "this.chain(options)", "validateBody('item')"]
     assert [(m.name, m.path, m.line, m.categories) for m in post.middleware if m.scope == "route"][-1] == (
         "validateBody('item')",
         "routes/items.js",

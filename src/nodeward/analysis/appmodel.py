@@ -301,7 +301,7 @@ class _Builder:
                     if bound is not None and is_template(reg):
                         # A helper's registration filled in with what this call passes.
                         cfile, call = bound
-                        got = instantiate(reg, stamp(call.arg_consts, cfile), path, cfile)
+                        got = instantiate(reg, stamp(call.arg_consts, cfile), path, cfile, self.classes.returns)
                         if got is None:
                             continue
                         reg, supplied = got

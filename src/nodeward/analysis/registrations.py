@@ -225,7 +225,34 @@ def _arg_slot(w: FileWalker, n: ts.Node, scope: Scope) -> str:
     if slot or n.type != "call_expression":
         return slot
     inner = w._args(n)
+    through = _through_helper(w, n, inner, scope)
+    if through:
+        return through
     return param_slot(w, inner[0], scope) if len(inner) == 1 else ""
+
+
+def _through_helper(w: FileWalker, n: ts.Node, inner: list[ts.Node], scope: Scope) -> str:
+    """`this.withContentType(options)`, `chain(options)`: a project function given a parameter
+    (or its field) may return what the caller put there (`options.middleware`, with its own
+    additions); slot `+<slot>><function key>#<argument index>`, resolved by the linker from the
+    function's returns (the call itself stays in the chain)."""
+    fn = n.child_by_field_name("function")
+    key = ""
+    if fn is not None and fn.type == "member_expression" and scope.ctx.class_name:
+        obj = fn.child_by_field_name("object")
+        prop = fn.child_by_field_name("property")
+        if obj is not None and obj.type == "this" and prop is not None:
+            key = f"{scope.ctx.class_name}.{w.text(prop)}"
+    elif fn is not None and fn.type == "identifier":
+        fv = scope.lookup(w.text(fn))
+        key = fv.func if fv is not None else ""
+    if not key:
+        return ""
+    for i, a in enumerate(inner):
+        slot = param_slot(w, a, scope)
+        if slot:
+            return f"+{slot}>{key}#{i}"
+    return ""
 
 
 def computed_registration(w: FileWalker, node: ts.Node, fn: ts.Node, arg_nodes: list[ts.Node], scope: Scope) -> Value | None:

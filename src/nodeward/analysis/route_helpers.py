@@ -24,8 +24,9 @@ from dataclasses import replace
 
 from nodeward.analysis.frameworks import HTTP_METHODS
 from nodeward.analysis.ir import ArgConst, CallEvent, FileFacts, MwRef, RouteReg
+from nodeward.analysis.taint.values import field_of
 
-__all__ = ["MAX_EXPANSIONS", "MAX_HELPER_DEPTH", "ClassRoutes", "bind_consts", "instantiate", "is_template", "lookup", "stamp"]
+__all__ = ["MAX_EXPANSIONS", "MAX_HELPER_DEPTH", "ClassRoutes", "bind_consts", "instantiate", "is_template", "lookup", "returned_fields", "stamp"]
 
 MAX_HELPER_DEPTH = 6
 """Helpers calling helpers (`get` -> `route` -> `this.app[method]`) followed this deep."""
@@ -108,7 +109,38 @@ def _function_like(ref: MwRef) -> bool:
     return ref.kind == "import" and not last.isupper()
 
 
-def instantiate(reg: RouteReg, bindings: Bindings, helper_file: str, caller_file: str) -> tuple[RouteReg, bool] | None:
+ReturnsFields = Callable[[str, str, int], tuple[str, ...] | None]
+"""(file, function key, parameter index) -> the fields of that parameter the function returns
+('' for the whole parameter), None when it returns none of it."""
+
+
+def _through(ref: MwRef, bindings: Bindings, helper_file: str, caller_file: str, returns: ReturnsFields | None) -> list[MwRef]:
+    """A helper's call that hands back what the caller passed (slot `+0>C.chain#0`): the call
+    (its own additions) and the caller's middleware it returns."""
+    kept = replace(ref, slot="")
+    slot, _, rest = ref.slot[1:].partition(">")
+    key, _, index = rest.rpartition("#")
+    got = lookup(bindings, slot)
+    if got is not None and got.param:
+        return [replace(ref, slot=f"+{got.param}>{rest}")]
+    fields = returns(helper_file, key, int(index)) if returns is not None and index.isdigit() else None
+    if fields is None:
+        # It returns nothing of the parameter: a wrapper (`safely(options.handler)`), whose
+        # handler is the function passed (see `instantiate`).
+        items = (got.items or (got,)) if got is not None else ()
+        fns = [x.ref if x.ref.file else replace(x.ref, file=caller_file) for x in items if x.ref is not None and _function_like(x.ref)]
+        return fns[:1] or [kept]
+    out = [kept]
+    for fld in fields or ():
+        if fld and "." in slot:
+            continue
+        part = lookup(bindings, f"{slot}.{fld}" if fld else slot)
+        items = (part.items or (part,)) if part is not None else ()
+        out.extend(x.ref if x.ref.file else replace(x.ref, file=caller_file) for x in items if x.ref is not None)
+    return out
+
+
+def instantiate(reg: RouteReg, bindings: Bindings, helper_file: str, caller_file: str, returns: ReturnsFields | None = None) -> tuple[RouteReg, bool] | None:
     """The registration a helper makes for one call, with whether the call supplied its path
     (then the call is where the route is declared).  None when a slot the registration needs
     (method, path) gets no constant there; slots the call passes on stay slots."""
@@ -147,6 +179,9 @@ def instantiate(reg: RouteReg, bindings: Bindings, helper_file: str, caller_file
         if not ref.slot:
             args.append(ref)
             continue
+        if ref.slot.startswith("+"):
+            args.extend(_through(ref, bindings, helper_file, caller_file, returns))
+            continue
         got = lookup(bindings, ref.slot)
         if got is not None and got.param:
             args.append(replace(ref, slot=got.param))
@@ -159,10 +194,29 @@ def instantiate(reg: RouteReg, bindings: Bindings, helper_file: str, caller_file
             fns = [p for p in passed if _function_like(p)]
             args.extend(fns[:1] or [replace(ref, slot="")])
             continue
+        if got is None and not ref.slot.endswith("*"):
+            # Nothing known is passed there (a variable): the parameter stays as it was.
+            args.append(replace(ref, slot=""))
+            continue
         args.extend(passed)
     if not method or (method in HTTP_METHODS and not args):
         return None
     return replace(reg, method=method, path=path, args=tuple(args), template=tuple(template)), supplied
+
+
+def returned_fields(facts: Mapping[str, FileFacts]) -> ReturnsFields:
+    """`ReturnsFields` over the project's facts (from each function's symbolic returns)."""
+
+    def fields(file: str, key: str, index: int) -> tuple[str, ...] | None:
+        ff = facts.get(file)
+        fn = ff.functions.get(key) if ff is not None else None
+        if fn is None:
+            return None
+        own = f"{key}|{index}"
+        found = tuple(sorted({field_of(lb.cleaned) or "" for lb in fn.returns if lb.origin == "param" and lb.key == own}))
+        return found or None
+
+    return fields
 
 
 class ClassRoutes:
@@ -171,6 +225,7 @@ class ClassRoutes:
     def __init__(self, facts: Mapping[str, FileFacts], resolve: Callable[[str, tuple[str, str, str]], FuncRef | None]) -> None:
         self.facts = facts
         self.resolve = resolve
+        self.returns = returned_fields(facts)
         self._by_func: dict[tuple[str, str], list[RouteReg]] = {}
         self._indexed: set[str] = set()
 
@@ -273,7 +328,7 @@ class ClassRoutes:
         for reg in self._regs(tfile, key):
             if budget[0] <= 0 or not self._own_router(chain, reg.recv):
                 continue
-            got = instantiate(reg, bindings, tfile, caller)
+            got = instantiate(reg, bindings, tfile, caller, self.returns)
             if got is None or is_template(got[0]):
                 continue
             budget[0] -= 1

@@ -13,6 +13,14 @@ function safely(handler) {
   };
 }
 
+/** Answers 415 to a request whose body is not JSON. */
+function requireJson(req, res, next) {
+  if (!req.is('application/json')) {
+    return res.status(415).json({ error: 'send JSON' });
+  }
+  return next();
+}
+
 /**
  * Base of every controller: subclasses declare their routes with `this.route({...})` or the
  * `get`/`post`/`delete` shorthands, and are mounted with `parent.use(path, child.router)`.
@@ -24,8 +32,13 @@ class Controller {
   }
 
   route(options) {
-    const extra = options.middleware || [];
-    this.app[options.method](options.path, requirePermission(options.permission), ...extra, safely(options.handler.bind(this)));
+    this.app[options.method](options.path, requirePermission(options.permission), this.chain(options), safely(options.handler.bind(this)));
+  }
+
+  /** The route's own middleware, behind a JSON content-type check for requests with a body. */
+  chain(options) {
+    const { middleware = [] } = options;
+    return options.method === 'get' ? middleware : [requireJson, ...middleware];
   }
 
   get(path, handler, permission) {
