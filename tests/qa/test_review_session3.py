@@ -392,7 +392,6 @@ def test_npm_override_of_a_direct_dependency_does_not_excuse_it(tmp_path: Path) 
 # --------------------------------------------------------------------------- route access rules (NW513)
 
 
-@pytest.mark.xfail(strict=True, reason="handler_code._deletes_by_principal: any positional argument naming the principal makes a delete 'the caller's own', also the acting admin passed for the audit trail next to the record id (deleteUser(req.params.id, req.user.id)); NW513 on an admin route is lost (reported before this session)")
 def test_acting_principal_passed_beside_the_record_id_is_not_an_own_resource_delete(tmp_path: Path) -> None:
     root = _write(tmp_path, {
         "app.js": """\
@@ -488,7 +487,6 @@ app.listen(3000);
     assert found == {("NW511", "app.js", 10), ("NW511", "app.js", 14)}
 
 
-@pytest.mark.xfail(strict=True, reason="handler_code signs_in / access._authenticates_caller: refreshing the session's copy of a user after an update (req.session.user = updated) is taken for a sign-in, so an unguarded profile update becomes 'public by purpose' (NW511 gone, NW510 asks for a rate limiter, which would hide an account takeover)")
 def test_refreshing_the_session_user_after_an_update_is_not_a_sign_in(tmp_path: Path) -> None:
     root = _write(tmp_path, {
         "app.js": """\

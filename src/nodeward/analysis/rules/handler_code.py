@@ -47,6 +47,10 @@ _SESSION_SIGN_IN = re.compile(
 )
 """Session keys that, set, say who is signed in (`req.session.userId`, `ctx.session.memberId`,
 `req.session.authenticated = true`)."""
+_SECRET_FIELD = re.compile(r"pass|pwd|secret|token|code|otp|totp|pin|key|credential|answer|signature|nonce|ticket|assertion|saml|hash", re.I)
+"""Request fields that prove who the sender is (`password`, `passcode`, `otpCode`, `token`)."""
+_CHECK_CALL = re.compile(r"^(?:compare|compareSync|verify\w*|check\w*|validate\w*|authenticate\w*|timingSafeEqual|signIn\w*)$|(?:Password|Passcode|Code|Otp|Token|Credentials?)$", re.I)
+"""Calls that check what was sent (`bcrypt.compare`, `argon2.verify`, `checkPassword`)."""
 _ACTOR_KEYS = re.compile(r"context|actor|audit|meta|options|by$|By$", re.I)
 """Object keys under which the principal is the one acting (an audit trail), not the owner
 of the records a query selects: `destroy({ id, context: { user: req.user.id } })`."""
@@ -490,7 +494,7 @@ def _analyse(fn: ts.Node, root: ts.Node, data: bytes, key: str, framework: str) 
                 _declare(n, names, data, inputs)
         if (len(names.req), len(names.principal), len(names.principal_field)) == before:
             break
-    escapes = deletes_own = signs_in = verifies = False
+    escapes = deletes_own = signs_in = verifies = checks_secret = False
     for n in nodes:
         if n.type == "shorthand_property_identifier" and names.parts.get(_text(n, data)) in ("body", "query"):
             names.whole = True  # `{ body }` handed on
@@ -516,6 +520,7 @@ def _analyse(fn: ts.Node, root: ts.Node, data: bytes, key: str, framework: str) 
                 callee = n.child_by_field_name("function")
                 method = _text(callee.child_by_field_name("property") if callee is not None and callee.type == "member_expression" else callee, data)
                 verifies = verifies or bool(_SIGNATURE_CALLS.match(method))
+                checks_secret = checks_secret or bool(_CHECK_CALL.search(method))
                 if callee is not None and callee.type == "member_expression":
                     on = _kind(callee.child_by_field_name("object"), names, data)
                     signs_in = signs_in or (on in ("req", "ctx") and method in _SIGN_IN_CALLS) or (on == "session" and method == "regenerate")
@@ -527,10 +532,12 @@ def _analyse(fn: ts.Node, root: ts.Node, data: bytes, key: str, framework: str) 
                 right = _unwrap(n.child_by_field_name("right"))
                 cleared = right is None or right.type in ("null", "undefined", "false") or _text(right, data) == "undefined"
                 signs_in = signs_in or (on == "session" and not cleared and bool(_SESSION_SIGN_IN.match(prop)))
-    # Signing someone in takes what they sent (a password, a code, a link's token); a handler
-    # refreshing the session copy of a profile it edited does not need one.
-    signs_in = signs_in and is_credential_input(frozenset(inputs))
+    # Signing someone in takes what they sent (a password, a code, a link's token) and checks
+    # it; a handler refreshing the session copy of a profile it edited (`req.session.user =
+    # updated` after reading `displayName`) does neither.
     fields = None if names.whole or escapes else frozenset(names.fields)
+    secret_sent = fields is None or any(_SECRET_FIELD.search(f) for f in fields) or any(i.startswith("headers:") and i != "headers:cookie" for i in inputs)
+    signs_in = signs_in and is_credential_input(frozenset(inputs)) and (secret_sent or checks_secret)
     return RequestUse(frozenset(inputs), escapes, deletes_own, signs_in, verifies, names.reads_url, fields)
 
 
@@ -765,8 +772,8 @@ def _pattern_fields(pattern: ts.Node, names: _Names, data: bytes) -> None:
 
 def _deletes_by_principal(call: ts.Node, names: _Names, data: bytes) -> bool:
     """`storage.deleteToken(user.name, key)`, `Note.deleteMany({ owner: req.user.id })`: a
-    delete whose key (a positional argument, or a filter field not under an audit key such
-    as `context`) is the signed-in principal."""
+    delete whose key (a positional argument before any the request chooses, or a filter
+    field not under an audit key such as `context`) is the signed-in principal."""
     callee = call.child_by_field_name("function")
     if callee is None:
         return False
@@ -774,7 +781,14 @@ def _deletes_by_principal(call: ts.Node, names: _Names, data: bytes) -> bool:
     if not _DESTROY.match(name):
         return False
     args = call.child_by_field_name("arguments")
-    return args is not None and any(_keyed_by_principal(a, names, data, 0) for a in args.named_children)
+    for a in args.named_children if args is not None else ():
+        if _keyed_by_principal(a, names, data, 0):
+            return True
+        if _kind(a, names, data).startswith("part:"):
+            # `deleteUser(req.params.id, req.user.id)`: the request names the record first; the
+            # principal after it is the acting user (an audit trail), not the scope.
+            return False
+    return False
 
 
 def _keyed_by_principal(node: ts.Node, names: _Names, data: bytes, depth: int) -> bool:
