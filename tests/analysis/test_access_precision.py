@@ -232,3 +232,18 @@ def test_handler_code_survives_bad_files(tmp_path: Path) -> None:
     (tmp_path / "blob.js").write_bytes(b"\x00\xff\xfe" * 100)
     assert HandlerCode(tmp_path, lambda ref: fn).use(("blob.js", "login")) is None
     assert HandlerCode(tmp_path, lambda ref: None).lockout(("broken.js", "login")) == ""
+
+
+def test_handler_code_reads_compiled_commonjs_nest_parameters() -> None:
+    """`__param(0, (0, common_1.Body)('email'))` in tsc's CommonJS output is `@Body('email')`:
+    the handler reads the body (the comma call's parenthesis is not part of the name)."""
+    app = DATA / "nest_messages"
+    linked = link(app)
+    code = HandlerCode(linked.resolver.root, linked.taint.func)
+    routes = {(r.method, r.path, r.file): r for r in linked.model.routes}
+    notify = routes[("POST", "/orders/notify", "dist/orders.controller.js")]
+    archive = routes[("POST", "/orders/archive", "dist/orders.controller.js")]
+    got = code.use(notify.handler_ref, notify.framework)
+    assert got is not None and "body" in got.inputs
+    whole = code.use(archive.handler_ref, archive.framework)
+    assert whole is not None and "body" in whole.inputs

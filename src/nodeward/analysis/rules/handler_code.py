@@ -445,7 +445,8 @@ def _compiled_params(root: ts.Node, data: bytes, key: str) -> dict[int, tuple[st
             if len(parts) == 2 and parts[0].type == "number" and parts[1].type == "call_expression":
                 fn = parts[1].child_by_field_name("function")
                 inner = parts[1].child_by_field_name("arguments")
-                out[int(_text(parts[0], data))] = (_text(fn, data).rsplit(".", 1)[-1], [a for a in (inner.named_children if inner is not None else []) if a.type != "comment"])
+                # `(0, common_1.Body)('email')` in CommonJS output: the name without the comma-call's parenthesis.
+                out[int(_text(parts[0], data))] = (_text(fn, data).rstrip(")").rsplit(".", 1)[-1], [a for a in (inner.named_children if inner is not None else []) if a.type != "comment"])
     return out
 
 
