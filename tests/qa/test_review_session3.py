@@ -423,7 +423,6 @@ app.listen(3000);
 # --------------------------------------------------------------------------- NoSQL injection by ORM identity (NW113)
 
 
-@pytest.mark.xfail(strict=True, reason="taint/propagate.module_db judges a re-exporting index module by its own imports, not by the member used: models/index.js importing sequelize (an audit log) and re-exporting a mongoose User makes models.User 'other', and the flow is dropped (reported before this session)")
 def test_mongoose_model_re_exported_beside_a_sql_model_keeps_nw113(tmp_path: Path) -> None:
     root = _write(tmp_path, {
         "package.json": '{ "name": "accounts", "version": "1.0.0", "dependencies": { "express": "^4.19.2", "helmet": "^7.1.0", "mongoose": "^8.4.0", "sequelize": "^6.37.0" } }\n',

@@ -128,11 +128,48 @@ class TaintLinker:
         from a project module is judged by that module (see `module_db`)."""
         if not receiver.startswith("import:"):
             return receiver
-        spec = receiver[len("import:") :].rpartition("|")[0]
+        spec, _, member = receiver[len("import:") :].rpartition("|")
         if self._resolve_import is None:
             return ""
         target = self._resolve_import(spec, path)
-        return self.module_db(target) if target is not None else db_family(package_name(spec))
+        return self.member_db(target, member) if target is not None else db_family(package_name(spec))
+
+    def member_db(self, file: str, member: str, hops: int = 0) -> str:
+        """The database family of one member of a project module: a re-exported member
+        (`exports.User = require('./user')`, `export { User } from './user'`) is judged by the
+        module that defines it, not by the index passing it on, which may import another ORM for
+        models of its own (`models/index.js` building a Sequelize audit log beside mongoose
+        models).  When the index does not say where the member comes from (`module.exports =
+        { AuditLog, User }`), a SQL verdict stands only if none of the project modules it
+        imports is built on MongoDB: otherwise the member may be theirs (unknown, ``)."""
+        ff = self._walked(file)
+        first, _, rest = member.partition(".")
+        exp = ff.exports.get(first or "default") if ff is not None else None
+        if exp is not None and exp.kind == "reexport" and hops < MAX_DB_HOPS:
+            target = self._resolve_import(exp.a, file) if self._resolve_import is not None else None
+            if target is None:
+                return db_family(package_name(exp.a), exp.b)
+            if target != file:
+                return self.member_db(target, f"{exp.b}.{rest}" if rest else exp.b, hops + 1)
+        found = self.module_db(file)
+        if found == "other" and exp is None and ff is not None and self._resolve_import is not None:
+            for imp in ff.imports:
+                below = self._resolve_import(imp.spec, file)
+                if below is not None and below != file and self.module_db(below) == "mongo":
+                    return ""
+        return found
+
+    def _walked(self, file: str) -> FileFacts | None:
+        """A module's facts with its exports: an index that only re-exports (`exports.User =
+        require('./user')`) has no candidate for the workers, so it is walked on demand, as the
+        callee resolver does for functions it exports (same budget, at most once)."""
+        ff = self.facts.get(file)
+        if ff is None or not ff.walked:
+            load = getattr(self._resolve_lazily, "export", None)
+            if load is not None:
+                load(file, "default", 0)  # walks `file` on demand into the shared facts
+                ff = self.facts.get(file)
+        return ff
 
     def module_db(self, file: str) -> str:
         """The database family a project module's values belong to: the database packages
