@@ -96,13 +96,11 @@ def test_listen_with_port_number_control(tmp_path: Path) -> None:
     assert _helmet_findings(_scan(root)) == [("app.js", 2, Severity.MEDIUM)]
 
 
-@pytest.mark.xfail(strict=True, reason="serving._port_like: listen({ port, host }) (Node's options-object form) is not a server start; the served app is called 'built for embedding' and NW401 drops to low")
 def test_listen_with_options_object_is_a_server_start(tmp_path: Path) -> None:
     root = _write(tmp_path, {"app.js": _SIMPLE_APP, "bin/www.js": "const app = require('../app');\nconst port = Number(process.env.PORT) || 3000;\napp.listen({ port, host: '0.0.0.0' }, () => console.log('up'));\n"})
     assert _helmet_findings(_scan(root)) == [("app.js", 2, Severity.MEDIUM)]
 
 
-@pytest.mark.xfail(strict=True, reason="serving._port_like rejects an object argument: server.listen({ port: 8080 }) is not seen as a server start")
 def test_starts_server_sees_listen_options_object() -> None:
     from nodeward.analysis.serving import starts_server
 
@@ -128,7 +126,6 @@ def test_library_of_embeddable_apps_control(tmp_path: Path) -> None:
     assert _helmet_findings(_scan(root)) == [("lib/index.js", 3, Severity.LOW)]
 
 
-@pytest.mark.xfail(strict=True, reason="serving._port_like: any identifier containing 'port' counts as a port, so a browser history listener `history.listen(reportPageView)` (also export*/transport/support...) is taken for a server start and an embeddable library's NW401 rises to medium")
 def test_history_listener_named_report_is_no_server_start(tmp_path: Path) -> None:
     root = _write(tmp_path, {
         "lib/index.js": _STATUS_LIBRARY,

@@ -9,7 +9,8 @@ one question the rules need from such files: does any module of the project star
 Only files whose bytes mention `listen(` or `createServer(` are parsed (tree-sitter; the
 text test is a cheap filter, the call shapes below decide).  A call counts when it is
 `X.listen(port, ...)` with a port-like first argument (a number, or an expression naming a
-port: `port`, `config.port`, `process.env.PORT`, `normalizePort(...)`) or
+port: `port`, `config.port`, `process.env.PORT`, `normalizePort(...)`: `port` as a word or camel-case part of a name, so not `reportPageView`),
+Node's options object with a `port` key (`listen({ port, host })`), or
 `http|https|http2|spdy.createServer(...)`.  Event-emitter `listen`s (`history.listen(fn)`,
 `events.listen()`) and sockets on a path (`server.listen(socketPath)`) do not.
 """
@@ -17,6 +18,7 @@ port: `port`, `config.port`, `process.env.PORT`, `normalizePort(...)`) or
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
 
 import tree_sitter as ts
@@ -48,12 +50,29 @@ def _text(node: ts.Node) -> str:
     return (node.text or b"").decode("utf-8", "replace")
 
 
+_WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+"""Words of an expression's names: `normalizePort` -> normalize, Port; `HTTP_PORT` -> HTTP, PORT."""
+_PORT_WORDS = frozenset({"port", "ports"})
+
+
+def _names_port(text: str) -> bool:
+    """Whether `port` is a word (or a camel-case part) of the text: `httpPort`, `PORT`,
+    `config.get('port')`, but not `reportPageView`, `transport`, `exports`, `support`."""
+    return any(w.lower() in _PORT_WORDS for w in _WORDS.findall(text))
+
+
 def _port_like(arg: ts.Node) -> bool:
-    """A number, or an expression that names a port (`port`, `config.get('port')`, `PORT`)."""
+    """A number, an expression that names a port (`port`, `config.get('port')`, `PORT`), or
+    Node's options object with a `port` key (`listen({ port, host })`, `listen({ port: 8080 })`)."""
     if arg.type == "number":
         return True
     if arg.type in ("identifier", "member_expression", "call_expression", "subscript_expression", "binary_expression", "parenthesized_expression"):
-        return "port" in _text(arg).lower()
+        return _names_port(_text(arg))
+    if arg.type == "object":
+        for c in arg.named_children:
+            key = c.child_by_field_name("key") if c.type == "pair" else c if c.type == "shorthand_property_identifier" else None
+            if key is not None and _text(key).strip("'\"") == "port":
+                return True
     return False
 
 
