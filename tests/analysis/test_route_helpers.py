@@ -185,3 +185,37 @@ def test_slots_follow_fields_and_parameters_passed_on() -> None:
     # A method that is not an HTTP verb, or a path that is not passed, registers nothing.
     assert instantiate(reg, (ArgConst(fields=(("method", ArgConst(text="launch")), ("path", ArgConst(text="/x"))), is_obj=True),), "base.js", "sub.js") is None
     assert instantiate(reg, (ArgConst(fields=(("method", ArgConst(text="get")),), is_obj=True),), "base.js", "sub.js") is None
+
+
+def test_function_helper_on_a_module_router(tmp_path: Path) -> None:
+    """The helper registers on a router of its own module (not a parameter), through a second
+    helper that fixes the method; middleware the router uses before the calls applies."""
+    (tmp_path / "admin.js").write_text(
+        "const express = require('express');\n"
+        "const router = express.Router();\n"
+        "const add = (verb, path, ...fns) => router[verb](path, ...fns);\n"
+        "function remove(path, handler) {\n"
+        "  add('delete', path, handler);\n"
+        "}\n"
+        "function staffOnly(req, res, next) {\n"
+        "  if (!req.session.staff) return res.status(401).end();\n"
+        "  next();\n"
+        "}\n"
+        "add('get', '/stats', (req, res) => res.json({}));\n"
+        "router.use(staffOnly);\n"
+        "add('post', '/flags', (req, res) => res.status(201).json(req.body));\n"
+        "remove('/flags/:name', (req, res) => res.status(204).end());\n"
+        "module.exports = router;\n"
+    )
+    (tmp_path / "app.js").write_text(
+        "const express = require('express');\n"
+        "const app = express();\n"
+        "app.use('/admin', require('./admin'));\n"
+        "app.listen(3000);\n"
+    )
+    rows = sorted((r.method, r.path, r.reg_file, r.reg_line, r.protections["authentication"] is not None) for r in link(tmp_path).model.routes)
+    assert rows == [
+        ("DELETE", "/admin/flags/:name", "admin.js", 14, True),
+        ("GET", "/admin/stats", "admin.js", 11, False),
+        ("POST", "/admin/flags", "admin.js", 13, True),
+    ]

@@ -273,6 +273,13 @@ class _Builder:
                     self.passed_to.setdefault(src, []).append((param_node, call.step.line))
                     if call.arg_consts:
                         self.bindings[(src, param_node, call.step.line)] = (path, call)
+        for fn in ff.functions.values():
+            for call in fn.calls:
+                if call.arg_consts and not any(call.arg_recv):
+                    for rfile, (key, rpath, reg) in self.classes.function_call(path, call, self.resolve_callee):
+                        node = self.node_for(rfile, reg.recv)
+                        if node is not None:
+                            self.entries.setdefault(node, []).append((key, rpath, reg))
 
     def escapes(self, node: Node) -> bool:
         """Whether an app's value leaves the code that builds it: exported, returned by a

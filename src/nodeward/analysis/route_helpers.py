@@ -336,3 +336,58 @@ class ClassRoutes:
             out.append(((scall.step.line, depth, reg.order), sfile, inst))
         for call in fn.calls:
             self._call(chain, tfile, call, bindings, site, depth, out, budget)
+
+    # ------------------------------------------------------------ plain functions
+    def function_call(self, file: str, call: CallEvent, resolve: Callable[[str, tuple[str, str, str]], FuncRef | None]) -> list[tuple[str, Entry]]:
+        """Routes a call of a project function registers on an app or router the function
+        reaches itself (a module-level router, not one of its parameters: those are followed
+        by the linker's parameter aliases): `add('get', '/x', h)` with
+        `const add = (verb, path, ...fns) => router[verb](path, ...fns)`.  Returns
+        (file of the receiver, entry) pairs; the entry is at the call that declares the route."""
+        out: list[tuple[str, Entry]] = []
+        self._function(file, call, (), None, 0, out, [MAX_EXPANSIONS], resolve)
+        return out
+
+    def _function(
+        self,
+        file: str,
+        call: CallEvent,
+        outer: Bindings,
+        site: tuple[str, CallEvent] | None,
+        depth: int,
+        out: list[tuple[str, Entry]],
+        budget: list[int],
+        resolve: Callable[[str, tuple[str, str, str]], FuncRef | None],
+    ) -> None:
+        if depth > MAX_HELPER_DEPTH or budget[0] <= 0 or not call.arg_consts:
+            return
+        kind, _spec, member = call.callee
+        if kind == "local" and "." in member:
+            return  # a method: class helpers are expanded per class router
+        target = resolve(file, call.callee)
+        if target is None or target[0] == "?":
+            return
+        consts = stamp(call.arg_consts, file)
+        consts = bind_consts(consts, outer) if outer else consts
+        if site is None or not any(c is not None and not c.param for c in site[1].arg_consts):
+            site = (file, call)
+        tfile, key = target
+        ff = self.facts.get(tfile)
+        fn = ff.functions.get(key) if ff is not None else None
+        if fn is None:
+            return
+        sfile, scall = site
+        for reg in self._regs(tfile, key):
+            if budget[0] <= 0 or reg.recv[0] not in ("inst", "import") or "." in reg.recv[1] or not is_template(reg):
+                continue
+            got = instantiate(reg, consts, tfile, file, self.returns)
+            if got is None or is_template(got[0]):
+                continue
+            budget[0] -= 1
+            made, supplied = got
+            if supplied:
+                made = replace(made, line=scall.step.line, col=scall.step.col, snippet=scall.step.snippet or made.snippet)
+            out.append((tfile, ((made.line, depth, reg.order), sfile if supplied else tfile, made)))
+        for inner in fn.calls:
+            if inner.arg_consts and any(c is not None and c.param for c in inner.arg_consts):
+                self._function(tfile, inner, consts, site, depth + 1, out, budget, resolve)
