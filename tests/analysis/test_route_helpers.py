@@ -36,25 +36,26 @@ def test_controller_subclass_routes_have_method_full_path_and_handler() -> None:
     routes = _rows(link(DATA).model.routes)
     # (handler file, handler line, where the route is declared: file, line)
     expected = {
-        ("GET", "/api/inventory/items"): ("routes/items.js", 24, "routes/items.js", 12),
-        ("POST", "/api/inventory/items"): ("routes/items.js", 28, "routes/items.js", 13),
-        ("PUT", "/api/inventory/items/:id"): ("routes/items.js", 32, "routes/items.js", 20),
-        ("DELETE", "/api/inventory/items/:id"): ("routes/items.js", 36, "routes/items.js", 21),
-        ("GET", "/api/reports/stock"): ("routes/reports.js", 12, "routes/reports.js", 8),
-        ("POST", "/api/reports/rebuild"): ("routes/reports.js", 16, "routes/reports.js", 9),
+        ("GET", "/api/inventory/items"): ("routes/items.js", 24, "routes/items.js", 12, "items:read"),
+        ("POST", "/api/inventory/items"): ("routes/items.js", 28, "routes/items.js", 13, "items:write"),
+        ("PUT", "/api/inventory/items/:id"): ("routes/items.js", 32, "routes/items.js", 20, "items:write"),
+        ("DELETE", "/api/inventory/items/:id"): ("routes/items.js", 36, "routes/items.js", 21, "items:admin"),
+        ("GET", "/api/reports/stock"): ("routes/reports.js", 12, "routes/reports.js", 8, "reports:read"),
+        ("POST", "/api/reports/rebuild"): ("routes/reports.js", 16, "routes/reports.js", 9, "reports:admin"),
     }
-    for key, (hfile, hline, rfile, rline) in expected.items():
+    for key, (hfile, hline, rfile, rline, permission) in expected.items():
         r = routes[key]
         assert (r.file, r.line, r.reg_file, r.reg_line) == (hfile, hline, rfile, rline), key
         assert r.handler_ref == (hfile, f"{'ItemsController' if 'items' in hfile else 'ReportsController'}.{r.handler.split('.', 1)[1]}")
         # requirePermission(options.permission), built by the base class for every route.
         assert {"authentication", "authorization"} <= _categories(r, "route"), key
+        # Shown with the permission the route passes (through `get(path, handler, permission)`).
         perm = next(m for m in r.middleware if m.name.startswith("requirePermission"))
-        assert (perm.path, perm.line) == ("lib/controller.js", 35)
+        assert (perm.name, perm.path, perm.line) == (f"requirePermission('{permission}')", "lib/controller.js", 35)
     # The route's own middleware passed in the options object (`middleware: [validateBody('item')]`),
     # handed back by the base class's `this.chain(options)` (defined after `route`).
     post = routes[("POST", "/api/inventory/items")]
-    assert [m.name for m in post.middleware if m.scope == "route"] == ["requirePermission(options.permission)", "this.chain(options)", "validateBody('item')"]
+    assert [m.name for m in post.middleware if m.scope == "route"] == ["requirePermission('items:write')", "this.chain(options)", "validateBody('item')"]
     assert [(m.name, m.path, m.line, m.categories) for m in post.middleware if m.scope == "route"][-1] == (
         "validateBody('item')",
         "routes/items.js",
@@ -218,4 +219,53 @@ def test_function_helper_on_a_module_router(tmp_path: Path) -> None:
         ("DELETE", "/admin/flags/:name", "admin.js", 14, True),
         ("GET", "/admin/stats", "admin.js", 11, False),
         ("POST", "/admin/flags", "admin.js", 13, True),
+    ]
+
+
+def test_typescript_base_controller_with_a_router_field(tmp_path: Path) -> None:
+    """TypeScript: the base class keeps `router = Router()` as a field and registers from a typed
+    options object (`...(spec.guards ?? [])`); an ES-module subclass declares its routes."""
+    (tmp_path / "package.json").write_text('{"dependencies": {"express": "^4.21.2"}}\n')
+    (tmp_path / "base.ts").write_text(
+        "import { Router, RequestHandler } from 'express';\n"
+        "interface RouteSpec { method: 'get' | 'post' | 'delete'; path: string; handler: RequestHandler; guards?: RequestHandler[] }\n"
+        "export abstract class BaseController {\n"
+        "  public readonly router: Router = Router();\n"
+        "  protected register(spec: RouteSpec): void {\n"
+        "    this.router[spec.method](spec.path, ...(spec.guards ?? []), spec.handler.bind(this));\n"
+        "  }\n"
+        "}\n"
+    )
+    (tmp_path / "auth.ts").write_text(
+        "import { Request, Response, NextFunction } from 'express';\n"
+        "export function requireAuth(req: Request, res: Response, next: NextFunction) {\n"
+        "  if (!req.user) return res.status(401).end();\n"
+        "  next();\n"
+        "}\n"
+    )
+    (tmp_path / "users.ts").write_text(
+        "import { Request, Response } from 'express';\n"
+        "import { BaseController } from './base';\n"
+        "import { requireAuth } from './auth';\n"
+        "export class UsersController extends BaseController {\n"
+        "  constructor(private readonly users: Map<string, unknown>) {\n"
+        "    super();\n"
+        "    this.register({ method: 'get', path: '/users/:id', handler: this.show });\n"
+        "    this.register({ method: 'delete', path: '/users/:id', handler: this.destroy, guards: [requireAuth] });\n"
+        "  }\n"
+        "  show(req: Request, res: Response) { res.json(this.users.get(req.params.id)); }\n"
+        "  destroy(req: Request, res: Response) { this.users.delete(req.params.id); res.status(204).end(); }\n"
+        "}\n"
+    )
+    (tmp_path / "server.ts").write_text(
+        "import express from 'express';\n"
+        "import { UsersController } from './users';\n"
+        "const app = express();\n"
+        "app.use('/api', new UsersController(new Map()).router);\n"
+        "app.listen(3000);\n"
+    )
+    rows = sorted((r.method, r.path, r.file, r.line, r.reg_line, r.protections["authentication"] is not None) for r in link(tmp_path).model.routes)
+    assert rows == [
+        ("DELETE", "/api/users/:id", "users.ts", 11, 8, True),
+        ("GET", "/api/users/:id", "users.ts", 10, 7, False),
     ]

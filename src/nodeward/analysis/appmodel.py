@@ -395,7 +395,7 @@ class _Builder:
     def classify(self, path: str, ref: MwRef, scope: str) -> list[Middleware]:
         """What a middleware protects: package tables first, then its body, then its name."""
         path = ref.file or path
-        name = ref.text
+        name = ref.shown or ref.text
         if ref.category:
             return [Middleware(name, (ref.category,), path, ref.line, scope, f"`{ref.qn or ref.text}`", ref.option)]
         found = self.located_function(path, ref)

@@ -32,7 +32,7 @@ __all__ = [
 ]
 
 
-FACTS_VERSION = 51
+FACTS_VERSION = 52
 """Bumped whenever the walker's output changes meaning; cached facts of another version are
 re-extracted by the linker instead of being trusted."""
 
@@ -223,6 +223,10 @@ class MwRef(_Compact):
     file: str = ""
     """The file to resolve the reference in when it is not the registration's own (a helper's
     middleware, expanded at a call in another file)."""
+    shown: str = ""
+    """How the route table shows it when that differs from `text` (a helper's
+    `checkPermission(options.permission)` shown with the permission the call passed); `text`
+    stays what the name-based classification reads."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -197,6 +197,16 @@ def param_slot(w: FileWalker, n: ts.Node, scope: Scope) -> str:
         if prop is not None and obj is not None and w.text(prop) == "bind":
             return param_slot(w, obj, scope)
         return ""
+    if n.type in ("parenthesized_expression", "non_null_expression", "as_expression") and n.named_children:
+        return param_slot(w, n.named_children[0], scope)
+    if n.type == "binary_expression":
+        # `options.guards ?? []`, `spec.middleware || []`: the parameter's value, or nothing.
+        op = n.child_by_field_name("operator")
+        right = n.child_by_field_name("right")
+        left = n.child_by_field_name("left")
+        if op is not None and w.text(op) in ("??", "||") and right is not None and right.type == "array" and not right.named_children and left is not None:
+            return param_slot(w, left, scope)
+        return ""
     if n.type == "member_expression":
         obj = n.child_by_field_name("object")
         prop = n.child_by_field_name("property")

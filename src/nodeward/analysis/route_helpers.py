@@ -140,6 +140,20 @@ def _through(ref: MwRef, bindings: Bindings, helper_file: str, caller_file: str,
     return out
 
 
+def _shown(text: str, got: ArgConst | None) -> str:
+    """`checkPermission(options.permission)` shown with what the call passed there
+    (`checkPermission(UPDATE_FEATURE)`, `requireRole('admin')`), so the route table says which."""
+    if got is None or "(" not in text or not text.endswith(")"):
+        return text
+    if got.text is not None:
+        value = "'" + got.text.replace("'", "\\'") + "'"
+    elif got.ref is not None and got.ref.text:
+        value = got.ref.text
+    else:
+        return text
+    return text[: text.index("(") + 1] + value[:60] + ")"
+
+
 def instantiate(reg: RouteReg, bindings: Bindings, helper_file: str, caller_file: str, returns: ReturnsFields | None = None) -> tuple[RouteReg, bool] | None:
     """The registration a helper makes for one call, with whether the call supplied its path
     (then the call is where the route is declared).  None when a slot the registration needs
@@ -192,7 +206,7 @@ def instantiate(reg: RouteReg, bindings: Bindings, helper_file: str, caller_file
             # `checkPermission(options.permission)`): the function passed is the handler;
             # anything else (a permission name) leaves the wrapper as the middleware.
             fns = [p for p in passed if _function_like(p)]
-            args.extend(fns[:1] or [replace(ref, slot="")])
+            args.extend(fns[:1] or [replace(ref, slot="", shown=_shown(ref.text, got))])
             continue
         if got is None and not ref.slot.endswith("*"):
             # Nothing known is passed there (a variable): the parameter stays as it was.
