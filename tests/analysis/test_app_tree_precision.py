@@ -77,3 +77,49 @@ def test_a_listen_options_object_serves_the_library_app(tmp_path: Path) -> None:
     })
     found = [(f.path, f.line, f.severity) for f in scan_app(root).findings if f.rule_id == "NW401"]
     assert found == [("lib/index.js", 3, Severity.MEDIUM)]
+
+
+# --------------------------------------------------------------------------- app trees (NW401, NW450)
+
+_ADMIN = """\
+const express = require('express');
+const helmet = require('helmet');
+const app = express();
+const admin = express();
+app.use(helmet());
+admin.get('/', (req, res) => res.send('<h1>admin</h1>'));
+app.get('/', (req, res) => res.send('<h1>home</h1>'));
+app.use('/admin', admin);
+app.use((err, req, res, next) => res.status(500).end());
+app.listen(3000);
+"""
+
+
+def test_a_mounted_sub_app_is_judged_through_its_parent(tmp_path: Path) -> None:
+    root = _write(tmp_path, {"server.js": _ADMIN})
+    assert not _found(scan_app(root), "NW401")
+
+
+def test_a_mounted_sub_app_on_a_port_of_its_own_is_a_tree_of_its_own(tmp_path: Path) -> None:
+    root = _write(tmp_path, {"server.js": _ADMIN + "admin.listen(3001, '127.0.0.1');\n"})
+    found = _found(scan_app(root))
+    assert ("NW401", "server.js", 4) in found
+    assert ("NW401", "server.js", 3) not in found
+    # Its errors reach no parent on that port: Express's default handler answers them.
+    assert ("NW450", "server.js", 4) in found
+    guarded = _ADMIN.replace("app.use('/admin', admin);\n", "admin.use(helmet());\nadmin.use((err, req, res, next) => res.status(500).end());\napp.use('/admin', admin);\n")
+    root = _write(tmp_path, {"server.js": guarded + "admin.listen(3001, '127.0.0.1');\n"})
+    found = _found(scan_app(root))
+    assert not {k for k in found if k[0] in ("NW401", "NW450")}
+
+
+def test_helmet_registered_after_a_route_of_the_root(tmp_path: Path) -> None:
+    late = _ADMIN.replace("app.use(helmet());\n", "").replace("app.use('/admin', admin);\n", "app.use('/admin', admin);\napp.use(helmet());\n")
+    root = _write(tmp_path, {"server.js": late})
+    (f,) = [f for f in scan_app(root).findings if f.rule_id == "NW401"]
+    assert (f.path, f.line) == ("server.js", 3)
+    assert "GET / (server.js:6)" in f.message and "GET /admin" in f.message
+    # Registered before the routes and the mount, it covers them all.
+    early = _ADMIN.replace("app.use(helmet());\n", "").replace("const admin = express();\n", "const admin = express();\napp.use(helmet());\n")
+    root = _write(tmp_path, {"server.js": early})
+    assert not _found(scan_app(root), "NW401")

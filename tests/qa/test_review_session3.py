@@ -138,7 +138,6 @@ def test_history_listener_named_report_is_no_server_start(tmp_path: Path) -> Non
 # --------------------------------------------------------------------------- app trees (NW401)
 
 
-@pytest.mark.xfail(strict=True, reason="app_config._trees: a mounted sub-app is never a root, even when it also listens on a port of its own (admin.listen(3001)) where the parent's helmet does not run")
 def test_mounted_sub_app_that_also_listens_is_its_own_tree(tmp_path: Path) -> None:
     root = _write(tmp_path, {"server.js": """\
 const express = require('express');
@@ -157,7 +156,6 @@ admin.listen(3001, '127.0.0.1');
     assert ("server.js", 4) in [(p, line) for p, line, _s in _helmet_findings(_scan(root))]
 
 
-@pytest.mark.xfail(strict=True, reason="app_config NW401: a parent's helmet registered after the sub-app's mount (and the routes) still counts as covering them; Express runs middleware in order, so /admin answers without the headers")
 def test_helmet_registered_after_the_mount_does_not_cover_the_sub_app(tmp_path: Path) -> None:
     root = _write(tmp_path, {"server.js": """\
 const express = require('express');

@@ -8,10 +8,10 @@ from a function that receives the app.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
-from nodeward.analysis.appmodel import AppInfo, AppModel
+from nodeward.analysis.appmodel import AppInfo, AppModel, Route
 from nodeward.analysis.rules.base import finding_at, is_test_file
 from nodeward.model import Confidence, Finding, Rule, Severity
 from nodeward.ruledocs import make_docs
@@ -29,7 +29,7 @@ NO_HELMET = Rule(
     guide_section="Security Headers",
     family="app",
     docs=make_docs(
-        what="Reports an Express application on which no `helmet()` middleware (or a custom middleware setting at least two of Content-Security-Policy, Strict-Transport-Security, X-Frame-Options, X-Content-Type-Options, Referrer-Policy) is registered, in any file. Reported once per served app tree, on its root (the app that listens, is handed to `http.createServer`, or is built where it is used), naming the other apps of the tree that lack the headers: a sub-app mounted into another app (`app.use('/admin', adminApp)`, `app.use(vhost(host, adminApp))`, a project helper calling `parent.use(path, child)`, a factory's app `app.use('/x', require('./x')())`) is judged through its parent, and an app returned by a factory, exported or passed to other project code belongs to the tree of the app the project serves. When nothing in the project starts a server (no `listen(port)`, no `http.createServer`), its apps are built for embedding into another server: one low-severity, low-confidence finding says so. An app on which nothing is registered (it answers only Express's 404) is not reported. Apps built in test files (`*.test.*`, `*.spec.*`, `test/`, `__tests__/`, `e2e/`: supertest harnesses, never deployed) are not reported; the same holds for the route rules NW211 and NW510-NW513.",
+        what="Reports an Express application on which no `helmet()` middleware (or a custom middleware setting at least two of Content-Security-Policy, Strict-Transport-Security, X-Frame-Options, X-Content-Type-Options, Referrer-Policy) is registered, in any file. Reported once per served app tree, on its root (the app that listens, is handed to `http.createServer`, or is built where it is used), naming the other apps of the tree that lack the headers: a sub-app mounted into another app (`app.use('/admin', adminApp)`, `app.use(vhost(host, adminApp))`, a project helper calling `parent.use(path, child)`, a factory's app `app.use('/x', require('./x')())`) is judged through its parent (unless it also listens on a port of its own: then it is a root as well), and an app returned by a factory, exported or passed to other project code belongs to the tree of the app the project serves. When nothing in the project starts a server (no `listen(port)`, no `http.createServer`), its apps are built for embedding into another server: one low-severity, low-confidence finding says so. Express runs middleware in registration order: when the root's `helmet()` is registered after some of its routes or mounted sub-apps (in the same module), those answer without the headers and the root is reported, naming them. An app on which nothing is registered (it answers only Express's 404) is not reported. Apps built in test files (`*.test.*`, `*.spec.*`, `test/`, `__tests__/`, `e2e/`: supertest harnesses, never deployed) are not reported; the same holds for the route rules NW211 and NW510-NW513.",
         why="Without these headers browsers allow framing (clickjacking), MIME sniffing and inline script injection, and HTTPS is not pinned.",
         example="""
 const express = require('express');
@@ -202,7 +202,8 @@ def _trees(model: AppModel, apps: list[AppInfo]) -> list[_Tree]:
     """The served app trees of a project.
 
     Mounted apps (`parent.use('/x', sub)`, also through `vhost(host, sub)`-style helpers and
-    factories) are covered by their parent's walk already.  Of the rest, an app that listens
+    factories) are covered by their parent's walk already, unless they also listen on a port of
+    their own (then they are a root as well).  Of the rest, an app that listens
     (`app.listen`, `http.createServer(app)`, `start(app)` with a `listen` on the parameter) or
     whose value never leaves the module building it is a root.  An app whose value is returned
     by a factory, exported or passed to other project code is placed by that code: when the
@@ -216,7 +217,9 @@ def _trees(model: AppModel, apps: list[AppInfo]) -> list[_Tree]:
     served = bool(sites)
     unlinked = any(not linked for _p, linked in sites)
     unmounted = [a for a in express if not a.mounted]
-    roots = [a for a in unmounted if a.listens or not a.escapes]
+    # A sub-app that also listens on a port of its own (`admin.listen(3001)`) answers there
+    # without the parent's middleware: a root of its own tree as well.
+    roots = [a for a in unmounted if a.listens or not a.escapes] + [a for a in express if a.mounted and a.listens]
     placed_elsewhere = sorted((a for a in unmounted if not a.listens and a.escapes), key=_order)
     trees = [_Tree(r, [r]) for r in sorted(roots, key=_order)]
     if placed_elsewhere:
@@ -228,13 +231,50 @@ def _trees(model: AppModel, apps: list[AppInfo]) -> list[_Tree]:
     return trees
 
 
-def _helmet_finding(tree: _Tree) -> Finding | None:
+def _covered(route: Route) -> bool:
+    return any("helmet" in mw.categories for mw in route.middleware)
+
+
+def _registered_before_helmet(tree: _Tree, routes: Mapping[str, list[Route]]) -> list[Route]:
+    """Routes of a tree's apps with helmet that their app reaches before the helmet middleware.
+
+    Express runs middleware in registration order: `app.use('/admin', admin)` (or
+    `app.get('/', home)`) above `app.use(helmet())` answers without the headers.  The route's
+    middleware chain (built by the app model in registration order) tells; it is trusted only
+    for routes registered in the module that registers the helmet, where that order is the
+    order of the source (registrations in other modules are ordered by their own lines)."""
+    out: list[Route] = []
+    for app in tree.members:
+        helmets = {mw.path for mw in app.global_middleware if "helmet" in mw.categories}
+        if not helmets:
+            continue
+        out.extend(r for r in routes.get(_key(app), ()) if r.reg_file in helmets and not _covered(r))
+    return out
+
+
+def _order_finding(tree: _Tree, uncovered: list[Route]) -> Finding:
+    shown = ", ".join(f"{r.method} {r.path} ({r.reg_file}:{r.reg_line})" for r in uncovered[:5]) + (f" and {len(uncovered) - 5} more" if len(uncovered) > 5 else "")
+    root = tree.root
+    return finding_at(
+        NO_HELMET,
+        root.path,
+        root.line,
+        root.col,
+        root.snippet or "express()",
+        f"`helmet()` is registered after {len(uncovered)} route(s) of this app (Express runs middleware in registration order), which answer without the security headers: {shown}",
+        "Register `app.use(helmet())` before every route and mounted sub-app or router.",
+        key="express-app",
+    )
+
+
+def _helmet_finding(tree: _Tree, routes: Mapping[str, list[Route]]) -> Finding | None:
     """One NW401 per tree, on its root, naming the other apps of the tree that share the gap."""
     lacking = [a for a in tree.members if not _has_helmet(a) and not _serves_nothing(a)]
-    if not lacking:
-        return None
-    if not tree.grouped and lacking[0] is not tree.root:
-        return None  # the root's headers (or its empty 404-only answer) cover the apps below it
+    if not lacking or (not tree.grouped and lacking[0] is not tree.root):
+        # The root's headers (or its empty 404-only answer) cover the apps below it, as far
+        # as they run before the routes.
+        uncovered = _registered_before_helmet(tree, routes)
+        return _order_finding(tree, uncovered) if uncovered else None
     at, others = lacking[0], lacking[1:]
     also = ""
     if others:
@@ -267,8 +307,11 @@ def _app_findings(app: AppInfo, route_count: int, covered: bool) -> list[Finding
         # Every Express app's init middleware sets X-Powered-By again, mounted or not: the
         # sub-app must disable it itself.
         out.append(finding_at(POWERED_BY, app.path, app.line, app.col, snippet, "`X-Powered-By: Express` is sent (no helmet, no `app.disable('x-powered-by')`)", "Call `app.disable('x-powered-by')` or use helmet.", key="express-app"))
-    if not app.has_error_handler and route_count and not app.mounted and not covered:
-        # A mounted sub-app passes its errors to the parent's `next`: the parent's handler runs.
+    # A mounted sub-app passes its errors to the parent's `next`: the parent's handler runs;
+    # on a port of its own (`admin.listen(3001)`) nothing is above it (its routes are listed
+    # under the parent, so its registrations tell whether it serves anything).
+    own_port = app.mounted and app.listens
+    if not app.has_error_handler and (route_count or (own_port and not app.empty)) and (own_port or not app.mounted) and not covered:
         out.append(finding_at(NO_ERROR_HANDLER, app.path, app.line, app.col, snippet, "Express app has no `(err, req, res, next)` error handler", "Register a final error-handling middleware that logs and returns a generic message.", key="express-app"))
     for mw in app.body_limits:
         size = _size(mw.option) if mw.option else None
@@ -281,7 +324,10 @@ def check_apps(model: AppModel, apps: Iterable[AppInfo] | None = None) -> list[F
     """Configuration findings (NW401 once per served app tree, NW450-NW452 per app)."""
     selected = list(apps if apps is not None else model.apps)
     trees = _trees(model, selected)
-    out: list[Finding] = [f for f in (_helmet_finding(t) for t in trees) if f is not None]
+    routes: dict[str, list[Route]] = {}
+    for r in model.routes:
+        routes.setdefault(r.app, []).append(r)
+    out: list[Finding] = [f for f in (_helmet_finding(t, routes) for t in trees) if f is not None]
     # An app of a tree other than its root passes its errors on (`next(err)`) to the app it is
     # mounted in: the root's error handler (or the embedding server's) answers them.
     attached = {_key(a) for t in trees for a in t.members[1:]}
