@@ -123,3 +123,68 @@ def test_helmet_registered_after_a_route_of_the_root(tmp_path: Path) -> None:
     early = _ADMIN.replace("app.use(helmet());\n", "").replace("const admin = express();\n", "const admin = express();\napp.use(helmet());\n")
     root = _write(tmp_path, {"server.js": early})
     assert not _found(scan_app(root), "NW401")
+
+
+# --------------------------------------------------------------------------- served folders holding server code
+
+_HOST = """\
+const express = require('express');
+const fs = require('fs');
+const path = require('path');
+const app = express();
+const extensionsDir = path.join(__dirname, 'extensions');
+app.use('/extensions', express.static(extensionsDir));
+app.use('/assets', express.static(path.join(__dirname, 'extensions')));
+for (const entry of fs.readdirSync(extensionsDir)) {
+  LOAD
+}
+app.listen(3000);
+"""
+
+_REPORT_EXTENSION = """\
+module.exports = function register(app, settings) {
+  app.locals.reportTotal = eval(settings.reportFormula);
+  app.get('/reports', (req, res) => res.json({ total: app.locals.reportTotal }));
+};
+"""
+
+_WIDGET = """\
+define(function (require) {
+  var fs = require('fs');
+  return function render(el) {
+    el.textContent = eval(el.dataset.formula || '0');
+  };
+});
+"""
+
+
+def _extensions(tmp_path: Path, load: str, files: dict[str, str]) -> set[tuple[str, str, int]]:
+    root = _write(tmp_path, {"server.js": _HOST.replace("LOAD", load), **files})
+    return {k for k in _found(scan_app(root)) if k[0].startswith("NW1")}
+
+
+def test_a_served_extension_loaded_by_a_computed_require_is_server_code(tmp_path: Path) -> None:
+    found = _extensions(tmp_path, "require(`./extensions/${entry}`)(app);", {"extensions/reports/index.js": _REPORT_EXTENSION, "extensions/reports/widget.js": _WIDGET})
+    assert ("NW101", "extensions/reports/index.js", 2) in found
+    # The AMD module beside it runs in the browser: its `require` is define()'s parameter.
+    assert not {k for k in found if k[1] == "extensions/reports/widget.js"}
+
+
+def test_a_computed_require_elsewhere_leaves_the_served_folder_browser_code(tmp_path: Path) -> None:
+    found = _extensions(tmp_path, "require(path.join(__dirname, 'lib', entry))(app);", {"extensions/reports/index.js": _REPORT_EXTENSION, "lib/none.js": "module.exports = () => {};\n"})
+    assert not {k for k in found if k[1].startswith("extensions/")}
+    found = _extensions(tmp_path / "unknown-base", "require(process.env.EXTENSIONS + entry)(app);", {"extensions/reports/index.js": _REPORT_EXTENSION})
+    assert not {k for k in found if k[1].startswith("extensions/")}
+
+
+def test_a_served_module_using_node_only_builtins_is_server_code(tmp_path: Path) -> None:
+    tool = "const { execSync } = require('node:child_process');\nmodule.exports = (file) => execSync('convert ' + file + ' out.png');\n"
+    helper = "exports.total = (formula) => eval(formula);\n"
+    uses_helper = "import { execFile } from 'child_process';\nimport { total } from './helper.js';\nexport const handle = (input) => ({ t: total(input.f), p: execFile('ls') });\n"
+    found = _extensions(tmp_path, "", {"extensions/convert.js": tool, "extensions/calc/index.mjs": uses_helper, "extensions/calc/helper.js": helper})
+    assert ("NW102", "extensions/convert.js", 2) in found
+    # What server code imports from the folder runs in the server too.
+    assert ("NW101", "extensions/calc/helper.js", 1) in found
+    bundle = "(function (require, module) {\n  var cp = require('child_process');\n  module.exports = function (s) { return eval(s); };\n})(window.__req, {});\n"
+    found = _extensions(tmp_path / "bundled", "", {"extensions/bundle.js": bundle})
+    assert not found

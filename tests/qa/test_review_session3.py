@@ -67,7 +67,6 @@ def test_plugin_folder_control(tmp_path: Path) -> None:
     assert ("NW102", "plugins/thumbs/index.js", 3) in _found(_scan(root))
 
 
-@pytest.mark.xfail(strict=True, reason="static_roots.browser_files: a served folder whose modules are loaded by a computed require (plugin loaders) is taken for browser code; the plugin's NW102 is dropped")
 def test_served_plugin_folder_loaded_by_computed_require_keeps_server_findings(tmp_path: Path) -> None:
     # Plugin hosts commonly serve each plugin's folder (icons, client scripts) and load its
     # index.js with `require(path.join(dir, name))`: the folder holds server code.

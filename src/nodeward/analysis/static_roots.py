@@ -13,19 +13,31 @@ string literals, `path.join`/`path.resolve` and `+`/template concatenation.  Whe
 unknown (`resolve(process.env.BASE, 'public')`), the literal tail (`public`) is accepted only if
 exactly one folder of the project ends with it and no server module imports a file inside it;
 otherwise nothing is assumed.
+
+A served folder may also hold server code: plugin hosts serve each plugin's folder (icons,
+client scripts) and load its `index.js` with `require(path.join(pluginDir, name))`.  A file in
+a served folder is therefore server code when a module outside the served folders loads it
+(a static import, or a computed `require`/`import()` whose path, evaluated as above with the
+module's own `const` bindings and an unknown part standing for one path segment, can name
+it), when it loads a Node built-in that no browser has (`require('child_process')`,
+`import fs from 'fs'`, with the module's own `require`: a bundle's or an AMD loader's
+`function (require) {...}` parameter, as in Monaco's `loader.js`, does not count), or when such
+a file imports it.
 """
 
 from __future__ import annotations
 
+import logging
 import posixpath
+import re
 from collections.abc import Iterable, Mapping, Sequence
 
 import tree_sitter as ts
 
-from nodeward.project import ProjectFile
+from nodeward.project import ProjectFile, content_skip_reason
 from nodeward.sast.parse import Lang, get_language, parse
 
-__all__ = ["SERVER_SIDE_RULES", "STATIC_MARKERS", "browser_files", "folders_served", "judged_as_server_code"]
+__all__ = ["SERVER_ONLY_BUILTINS", "SERVER_SIDE_RULES", "STATIC_MARKERS", "browser_files", "computed_loads", "folders_served", "judged_as_server_code", "loads_server_builtin"]
 
 SERVER_SIDE_RULES = ("NW1", "NW60")
 """Rule-id prefixes about what code does in the server process: injection (NW1xx: `eval`,
@@ -45,6 +57,11 @@ _STATIC_PACKAGES = frozenset({"serve-static", "koa-static", "koa-static-cache", 
 _UNKNOWN = "\x00"
 """Stands for a part of a path expression whose value is not known here."""
 MAX_CALLS = 10_000
+MAX_FILE = 512 * 1024
+"""Bigger files are bundles (browser code stays browser code); they are not read for loads."""
+_INSTALLED = "node_modules/"
+
+logger = logging.getLogger(__name__)
 
 
 def _text(node: ts.Node | None) -> str:
@@ -227,6 +244,197 @@ def folders_served(path: str, source: bytes, lang: Lang) -> list[tuple[str, bool
     return out
 
 
+# --------------------------------------------------------------------------- server code in served folders
+
+_COMPUTED_LOAD = re.compile(rb"\b(?:require|import)\s*\(\s*[^'\"\s)]")
+"""Bytes of a `require(expr)`/`import(expr)` whose argument is not a plain string literal."""
+SERVER_ONLY_BUILTINS = frozenset({
+    "async_hooks", "child_process", "cluster", "dgram", "dns", "fs", "fs/promises", "http", "http2", "https",
+    "inspector", "module", "net", "os", "readline", "repl", "tls", "v8", "vm", "worker_threads",
+})
+"""Node built-ins no browser provides (a bundler may stub some, but a bundle's `require` is its
+own parameter, not the module's)."""
+_BUILTIN_BYTES = re.compile(rb"['\"`](?:node:)?(?:" + b"|".join(re.escape(m.encode()) for m in sorted(SERVER_ONLY_BUILTINS, key=len, reverse=True)) + rb")['\"`]")
+_LOADS = """
+(call_expression function: (identifier) @fn arguments: (arguments) @args (#eq? @fn "require")) @call
+(call_expression function: (import) @fn arguments: (arguments) @args) @call
+"""
+_STATIC_SOURCES = """
+(import_statement source: (string) @src)
+(export_statement source: (string) @src)
+"""
+_FUNCTIONS = frozenset({"function_declaration", "function_expression", "function", "arrow_function", "method_definition", "generator_function_declaration", "generator_function"})
+_MAX_DEPTH = 8
+
+
+def _declarations(root: ts.Node) -> dict[str, ts.Node]:
+    """`name -> value` of the module's `const/let/var name = value` declared exactly once."""
+    out: dict[str, ts.Node] = {}
+    twice: set[str] = set()
+    stack = [root]
+    seen = 0
+    while stack and seen < 200_000:
+        node = stack.pop()
+        seen += 1
+        if node.type == "variable_declarator":
+            name = node.child_by_field_name("name")
+            value = node.child_by_field_name("value")
+            if name is not None and name.type == "identifier" and value is not None:
+                key = _text(name)
+                (twice.add(key) if key in out else out.__setitem__(key, value))
+        stack.extend(node.named_children)
+    for key in twice:
+        out.pop(key, None)
+    return out
+
+
+def _load_path(node: ts.Node, here: str, decls: Mapping[str, ts.Node], depth: int = 0) -> str:
+    """The text of a path expression, `_UNKNOWN` for each part not known here; `__dirname`
+    is `/<here>` (project-relative paths start with `/`)."""
+    if depth > _MAX_DEPTH:
+        return _UNKNOWN
+    lit = _string(node)
+    if lit is not None:
+        return lit
+    if node.type == "parenthesized_expression" and node.named_children:
+        return _load_path(node.named_children[0], here, decls, depth + 1)
+    if node.type == "identifier":
+        name = _text(node)
+        if name == "__dirname":
+            return "/" + here
+        value = decls.get(name)
+        return _load_path(value, here, decls, depth + 1) if value is not None else _UNKNOWN
+    if node.type == "call_expression":
+        fn = _text(node.child_by_field_name("function"))
+        if fn == "process.cwd":
+            return "/"
+        if fn in ("path.join", "join", "path.posix.join"):
+            return "/".join(_load_path(a, here, decls, depth + 1) for a in _args(node))
+        if fn in ("path.resolve", "resolve", "path.posix.resolve"):
+            parts = [_load_path(a, here, decls, depth + 1) for a in _args(node)]
+            starts = [i for i, p in enumerate(parts) if p.startswith("/")]
+            return "/".join(parts[starts[-1]:]) if starts else "/" + "/".join(parts)
+    if node.type == "binary_expression" and _text(node.child_by_field_name("operator")) == "+":
+        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        if left is not None and right is not None:
+            return _load_path(left, here, decls, depth + 1) + _load_path(right, here, decls, depth + 1)
+    if node.type == "template_string":
+        out = ""
+        for c in node.children:
+            if c.type == "template_substitution":
+                inner = c.named_children[0] if c.named_children else None
+                out += _load_path(inner, here, decls, depth + 1) if inner is not None else _UNKNOWN
+            elif c.type == "string_fragment":
+                out += _text(c)
+        return out
+    return _UNKNOWN
+
+
+def _load_pattern(text: str, here: str) -> re.Pattern[str] | None:
+    """The project files a `require` of this path text can load (`x`, `x.js`, `x/index.js`);
+    None for packages and paths whose base is unknown."""
+    if text.startswith("."):
+        text = "/" + here + "/" + text
+    if not text.startswith("/"):
+        return None
+    norm = posixpath.normpath(re.sub("/+", "/", text)).lstrip("/")
+    if not norm or norm == "." or norm.startswith(("..", _UNKNOWN)):
+        return None
+    body = "[^/]+".join(re.escape(piece) for piece in norm.split(_UNKNOWN))
+    return re.compile(rf"{body}(?:\.[cm]?[jt]sx?|\.json)?|{body}/index\.[cm]?[jt]sx?")
+
+
+def _own_require(call: ts.Node) -> bool:
+    """Whether `require` here is the module's own, not a parameter of an enclosing function (a
+    bundle's module wrapper, an AMD `define(function (require) {...})`)."""
+    node = call.parent
+    while node is not None:
+        if node.type in _FUNCTIONS:
+            params = node.child_by_field_name("parameters") or node.child_by_field_name("parameter")
+            if params is not None and any(_text(p) == "require" for p in ([params] if params.type == "identifier" else params.named_children)):
+                return False
+        node = node.parent
+    return True
+
+
+def computed_loads(path: str, source: bytes, lang: Lang) -> list[re.Pattern[str]]:
+    """Patterns of the project files a module loads through `require(expr)`/`import(expr)`."""
+    if _COMPUTED_LOAD.search(source) is None:
+        return []
+    root = parse(source, lang).root_node
+    here = posixpath.dirname(path)
+    decls: dict[str, ts.Node] | None = None
+    out: list[re.Pattern[str]] = []
+    for _i, caps in list(ts.QueryCursor(_query(lang, _LOADS)).matches(root))[:MAX_CALLS]:
+        call = caps["call"][0]
+        args = _args(call)
+        if not args or _string(args[0]) is not None or (caps["fn"][0].type == "identifier" and not _own_require(call)):
+            continue
+        if decls is None:
+            decls = _declarations(root)
+        pattern = _load_pattern(_load_path(args[0], here, decls), here)
+        if pattern is not None:
+            out.append(pattern)
+    return out
+
+
+def loads_server_builtin(source: bytes, lang: Lang) -> bool:
+    """Whether a module loads a Node built-in no browser has, with its own `require` or an
+    `import`: it runs in Node, whichever folder serves its text."""
+    if _BUILTIN_BYTES.search(source) is None:
+        return False
+    root = parse(source, lang).root_node
+    for _i, caps in list(ts.QueryCursor(_query(lang, _STATIC_SOURCES)).matches(root))[:MAX_CALLS]:
+        if (_string(caps["src"][0]) or "").removeprefix("node:") in SERVER_ONLY_BUILTINS:
+            return True
+    for _i, caps in list(ts.QueryCursor(_query(lang, _LOADS)).matches(root))[:MAX_CALLS]:
+        call = caps["call"][0]
+        args = _args(call)
+        spec = _string(args[0]) if args else None
+        if spec is not None and spec.removeprefix("node:") in SERVER_ONLY_BUILTINS and (caps["fn"][0].type != "identifier" or _own_require(call)):
+            return True
+    return False
+
+
+def _read(pf: ProjectFile) -> bytes | None:
+    if pf.lang is None or pf.size > MAX_FILE or pf.path.startswith(_INSTALLED) or "/" + _INSTALLED in pf.path:
+        return None
+    try:
+        with open(pf.abspath, "rb") as fh:
+            source = fh.read()
+    except OSError:
+        return None
+    return source if content_skip_reason(pf.path, source) is None else None
+
+
+def _server_files(files: Sequence[ProjectFile], inside: frozenset[str], imported: Mapping[str, Iterable[str]]) -> set[str]:
+    """The files of the served folders (`inside`) that run in the server (module docstring)."""
+    patterns: list[re.Pattern[str]] = []
+    server: set[str] = set()
+    for pf in files:
+        lang = pf.lang
+        source = _read(pf) if lang is not None else None
+        if source is None or lang is None:
+            continue
+        try:
+            if pf.path in inside:
+                if loads_server_builtin(source, lang):
+                    server.add(pf.path)
+            else:
+                patterns.extend(computed_loads(pf.path, source, lang))
+        except ValueError:  # unparsable: proves nothing either way
+            logger.debug("load check of %s failed", pf.path, exc_info=True)
+    if patterns:
+        server.update(p for p in inside if any(rx.fullmatch(p) for rx in patterns))
+    todo = list(server)
+    while todo:  # what server code imports from the folder runs in the server too
+        for t in imported.get(todo.pop(), ()):
+            if t in inside and t not in server:
+                server.add(t)
+                todo.append(t)
+    return server
+
+
 def browser_files(files: Sequence[ProjectFile], imported: Mapping[str, Iterable[str]], served: Iterable[tuple[str, bool, str]]) -> frozenset[str]:
     """Project files below a folder the project serves statically (`served`: `folders_served`
     of every module).
@@ -254,4 +462,5 @@ def browser_files(files: Sequence[ProjectFile], imported: Mapping[str, Iterable[
         chosen.add(d)
     if not chosen:
         return frozenset()
-    return frozenset(p for p in paths if any(p.startswith(d + "/") for d in chosen))
+    below = frozenset(p for p in paths if any(p.startswith(d + "/") for d in chosen))
+    return below - _server_files(files, below, imported)
