@@ -116,3 +116,146 @@ def test_sql_only_index_stays_dropped(tmp_path: Path) -> None:
         "models/account.js": "const { DataTypes } = require('sequelize');\nmodule.exports = (db) => db.define('Account', { number: DataTypes.STRING });\n",
     })
     assert _findings(root, "NW113") == []
+
+
+# --------------------------------------------------------------------------- NW116 redirects
+
+_HEAD = """\
+const express = require('express');
+const app = express();
+const HOME = 'https://portal.example.net/';
+"""
+
+
+def _redirects(root: Path, body: str) -> set[tuple[str, str, int]]:
+    _write(root, {"server.js": _HEAD + body + "app.listen(8080);\n"})
+    return _keys(_findings(root, "NW116"))
+
+
+def test_either_of_two_checks_does_not_pin_when_one_allows_any_host(tmp_path: Path) -> None:
+    # `//evil.example` passes `startsWith('/')`: the `||` proves neither check.
+    found = _redirects(tmp_path, """\
+app.get('/continue', (req, res) => {
+  const target = req.query.target || '';
+  if (target.startsWith(HOME) || target.startsWith('/')) {
+    res.redirect(target);
+  } else {
+    res.redirect('/');
+  }
+});
+""")
+    assert found == {("NW116", "server.js", 7)}
+
+
+def test_negated_and_of_checks_lets_the_unchecked_side_through(tmp_path: Path) -> None:
+    # `!(a && b)` failing proves both; `!a && !b` failing (the mirror of `||`) proves neither.
+    found = _redirects(tmp_path, """\
+app.get('/continue', (req, res) => {
+  const target = String(req.query.target);
+  if (!target.startsWith(HOME) && !target.includes('.')) return res.redirect('/');
+  res.redirect(target);
+});
+""")
+    assert found == {("NW116", "server.js", 7)}
+
+
+def test_every_side_of_or_pins_the_target(tmp_path: Path) -> None:
+    # Negative: both sides fix the host (the site itself or one path segment).
+    found = _redirects(tmp_path, """\
+app.get('/continue', (req, res) => {
+  const target = String(req.query.target);
+  if (target.startsWith(HOME) || target.startsWith('/account/')) {
+    return res.redirect(target);
+  }
+  if (!(req.query.back.startsWith(HOME) || req.query.back.startsWith('/help/'))) return res.redirect('/');
+  res.redirect(req.query.back);
+});
+""")
+    assert found == set()
+
+
+def test_and_of_checks_pins_in_its_branch(tmp_path: Path) -> None:
+    # Negative: `a && b` true proves a; the failing branch leaving pins after the `if`.
+    found = _redirects(tmp_path, """\
+app.get('/continue', (req, res) => {
+  const target = String(req.query.target);
+  if (target.length < 200 && target.startsWith(HOME)) {
+    return res.redirect(target);
+  }
+  if (!target.startsWith(HOME) || target.includes('\\\\')) return res.redirect('/');
+  res.redirect(target);
+});
+""")
+    assert found == set()
+
+
+def test_fragment_decoded_after_cutting_the_hash_is_an_open_redirect(tmp_path: Path) -> None:
+    found = _redirects(tmp_path, """\
+app.use((req, res, next) => {
+  const { pathname, search } = new URL(req.originalUrl, 'http://localhost');
+  if (pathname === '/bounce') return res.redirect(decodeURIComponent(search.substring(1)));
+  next();
+});
+""")
+    assert found == {("NW116", "server.js", 6)}
+
+
+def test_search_kept_whole_stays_on_the_site(tmp_path: Path) -> None:
+    # Negative: `?x=1` / `#top` as they are cannot leave the site, alone or after a path.
+    found = _redirects(tmp_path, """\
+app.use((req, res, next) => {
+  const u = new URL(req.originalUrl, 'http://localhost');
+  if (u.pathname === '/old-search') return res.redirect('/search' + u.search);
+  if (u.pathname === '/anchor') return res.redirect(u.hash);
+  next();
+});
+""")
+    assert found == set()
+
+
+def test_query_string_of_own_url_in_literal_route_is_an_open_redirect(tmp_path: Path) -> None:
+    found = _redirects(tmp_path, """\
+app.get('/sso/finish', (req, res) => {
+  const [, query] = req.originalUrl.split('?');
+  res.redirect(new URLSearchParams(query).get('return'));
+});
+app.get('/sso/back', (req, res) => {
+  res.redirect(req.url.split('?')[1].replace('return=', ''));
+});
+""")
+    assert found == {("NW116", "server.js", 6), ("NW116", "server.js", 9)}
+
+
+def test_path_of_own_url_in_literal_route_stays_dropped(tmp_path: Path) -> None:
+    # Negative: the route match fixes where the path starts (`/docs/...`).
+    found = _redirects(tmp_path, """\
+app.get('/docs/:page', (req, res) => {
+  const [path] = req.originalUrl.split('?');
+  if (!path.endsWith('/')) return res.redirect(path + '/');
+  res.redirect(req.url.split('?')[0].replace('/docs', '/manual'));
+});
+""")
+    assert found == set()
+
+
+def test_parameter_read_from_url_search_params_is_an_open_redirect(tmp_path: Path) -> None:
+    found = _redirects(tmp_path, """\
+app.post('/relay', express.urlencoded({ extended: false }), (req, res) => {
+  const form = new URLSearchParams(req.body);
+  res.redirect(form.get('continue'));
+});
+""")
+    assert found == {("NW116", "server.js", 6)}
+
+
+def test_serialized_url_search_params_stay_on_the_site(tmp_path: Path) -> None:
+    # Negative: the serialized form percent-encodes `/` and `:`; a relative target keeps the host.
+    found = _redirects(tmp_path, """\
+app.post('/relay', express.urlencoded({ extended: false }), (req, res) => {
+  res.redirect(303, `./relay/done?${new URLSearchParams(req.body)}`);
+});
+app.post('/relay2', express.urlencoded({ extended: false }), (req, res) => {
+  res.redirect('./relay/done?' + new URLSearchParams(req.body).toString());
+});
+""")
+    assert found == set()

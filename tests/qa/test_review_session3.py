@@ -256,7 +256,6 @@ app.get('/a', (req, res) => {
     assert found == {("NW116", "app.js", 11)}
 
 
-@pytest.mark.xfail(strict=True, reason="walker._pinned_prefix/_negated: in `a.startsWith(SITE) || a.startsWith('/')` the first check pins the value in the consequence although only one side of || holds (`//evil.example` passes the second); a true positive reported before this session is lost")
 def test_startswith_or_another_check_does_not_pin(tmp_path: Path) -> None:
     found = _redirects(tmp_path, """\
 app.get('/a', (req, res) => {
@@ -270,7 +269,6 @@ app.get('/a', (req, res) => {
     assert ("NW116", "app.js", 9) in found
 
 
-@pytest.mark.xfail(strict=True, reason="walker._url_object: `search`/`hash` are cleaned for redirects because they start with ?/#, but the mark survives `.slice(1)`; `/go?//evil.example` redirects off-site (reported before this session)")
 def test_search_with_its_question_mark_cut_off_is_an_open_redirect(tmp_path: Path) -> None:
     found = _redirects(tmp_path, """\
 app.use((req, res, next) => {
@@ -294,7 +292,6 @@ app.use((req, res, next) => {
     assert ("NW116", "app.js", 8) in found
 
 
-@pytest.mark.xfail(strict=True, reason="rules/__init__._drop_own_url_redirects drops every req.originalUrl/url/path flow in a literal-segment route, also the query string's parameters (new URL(req.originalUrl, base).searchParams.get('next')), which the route match does not constrain")
 def test_search_params_of_own_url_in_a_literal_route_is_an_open_redirect(tmp_path: Path) -> None:
     found = _redirects(tmp_path, """\
 app.get('/login/done', (req, res) => {

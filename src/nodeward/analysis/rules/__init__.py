@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from nodeward.analysis.rules import access, app_config, injection
 from nodeward.analysis.rules.base import is_test_file, redact_secrets
+from nodeward.analysis.taint.values import from_query
 from nodeward.model import Finding, Rule
 
 if TYPE_CHECKING:
@@ -110,7 +111,9 @@ def _literal_first_segment(path: str) -> bool:
 def _drop_own_url_redirects(linked: LinkedProject, flows: list[Flow]) -> list[Flow]:
     """`res.redirect(req.url.replace('/edit', ''))` in a handler whose every route starts with
     a literal segment: the URL matched `/user/...`, so it cannot be `//evil.example` and the
-    redirect stays on this site (Express's own route-separation example).  Middleware and
+    redirect stays on this site (Express's own route-separation example).  What the URL's query
+    string says (`new URL(req.originalUrl, base).searchParams.get('next')`, `.search`,
+    `req.url.split('?')[1]`) is not constrained by the match and stays.  Middleware and
     routes starting with a parameter or wildcard keep the flow: a catch-all that redirects to
     `req.originalUrl` is a real open redirect."""
     safe: dict[tuple[str, int, int], bool] = {}
@@ -132,7 +135,7 @@ def _drop_own_url_redirects(linked: LinkedProject, flows: list[Flow]) -> list[Fl
     out = []
     for f in flows:
         first = f.steps[0] if f.steps else f.sink
-        if f.kind == "redirect" and f.label.key in _OWN_URL and any(first.path == p and a <= first.line <= b for p, a, b in ranges):
+        if f.kind == "redirect" and f.label.key in _OWN_URL and not from_query(f.label) and any(first.path == p and a <= first.line <= b for p, a, b in ranges):
             continue
         out.append(f)
     return out

@@ -5,8 +5,9 @@ from __future__ import annotations
 from nodeward.analysis.ir import Label, Recv, Step, Taint
 
 __all__ = [
-    "FIELD_MARK", "FUNCTION_TYPES", "MAX_STEPS", "UPLOAD_FIELD", "URL_PATH", "Value", "clean", "extend", "field_of", "join_cleaned",
-    "mark_field", "mark_url_path", "only_url_path", "strip_url_path", "union", "upload_cleaned",
+    "FIELD_MARK", "FUNCTION_TYPES", "MAX_STEPS", "QUERY_PART", "UPLOAD_FIELD", "URL_PATH", "URL_REST", "Value", "clean", "extend", "field_of",
+    "from_query", "join_cleaned", "mark_field", "mark_query_part", "mark_url_path", "mark_url_rest", "only_url_path", "strip_url_path",
+    "strip_url_rest", "union", "upload_cleaned",
 ]
 
 FUNCTION_TYPES = frozenset({"function_declaration", "generator_function_declaration", "function_expression", "function", "arrow_function", "generator_function", "method_definition"})
@@ -82,6 +83,54 @@ def strip_url_path(taint: Taint) -> Taint:
 def only_url_path(taint: Taint) -> bool:
     """Every label is a URL path starting with `/` (or already harmless for redirects)."""
     return bool(taint) and all(URL_PATH in lb.cleaned or "redirect" in lb.cleaned for lb in taint)
+
+
+URL_REST = "@urlrest:"
+"""Marker prefix in a label's `cleaned` set (`@urlrest:redirect`): the label is clean for that
+kind only because of the value's present form, a parsed URL's `search` or `hash` (empty or
+starting with `?`/`#`, so it cannot choose a redirect's host) or a `URLSearchParams` object
+(form-encoded when it becomes a string).  Whatever transforms the value (`u.search.slice(1)`,
+`.split('=')`, `params.get('next')`, a decoder) may undo that form: the marker and the kinds it
+names are dropped then (`/go?//evil.example` gives `//evil.example`)."""
+
+
+def mark_url_rest(taint: Taint, kinds: frozenset[str]) -> Taint:
+    """The labels, clean for `kinds` as long as the value keeps its leading `?`/`#`."""
+    out = []
+    for lb in taint:
+        added = kinds - lb.cleaned
+        out.append(Label(lb.origin, lb.key, lb.cleaned | added | {URL_REST + k for k in added}, lb.steps, lb.shown))
+    return union(tuple(out))
+
+
+def strip_url_rest(taint: Taint) -> Taint:
+    """The labels without what `mark_url_rest` gave them (the value was transformed)."""
+    if not any(c.startswith(URL_REST) for lb in taint for c in lb.cleaned):
+        return taint
+    out = []
+    for lb in taint:
+        marks = frozenset(c for c in lb.cleaned if c.startswith(URL_REST))
+        kinds = frozenset(c[len(URL_REST) :] for c in marks)
+        out.append(Label(lb.origin, lb.key, lb.cleaned - marks - kinds, lb.steps, lb.shown) if marks else lb)
+    return union(tuple(out))
+
+
+QUERY_PART = "@query"
+"""Marker in a label's `cleaned` set: the value was read from the query string or fragment of
+the request's own URL (`new URL(req.originalUrl, base).searchParams`, `.search`,
+`url.parse(req.url, true).query`, `req.url.split('?')[1]`).  A route's literal path match
+constrains where `req.originalUrl` starts, never what its query string says, so such a value
+stays an open-redirect source in any route.  Kept through transformations."""
+
+
+def mark_query_part(taint: Taint) -> Taint:
+    """The labels, read from the query part of the request's own URL (see `QUERY_PART`)."""
+    return union(tuple(Label(lb.origin, lb.key, lb.cleaned | {QUERY_PART}, lb.steps, lb.shown) for lb in taint))
+
+
+def from_query(label: Label) -> bool:
+    """Whether the label was read from the query part of the request's own URL."""
+    return QUERY_PART in label.cleaned
 
 
 MAX_STEPS = 12

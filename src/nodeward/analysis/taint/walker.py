@@ -68,9 +68,12 @@ from nodeward.analysis.taint.values import (
     clean,
     extend,
     mark_field,
+    mark_query_part,
     mark_url_path,
+    mark_url_rest,
     only_url_path,
     strip_url_path,
+    strip_url_rest,
     union,
 )
 from nodeward.jsstring import unescape
@@ -183,9 +186,9 @@ class _Ctx:
     checked: set[str] = field(default_factory=set)
     """Source text of non-variable expressions checked by a validator or allow-list."""
     pinned: set[str] = field(default_factory=set)
-    pin_log: list[tuple[Scope, str, Value | None, Value | None, bool]] = field(default_factory=list)
+    pin_log: list[tuple[Scope, str, Value | None, Value | None, ts.Node]] = field(default_factory=list)
     """Prefix checks made in the condition being walked: (scope, variable name or expression
-    text, value before the check, value after it (None for expression texts), negated)."""
+    text, value before the check, value after it (None for expression texts), the check's call)."""
     """Source text of non-variable expressions checked to start with a pinned origin or path
     (`req.query.next.startsWith(siteUrl)`): harmless for redirects and server-side requests."""
     stores: dict[str, Taint] = field(default_factory=dict)
@@ -403,7 +406,7 @@ class FileWalker:
             pins = ctx.pin_log[mark:]
             del ctx.pin_log[mark:]
             if pins:
-                self._if_with_pins(node, pins)
+                self._if_with_pins(node, cond, pins)
             else:
                 for fname in ("consequence", "alternative"):
                     branch = node.child_by_field_name(fname)
@@ -482,8 +485,12 @@ class FileWalker:
                     for cc in c.named_children:
                         self.bind(cc, Value(v.taint, role=v.role), scope, declare=declare, node=node)
         elif t == "array_pattern":
-            for c in pattern.named_children:
-                self.bind(c, Value(v.taint), scope, declare=declare, node=node)
+            i = 0  # the element's position: `[, query]` skips one
+            for c in pattern.children:
+                if c.type == ",":
+                    i += 1
+                elif c.is_named:
+                    self.bind(c, Value(v.fields.get(str(i), v.taint)), scope, declare=declare, node=node)
         elif t == "assignment_pattern":
             left = pattern.child_by_field_name("left")
             right = pattern.child_by_field_name("right")
@@ -774,6 +781,8 @@ class FileWalker:
             del iv
             if idx is not None and idx.type == "number" and self.text(idx) in ("0", "1") and any(lb.key == "process.argv" for lb in ov.taint):
                 return Value()  # the node binary and the script path
+            if idx is not None and idx.type == "number" and self.text(idx) in ov.fields:
+                return Value(ov.fields[self.text(idx)])  # `req.url.split('?')[0]`
             return Value(ov.taint)
         if t == "call_expression":
             return self.call(node, scope, name_hint)
@@ -1405,7 +1414,7 @@ class FileWalker:
             # is still possible): a URL path, harmless only after a constant origin.
             return Value(mark_url_path(extend(strip_url_path(union(*arg_taint)), self.step(node, f"passed through `{qn}`"))))
         if qn in PROPAGATORS or (qn.startswith("path.") and qn != "path.basename"):
-            t = union(*arg_taint)
+            t = strip_url_rest(union(*arg_taint))
             if qn == "path.basename":
                 t = clean(t, frozenset({"path"}))
             return Value(extend(t, self.step(node, f"passed through `{qn}`")) if t else (), is_obj=qn in ("JSON.parse", "qs.parse", "querystring.parse"))
@@ -1477,7 +1486,13 @@ class FileWalker:
         # Methods on tainted values (string/array methods) keep the taint.
         if rv is not None and rv.taint:
             t = union(rv.taint, *arg_taint) if method in ("concat", "replace", "replaceAll", "join", "padStart", "padEnd") else rv.taint
-            t = strip_url_path(t)
+            t = strip_url_rest(strip_url_path(t))
+            if method == "split" and arg_nodes and self._string_value(arg_nodes[0]) == "?":
+                # `req.url.split('?')[1]`, `const [, query] = ...`: the query string (item 0 is
+                # the path, constrained by the route; `parts.join('?')` starts with it again).
+                parts = Value(t, stringy=rv.stringy)
+                parts.fields["1"] = mark_query_part(t)
+                return parts
             if method == "replace" and len(arg_nodes) == 2 and arg_nodes[0].type == "regex" and self._string_value(arg_nodes[1]) in ("/", ""):
                 pat = arg_nodes[0].child_by_field_name("pattern")
                 if pat is not None and self.text(pat).replace("\\/", "/") in _SLASH_COLLAPSE:
@@ -1503,6 +1518,12 @@ class FileWalker:
             return Value()
         if qn == "URL":
             return self._url_object(args, node)
+        if qn in ("URLSearchParams", "url.URLSearchParams") and args and args[0].taint:
+            # `new URLSearchParams(query).get('next')`: the parameters are the input's text, the
+            # leading `?` gone.  The object itself turns into a form-encoded string (`/`, `:`,
+            # `<` percent-encoded: `./callback?${params}`), harmless until a method reads from it.
+            parsed = extend(strip_url_rest(args[0].taint), self.step(node, "parsed as query parameters"))
+            return Value(mark_url_rest(parsed, _URL_CLEAN | {"xss"}))
         self._http_error(qn or (self.text(ctor) if ctor is not None else ""), scope.ctx)
         out = Value(qn=f"{qn}()" if qn else "")
         kind_i = instance_kind(out.qn)
@@ -1539,16 +1560,18 @@ class FileWalker:
             target = target.named_children[0]
         if target is None:
             return
-        negated = self._negated(fn_node.parent) if fn_node.parent is not None else False
+        check = fn_node.parent
+        if check is None:
+            return
         if target.type == "identifier":
             v = scope.lookup(self.text(target))
             if v is not None and v.taint:
                 checked = self._copy(v, clean(v.taint, _URL_CLEAN))
                 scope.assign(self.text(target), checked)
-                scope.ctx.pin_log.append((scope, self.text(target), v, checked, negated))
+                scope.ctx.pin_log.append((scope, self.text(target), v, checked, check))
         elif target.type in ("member_expression", "subscript_expression"):
             self._pin_text(scope, self.text(target), True)
-            scope.ctx.pin_log.append((scope, self.text(target), None, None, negated))
+            scope.ctx.pin_log.append((scope, self.text(target), None, None, check))
 
     @staticmethod
     def _pin_text(scope: Scope, text: str, on: bool) -> None:
@@ -1562,28 +1585,31 @@ class FileWalker:
             c = c.parent if c.parent is not None and c.parent.ctx is not c.ctx else None
 
     @staticmethod
-    def _negated(node: ts.Node) -> bool:
-        """Whether a check inside a condition is negated (`!x.startsWith(p)`, `!a || !b`) on its
-        way up to the `if`; `&&`, `||` and parentheses keep the polarity."""
-        negated = False
-        cur: ts.Node | None = node
-        for _ in range(16):
-            parent = cur.parent if cur is not None else None
-            if parent is None:
-                break
-            if parent.type == "unary_expression":
-                op = parent.child_by_field_name("operator")
-                if op is None or op.type != "!":
-                    break
-                negated = not negated
-            elif parent.type == "binary_expression":
-                op = parent.child_by_field_name("operator")
-                if op is None or op.type not in ("&&", "||"):
-                    break
-            elif parent.type != "parenthesized_expression":
-                break
-            cur = parent
-        return negated
+    def _pins_when(node: ts.Node | None, outcome: bool, checks: frozenset[tuple[int, int]], depth: int = 0) -> bool:
+        """Whether the condition `node` evaluating to `outcome` proves one of the prefix checks
+        `checks` (by byte range) held.  `a && b` true proves both sides, `a || b` true only what
+        *both* sides prove (`next.startsWith(SITE) || next.startsWith('/')` lets `//evil.example`
+        through the second), `!` swaps the outcome; false is the mirror image."""
+        if node is None or depth > 32:
+            return False
+        if (node.start_byte, node.end_byte) in checks and node.type == "call_expression":
+            return outcome
+        if node.type == "parenthesized_expression":
+            inner = [c for c in node.named_children if c.type != "comment"]
+            return len(inner) == 1 and FileWalker._pins_when(inner[0], outcome, checks, depth + 1)
+        if node.type == "unary_expression":
+            op = node.child_by_field_name("operator")
+            arg = node.child_by_field_name("argument")
+            return op is not None and op.type == "!" and FileWalker._pins_when(arg, not outcome, checks, depth + 1)
+        if node.type == "binary_expression":
+            op = node.child_by_field_name("operator")
+            if op is None or op.type not in ("&&", "||"):
+                return False
+            sides = (node.child_by_field_name("left"), node.child_by_field_name("right"))
+            if (op.type == "&&") == outcome:  # true `&&`, false `||`: each side's own outcome is known
+                return any(FileWalker._pins_when(side, outcome, checks, depth + 1) for side in sides)
+            return all(FileWalker._pins_when(side, outcome, checks, depth + 1) for side in sides)
+        return False
 
     def _exits(self, node: ts.Node | None, depth: int = 0) -> bool:
         """Whether a branch always leaves the function (`return`, `throw`), so the code after
@@ -1601,24 +1627,35 @@ class FileWalker:
             return self._exits(node.child_by_field_name("consequence"), depth + 1) and self._exits(node.child_by_field_name("alternative"), depth + 1)
         return False
 
-    def _if_with_pins(self, node: ts.Node, pins: list[tuple[Scope, str, Value | None, Value | None, bool]]) -> None:
+    def _if_with_pins(self, node: ts.Node, cond: ts.Node | None, log: list[tuple[Scope, str, Value | None, Value | None, ts.Node]]) -> None:
         """An `if` whose condition checks where a URL starts: the value is pinned only where the
-        check holds, i.e. in the branch it guards (`if (x.startsWith(p)) {...}`) or after a branch
-        that leaves on failure (`if (!x.startsWith(p)) return ...`).  A branch that rebinds the
+        condition proves the check held, i.e. in the branch it guards (`if (x.startsWith(p))
+        {...}`) or after a branch that leaves on failure (`if (!x.startsWith(p)) return ...`);
+        under `||` only when every side pins it (see `_pins_when`).  A branch that rebinds the
         variable (`if (!x.startsWith(p)) x = '/'`) is merged with the other path after the `if`."""
         consequence = node.child_by_field_name("consequence")
         alternative = node.child_by_field_name("alternative")
+        # One entry per checked variable or expression: the value before its first check, the
+        # checked value, and where the condition pins it (then-branch, else-branch).
+        grouped: dict[tuple[int, str], tuple[Scope, str, Value | None, Value | None, set[tuple[int, int]]]] = {}
+        for sc, name, old, checked, check in log:
+            entry = grouped.setdefault((id(sc), name), (sc, name, old, checked, set()))
+            entry[4].add((check.start_byte, check.end_byte))
+        pins = [
+            (sc, name, old, checked, self._pins_when(cond, True, frozenset(spans)), self._pins_when(cond, False, frozenset(spans)))
+            for sc, name, old, checked, spans in grouped.values()
+        ]
 
         def state(in_consequence: bool) -> None:
-            for sc, name, old, checked, negated in pins:
-                holds = in_consequence != negated
+            for sc, name, old, checked, on_then, on_else in pins:
+                holds = on_then if in_consequence else on_else
                 if checked is None or old is None:
                     self._pin_text(sc, name, holds)
                 else:
                     sc.assign(name, checked if holds else old)
 
         def finals() -> list[Value | None]:
-            return [sc.lookup(name) if checked is not None else None for sc, name, _o, checked, _n in pins]
+            return [sc.lookup(name) if checked is not None else None for sc, name, _o, checked, _t, _e in pins]
 
         scope = pins[0][0]
         state(True)
@@ -1630,11 +1667,13 @@ class FileWalker:
             self.stmt(alternative, scope)
         after_else = finals()
         paths = [after for after, branch, present in ((after_then, consequence, True), (after_else, alternative, alternative is not None)) if not (present and self._exits(branch))]
-        for i, (sc, name, _old, checked, negated) in enumerate(pins):
+        for i, (sc, name, _old, checked, on_then, on_else) in enumerate(pins):
             if checked is None:
-                # An expression text: pinned after the `if` only when the failing branch leaves.
-                failing = consequence if negated else alternative
-                self._pin_text(sc, name, failing is not None and self._exits(failing))
+                # An expression text: pinned after the `if` only when every branch that does not
+                # leave pins it.
+                then_ok = on_then or (consequence is not None and self._exits(consequence))
+                else_ok = on_else or (alternative is not None and self._exits(alternative))
+                self._pin_text(sc, name, then_ok and else_ok)
                 continue
             values = [v for v in (p[i] for p in paths) if v is not None]
             if values:  # (none: both branches leave, nothing runs after the `if`)
@@ -1654,8 +1693,13 @@ class FileWalker:
         taint = extend(taint, self.step(node, "parsed as a URL"))
         out = Value(taint)
         out.open_fields = True
+        query = mark_query_part(taint)
         for part in _URL_SAFE_PARTS:
-            out.fields[part] = clean(taint, _URL_CLEAN)
+            out.fields[part] = mark_url_rest(query, _URL_CLEAN)
+        # What the query string says: not constrained by a route's path (`QUERY_PART`), and
+        # `searchParams.get('next')` / `url.parse(x, true).query.next` lose the `?`.
+        out.fields["searchParams"] = query
+        out.fields["query"] = query
         if not legacy and args[0].taint and all(lb.key in _PATH_KEYS for lb in args[0].taint) and not any(a.taint for a in args[1:2]):
             out.fields["pathname"] = mark_url_path(taint)
         return out
