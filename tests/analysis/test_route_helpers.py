@@ -269,3 +269,44 @@ def test_typescript_base_controller_with_a_router_field(tmp_path: Path) -> None:
         ("DELETE", "/api/users/:id", "users.ts", 11, 8, True),
         ("GET", "/api/users/:id", "users.ts", 10, 7, False),
     ]
+
+
+def test_unmounted_subclass_and_fan_out_through_helpers(tmp_path: Path) -> None:
+    """A controller built by a container (no mount seen) is listed as not mounted; helpers that
+    call each other many times over stay bounded (the budget, not 10^6 expansions) and recursion
+    ends (a chain of helpers deeper than MAX_HELPER_DEPTH is not followed)."""
+    (tmp_path / "base.js").write_text(
+        "const { Router } = require('express');\n"
+        "class Base {\n"
+        "  constructor() { this.app = Router(); }\n"
+        "  route(verb, path, handler) { this.app[verb](path, handler); }\n"
+        "  again(verb, path, handler) { this.again(verb, path, handler); }\n"
+        "  get router() { return this.app; }\n"
+        "}\n"
+        "module.exports = Base;\n"
+    )
+    fan = "".join(
+        f"  m{i}(p, h) {{ {' '.join(f'this.m{i + 1}(p, h);' for _ in range(10))} }}\n" for i in range(4)
+    )
+    (tmp_path / "deep.js").write_text(
+        "const Base = require('./base');\n"
+        "class Deep extends Base {\n"
+        "  constructor() {\n"
+        "    super();\n"
+        "    this.m0('/deep', this.show);\n"
+        "    this.again('post', '/loop', this.show);\n"
+        "  }\n"
+        + fan
+        + "  m4(p, h) { this.route('get', p, h); }\n"
+        "  show(req, res) { res.json({ q: req.query.q }); }\n"
+        "}\n"
+        "module.exports = Deep;\n"
+    )
+    (tmp_path / "container.js").write_text(
+        "const Deep = require('./deep');\n"
+        "const services = new Map();\n"
+        "services.set('deep', new Deep());\n"
+        "module.exports = services;\n"
+    )
+    routes = link(tmp_path).model.routes
+    assert sorted((r.method, r.path, r.file, r.line, r.mounted) for r in routes) == [("GET", "/deep", "deep.js", 13, False)]

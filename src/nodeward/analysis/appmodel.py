@@ -745,6 +745,12 @@ def build_app_model(
             node = ("inst", path, name)
             if inst.kind.endswith("router") and node not in b.mounted:
                 b.walk(node, inst.prefix, [], model, f"{path}:{inst.line}", _framework(inst.kind), (), False)
+        for name, fn in sorted(ff.functions.items()):
+            # Subclasses of a router-owning base class that no mount reaches (built by a
+            # container, mounted with a computed prefix): their routes, with their own paths.
+            this_node = ("this", path, name)
+            if fn.extends is not None and this_node not in b.mounted and b.class_entries(this_node):
+                b.walk(this_node, "", [], model, f"{path}:{fn.line}", "express", (), False)
         for reg in ff.routes:
             if reg.recv[0] == "nest":
                 pass

@@ -333,6 +333,7 @@ class ClassRoutes:
         self._method(chain, target, consts, site, file, depth + 1, out, budget)
 
     def _method(self, chain: list[FuncRef], target: FuncRef, bindings: Bindings, site: tuple[str, CallEvent], caller: str, depth: int, out: list[Entry], budget: list[int]) -> None:
+        budget[0] -= 1  # every method visited counts, so fan-out through helpers stays bounded
         tfile, key = target
         ff = self.facts.get(tfile)
         fn = ff.functions.get(key) if ff is not None else None
@@ -385,6 +386,7 @@ class ClassRoutes:
         consts = bind_consts(consts, outer) if outer else consts
         if site is None or not any(c is not None and not c.param for c in site[1].arg_consts):
             site = (file, call)
+        budget[0] -= 1
         tfile, key = target
         ff = self.facts.get(tfile)
         fn = ff.functions.get(key) if ff is not None else None
