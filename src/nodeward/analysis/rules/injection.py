@@ -128,7 +128,7 @@ NOSQL = _rule(
     "NW113", "nosql-injection-from-request", "Request data that may be an object is used in a MongoDB query", Severity.HIGH, 943,
     "Securing Against Injection Attacks",
     "Reports `req.body`/`req.query` values placed into a MongoDB/Mongoose filter or update (`find`, `findOne`, `updateOne`, `deleteMany`, ...). Values that are always strings (route params, headers, cookies) or converted with `String()`, a template literal, `mongo-sanitize` or `parseInt` are not reported, nor are projects whose package.json files and imports name no MongoDB client (`mongodb`, `mongoose`, `monk`, NeDB, TypeORM, ...): `find({...})` on Bookshelf or Sequelize takes no `$` operators. "
-    "Each query's receiver is judged too: a `mongoose.model(...)` value, a model imported from a module built on mongoose or the MongoDB driver, or a `db.collection(...)` value is reported at high confidence; a model whose module (or the project modules it imports, a few levels down) reaches a SQL ORM or query builder (Bookshelf, Sequelize, TypeORM outside its `MongoRepository`, Objection, knex) is not reported (Prisma is not among them: its filters take operator objects such as `{ not: '' }`); a receiver nothing identifies is reported at medium confidence.",
+    "Each query's receiver is judged too: a `mongoose.model(...)` value, a model imported from a module built on mongoose or the MongoDB driver (through an index that re-exports it, judged by the module that defines it), or a `db.collection(...)` value is reported at high confidence; a model whose module (or the project modules it imports, a few levels down) reaches a SQL ORM or query builder (Bookshelf, Sequelize, TypeORM outside its `MongoRepository`, Objection, knex) is not reported (Prisma is not among them: its filters take operator objects such as `{ not: '' }`); a receiver nothing identifies is reported at medium confidence.",
     "Body parsers and `qs` turn `?owner[$ne]=x` into `{ $ne: 'x' }`, so the filter matches every document: authentication bypass and data disclosure.",
     """
 const express = require('express');
@@ -216,11 +216,14 @@ REDIRECT = _rule(
     "Targets pinned to a host are not: a literal `https://example.com/` or `/path` prefix, the request's own host "
     "followed by its own path (`'https://' + req.hostname + req.originalUrl`, `url.format({ host: req.get('host'), ... })`), "
     "a value whose leading slashes were collapsed (`url.replace(/^\\/+/, '/')`), the `search` and `hash` of a parsed URL "
-    "(they start with `?`/`#`), a path that starts with `/` (the `pathname` of `new URL(req.originalUrl, base)`, "
+    "as they are (they start with `?`/`#`; `.slice(1)` or a decoder makes them request data again), a path that starts with `/` (the `pathname` of `new URL(req.originalUrl, base)`, "
     "`path.posix.join('/', x)`) placed after a constant origin such as `'https://shop.example.org'`, and a value checked "
-    "with `startsWith` against the site's configured URL or a literal origin ending in `/`. A path alone is still "
+    "with `startsWith` against the site's configured URL or a literal origin ending in `/` (under `||` only when every "
+    "side pins it). A path alone is still "
     "reported (`/.//evil.example` has the pathname `//evil.example`), as are `url.parse(x).pathname` (it keeps "
-    "`@evil.example`) and `startsWith('/')`.",
+    "`@evil.example`) and `startsWith('/')`. In a handler whose routes all start with a literal segment, the request's "
+    "own `req.originalUrl` is not reported (the match fixes where it starts), but its query string is "
+    "(`new URL(req.originalUrl, base).searchParams.get('next')`, `req.url.split('?')[1]`).",
     "A link on your domain that bounces to an attacker's look-alike page is a phishing tool, and can leak OAuth codes and tokens in the URL.",
     """
 const express = require('express');
