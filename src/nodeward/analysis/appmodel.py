@@ -97,6 +97,9 @@ class AppInfo:
     with Express's built-in 404."""
     name: str = ""
     """The variable the app is bound to where it is created."""
+    server_arg: bool = False
+    """The app is handed to `http(s).createServer(app)` (a server it may share with an upgrade
+    server: WebSocket, LiveQuery), rather than (or besides) calling `listen` itself."""
 
 
 @dataclass
@@ -471,6 +474,11 @@ class _Builder:
             method = reg.method
             if method in ("disable", "set", "enable"):
                 continue
+            if reg.recv[0] in ("inst", "thisfield") and any(part != "method" for part, _slot in reg.template):
+                # A helper's own registration on its router (`post(path, h) { this.app.post(path, h) }`):
+                # its calls with constant arguments are the routes (`route_helpers.py`), the
+                # definition with a parameter for a path is none.
+                continue
             if method == "param":
                 for name in (reg.path or "").split(","):
                     local.extend((_PARAM + name, mw) for ref in reg.args for mw in self.classify(path, ref, scope))
@@ -727,7 +735,7 @@ def build_app_model(
         limits = tuple(mw for mw in mws if "body_parser" in mw.categories)
         listens = node in b.server_args or any(reg.method == "listen" for _k, _p, reg in entries)
         empty = not any(reg.method not in ("listen", "set", "enable", "disable") for _k, _p, reg in entries)
-        model.apps.append(AppInfo(kind, path, inst.line, inst.col, inst.snippet, mws, error, disabled, limits, listens=listens, escapes=b.escapes(node), empty=empty, name=name))
+        model.apps.append(AppInfo(kind, path, inst.line, inst.col, inst.snippet, mws, error, disabled, limits, listens=listens, escapes=b.escapes(node), empty=empty, name=name, server_arg=node in b.server_args))
         app_nodes.append(node)
     app_set = set(app_nodes)
     model.listen_sites = [(p, node in app_set or _listen_linked(b, node)) for node, p in b.listen_sites]
