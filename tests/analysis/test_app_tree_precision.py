@@ -188,3 +188,78 @@ def test_a_served_module_using_node_only_builtins_is_server_code(tmp_path: Path)
     bundle = "(function (require, module) {\n  var cp = require('child_process');\n  module.exports = function (s) { return eval(s); };\n})(window.__req, {});\n"
     found = _extensions(tmp_path / "bundled", "", {"extensions/bundle.js": bundle})
     assert not found
+
+
+# --------------------------------------------------------------------------- apps served elsewhere, 404-only apps
+
+_SHOP = """\
+const express = require('express');
+const helmet = require('helmet');
+const app = express();
+app.use(helmet());
+app.get('/', (req, res) => res.send('<h1>shop</h1>'));
+app.use((err, req, res, next) => res.status(500).end());
+app.listen(Number(process.env.PORT) || 3000);
+"""
+
+_EXPORTS_APP = """\
+const express = require('express');
+exports.buildExportsApp = () => {
+  const exportsApp = express();
+  exportsApp.get('/exports/:id', (req, res) => res.send(`<a href="/files/${Number(req.params.id)}">download</a>`));
+  exportsApp.use((err, req, res, next) => res.status(500).end());
+  return exportsApp;
+};
+"""
+
+
+@pytest.mark.parametrize(
+    ("code", "line"),
+    [
+        ("const { onRequest } = require('firebase-functions/v2/https');\nexports.api = onRequest({ region: 'europe-west1' }, app);\n", 2),
+        ("import * as functions from 'firebase-functions';\nexport const api = functions.https.onRequest(app);\n", 2),
+        ("const awsServerlessExpress = require('aws-serverless-express');\nconst server = awsServerlessExpress.createServer(app);\n", 2),
+        ("module.exports.handler = require('serverless-http')(app);\n", 1),
+        ("import serverlessExpress from '@codegenie/serverless-express';\nexport const handler = serverlessExpress({ app });\n", 2),
+        ("const functions = require('firebase-functions');\nexports.nightly = functions.pubsub.schedule('every 24 hours').onRun(cleanup);\n", 0),
+        ("const { logger } = require('firebase-functions');\nlogger.info('ready', app);\n", 0),
+    ],
+)
+def test_serverless_adapters_start_a_server(code: str, line: int) -> None:
+    assert starts_server(code.encode(), "javascript") == line
+
+
+def test_an_app_served_as_a_cloud_function_is_not_covered_by_another_apps_helmet(tmp_path: Path) -> None:
+    files = {"server.js": _SHOP, "exports-app.js": _EXPORTS_APP}
+    function = "const { onRequest } = require('firebase-functions/v2/https');\nconst { buildExportsApp } = require('./exports-app');\nexports.exportsApi = onRequest(buildExportsApp());\n"
+    found = _found(scan_app(_write(tmp_path / "function", {**files, "functions.js": function})), "NW401")
+    assert found == {("NW401", "exports-app.js", 3)}
+    # Without the function, the factory's app is placed by code the model cannot follow: it
+    # belongs to the tree the project serves, whose helmet covers it.
+    assert not _found(scan_app(_write(tmp_path / "plain", files)), "NW401")
+
+
+def test_an_app_filled_by_computed_registrations_is_not_404_only(tmp_path: Path) -> None:
+    server = """\
+const express = require('express');
+const handlers = require('./handlers');
+const app = express();
+for (const [verb, handler] of Object.entries(handlers)) {
+  app[verb.toLowerCase()]('/items', handler);
+}
+app.listen(Number(process.env.PORT) || 8080);
+"""
+    handlers = "module.exports = {\n  get: (req, res) => res.send('<ul></ul>'),\n  post: (req, res) => res.status(201).end(),\n};\n"
+    assert ("NW401", "server.js", 3) in _found(scan_app(_write(tmp_path / "table", {"server.js": server, "handlers.js": handlers})))
+    upgrades = """\
+const https = require('https');
+const fs = require('fs');
+const express = require('express');
+const { WebSocketServer } = require('ws');
+const app = express();
+const server = https.createServer({ key: fs.readFileSync('key.pem'), cert: fs.readFileSync('cert.pem') }, app);
+const wss = new WebSocketServer({ server });
+wss.on('connection', (socket) => socket.send('hello'));
+server.listen(8443);
+"""
+    assert not _found(scan_app(_write(tmp_path / "ws", {"server.js": upgrades})), "NW401")

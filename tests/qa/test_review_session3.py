@@ -171,7 +171,6 @@ app.listen(3000);
     assert _helmet_findings(_scan(root))
 
 
-@pytest.mark.xfail(strict=True, reason="app_config._trees: every app placed by other code (returned by a factory, exported) joins the FIRST listening tree, so an app served by a package adapter (serverless-http for AWS Lambda) is judged covered by an unrelated app's helmet (reported before this session)")
 def test_app_served_through_serverless_adapter_is_not_covered_by_another_apps_helmet(tmp_path: Path) -> None:
     root = _write(tmp_path, {
         "server.js": """\
@@ -198,7 +197,6 @@ module.exports = { createWebhookApp };
     assert ("webhooks.js", 3) in [(p, line) for p, line, _s in _helmet_findings(_scan(root))]
 
 
-@pytest.mark.xfail(strict=True, reason="appmodel `empty` / app_config._serves_nothing: routes registered through a computed method (app[route.method](route.path, handler), a route table) are not seen, so the app counts as 404-only and NW401 is dropped (reported before this session; NW451 on the same app still says it answers)")
 def test_app_with_routes_from_a_route_table_is_not_404_only(tmp_path: Path) -> None:
     root = _write(tmp_path, {
         "server.js": """\

@@ -12,7 +12,11 @@ text test is a cheap filter, the call shapes below decide).  A call counts when 
 port: `port`, `config.port`, `process.env.PORT`, `normalizePort(...)`: `port` as a word or camel-case part of a name, so not `reportPageView`),
 Node's options object with a `port` key (`listen({ port, host })`), or
 `http|https|http2|spdy.createServer(...)`.  Event-emitter `listen`s (`history.listen(fn)`,
-`events.listen()`) and sockets on a path (`server.listen(socketPath)`) do not.
+`events.listen()`) and sockets on a path (`server.listen(socketPath)`) do not.  An app handed
+to a serverless adapter (`serverless(app)` of serverless-http, `functions.https.onRequest(app)`
+of firebase-functions, `SERVERLESS_ADAPTERS`) is served by the cloud platform: that call is a
+server start the model cannot tie to an app, so the apps other code places are not assumed to
+join another server's tree (`rules/app_config.py`).
 """
 
 from __future__ import annotations
@@ -40,10 +44,30 @@ _QUERY_TEXT = """
   arguments: (arguments) @args
   (#any-of? @prop "listen" "createServer" "createSecureServer"))
 """
-_QUERIES: dict[Lang, ts.Query] = {}
+_QUERIES: dict[tuple[Lang, str], ts.Query] = {}
 _SERVER_MODULES = frozenset({"http", "https", "http2", "spdy"})
 _INSTALLED = "node_modules/"
-_ANY_MARKER = (b"listen(", b"createServer(", b"createSecureServer(", *STATIC_MARKERS)
+
+_FUNCTIONS_HTTP = frozenset({"onRequest"})
+SERVERLESS_ADAPTERS: dict[str, frozenset[str]] = {
+    "serverless-http": frozenset({""}),
+    "@vendia/serverless-express": frozenset({"", "configure"}),
+    "@codegenie/serverless-express": frozenset({"", "configure"}),
+    "aws-serverless-express": frozenset({"createServer"}),
+    "azure-function-express": frozenset({"createHandler"}),
+    "@google-cloud/functions-framework": frozenset({"http"}),
+    "firebase-functions": _FUNCTIONS_HTTP,
+    "firebase-functions/v1": _FUNCTIONS_HTTP,
+    "firebase-functions/v2": _FUNCTIONS_HTTP,
+    "firebase-functions/https": _FUNCTIONS_HTTP,
+    "firebase-functions/v2/https": _FUNCTIONS_HTTP,
+}
+"""Packages that serve an app as a cloud function (the platform does the listening), with the
+members that take the app (`""`: the module itself is called, `serverless(app)`):
+`functions.https.onRequest(app)`, `awsServerlessExpress.createServer(app)`..."""
+_ADAPTER_MARKERS = (b"serverless-http", b"serverless-express", b"azure-function-express", b"functions-framework", b"firebase-functions")
+_ANY_MARKER = (b"listen(", b"createServer(", b"createSecureServer(", *_ADAPTER_MARKERS, *STATIC_MARKERS)
+_CALLS = "(call_expression function: (_) @fn arguments: (arguments) @args) @call"
 
 
 def _text(node: ts.Node) -> str:
@@ -90,25 +114,111 @@ def _server_module(obj: ts.Node) -> bool:
     return False
 
 
-def starts_server(source: bytes, lang: Lang) -> int:
-    """The line of the first server start in one module's source, or 0."""
-    if b"listen(" not in source and b"createServer(" not in source and b"createSecureServer(" not in source:
-        return 0
-    q = _QUERIES.get(lang)
+def _require_spec(node: ts.Node) -> str | None:
+    """`pkg` of `require('pkg')`."""
+    if node.type != "call_expression" or _text(node.child_by_field_name("function") or node) != "require":
+        return None
+    args = node.child_by_field_name("arguments")
+    first = args.named_children[0] if args is not None and args.named_children else None
+    return _text(first)[1:-1] if first is not None and first.type == "string" else None
+
+
+def _adapter_bindings(root: ts.Node) -> dict[str, tuple[str, str]]:
+    """Local name -> (adapter package, member; `""` for the module) of the module's top-level
+    `const x = require(pkg)`, `const { onRequest } = require(pkg)` and `import` forms."""
+    out: dict[str, tuple[str, str]] = {}
+    for node in root.named_children:
+        if node.type in ("lexical_declaration", "variable_declaration"):
+            for decl in node.named_children:
+                name, value = decl.child_by_field_name("name"), decl.child_by_field_name("value")
+                spec = _require_spec(value) if value is not None else None
+                if name is None or spec is None or spec not in SERVERLESS_ADAPTERS:
+                    continue
+                if name.type == "identifier":
+                    out[_text(name)] = (spec, "")
+                elif name.type == "object_pattern":
+                    for prop in name.named_children:
+                        if prop.type == "shorthand_property_identifier_pattern":
+                            out[_text(prop)] = (spec, _text(prop))
+                        elif prop.type == "pair_pattern":
+                            key, val = prop.child_by_field_name("key"), prop.child_by_field_name("value")
+                            if key is not None and val is not None and val.type == "identifier":
+                                out[_text(val)] = (spec, _text(key))
+        elif node.type == "import_statement":
+            src = node.child_by_field_name("source")
+            spec = _text(src)[1:-1] if src is not None else ""
+            if spec not in SERVERLESS_ADAPTERS:
+                continue
+            for clause in (c for c in node.named_children if c.type == "import_clause"):
+                for c in clause.named_children:
+                    if c.type == "identifier":
+                        out[_text(c)] = (spec, "")
+                    elif c.type == "namespace_import":
+                        out.update((_text(i), (spec, "")) for i in c.named_children if i.type == "identifier")
+                    elif c.type == "named_imports":
+                        for imp in (i for i in c.named_children if i.type == "import_specifier"):
+                            name_node, alias = imp.child_by_field_name("name"), imp.child_by_field_name("alias")
+                            if name_node is not None:
+                                out[_text(alias or name_node)] = (spec, _text(name_node))
+    return out
+
+
+def _adapter_call(fn: ts.Node, bindings: dict[str, tuple[str, str]]) -> bool:
+    """Whether a callee is an adapter's app-taking entry: `serverless`, `functions.https.onRequest`,
+    `onRequest` imported from `firebase-functions/v2/https`, `require('serverless-http')`."""
+    last = ""
+    node = fn
+    while node.type == "member_expression":
+        last = last or _text(node.child_by_field_name("property") or node)
+        node = node.child_by_field_name("object") or node
+        if node is fn:
+            return False
+    spec = _require_spec(node)
+    if spec is not None:
+        bound: tuple[str, str] | None = (spec, "")
+    else:
+        bound = bindings.get(_text(node)) if node.type == "identifier" else None
+    if bound is None or bound[0] not in SERVERLESS_ADAPTERS:
+        return False
+    return (last or bound[1]) in SERVERLESS_ADAPTERS[bound[0]]
+
+
+def _query(lang: Lang, text: str) -> ts.Query:
+    q = _QUERIES.get((lang, text))
     if q is None:
-        q = ts.Query(get_language(lang), _QUERY_TEXT)
-        _QUERIES[lang] = q
+        q = ts.Query(get_language(lang), text)
+        _QUERIES[(lang, text)] = q
+    return q
+
+
+def starts_server(source: bytes, lang: Lang) -> int:
+    """The line of the first server start in one module's source, or 0.
+
+    An app handed to a serverless adapter (`serverless(app)`, `functions.https.onRequest(app)`)
+    is served too: the cloud platform listens for it."""
+    adapters = any(m in source for m in _ADAPTER_MARKERS)
+    if b"listen(" not in source and b"createServer(" not in source and b"createSecureServer(" not in source and not adapters:
+        return 0
     tree = parse(source, lang)
-    for _i, caps in ts.QueryCursor(q).matches(tree.root_node):
+    lines: list[int] = []
+    for _i, caps in ts.QueryCursor(_query(lang, _QUERY_TEXT)).matches(tree.root_node):
         prop = caps["prop"][0]
         obj = caps["obj"][0]
         args = [a for a in caps["args"][0].named_children if a.type != "comment"]
         if _text(prop) == "listen":
             if args and _port_like(args[0]):
-                return prop.start_point[0] + 1
+                lines.append(prop.start_point[0] + 1)
+                break
         elif _server_module(obj):
-            return prop.start_point[0] + 1
-    return 0
+            lines.append(prop.start_point[0] + 1)
+            break
+    if adapters:
+        bindings = _adapter_bindings(tree.root_node)
+        for _i, caps in ts.QueryCursor(_query(lang, _CALLS)).matches(tree.root_node):
+            if caps["args"][0].named_child_count and _adapter_call(caps["fn"][0], bindings):
+                lines.append(caps["call"][0].start_point[0] + 1)
+                break
+    return min(lines, default=0)
 
 
 def scan_modules(files: Iterable[ProjectFile], skip: frozenset[str] = frozenset()) -> tuple[list[tuple[str, int]], list[tuple[str, bool, str]]]:

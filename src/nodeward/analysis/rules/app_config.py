@@ -29,7 +29,7 @@ NO_HELMET = Rule(
     guide_section="Security Headers",
     family="app",
     docs=make_docs(
-        what="Reports an Express application on which no `helmet()` middleware (or a custom middleware setting at least two of Content-Security-Policy, Strict-Transport-Security, X-Frame-Options, X-Content-Type-Options, Referrer-Policy) is registered, in any file. Reported once per served app tree, on its root (the app that listens, is handed to `http.createServer`, or is built where it is used), naming the other apps of the tree that lack the headers: a sub-app mounted into another app (`app.use('/admin', adminApp)`, `app.use(vhost(host, adminApp))`, a project helper calling `parent.use(path, child)`, a factory's app `app.use('/x', require('./x')())`) is judged through its parent (unless it also listens on a port of its own: then it is a root as well), and an app returned by a factory, exported or passed to other project code belongs to the tree of the app the project serves. When nothing in the project starts a server (no `listen(port)`, no `http.createServer`), its apps are built for embedding into another server: one low-severity, low-confidence finding says so. Express runs middleware in registration order: when the root's `helmet()` is registered after some of its routes or mounted sub-apps (in the same module), those answer without the headers and the root is reported, naming them. An app on which nothing is registered (it answers only Express's 404) is not reported. Apps built in test files (`*.test.*`, `*.spec.*`, `test/`, `__tests__/`, `e2e/`: supertest harnesses, never deployed) are not reported; the same holds for the route rules NW211 and NW510-NW513.",
+        what="Reports an Express application on which no `helmet()` middleware (or a custom middleware setting at least two of Content-Security-Policy, Strict-Transport-Security, X-Frame-Options, X-Content-Type-Options, Referrer-Policy) is registered, in any file. Reported once per served app tree, on its root (the app that listens, is handed to `http.createServer`, or is built where it is used), naming the other apps of the tree that lack the headers: a sub-app mounted into another app (`app.use('/admin', adminApp)`, `app.use(vhost(host, adminApp))`, a project helper calling `parent.use(path, child)`, a factory's app `app.use('/x', require('./x')())`) is judged through its parent (unless it also listens on a port of its own: then it is a root as well), and an app returned by a factory, exported or passed to other project code belongs to the tree of the app the project serves. When nothing in the project starts a server (no `listen(port)`, no `http.createServer`), its apps are built for embedding into another server: one low-severity, low-confidence finding says so. Express runs middleware in registration order: when the root's `helmet()` is registered after some of its routes or mounted sub-apps (in the same module), those answer without the headers and the root is reported, naming them. An app on which nothing is registered and that is only handed to `http.createServer` (the HTTP side of a WebSocket server: it answers only Express's 404) is not reported; one that listens itself is (its routes come from where the model cannot read them, such as a route table). Apps built in test files (`*.test.*`, `*.spec.*`, `test/`, `__tests__/`, `e2e/`: supertest harnesses, never deployed) are not reported; the same holds for the route rules NW211 and NW510-NW513.",
         why="Without these headers browsers allow framing (clickjacking), MIME sniffing and inline script injection, and HTTPS is not pinned.",
         example="""
 const express = require('express');
@@ -180,10 +180,15 @@ def _shown(app: AppInfo) -> str:
 
 
 def _serves_nothing(app: AppInfo) -> bool:
-    """An app nothing registers on and whose value stays where it is built: it answers every
-    request with Express's built-in 404 (a WebSocket server's HTTP side, a health port).  An
-    empty app handed to other code is filled there (`RED.httpAdmin` for plugins), so it counts."""
-    return app.empty and not app.escapes
+    """An app that answers every request with Express's built-in 404: the HTTP side of an
+    upgrade server (`http.createServer(app)` shared with a WebSocket server), with nothing
+    registered on it and its value staying where it is built.
+
+    Only that idiom proves it.  An empty app handed to other code is filled there
+    (`RED.httpAdmin` for plugins), and one that listens on a port of its own with nothing the
+    model can read registered on it is filled in ways the model does not follow (a route table
+    `app[route.method](route.path, route.handler)`, a package registering on it): both count."""
+    return app.empty and not app.escapes and app.server_arg
 
 
 @dataclass
