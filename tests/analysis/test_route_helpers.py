@@ -310,3 +310,64 @@ def test_unmounted_subclass_and_fan_out_through_helpers(tmp_path: Path) -> None:
     )
     routes = link(tmp_path).model.routes
     assert sorted((r.method, r.path, r.file, r.line, r.mounted) for r in routes) == [("GET", "/deep", "deep.js", 13, False)]
+
+
+def test_es_module_subclass_registers_on_the_inherited_router(tmp_path: Path) -> None:
+    """ES modules (default and named class exports): a subclass registers directly on the
+    router its base creates (`this.app.use(...)`, `this.app.get(...)`, receiver known only
+    through the base class in another file) and mounts other controllers there."""
+    (tmp_path / "package.json").write_text('{"type": "module", "dependencies": {"express": "^4.21.2"}}\n')
+    (tmp_path / "controller.js").write_text(
+        "import { Router } from 'express';\n"
+        "export default class Controller {\n"
+        "  constructor(config) {\n"
+        "    this.config = config;\n"
+        "    this.app = Router();\n"
+        "  }\n"
+        "  post(path, handler) {\n"
+        "    this.app.post(path, handler.bind(this));\n"
+        "  }\n"
+        "  get router() {\n"
+        "    return this.app;\n"
+        "  }\n"
+        "}\n"
+    )
+    (tmp_path / "flags.js").write_text(
+        "import Controller from './controller.js';\n"
+        "export class FlagsController extends Controller {\n"
+        "  constructor(config) {\n"
+        "    super(config);\n"
+        "    this.post('/:name/toggle', this.toggle);\n"
+        "  }\n"
+        "  toggle(req, res) {\n"
+        "    res.json({ name: req.params.name, on: req.body.on });\n"
+        "  }\n"
+        "}\n"
+    )
+    (tmp_path / "admin.js").write_text(
+        "import Controller from './controller.js';\n"
+        "import { FlagsController } from './flags.js';\n"
+        "function status(req, res) {\n"
+        "  res.json({ ok: true });\n"
+        "}\n"
+        "export default class AdminApi extends Controller {\n"
+        "  constructor(config) {\n"
+        "    super(config);\n"
+        "    this.app.use('/flags', new FlagsController(config).router);\n"
+        "    this.app.get('/status', status);\n"
+        "  }\n"
+        "}\n"
+    )
+    (tmp_path / "server.js").write_text(
+        "import express from 'express';\n"
+        "import AdminApi from './admin.js';\n"
+        "const app = express();\n"
+        "app.use(express.json());\n"
+        "app.use('/api/admin', new AdminApi({}).router);\n"
+        "app.listen(3000);\n"
+    )
+    rows = sorted((r.method, r.path, r.file, r.line, r.reg_file, r.reg_line) for r in link(tmp_path).model.routes)
+    assert rows == [
+        ("GET", "/api/admin/status", "admin.js", 3, "admin.js", 10),
+        ("POST", "/api/admin/flags/:name/toggle", "flags.js", 7, "flags.js", 5),
+    ]

@@ -342,6 +342,17 @@ class _Builder:
         self._class_cache[node] = out
         return out
 
+    def expand_classes(self) -> None:
+        """Expand every class-owned router's helper calls up front, so the helpers they fill in
+        are known (`ClassRoutes.expanded`) before any router is walked."""
+        for path, ff in list(self.facts.items()):
+            for name, fn in list(ff.functions.items()):
+                if fn.extends is not None:
+                    self.class_entries(("this", path, name))
+            for name in list(ff.instances):
+                if "." in name:
+                    self.class_entries(("inst", path, name))
+
     def class_router(self, path: str, ref: MwRef) -> Node | None:
         """`new FeatureController(config).router` where the router is inherited (a base class
         creates `this.app = Router()`, a getter returns it): that instance's router node."""
@@ -474,10 +485,11 @@ class _Builder:
             method = reg.method
             if method in ("disable", "set", "enable"):
                 continue
-            if reg.recv[0] in ("inst", "thisfield") and any(part != "method" for part, _slot in reg.template):
+            if reg.recv[0] in ("inst", "thisfield") and (path, reg.func) in self.classes.expanded and any(part != "method" for part, _slot in reg.template):
                 # A helper's own registration on its router (`post(path, h) { this.app.post(path, h) }`):
                 # its calls with constant arguments are the routes (`route_helpers.py`), the
-                # definition with a parameter for a path is none.
+                # definition with a parameter for a path is none.  (A helper no call of the
+                # project fills in, an extension point, keeps its `{path}` route.)
                 continue
             if method == "param":
                 for name in (reg.path or "").split(","):
@@ -708,6 +720,7 @@ def build_app_model(
     """Every route of every app, and per-app facts (helmet, error handler, x-powered-by)."""
     b = _Builder(facts, resolve_import, resolve_callee, resolve_handler)
     b.collect()
+    b.expand_classes()
     model = AppModel()
     roots: list[tuple[Node, str, str]] = []
     for path, ff in sorted(facts.items()):

@@ -240,6 +240,9 @@ class ClassRoutes:
         self.facts = facts
         self.resolve = resolve
         self.returns = returned_fields(facts)
+        self.expanded: set[tuple[str, str]] = set()
+        """(file, function key) of helpers some call expanded into a route: their own
+        registration, with a parameter for a path, is not a route of its own."""
         self._by_func: dict[tuple[str, str], list[RouteReg]] = {}
         self._indexed: set[str] = set()
 
@@ -346,6 +349,7 @@ class ClassRoutes:
             got = instantiate(reg, bindings, tfile, caller, self.returns)
             if got is None or is_template(got[0]):
                 continue
+            self.expanded.add((tfile, key))
             budget[0] -= 1
             inst = replace(got[0], line=scall.step.line, col=scall.step.col, snippet=scall.step.snippet or got[0].snippet)
             out.append(((scall.step.line, depth, reg.order), sfile, inst))
@@ -399,6 +403,7 @@ class ClassRoutes:
             got = instantiate(reg, consts, tfile, file, self.returns)
             if got is None or is_template(got[0]):
                 continue
+            self.expanded.add((tfile, key))
             budget[0] -= 1
             made, supplied = got
             if supplied:
