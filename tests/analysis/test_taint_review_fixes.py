@@ -259,3 +259,36 @@ app.post('/relay2', express.urlencoded({ extended: false }), (req, res) => {
 });
 """)
     assert found == set()
+
+
+def test_empty_target_or_pinned_target_stays_on_the_site(tmp_path: Path) -> None:
+    # Negative: after `if (next && !next.startsWith(HOME)) return`, `next` is empty or pinned.
+    found = _redirects(tmp_path, """\
+app.get('/continue', (req, res) => {
+  const next = req.query.next;
+  if (next && !next.startsWith(HOME)) return res.status(400).end();
+  res.redirect(next || '/');
+});
+app.get('/again', (req, res) => {
+  const next = req.query.next;
+  if (!next || next.startsWith(HOME)) {
+    return res.redirect(next || '/');
+  }
+  res.redirect('/');
+});
+""")
+    assert found == set()
+
+
+def test_truthiness_alone_does_not_pin(tmp_path: Path) -> None:
+    # `if (next || next.startsWith(HOME))` true proves nothing about where `next` goes.
+    found = _redirects(tmp_path, """\
+app.get('/continue', (req, res) => {
+  const next = req.query.next;
+  if (next || next.startsWith(HOME)) {
+    return res.redirect(next);
+  }
+  res.redirect('/');
+});
+""")
+    assert found == {("NW116", "server.js", 7)}

@@ -1584,31 +1584,34 @@ class FileWalker:
                 c.ctx.pinned.discard(text)
             c = c.parent if c.parent is not None and c.parent.ctx is not c.ctx else None
 
-    @staticmethod
-    def _pins_when(node: ts.Node | None, outcome: bool, checks: frozenset[tuple[int, int]], depth: int = 0) -> bool:
-        """Whether the condition `node` evaluating to `outcome` proves one of the prefix checks
-        `checks` (by byte range) held.  `a && b` true proves both sides, `a || b` true only what
-        *both* sides prove (`next.startsWith(SITE) || next.startsWith('/')` lets `//evil.example`
-        through the second), `!` swaps the outcome; false is the mirror image."""
+    def _pins_when(self, node: ts.Node | None, outcome: bool, checks: frozenset[tuple[int, int]], name: str, depth: int = 0) -> bool:
+        """Whether the condition `node` evaluating to `outcome` proves that one of the prefix
+        checks `checks` (by byte range) held, or that the checked value `name` is empty.
+        `a && b` true proves both sides, `a || b` true only what *both* sides prove
+        (`next.startsWith(SITE) || next.startsWith('/')` lets `//evil.example` through the
+        second), `!` swaps the outcome; false is the mirror image.  A falsy target (`if (next &&
+        !next.startsWith(SITE)) return ...` falls through with `next` empty) goes nowhere."""
         if node is None or depth > 32:
             return False
-        if (node.start_byte, node.end_byte) in checks and node.type == "call_expression":
+        if node.type == "call_expression" and (node.start_byte, node.end_byte) in checks:
             return outcome
+        if node.type in ("identifier", "member_expression") and self.text(node) == name:
+            return not outcome
         if node.type == "parenthesized_expression":
             inner = [c for c in node.named_children if c.type != "comment"]
-            return len(inner) == 1 and FileWalker._pins_when(inner[0], outcome, checks, depth + 1)
+            return len(inner) == 1 and self._pins_when(inner[0], outcome, checks, name, depth + 1)
         if node.type == "unary_expression":
             op = node.child_by_field_name("operator")
             arg = node.child_by_field_name("argument")
-            return op is not None and op.type == "!" and FileWalker._pins_when(arg, not outcome, checks, depth + 1)
+            return op is not None and op.type == "!" and self._pins_when(arg, not outcome, checks, name, depth + 1)
         if node.type == "binary_expression":
             op = node.child_by_field_name("operator")
             if op is None or op.type not in ("&&", "||"):
                 return False
             sides = (node.child_by_field_name("left"), node.child_by_field_name("right"))
             if (op.type == "&&") == outcome:  # true `&&`, false `||`: each side's own outcome is known
-                return any(FileWalker._pins_when(side, outcome, checks, depth + 1) for side in sides)
-            return all(FileWalker._pins_when(side, outcome, checks, depth + 1) for side in sides)
+                return any(self._pins_when(side, outcome, checks, name, depth + 1) for side in sides)
+            return all(self._pins_when(side, outcome, checks, name, depth + 1) for side in sides)
         return False
 
     def _exits(self, node: ts.Node | None, depth: int = 0) -> bool:
@@ -1642,7 +1645,7 @@ class FileWalker:
             entry = grouped.setdefault((id(sc), name), (sc, name, old, checked, set()))
             entry[4].add((check.start_byte, check.end_byte))
         pins = [
-            (sc, name, old, checked, self._pins_when(cond, True, frozenset(spans)), self._pins_when(cond, False, frozenset(spans)))
+            (sc, name, old, checked, self._pins_when(cond, True, frozenset(spans), name), self._pins_when(cond, False, frozenset(spans), name))
             for sc, name, old, checked, spans in grouped.values()
         ]
 
