@@ -103,10 +103,17 @@ def test_non_constant_helper_arguments_give_no_route(tmp_path: Path) -> None:
         "}\n"
         "add(app, 'post', process.env.HOOK_PATH, save);\n"
         "add(app, 'launch', '/rockets', save);\n"
+        "function under(router, name, handler) {\n"
+        "  const path = '/' + name;\n"
+        "  router.get(path, handler);\n"
+        "}\n"
+        "under(app, 'status', save);\n"
         "app.listen(3000);\n"
     )
     rows = sorted((r.method, r.path, r.reg_line) for r in link(tmp_path).model.routes)
-    assert rows == [("PUT", "/profile", 7)]
+    # A path derived from the parameter ('/' + name) is not the argument itself: shown as the
+    # helper writes it, never as the bare argument ('status').
+    assert rows == [("GET", "{path}", 15), ("PUT", "/profile", 7)]
 
 
 def test_class_with_its_own_router_and_helper_method(tmp_path: Path) -> None:

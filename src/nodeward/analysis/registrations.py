@@ -185,6 +185,10 @@ def record(w: FileWalker, rv: Value, method: str, arg_nodes: list[ts.Node], args
 # ---------------------------------------------------------------- route-registering helpers
 
 
+_BINDING_STEPS = ("parameter", "destructured", "assigned to")
+"""Trace steps that only bind a value to another name (anything else transforms it)."""
+
+
 def param_slot(w: FileWalker, n: ts.Node, scope: Scope) -> str:
     """The parameter of the enclosing function an argument is, as a slot: `2` for a parameter
     (also a rest parameter or a destructured one), `0.path` for a field of an object parameter
@@ -223,6 +227,8 @@ def param_slot(w: FileWalker, n: ts.Node, scope: Scope) -> str:
     own, _, index = label.key.rpartition("|")
     if label.origin != "param" or own != scope.ctx.key or not index.isdigit():
         return ""
+    if not all(st.message.startswith(_BINDING_STEPS) for st in label.steps):
+        return ""  # `'/' + name`, `String(x)`: derived from the parameter, not the parameter
     fld = field_of(label.cleaned)
     return f"{index}.{fld}" if fld else index
 
