@@ -378,3 +378,58 @@ def test_es_module_subclass_registers_on_the_inherited_router(tmp_path: Path) ->
         ("GET", "/api/admin/status", "admin.js", 3, "admin.js", 10),
         ("POST", "/api/admin/flags/:name/toggle", "flags.js", 7, "flags.js", 5),
     ]
+
+
+ROUTE_TABLE_APP = """\
+const express = require('express');
+const helmet = require('helmet');
+const { requireUser } = require('./auth');
+const app = express();
+app.use(helmet());
+
+const ROUTES = [
+  { method: 'get', path: '/', handler: (req, res) => res.send('<h1>home</h1>') },
+  { method: 'post', path: '/orders', middleware: [requireUser], handler: createOrder },
+  { method: 'delete', path: '/orders/:id', handler: deleteOrder },
+  { method: process.env.EXTRA_METHOD, path: '/extra', handler: createOrder },
+];
+
+function createOrder(req, res) {
+  res.status(201).json({ item: req.body.item });
+}
+
+function deleteOrder(req, res) {
+  res.status(204).end();
+}
+
+for (const route of ROUTES) {
+  app[route.method](route.path, ...(route.middleware || []), route.handler);
+}
+
+const api = express.Router();
+ROUTES.forEach((r) => api.get(r.path, r.handler));
+app.use('/api', api);
+app.use((err, req, res, next) => res.status(500).end());
+app.listen(3000);
+"""
+
+
+def test_route_table_in_the_same_file(tmp_path: Path) -> None:
+    """`for (const route of ROUTES) app[route.method](route.path, ...)` and
+    `ROUTES.forEach((r) => api.get(r.path, r.handler))` over a constant array: one route per
+    entry, declared at the entry's line; an entry with a computed method gives none."""
+    (tmp_path / "app.js").write_text(ROUTE_TABLE_APP)
+    (tmp_path / "auth.js").write_text("exports.requireUser = (req, res, next) => (req.user ? next() : res.status(401).end());\n")
+    rows = sorted((r.method, r.path, r.file, r.line, r.reg_line, r.protections["authentication"] is not None) for r in link(tmp_path).model.routes)
+    assert rows == [
+        ("DELETE", "/orders/:id", "app.js", 18, 10, False),
+        ("GET", "/", "app.js", 8, 8, False),
+        ("GET", "/api", "app.js", 8, 8, False),
+        ("GET", "/api/extra", "app.js", 14, 11, False),
+        ("GET", "/api/orders", "app.js", 14, 9, False),
+        ("GET", "/api/orders/:id", "app.js", 18, 10, False),
+        ("POST", "/orders", "app.js", 14, 9, True),
+    ]
+    found = app_findings(scan_app(tmp_path))
+    assert ("NW513", "app.js", 10) in found  # DELETE /orders/:id: no check at all, at its table entry
+    assert not {f for f in found if f[0] in ("NW511", "NW513") and f[2] == 9}  # POST /orders signs in

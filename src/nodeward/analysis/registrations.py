@@ -8,6 +8,7 @@ linker (`appmodel.py`) resolves the rest across files.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -16,6 +17,7 @@ import tree_sitter as ts
 from nodeward.analysis.frameworks import HTTP_METHODS, looks_like_route_path
 from nodeward.analysis.ir import ArgConst, MwRef, RouteReg
 from nodeward.analysis.middleware import classify_qn
+from nodeward.analysis.route_helpers import instantiate, is_template
 from nodeward.analysis.taint.values import FUNCTION_TYPES, Value, field_of
 from nodeward.jsstring import unescape
 
@@ -92,6 +94,11 @@ def record(w: FileWalker, rv: Value, method: str, arg_nodes: list[ts.Node], args
     Parts that come from the enclosing function's parameters (`router[method](path, ...handlers)`)
     are marked as slots, filled in at each call of that function (`route_helpers.py`)."""
     assert rv.recv is not None
+    if not method_slot and getattr(w, "_table_var", None) is None:
+        table = _route_table(w, node, arg_nodes)
+        if table is not None:
+            _record_table(w, table, lambda: record(w, rv, method, arg_nodes, args, node, scope))
+            return
     path: str | None = rv.route_path
     template: list[tuple[str, str]] = [("method", method_slot)] if method_slot else []
     alternatives: list[str | None] = []
@@ -220,6 +227,8 @@ def param_slot(w: FileWalker, n: ts.Node, scope: Scope) -> str:
         return f"{base}.{w.text(prop)}" if base and "." not in base else ""
     if n.type not in ("identifier", "shorthand_property_identifier"):
         return ""
+    if getattr(w, "_table_var", None) == w.text(n):
+        return "0"  # the element of a route table being expanded (`_record_table`)
     v = scope.lookup(w.text(n))
     if v is None or len(v.taint) != 1 or scope.ctx.key == "<module>":
         return ""
@@ -280,6 +289,11 @@ def computed_registration(w: FileWalker, node: ts.Node, fn: ts.Node, arg_nodes: 
     if idx is None or obj is None or len(arg_nodes) < 2:
         return None
     slot = param_slot(w, idx, scope)
+    table = _route_table(w, node, [idx]) if not slot and getattr(w, "_table_var", None) is None else None
+    if table is not None:
+        result: list[Value | None] = [None]
+        _record_table(w, table, lambda: result.__setitem__(0, computed_registration(w, node, fn, arg_nodes, scope)))
+        return result[0]
     if not slot:
         return None
     rv = w.expr(obj, scope)
@@ -393,6 +407,10 @@ def _arg_const(w: FileWalker, n: ts.Node, v: Value | None, scope: Scope, depth: 
     if n.type in FUNCTION_TYPES:
         key = v.func if v is not None and v.func else f"@{line}:{col}"
         if key not in w.functions:
+            # Walked under another name (`handler: (req, res) => ...` in a table entry).
+            end = n.end_point[0] + 1
+            key = next((k for k, f in w.functions.items() if f.line == line and f.end_line == end), "")
+        if not key:
             return None
         return ArgConst(ref=MwRef("inline", name=key, line=line, col=col, text=w.text(n).split("\n", 1)[0][:80], nparams=len(w.functions[key].params)))
     if n.type == "array":
@@ -689,3 +707,94 @@ def inherited_router(w: FileWalker, node: ts.Node, fn: ts.Node | None, method: s
         return rv
     candidate = Value(recv=("thisfield", cname, w.text(prop)))
     return candidate if is_registration(w, method, w._args(node), candidate.recv) else rv
+
+
+# ---------------------------------------------------------------- route tables
+
+MAX_TABLE_ROWS = 200
+
+
+def _const_array(w: FileWalker, n: ts.Node | None) -> list[ts.Node] | None:
+    """The entries of an array literal, written in place or in a module-level `const`."""
+    if n is not None and n.type == "identifier":
+        n = _module_consts(w, n).get(w.text(n))
+    if n is None or n.type != "array":
+        return None
+    return [c for c in n.named_children if c.type == "object"][:MAX_TABLE_ROWS]
+
+
+def _table_of(w: FileWalker, start: ts.Node, name: str) -> list[ts.Node] | None:
+    """The entries a loop variable runs over: `for (const name of ROUTES)` or
+    `ROUTES.forEach((name) => ...)` (also `map`), ROUTES an array literal of this file."""
+    cur = start.parent
+    for _ in range(64):
+        if cur is None:
+            return None
+        if cur.type == "for_in_statement":
+            left = cur.child_by_field_name("left")
+            op = cur.child_by_field_name("operator")
+            if left is not None and left.type == "identifier" and w.text(left) == name and op is not None and w.text(op) == "of":
+                return _const_array(w, cur.child_by_field_name("right"))
+        elif cur.type in FUNCTION_TYPES:
+            params = cur.child_by_field_name("parameters")
+            first = cur.child_by_field_name("parameter") or (next((c for c in params.named_children if c.type != "comment"), None) if params is not None else None)
+            call = cur.parent.parent if cur.parent is not None and cur.parent.type == "arguments" else None
+            fn = call.child_by_field_name("function") if call is not None and call.type == "call_expression" else None
+            prop = fn.child_by_field_name("property") if fn is not None and fn.type == "member_expression" else None
+            if first is not None and first.type == "identifier" and w.text(first) == name and prop is not None and w.text(prop) in ("forEach", "map"):
+                return _const_array(w, fn.child_by_field_name("object") if fn is not None else None)
+            return None  # the variable comes from no table this function is a callback of
+        cur = cur.parent
+    return None
+
+
+def _route_table(w: FileWalker, node: ts.Node, arg_nodes: list[ts.Node]) -> tuple[str, list[ts.Node]] | None:
+    """(loop variable, table entries) when a registration reads its parts from the entries of a
+    constant route table (`app[route.method](route.path, route.handler)`), else None."""
+    for a in arg_nodes:
+        base: ts.Node | None = a
+        for _ in range(8):  # `route.path`, `...(route.middleware || [])`, `route.handler.bind(x)`
+            if base is None or base.type not in ("member_expression", "spread_element", "parenthesized_expression", "binary_expression", "call_expression"):
+                break
+            if base.type == "member_expression":
+                base = base.child_by_field_name("object")
+            elif base.type == "binary_expression":
+                base = base.child_by_field_name("left")
+            elif base.type == "call_expression":
+                fn = base.child_by_field_name("function")
+                base = fn.child_by_field_name("object") if fn is not None and fn.type == "member_expression" else None
+            else:
+                base = base.named_children[0] if base.named_children else None
+        if base is not None and base.type == "identifier" and a.type != "identifier":
+            rows = _table_of(w, node, w.text(base))
+            if rows:
+                return w.text(base), rows
+    return None
+
+
+def _record_table(w: FileWalker, table: tuple[str, list[ts.Node]], register: Callable[[], object]) -> None:
+    """Record the registration as a template over the loop variable, then one route per table
+    entry whose method and path are constants (at the entry's line: that is where the route is
+    declared); entries with computed parts give none."""
+    name, rows = table
+    before = len(w.routes)
+    w._table_var = name  # type: ignore[attr-defined]
+    try:
+        register()
+    finally:
+        w._table_var = None  # type: ignore[attr-defined]
+    templates = w.routes[before:]
+    del w.routes[before:]
+    scope = w.module_scope
+    for row in rows:
+        const = _arg_const(w, row, None, scope)
+        if const is None:
+            continue
+        for reg in templates:
+            got = instantiate(replace(reg, func=""), (const,), "", "")
+            if got is None or is_template(got[0]):
+                continue
+            made = got[0]
+            args = tuple(replace(a, file="") for a in made.args)
+            w._order += 1
+            w.routes.append(replace(made, args=args, line=row.start_point[0] + 1, col=row.start_point[1] + 1, order=w._order, snippet=w._line_text(row)))
