@@ -292,3 +292,27 @@ app.get('/continue', (req, res) => {
 });
 """)
     assert found == {("NW116", "server.js", 7)}
+
+
+def test_query_parameter_beside_the_path_in_one_target_is_reported(tmp_path: Path) -> None:
+    # The path and a query parameter reach the same redirect: the query one is the flow kept.
+    found = _redirects(tmp_path, """\
+app.get('/sso/pick', (req, res) => {
+  const [path, query] = req.originalUrl.split('?');
+  const params = new URLSearchParams(query);
+  res.redirect(params.has('next') ? params.get('next') : path + '/');
+});
+""")
+    assert found == {("NW116", "server.js", 7)}
+
+
+def test_query_string_appended_after_the_path_stays_dropped(tmp_path: Path) -> None:
+    # Negative: the trailing-slash idiom puts the query string back after the route's path.
+    found = _redirects(tmp_path, """\
+app.get('/guides/:slug', (req, res) => {
+  const [path, query] = req.originalUrl.split('?');
+  if (!path.endsWith('/')) return res.redirect(path + '/' + (query ? '?' + query : ''));
+  res.redirect(`${path}index.html?${query}`);
+});
+""")
+    assert found == set()

@@ -18,7 +18,7 @@ from nodeward.analysis.ir import CallEvent, FileFacts, FuncFacts, Label, Step, T
 from nodeward.analysis.modules import package_name
 from nodeward.analysis.taint.stores import StoreIndex
 from nodeward.analysis.taint.tables import db_family
-from nodeward.analysis.taint.values import field_of, join_cleaned, union, upload_cleaned
+from nodeward.analysis.taint.values import field_of, from_query, join_cleaned, union, upload_cleaned
 
 __all__ = ["Flow", "FuncRef", "TaintLinker"]
 
@@ -46,6 +46,13 @@ class Flow:
     receiver: str = ""
     """For NoSQL sinks: `mongo` when the queried model or collection is known to be MongoDB's,
     `other` when it belongs to a SQL ORM or query builder, `` when unknown."""
+
+
+def _rank(flow: Flow) -> tuple[int, int]:
+    """Which of several flows into one sink to keep: one read from the query string of the
+    request's own URL first (a route's path match, which excuses the URL's path, does not
+    constrain it; see `rules._drop_own_url_redirects`), then the shortest trace."""
+    return (0 if flow.kind == "redirect" and from_query(flow.label) else 1, len(flow.steps))
 
 
 def _owner(label: Label) -> str:
@@ -369,6 +376,6 @@ class TaintLinker:
                     if f.label.origin != "src":
                         continue
                     k = (f.kind, f.sink.path, f.sink.line)
-                    if k not in best or len(f.steps) < len(best[k].steps):
+                    if k not in best or _rank(f) < _rank(best[k]):
                         best[k] = f
         return [best[k] for k in sorted(best)]

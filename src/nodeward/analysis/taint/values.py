@@ -7,7 +7,7 @@ from nodeward.analysis.ir import Label, Recv, Step, Taint
 __all__ = [
     "FIELD_MARK", "FUNCTION_TYPES", "MAX_STEPS", "QUERY_PART", "UPLOAD_FIELD", "URL_PATH", "URL_REST", "Value", "clean", "extend", "field_of",
     "from_query", "join_cleaned", "mark_field", "mark_query_part", "mark_url_path", "mark_url_rest", "only_url_path", "strip_url_path",
-    "strip_url_rest", "union", "upload_cleaned",
+    "strip_query_part", "strip_url_rest", "union", "upload_cleaned",
 ]
 
 FUNCTION_TYPES = frozenset({"function_declaration", "generator_function_declaration", "function_expression", "function", "arrow_function", "generator_function", "method_definition"})
@@ -120,12 +120,22 @@ QUERY_PART = "@query"
 the request's own URL (`new URL(req.originalUrl, base).searchParams`, `.search`,
 `url.parse(req.url, true).query`, `req.url.split('?')[1]`).  A route's literal path match
 constrains where `req.originalUrl` starts, never what its query string says, so such a value
-stays an open-redirect source in any route.  Kept through transformations."""
+stays an open-redirect source in any route.  Kept through transformations, dropped when the
+value is appended after something (see `strip_query_part`)."""
 
 
 def mark_query_part(taint: Taint) -> Taint:
     """The labels, read from the query part of the request's own URL (see `QUERY_PART`)."""
     return union(tuple(Label(lb.origin, lb.key, lb.cleaned | {QUERY_PART}, lb.steps, lb.shown) for lb in taint))
+
+
+def strip_query_part(taint: Taint) -> Taint:
+    """The labels without the `QUERY_PART` marker: the value was appended after something
+    (`path + '?' + query`), so it no longer starts the target and the route's match on what
+    does start it applies again."""
+    if not any(QUERY_PART in lb.cleaned for lb in taint):
+        return taint
+    return union(tuple(Label(lb.origin, lb.key, lb.cleaned - {QUERY_PART}, lb.steps, lb.shown) for lb in taint))
 
 
 def from_query(label: Label) -> bool:

@@ -72,6 +72,7 @@ from nodeward.analysis.taint.values import (
     mark_url_path,
     mark_url_rest,
     only_url_path,
+    strip_query_part,
     strip_url_path,
     strip_url_rest,
     union,
@@ -490,7 +491,8 @@ class FileWalker:
                 if c.type == ",":
                     i += 1
                 elif c.is_named:
-                    self.bind(c, Value(v.fields.get(str(i), v.taint)), scope, declare=declare, node=node)
+                    item = v.taint if c.type == "rest_pattern" else v.fields.get(str(i), v.taint)
+                    self.bind(c, Value(item), scope, declare=declare, node=node)
         elif t == "assignment_pattern":
             left = pattern.child_by_field_name("left")
             right = pattern.child_by_field_name("right")
@@ -732,7 +734,7 @@ class FileWalker:
                         if i == 0 and len(c.named_children) == 1:
                             lead_tainted = bool(sv.taint)
                         state, acc, harmless = self._origin_step(state, acc, cc, sv)
-                        piece = sv.taint if i == 0 else strip_url_path(sv.taint)
+                        piece = sv.taint if i == 0 else strip_query_part(strip_url_path(sv.taint))
                         parts.append(clean(piece, frozenset({"redirect"})) if harmless else piece)
                 elif c.type == "string_fragment":
                     state, acc, _ = self._origin_step(state, acc, c, Value())
@@ -798,7 +800,7 @@ class FileWalker:
                 right = node.child_by_field_name("right")
                 state, acc, _ = self._origin_step("", "", left, lv)
                 state, acc, harmless = self._origin_step(state, acc, right, rv)
-                right_taint = strip_url_path(rv.taint)
+                right_taint = strip_query_part(strip_url_path(rv.taint))
                 taint = union(lv.taint, clean(right_taint, frozenset({"redirect"})) if harmless and right_taint else right_taint)
                 stringy = lv.stringy or rv.stringy
                 if taint:
@@ -876,7 +878,8 @@ class FileWalker:
             vals = [self.expr(c, scope) for c in node.named_children]
             if any(v.role == "userid" for v in vals):
                 self._owner_scoped(node, scope.ctx)  # db.query('... AND owner_id = $2', [id, req.user.id])
-            return Value(union(*(v.taint for v in vals)))
+            # (Joined, items after the first are appended: `[path, query].join('?')`.)
+            return Value(union(*(v.taint if i == 0 else strip_query_part(v.taint) for i, v in enumerate(vals))))
         if t in FUNCTION_TYPES:
             key = self.function(node, scope, name_hint or f"@{node.start_point[0] + 1}:{node.start_point[1] + 1}")
             return Value(func=key)
