@@ -246,15 +246,19 @@ def folders_served(path: str, source: bytes, lang: Lang) -> list[tuple[str, bool
 
 # --------------------------------------------------------------------------- server code in served folders
 
-_COMPUTED_LOAD = re.compile(rb"\b(?:require|import)\s*\(\s*[^'\"\s)]")
-"""Bytes of a `require(expr)`/`import(expr)` whose argument is not a plain string literal."""
+_COMPUTED_LOAD = (re.compile(rb"require\(\s*[^'\"\s)]"), re.compile(rb"import\(\s*[^'\"\s)]"))
+"""Bytes of a `require(expr)`/`import(expr)` whose argument is not a plain string literal (two
+patterns with a literal prefix: several times faster than one alternation)."""
 SERVER_ONLY_BUILTINS = frozenset({
     "async_hooks", "child_process", "cluster", "dgram", "dns", "fs", "fs/promises", "http", "http2", "https",
     "inspector", "module", "net", "os", "readline", "repl", "tls", "v8", "vm", "worker_threads",
 })
 """Node built-ins no browser provides (a bundler may stub some, but a bundle's `require` is its
 own parameter, not the module's)."""
-_BUILTIN_BYTES = re.compile(rb"['\"`](?:node:)?(?:" + b"|".join(re.escape(m.encode()) for m in sorted(SERVER_ONLY_BUILTINS, key=len, reverse=True)) + rb")['\"`]")
+_BUILTIN_NAMES = rb"\s*['\"`](?:node:)?(?:" + b"|".join(re.escape(m.encode()) for m in sorted(SERVER_ONLY_BUILTINS, key=len, reverse=True)) + rb")['\"`]"
+_BUILTIN_BYTES = tuple(re.compile(prefix + _BUILTIN_NAMES) for prefix in (rb"require\(", rb"import\(", rb"from"))
+"""Bytes of `require('fs')`, `import('fs')`, `from 'fs'` (one pattern per literal prefix: the
+regex engine skips to the prefix, several times faster than a leading alternation)."""
 _LOADS = """
 (call_expression function: (identifier) @fn arguments: (arguments) @args (#eq? @fn "require")) @call
 (call_expression function: (import) @fn arguments: (arguments) @args) @call
@@ -359,7 +363,7 @@ def _own_require(call: ts.Node) -> bool:
 
 def computed_loads(path: str, source: bytes, lang: Lang) -> list[re.Pattern[str]]:
     """Patterns of the project files a module loads through `require(expr)`/`import(expr)`."""
-    if _COMPUTED_LOAD.search(source) is None:
+    if not any(rx.search(source) for rx in _COMPUTED_LOAD):
         return []
     root = parse(source, lang).root_node
     here = posixpath.dirname(path)
@@ -381,7 +385,7 @@ def computed_loads(path: str, source: bytes, lang: Lang) -> list[re.Pattern[str]
 def loads_server_builtin(source: bytes, lang: Lang) -> bool:
     """Whether a module loads a Node built-in no browser has, with its own `require` or an
     `import`: it runs in Node, whichever folder serves its text."""
-    if _BUILTIN_BYTES.search(source) is None:
+    if not any(rx.search(source) for rx in _BUILTIN_BYTES):
         return False
     root = parse(source, lang).root_node
     for _i, caps in list(ts.QueryCursor(_query(lang, _STATIC_SOURCES)).matches(root))[:MAX_CALLS]:
@@ -404,7 +408,7 @@ def _read(pf: ProjectFile) -> bytes | None:
             source = fh.read()
     except OSError:
         return None
-    return source if content_skip_reason(pf.path, source) is None else None
+    return source
 
 
 def _server_files(files: Sequence[ProjectFile], inside: frozenset[str], imported: Mapping[str, Iterable[str]]) -> set[str]:
@@ -417,10 +421,12 @@ def _server_files(files: Sequence[ProjectFile], inside: frozenset[str], imported
         if source is None or lang is None:
             continue
         try:
+            # The byte tests first: generated files (`content_skip_reason`) are ruled out only
+            # when one passes, and never parsed.
             if pf.path in inside:
-                if loads_server_builtin(source, lang):
+                if any(rx.search(source) for rx in _BUILTIN_BYTES) and content_skip_reason(pf.path, source) is None and loads_server_builtin(source, lang):
                     server.add(pf.path)
-            else:
+            elif any(rx.search(source) for rx in _COMPUTED_LOAD) and content_skip_reason(pf.path, source) is None:
                 patterns.extend(computed_loads(pf.path, source, lang))
         except ValueError:  # unparsable: proves nothing either way
             logger.debug("load check of %s failed", pf.path, exc_info=True)
