@@ -271,22 +271,18 @@ _FUNCTIONS = frozenset({"function_declaration", "function_expression", "function
 _MAX_DEPTH = 8
 
 
-def _declarations(root: ts.Node) -> dict[str, ts.Node]:
+_DECLARATIONS = "(variable_declarator name: (identifier) @name value: (_) @value)"
+
+
+def _declarations(root: ts.Node, lang: Lang) -> dict[str, ts.Node]:
     """`name -> value` of the module's `const/let/var name = value` declared exactly once."""
     out: dict[str, ts.Node] = {}
     twice: set[str] = set()
-    stack = [root]
-    seen = 0
-    while stack and seen < 200_000:
-        node = stack.pop()
-        seen += 1
-        if node.type == "variable_declarator":
-            name = node.child_by_field_name("name")
-            value = node.child_by_field_name("value")
-            if name is not None and name.type == "identifier" and value is not None:
-                key = _text(name)
-                (twice.add(key) if key in out else out.__setitem__(key, value))
-        stack.extend(node.named_children)
+    for _i, caps in list(ts.QueryCursor(_query(lang, _DECLARATIONS)).matches(root))[:MAX_CALLS]:
+        key = _text(caps["name"][0])
+        if key in out:
+            twice.add(key)
+        out[key] = caps["value"][0]
     for key in twice:
         out.pop(key, None)
     return out
@@ -375,7 +371,7 @@ def computed_loads(path: str, source: bytes, lang: Lang) -> list[re.Pattern[str]
         if not args or _string(args[0]) is not None or (caps["fn"][0].type == "identifier" and not _own_require(call)):
             continue
         if decls is None:
-            decls = _declarations(root)
+            decls = _declarations(root, lang)
         pattern = _load_pattern(_load_path(args[0], here, decls), here)
         if pattern is not None:
             out.append(pattern)
