@@ -433,3 +433,22 @@ def test_route_table_in_the_same_file(tmp_path: Path) -> None:
     found = app_findings(scan_app(tmp_path))
     assert ("NW513", "app.js", 10) in found  # DELETE /orders/:id: no check at all, at its table entry
     assert not {f for f in found if f[0] in ("NW511", "NW513") and f[2] == 9}  # POST /orders signs in
+
+
+def test_paths_built_from_nested_module_constants(tmp_path: Path) -> None:
+    (tmp_path / "app.js").write_text(
+        "const express = require('express');\n"
+        "const app = express();\n"
+        "const PROJECT = '/:projectId';\n"
+        "const FEATURE = `${PROJECT}/features/:featureName`;\n"
+        "const ENV = `${FEATURE}/environments/:environment`;\n"
+        "const STRATEGIES = `${ENV}/strategies`;\n"
+        "const STRATEGY = STRATEGIES + '/:strategyId';\n"
+        "function add(router, method, path, handler) {\n"
+        "  router[method](path, handler);\n"
+        "}\n"
+        "add(app, 'patch', STRATEGY, (req, res) => res.json(req.body));\n"
+        "app.listen(3000);\n"
+    )
+    rows = [(r.method, r.path, r.reg_line) for r in link(tmp_path).model.routes]
+    assert rows == [("PATCH", "/:projectId/features/:featureName/environments/:environment/strategies/:strategyId", 11)]

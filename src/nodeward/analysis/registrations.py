@@ -310,7 +310,9 @@ def computed_registration(w: FileWalker, node: ts.Node, fn: ts.Node, arg_nodes: 
     return Value(recv=rv.recv, role="app")
 
 
-MAX_CONST_DEPTH = 6
+MAX_CONST_DEPTH = 24
+"""Nesting of constants followed for a path (`PATH_STRATEGY` = `${PATH_STRATEGIES}/:id` = ... : two
+levels per constant)."""
 
 
 def _module_consts(w: FileWalker, node: ts.Node) -> dict[str, ts.Node]:
