@@ -263,3 +263,9 @@ wss.on('connection', (socket) => socket.send('hello'));
 server.listen(8443);
 """
     assert not _found(scan_app(_write(tmp_path / "ws", {"server.js": upgrades})), "NW401")
+
+
+def test_a_cloud_function_beside_a_listening_app_in_one_module(tmp_path: Path) -> None:
+    shop = _SHOP.replace("const app = express();\n", "const app = express();\nconst serverless = require('serverless-http');\nconst { buildExportsApp } = require('./exports-app');\nmodule.exports.exportsHandler = serverless(buildExportsApp());\n")
+    found = _found(scan_app(_write(tmp_path, {"server.js": shop, "exports-app.js": _EXPORTS_APP})), "NW401")
+    assert found == {("NW401", "exports-app.js", 3)}

@@ -195,17 +195,19 @@ def _query(lang: Lang, text: str) -> ts.Query:
     return q
 
 
-def starts_server(source: bytes, lang: Lang) -> int:
+def starts_server(source: bytes, lang: Lang, adapters_only: bool = False) -> int:
     """The line of the first server start in one module's source, or 0.
 
     An app handed to a serverless adapter (`serverless(app)`, `functions.https.onRequest(app)`)
-    is served too: the cloud platform listens for it."""
+    is served too: the cloud platform listens for it.  `adapters_only`: only such calls (for a
+    module whose own `listen` the app model has tied to an app already)."""
     adapters = any(m in source for m in _ADAPTER_MARKERS)
-    if b"listen(" not in source and b"createServer(" not in source and b"createSecureServer(" not in source and not adapters:
+    listens = not adapters_only and (b"listen(" in source or b"createServer(" in source or b"createSecureServer(" in source)
+    if not listens and not adapters:
         return 0
     tree = parse(source, lang)
     lines: list[int] = []
-    for _i, caps in ts.QueryCursor(_query(lang, _QUERY_TEXT)).matches(tree.root_node):
+    for _i, caps in ts.QueryCursor(_query(lang, _QUERY_TEXT)).matches(tree.root_node) if listens else ():
         prop = caps["prop"][0]
         obj = caps["obj"][0]
         args = [a for a in caps["args"][0].named_children if a.type != "comment"]
@@ -228,7 +230,7 @@ def starts_server(source: bytes, lang: Lang) -> int:
 def scan_modules(files: Iterable[ProjectFile], skip: frozenset[str] = frozenset()) -> tuple[list[tuple[str, int]], list[tuple[str, bool, str]]]:
     """One read of the project's own modules (installed packages and files too big to be an
     entry module left out): (file, line) of each module that starts a server (files in `skip`
-    are known to already), and the static-file folders each serves (`static_roots.py`)."""
+    are known to already: only a serverless adapter's call is looked for there), and the static-file folders each serves (`static_roots.py`)."""
     starts: list[tuple[str, int]] = []
     served: list[tuple[str, bool, str]] = []
     for pf in files:
@@ -239,7 +241,7 @@ def scan_modules(files: Iterable[ProjectFile], skip: frozenset[str] = frozenset(
                 source = fh.read()
             if not any(m in source for m in _COARSE_MARKER) or not any(m in source for m in _ANY_MARKER) or content_skip_reason(pf.path, source) is not None:
                 continue
-            line = starts_server(source, pf.lang) if pf.path not in skip else 0
+            line = starts_server(source, pf.lang, adapters_only=pf.path in skip)
             served.extend(folders_served(pf.path, source, pf.lang))
         except (OSError, ValueError):  # unreadable or unparsable: it proves nothing either way
             logger.debug("entry-module check of %s failed", pf.path, exc_info=True)
