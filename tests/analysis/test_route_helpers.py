@@ -452,3 +452,30 @@ def test_paths_built_from_nested_module_constants(tmp_path: Path) -> None:
     )
     rows = [(r.method, r.path, r.reg_line) for r in link(tmp_path).model.routes]
     assert rows == [("PATCH", "/:projectId/features/:featureName/environments/:environment/strategies/:strategyId", 11)]
+
+
+def test_permission_middleware_is_shown_with_the_constant_passed() -> None:
+    reg = RouteReg(
+        ("inst", "C.app", ""),
+        "",
+        "{o.path}",
+        (MwRef("call", name="checkPermission", text="checkPermission(o.permission)", slot="0.permission"), MwRef("local", name="h")),
+        4,
+        5,
+        1,
+        template=(("method", "0.method"), ("path", "0.path")),
+    )
+
+    def shown(permission: ArgConst) -> str:
+        fields = (("method", ArgConst(text="delete")), ("path", ArgConst(text="/x")), ("permission", permission))
+        got = instantiate(reg, (ArgConst(fields=fields, is_obj=True),), "base.js", "sub.js")
+        assert got is not None
+        first = got[0].args[0]
+        # The name-based classification keeps reading the helper's own text.
+        assert (first.kind, first.name, first.text) == ("call", "checkPermission", "checkPermission(o.permission)")
+        return first.shown
+
+    constant = ArgConst(ref=MwRef("import", name="DELETE_SEGMENT", spec="./types", text="DELETE_SEGMENT"))
+    assert shown(constant) == "checkPermission(DELETE_SEGMENT)"
+    assert shown(ArgConst(items=(constant, ArgConst(text="admin")))) == "checkPermission([DELETE_SEGMENT, 'admin'])"
+    assert shown(ArgConst(is_obj=True)) == ""

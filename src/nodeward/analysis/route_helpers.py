@@ -129,7 +129,7 @@ def _through(ref: MwRef, bindings: Bindings, helper_file: str, caller_file: str,
         # handler is the function passed (see `instantiate`).
         items = (got.items or (got,)) if got is not None else ()
         fns = [x.ref if x.ref.file else replace(x.ref, file=caller_file) for x in items if x.ref is not None and _function_like(x.ref)]
-        return fns[:1] or [kept]
+        return fns[:1] or [replace(kept, shown=_shown(ref.text, got))]
     out = [kept]
     for fld in fields or ():
         if fld and "." in slot:
@@ -140,18 +140,26 @@ def _through(ref: MwRef, bindings: Bindings, helper_file: str, caller_file: str,
     return out
 
 
+def _const_text(got: ArgConst, depth: int = 0) -> str:
+    """A constant as the source would write it (`'admin'`, `UPDATE_FEATURE`, `[A, B]`), or ''."""
+    if got.text is not None:
+        return "'" + got.text.replace("'", "\\'") + "'"
+    if got.ref is not None:
+        return got.ref.text
+    if got.items and depth < 2:
+        parts = [_const_text(i, depth + 1) for i in got.items]
+        return "[" + ", ".join(parts) + "]" if all(parts) else ""
+    return ""
+
+
 def _shown(text: str, got: ArgConst | None) -> str:
     """`checkPermission(options.permission)` shown with what the call passed there
-    (`checkPermission(UPDATE_FEATURE)`, `requireRole('admin')`), so the route table says which."""
+    (`checkPermission(UPDATE_FEATURE)`, `requireRole('admin')`), so the route table says which;
+    '' when there is nothing to show (the text stands)."""
     if got is None or "(" not in text or not text.endswith(")"):
-        return text
-    if got.text is not None:
-        value = "'" + got.text.replace("'", "\\'") + "'"
-    elif got.ref is not None and got.ref.text:
-        value = got.ref.text
-    else:
-        return text
-    return text[: text.index("(") + 1] + value[:60] + ")"
+        return ""
+    value = _const_text(got)
+    return text[: text.index("(") + 1] + value[:60] + ")" if value else ""
 
 
 def instantiate(reg: RouteReg, bindings: Bindings, helper_file: str, caller_file: str, returns: ReturnsFields | None = None) -> tuple[RouteReg, bool] | None:
