@@ -686,8 +686,8 @@ def class_base(w: FileWalker, node: ts.Node, scope: Scope) -> tuple[str, str, st
         if c.type in ("identifier", "member_expression"):
             target = c
             break
-    if target is None:
-        return None
+    if target is None or target.type not in ("identifier", "member_expression"):
+        return None  # `extends mixin(Base)`: not followed (and not evaluated twice)
     v = w.expr(target, scope)
     if v.func:
         return ("local", "", v.func)
@@ -707,8 +707,11 @@ def inherited_router(w: FileWalker, node: ts.Node, fn: ts.Node | None, method: s
     prop = obj.child_by_field_name("property")
     if this is None or prop is None or this.type != "this":
         return rv
+    args = w._args(node)
+    if method != "use" and not (args and w._string_value(args[0]) is not None):
+        return rv  # `this.repo.delete(filter, options)`: a literal route path marks a route
     candidate = Value(recv=("thisfield", cname, w.text(prop)))
-    return candidate if is_registration(w, method, w._args(node), candidate.recv) else rv
+    return candidate if is_registration(w, method, args, candidate.recv) else rv
 
 
 # ---------------------------------------------------------------- route tables
