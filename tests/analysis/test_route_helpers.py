@@ -479,3 +479,33 @@ def test_permission_middleware_is_shown_with_the_constant_passed() -> None:
     assert shown(constant) == "checkPermission(DELETE_SEGMENT)"
     assert shown(ArgConst(items=(constant, ArgConst(text="admin")))) == "checkPermission([DELETE_SEGMENT, 'admin'])"
     assert shown(ArgConst(is_obj=True)) == ""
+
+
+def test_helper_registering_by_a_flag_of_its_options(tmp_path: Path) -> None:
+    """`if (spec.public) router[m](path, h) else router[m](path, requireAuth, h)`: each call
+    registers the branch its flag selects (a flag not listed is undefined; one passed on from a
+    variable leaves both)."""
+    (tmp_path / "app.js").write_text(
+        "const express = require('express');\n"
+        "const app = express();\n"
+        "function requireAuth(req, res, next) {\n"
+        "  if (!req.user) return res.status(401).end();\n"
+        "  next();\n"
+        "}\n"
+        "function define(router, spec) {\n"
+        "  if (spec.public) {\n"
+        "    router[spec.method](spec.path, spec.handler);\n"
+        "  } else {\n"
+        "    router[spec.method](spec.path, requireAuth, spec.handler);\n"
+        "  }\n"
+        "}\n"
+        "const save = (req, res) => res.json({ text: req.body.text });\n"
+        "define(app, { method: 'post', path: '/notes', handler: save });\n"
+        "define(app, { method: 'post', path: '/contact', handler: save, public: true });\n"
+        "define(app, { method: 'put', path: '/notes/:id', handler: save, public: false });\n"
+        "app.listen(3000);\n"
+    )
+    rows = sorted((r.method, r.path, r.reg_line, r.protections["authentication"] is not None) for r in link(tmp_path).model.routes)
+    assert rows == [("POST", "/contact", 16, False), ("POST", "/notes", 15, True), ("PUT", "/notes/:id", 17, True)]
+    found = app_findings(scan_app(tmp_path))
+    assert not {f for f in found if f[0] == "NW511" and f[2] in (15, 17)}

@@ -32,7 +32,7 @@ __all__ = [
 ]
 
 
-FACTS_VERSION = 56
+FACTS_VERSION = 57
 """Bumped whenever the walker's output changes meaning; cached facts of another version are
 re-extracted by the linker instead of being trusted."""
 
@@ -247,7 +247,8 @@ class RouteReg(_Compact):
     """Key of the function the registration is in ('' or `<module>` at module level)."""
     template: tuple[tuple[str, str], ...] = ()
     """Parts taken from the enclosing function's parameters: (`method` | `path`, slot) with
-    slots as in `MwRef.slot` (`this.app[options.method](options.path, ...)`)."""
+    slots as in `MwRef.slot` (`this.app[options.method](options.path, ...)`); (`if` | `ifnot`,
+    slot) when the registration runs only if that parameter is truthy (falsy)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,6 +266,12 @@ class ArgConst(_Compact):
     items: tuple[ArgConst, ...] = ()
     """An array literal's items (`middleware: [validate(schema), audit]`)."""
     is_obj: bool = False
+    truthy: bool | None = None
+    """For `true`, `false`, `null`, `undefined` and numbers: whether the value is truthy (a helper
+    registering under `if (options.public)` does so only for calls passing a truthy flag)."""
+    open: bool = False
+    """An object literal with a spread (`{ ...defaults, path }`): a field it does not list may
+    still be set."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -182,11 +182,48 @@ def record(w: FileWalker, rv: Value, method: str, arg_nodes: list[ts.Node], args
     handler_key = ""
     if refs_list and refs_list[-1].kind in ("inline", "local") and method not in ("use", "register"):
         handler_key = refs_list[-1].name
+    template.extend(_conditions(w, node, scope))
     for one in alternatives or [path]:
         w._order += 1
         w.routes.append(
             RouteReg(rv.recv, method, one, tuple(refs_list), node.start_point[0] + 1, node.start_point[1] + 1, w._order, handler_key, w._line_text(node), scope.ctx.key, tuple(template))
         )
+
+
+def _conditions(w: FileWalker, node: ts.Node, scope: Scope) -> list[tuple[str, str]]:
+    """`if (options.public) router.get(...) else router.get(..., requireAuth, ...)`: the
+    parameter flags a helper's registration depends on, as (`if` | `ifnot`, slot)."""
+    out: list[tuple[str, str]] = []
+    child = node
+    cur = node.parent
+    for _ in range(32):
+        if cur is None or cur.type in FUNCTION_TYPES:
+            break
+        if cur.type in ("if_statement", "else_clause"):
+            stmt = cur if cur.type == "if_statement" else cur.parent
+            in_else = cur.type == "else_clause"
+            cond = stmt.child_by_field_name("condition") if stmt is not None and stmt.type == "if_statement" else None
+            if cond is not None and child.id != cond.id and not (cur.type == "if_statement" and _is_else(cur, child)):
+                while cond.type == "parenthesized_expression" and cond.named_children:
+                    cond = cond.named_children[0]
+                negated = False
+                if cond.type == "unary_expression" and w.text(cond).startswith("!"):
+                    arg = cond.child_by_field_name("argument")
+                    if arg is not None:
+                        cond, negated = arg, True
+                slot = param_slot(w, cond, scope)
+                if slot:
+                    out.append(("ifnot" if negated != in_else else "if", slot))
+            if cur.type == "else_clause":
+                child, cur = stmt if stmt is not None else cur, stmt.parent if stmt is not None else None
+                continue
+        child, cur = cur, cur.parent
+    return out
+
+
+def _is_else(stmt: ts.Node, child: ts.Node) -> bool:
+    alt = stmt.child_by_field_name("alternative")
+    return alt is not None and alt.id == child.id
 
 
 # ---------------------------------------------------------------- route-registering helpers
@@ -399,6 +436,8 @@ def _arg_const(w: FileWalker, n: ts.Node, v: Value | None, scope: Scope, depth: 
     text = const_string(w, n, scope)
     if text is not None:
         return ArgConst(text=text)
+    if n.type in ("true", "false", "null", "undefined", "number"):
+        return ArgConst(truthy=n.type == "true" or (n.type == "number" and w.text(n).strip("0.xXbBoOn_") != ""))
     line, col = n.start_point[0] + 1, n.start_point[1] + 1
     if n.type == "member_expression" and scope.ctx.class_name:
         obj = n.child_by_field_name("object")
@@ -420,6 +459,8 @@ def _arg_const(w: FileWalker, n: ts.Node, v: Value | None, scope: Scope, depth: 
         return ArgConst(items=tuple(i for i in items if i is not None))
     if n.type == "object":
         fields: list[tuple[str, ArgConst]] = []
+        unknown: list[str] = []
+        opened = False
         for c in n.named_children:
             if c.type == "pair":
                 knode = c.child_by_field_name("key")
@@ -433,10 +474,13 @@ def _arg_const(w: FileWalker, n: ts.Node, v: Value | None, scope: Scope, depth: 
                 kname = w.text(c)
                 got = _arg_const(w, c, None, scope, depth + 1)
             else:
+                opened = opened or c.type == "spread_element"
                 continue
             if got is not None:
                 fields.append((kname, got))
-        return ArgConst(fields=tuple(fields), is_obj=True)
+            else:
+                unknown.append(kname)
+        return ArgConst(fields=tuple(fields) + tuple((k, ArgConst()) for k in unknown), is_obj=True, open=opened)
     if n.type in ("identifier", "member_expression", "call_expression", "shorthand_property_identifier"):
         cv = v if v is not None and n.type != "call_expression" else _const_value(w, n, scope)
         if n.type == "shorthand_property_identifier":

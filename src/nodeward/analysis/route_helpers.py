@@ -26,7 +26,7 @@ from nodeward.analysis.frameworks import HTTP_METHODS
 from nodeward.analysis.ir import ArgConst, CallEvent, FileFacts, MwRef, RouteReg
 from nodeward.analysis.taint.values import field_of
 
-__all__ = ["MAX_EXPANSIONS", "MAX_HELPER_DEPTH", "ClassRoutes", "bind_consts", "instantiate", "is_template", "lookup", "returned_fields", "stamp"]
+__all__ = ["MAX_EXPANSIONS", "MAX_HELPER_DEPTH", "ClassRoutes", "bind_consts", "instantiate", "is_template", "lookup", "returned_fields", "stamp", "truth"]
 
 MAX_HELPER_DEPTH = 6
 """Helpers calling helpers (`get` -> `route` -> `this.app[method]`) followed this deep."""
@@ -58,11 +58,42 @@ def lookup(bindings: Bindings, slot: str) -> ArgConst | None:
             return rest[0]  # `...handlers` passed on as `...handlers`
         return ArgConst(items=tuple(b for b in rest if b is not None))
     got = bindings[i] if i < len(bindings) else None
-    if got is None or not fld:
-        return got
-    if got.param:
-        return ArgConst(param=f"{got.param}.{fld}") if "." not in got.param and not got.param.endswith("*") else None
-    return next((v for k, v in got.fields if k == fld), None)
+    if got is not None and fld:
+        if got.param:
+            return ArgConst(param=f"{got.param}.{fld}") if "." not in got.param and not got.param.endswith("*") else None
+        got = next((v for k, v in got.fields if k == fld), None)
+    return got if got is not None and _known(got) else None
+
+
+def _known(c: ArgConst) -> bool:
+    """Whether anything is known of a value (a field listed with a value nothing is known of is not)."""
+    return c.text is not None or c.ref is not None or bool(c.param or c.fields or c.items or c.is_obj) or c.truthy is not None
+
+
+def truth(bindings: Bindings, slot: str) -> bool | None:
+    """Whether what a call passes for a slot is truthy; None when unknown.  A field an object
+    literal without spread does not list is `undefined`."""
+    index, _, fld = slot.partition(".")
+    if not index.isdigit() or slot.endswith("*"):
+        return None
+    i = int(index)
+    got = bindings[i] if i < len(bindings) else None
+    if got is None:
+        return None
+    if fld:
+        if not got.is_obj or "." in fld:
+            return None
+        listed = next((v for k, v in got.fields if k == fld), None)
+        if listed is None:
+            return None if got.open else False
+        got = listed
+    if got.truthy is not None:
+        return got.truthy
+    if got.text is not None:
+        return bool(got.text)
+    if got.ref is not None or got.items or got.is_obj:
+        return True
+    return None
 
 
 def bind_consts(consts: Bindings, outer: Bindings) -> Bindings:
@@ -72,14 +103,21 @@ def bind_consts(consts: Bindings, outer: Bindings) -> Bindings:
         if c is None or depth > 4:
             return c
         if c.param:
-            return lookup(outer, c.param)
+            return lookup(outer, c.param) or _passed_on(outer, c.param)
         if c.fields:
-            return replace(c, fields=tuple((k, v) for k, v in ((k, one(v, depth + 1)) for k, v in c.fields) if v is not None))
+            # A field whose value is unknown stays listed (as unknown): it is not `undefined`.
+            return replace(c, fields=tuple((k, one(v, depth + 1) or ArgConst()) for k, v in c.fields))
         if c.items:
             return replace(c, items=tuple(v for v in (one(i, depth + 1) for i in c.items) if v is not None))
         return c
 
     return tuple(one(c) for c in consts)
+
+
+def _passed_on(outer: Bindings, slot: str) -> ArgConst | None:
+    """A flag passed on from the caller (`public: options.public`): its truthiness, if known."""
+    t = truth(outer, slot)
+    return ArgConst(truthy=t) if t is not None else None
 
 
 def stamp(consts: Bindings, file: str) -> Bindings:
@@ -171,6 +209,15 @@ def instantiate(reg: RouteReg, bindings: Bindings, helper_file: str, caller_file
     supplied = False
     args_in = reg.args
     for part, slot in reg.template:
+        if part in ("if", "ifnot"):
+            # `if (options.public) router.get(...)`: registered for this call only if the flag is.
+            t = truth(bindings, slot)
+            if t is not None and t != (part == "if"):
+                return None
+            flag = lookup(bindings, slot)
+            if t is None and flag is not None and flag.param:
+                template.append((part, flag.param))
+            continue
         got = lookup(bindings, slot)
         if part == "usepath":
             # `parent.use(path, child)` in a helper: a string passed there is the prefix (and no
