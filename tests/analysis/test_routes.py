@@ -325,9 +325,9 @@ def test_csrf_only_where_another_site_can_send_the_request(tmp_path: Path) -> No
     )
     routes = (
         "app.use(session({ secret: process.env.S, resave: false, saveUninitialized: false }));\n"
-        "app.post('/json', (req, res) => res.json({ n: req.body.n }));\n"
-        "app.post('/logout', (req, res) => res.end());\n"
-        "app.delete('/notes/:id', (req, res) => res.end());\n"
+        "app.post('/json', (req, res) => res.json({ n: req.body.n, by: req.session.user }));\n"
+        "app.post('/logout', (req, res) => req.session.destroy(() => res.end()));\n"
+        "app.delete('/notes/:id', (req, res) => res.json(req.session.user));\n"
     )
     (tmp_path / "app.js").write_text(head + "app.use(express.json());\n" + routes)
     found = {f.line for f in scan_app(tmp_path).findings if f.rule_id == "NW512"}
@@ -336,6 +336,26 @@ def test_csrf_only_where_another_site_can_send_the_request(tmp_path: Path) -> No
     assert {f.line for f in scan_app(tmp_path).findings if f.rule_id == "NW512"} == {7, 8}
     (tmp_path / "app.js").write_text(head + "app.use(cors({ origin: true, credentials: true }));\n" + routes)
     assert {f.line for f in scan_app(tmp_path).findings if f.rule_id == "NW512"} == {7, 8, 9}
+
+
+def test_csrf_only_where_the_cookies_matter(tmp_path: Path) -> None:
+    """A forged request carries the victim's cookies: it matters where the route is
+    authenticated by the session, or its code reads the session, the principal or a cookie,
+    or sets one (login CSRF). An unauthenticated route that reads only what it is sent gives
+    a forger nothing they could not send directly."""
+    (tmp_path / "app.js").write_text(
+        "const express = require('express');\n"
+        "const session = require('express-session');\n"
+        "const app = express();\n"
+        "app.use(express.urlencoded({ extended: false }));\n"
+        "app.use(session({ secret: process.env.S, resave: false, saveUninitialized: false }));\n"
+        "app.post('/password/forgot', (req, res) => res.json({ sent: String(req.body.email) }));\n"
+        "app.post('/newsletter', (req, res) => res.status(202).json({ ok: Boolean(req.body.email) }));\n"
+        "app.post('/cart', (req, res) => { req.session.cart = [String(req.body.sku)]; res.end(); });\n"
+        "app.post('/theme', (req, res) => { res.cookie('theme', String(req.body.theme)); res.end(); });\n"
+        "app.post('/prefs', (req, res) => res.json({ lang: req.cookies.lang, v: req.body.v }));\n"
+    )
+    assert {f.line for f in scan_app(tmp_path).findings if f.rule_id == "NW512"} == {8, 9, 10}
 
 
 def test_router_export_shapes(tmp_path: Path) -> None:

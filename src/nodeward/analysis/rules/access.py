@@ -303,14 +303,14 @@ NO_CSRF = Rule(
     guide_section="CSRF",
     family="app",
     docs=make_docs(
-        what="Reports state-changing routes behind `express-session`/`cookie-session` with no CSRF middleware (`csurf`, `csrf-csrf`, `csrf-sync`, `lusca.csrf`, or a custom token check) in their chain, when another site can trigger them: POST routes a plain form can reach (no body read, or a form-decoding body parser), and every method when CORS reflects any origin with credentials. Not routes whose every authentication middleware signs the caller in from a token the request carries and never from the cookie (`passport.authenticate(['bearer'], { session: false })`, also inside a permission factory): there the session (often kept only for an SSO sign-in) authorizes nothing, and a cross-site form cannot attach the token.",
+        what="Reports state-changing routes behind `express-session`/`cookie-session` with no CSRF middleware (`csurf`, `csrf-csrf`, `csrf-sync`, `lusca.csrf`, or a custom token check) in their chain, when another site can trigger them: POST routes a plain form can reach (no body read, or a form-decoding body parser), and every method when CORS reflects any origin with credentials. Not routes whose every authentication middleware signs the caller in from a token the request carries and never from the cookie (`passport.authenticate(['bearer'], { session: false })`, also inside a permission factory): there the session (often kept only for an SSO sign-in) authorizes nothing, and a cross-site form cannot attach the token. Nor an unauthenticated route whose code (handler, or a middleware of its own) neither reads the session, the signed-in user or a cookie nor sets one: a forged request carries the victim's cookies, and such a route does not use them (a sign-in that sets a cookie or a session is reported: login CSRF).",
         why="The browser attaches the session cookie to cross-site form posts, so another site can make a logged-in user change their data.",
         example="""
 const express = require('express');
 const session = require('express-session');
 const app = express();
 app.use(session({ secret: process.env.SESSION_SECRET, resave: false, saveUninitialized: false }));
-app.post('/email', (req, res) => res.end());
+app.post('/email', (req, res) => res.json({ user: req.session.userId, email: String(req.query.email) }));
 """,
         use_instead="""
 const express = require('express');
@@ -320,7 +320,7 @@ const { csrfSynchronisedProtection } = csrfSync();
 const app = express();
 app.use(session({ secret: process.env.SESSION_SECRET, resave: false, saveUninitialized: false }));
 app.use(csrfSynchronisedProtection);
-app.post('/email', (req, res) => res.end());
+app.post('/email', (req, res) => res.json({ user: req.session.userId, email: String(req.query.email) }));
 """,
         references=["https://cheatsheetseries.owasp.org/cheatsheets/Cross-Site_Request_Forgery_Prevention_Cheat_Sheet.html", "https://www.npmjs.com/package/csrf-sync"],
     ),
@@ -427,6 +427,27 @@ def _token_authenticated(r: Route, code: HandlerCode | None) -> bool:
     return code is not None and bool(auths) and all(code.token_authenticated(m.ref or m.factory) for m in auths)
 
 
+def _rides_on_cookies(r: Route, p: dict[str, Middleware | None], code: HandlerCode | None) -> bool:
+    """Does what the route does depend on the cookies a forged request would carry?  Yes when
+    an authentication middleware admits the caller (by the session, tokens are excluded
+    above); otherwise only when the handler, or a middleware of the route or its router, reads
+    the session, the signed-in principal or a cookie, or sets one (a sign-in: login CSRF).
+    An unauthenticated `POST /password/forgot` that reads only the body gives a forger nothing
+    they could not send themselves.  Unknown code counts as yes."""
+    if p.get("authentication") is not None or code is None:
+        return True
+    use = code.use(r.handler_ref, r.framework)
+    if use is None or use.escapes or use.cookie_state:
+        return True
+    for m in r.middleware:
+        ref = m.ref or m.factory
+        if m.scope != "global" and ref is not None:
+            mw = code.use(ref, r.framework)
+            if mw is None or mw.escapes or mw.cookie_state:
+                return True
+    return False
+
+
 def _csrf_reachable(r: Route, reads_body: dict[tuple[str, str], bool]) -> bool:
     """Can another site make the browser send this request with the session cookie?
 
@@ -518,7 +539,14 @@ def check_routes(
                 out.append(_lowered(_at(NO_AUTHN, r, f"`{r.method} {r.path}` changes state without authentication; it has a rate limiter of its own (`{limiter.name[:40]}`), as public endpoints do: if it is public by design (a form, a protocol endpoint), suppress this", "Put the app's authentication middleware in front of this route if it is not meant to be public.")))
             else:
                 out.append(_at(NO_AUTHN, r, f"`{r.method} {r.path}` changes state without authentication", "Put the app's authentication middleware in front of this route."))
-        if changing and any("session" in m.categories for m in r.middleware) and not p.get("csrf") and _csrf_reachable(r, reads_body) and not _token_authenticated(r, code):
+        if (
+            changing
+            and any("session" in m.categories for m in r.middleware)
+            and not p.get("csrf")
+            and _csrf_reachable(r, reads_body)
+            and not _token_authenticated(r, code)
+            and _rides_on_cookies(r, p, code)
+        ):
             out.append(_at(NO_CSRF, r, f"`{r.method} {r.path}` uses a cookie session without CSRF protection", "Register csrf-sync/csrf-csrf (or lusca.csrf) before the routes, or use SameSite=strict cookies plus an origin check."))
         if destructive and not p.get("authorization") and not own:
             if computed:

@@ -93,6 +93,11 @@ class RequestUse:
     fields: frozenset[str] | None = None
     """Body and query fields read (`req.body.email`, `const { email } = req.body`, `dto.email`
     of an `@Body()` parameter), or None when the body or query is used whole."""
+    cookie_state: bool = False
+    """Uses what the browser's cookies carry or sets one: reads the session or the signed-in
+    principal (`req.session`, `req.user`, `ctx.state.user`) or a cookie, or sets a cookie or a
+    session (`res.cookie(...)`, a sign-in).  What a cross-site request forged with the victim's
+    cookies can change, and all it can."""
 
 
 class _Names:
@@ -495,7 +500,7 @@ def _analyse(fn: ts.Node, root: ts.Node, data: bytes, key: str, framework: str) 
                 _declare(n, names, data, inputs)
         if (len(names.req), len(names.principal), len(names.principal_field)) == before:
             break
-    escapes = deletes_own = signs_in = verifies = checks_secret = False
+    escapes = deletes_own = signs_in = verifies = checks_secret = cookie_state = False
     for n in nodes:
         if n.type == "shorthand_property_identifier" and names.parts.get(_text(n, data)) in ("body", "query"):
             names.whole = True  # `{ body }` handed on
@@ -507,6 +512,7 @@ def _analyse(fn: ts.Node, root: ts.Node, data: bytes, key: str, framework: str) 
             kind = _kind(n, names, data)
             parent = n.parent
             continued = parent is not None and parent.type in ("member_expression", "subscript_expression") and parent.child_by_field_name("object") == n
+            cookie_state = cookie_state or kind in ("session", "principal", "principal_field", "part:cookies", "headers:cookie")
             if kind in ("part:body", "part:query"):
                 _note_field(n, parent, continued, names, data)
             if n.type == "identifier":
@@ -525,6 +531,7 @@ def _analyse(fn: ts.Node, root: ts.Node, data: bytes, key: str, framework: str) 
                 if callee is not None and callee.type == "member_expression":
                     on = _kind(callee.child_by_field_name("object"), names, data)
                     signs_in = signs_in or (on in ("req", "ctx") and method in _SIGN_IN_CALLS) or (on == "session" and method == "regenerate")
+                    cookie_state = cookie_state or (on == "res" and method in ("cookie", "clearCookie")) or (on == "part:cookies" and method == "set")
         elif n.type == "assignment_expression":
             left = n.child_by_field_name("left")
             if left is not None and left.type == "member_expression":
@@ -539,7 +546,8 @@ def _analyse(fn: ts.Node, root: ts.Node, data: bytes, key: str, framework: str) 
     fields = None if names.whole or escapes else frozenset(names.fields)
     secret_sent = fields is None or any(_SECRET_FIELD.search(f) for f in fields) or any(i.startswith("headers:") and i != "headers:cookie" for i in inputs)
     signs_in = signs_in and is_credential_input(frozenset(inputs)) and (secret_sent or checks_secret)
-    return RequestUse(frozenset(inputs), escapes, deletes_own, signs_in, verifies, names.reads_url, fields)
+    cookie_state = cookie_state or signs_in
+    return RequestUse(frozenset(inputs), escapes, deletes_own, signs_in, verifies, names.reads_url, fields, cookie_state)
 
 
 def _note_field(n: ts.Node, parent: ts.Node | None, continued: bool, names: _Names, data: bytes) -> None:
