@@ -37,6 +37,7 @@ MAX_BASES = 8
 Bindings = tuple[ArgConst | None, ...]
 Entry = tuple[tuple[int, int, int], str, RouteReg]
 FuncRef = tuple[str, str]
+Resolve = Callable[[str, tuple[str, str, str]], "FuncRef | None"]
 
 
 def is_template(reg: RouteReg) -> bool:
@@ -299,6 +300,8 @@ class ClassRoutes:
         """(file, function key) of helpers some call expanded into a route: their own
         registration, with a parameter for a path, is not a route of its own."""
         self._by_func: dict[tuple[str, str], list[RouteReg]] = {}
+        self._helpers: dict[FuncRef, bool] = {}
+        self._targets: dict[tuple[str, tuple[str, str, str]], FuncRef | None] = {}
         self._indexed: set[str] = set()
 
     def _regs(self, file: str, key: str) -> list[RouteReg]:
@@ -308,6 +311,36 @@ class ClassRoutes:
             for reg in ff.routes if ff is not None else ():
                 self._by_func.setdefault((file, reg.func), []).append(reg)
         return self._by_func.get((file, key), [])
+
+    def is_helper(self, target: FuncRef, resolve: Resolve, depth: int = 0) -> bool:
+        """Whether a function registers from its parameters, itself or through a helper it
+        passes them to (most called functions do neither: nothing to expand)."""
+        got = self._helpers.get(target)
+        if got is not None:
+            return got
+        self._helpers[target] = False  # while deciding: a recursive helper is not one through itself
+        file, key = target
+        ff = self.facts.get(file)
+        fn = ff.functions.get(key) if ff is not None else None
+        got = fn is not None and any(is_template(r) for r in self._regs(file, key))
+        if fn is not None and not got and depth < MAX_HELPER_DEPTH:
+            for c in fn.calls:
+                if not (c.arg_consts and any(x is not None and x.param for x in c.arg_consts)):
+                    continue
+                inner = self._resolve(file, c.callee, resolve) if c.callee[0] != "local" or "." not in c.callee[2] else None
+                if inner is not None and self.is_helper(inner, resolve, depth + 1):
+                    got = True
+                    break
+        self._helpers[target] = got
+        return got
+
+    def _resolve(self, file: str, callee: tuple[str, str, str], resolve: Resolve) -> FuncRef | None:
+        """A call's target (cached per file and callee; one resolver per builder)."""
+        ckey = (file, callee)
+        if ckey not in self._targets:
+            found = resolve(file, callee)
+            self._targets[ckey] = found if found is not None and found[0] != "?" else None
+        return self._targets[ckey]
 
     def chain(self, file: str, cls: str) -> list[FuncRef]:
         """The class and its bases, most derived first."""
@@ -412,7 +445,7 @@ class ClassRoutes:
             self._call(chain, tfile, call, bindings, site, depth, out, budget)
 
     # ------------------------------------------------------------ plain functions
-    def function_call(self, file: str, call: CallEvent, resolve: Callable[[str, tuple[str, str, str]], FuncRef | None]) -> list[tuple[str, Entry]]:
+    def function_call(self, file: str, call: CallEvent, resolve: Resolve) -> list[tuple[str, Entry]]:
         """Routes a call of a project function registers on an app or router the function
         reaches itself (a module-level router, not one of its parameters: those are followed
         by the linker's parameter aliases): `add('get', '/x', h)` with
@@ -431,15 +464,15 @@ class ClassRoutes:
         depth: int,
         out: list[tuple[str, Entry]],
         budget: list[int],
-        resolve: Callable[[str, tuple[str, str, str]], FuncRef | None],
+        resolve: Resolve,
     ) -> None:
         if depth > MAX_HELPER_DEPTH or budget[0] <= 0 or not call.arg_consts:
             return
         kind, _spec, member = call.callee
         if kind == "local" and "." in member:
             return  # a method: class helpers are expanded per class router
-        target = resolve(file, call.callee)
-        if target is None or target[0] == "?":
+        target = self._resolve(file, call.callee, resolve)  # `createSchema('x')` a thousand times: resolved once
+        if target is None or not self.is_helper(target, resolve):
             return
         consts = stamp(call.arg_consts, file)
         consts = bind_consts(consts, outer) if outer else consts
