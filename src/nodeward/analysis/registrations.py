@@ -704,6 +704,14 @@ def mwref(w: FileWalker, n: ts.Node, v: Value, scope: Scope) -> MwRef:
             return MwRef("call", name=fv.func, qn=v.qn, category=category, line=line, col=col, text=text, option=option)
         if fv is not None and fv.imp is not None:
             return MwRef("call", name=fv.imp[1] or "default", spec=fv.imp[0], qn=v.qn, category=category, line=line, col=col, text=text, option=option)
+        if fn is not None and fn.type == "member_expression":
+            # `auth.needsPermission('x')` with `const auth = require('./auth')`: a factory that a
+            # project module exports, called through the module object.
+            obj, prop = fn.child_by_field_name("object"), fn.child_by_field_name("property")
+            ov = scope.lookup(w.text(obj)) if obj is not None and obj.type == "identifier" else None
+            if ov is not None and ov.imp is not None and ov.imp[0].startswith((".", "/")) and prop is not None and prop.type == "property_identifier":
+                member = w.text(prop) if ov.imp[1] in ("", "*", "default") else f"{ov.imp[1]}.{w.text(prop)}"
+                return MwRef("call", name=member, spec=ov.imp[0], qn=v.qn, category=category, line=line, col=col, text=text, option=option)
         if fn is not None and fn.type == "call_expression":
             # `require('./routes/posts')({ db })`: a factory called straight from its require.
             inner_fn = fn.child_by_field_name("function")

@@ -1,6 +1,7 @@
 const express = require('express');
 const session = require('express-session');
 const passport = require('passport');
+const auth = require('./auth');
 const { needsPermission, requireSessionUser, tokenOrSession } = require('./auth');
 const flows = require('./flows');
 
@@ -12,6 +13,8 @@ adminApp.use(express.urlencoded({ extended: false }));
 
 // ok: NW512
 adminApp.post('/flows', needsPermission('flows.write'), flows.deploy);
+// ok: NW512
+adminApp.post('/flows/state', auth.needsPermission('flows.write'), flows.deploy);
 // ruleid: NW512
 adminApp.post('/settings', requireSessionUser, flows.saveSettings);
 // ruleid: NW512
