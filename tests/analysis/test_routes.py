@@ -395,3 +395,25 @@ def test_custom_csrf_check_is_recognised(tmp_path: Path) -> None:
     (route,) = link(tmp_path).model.routes
     assert route.protections["csrf"] is not None and route.protections["csrf"].name == "checkCsrf"
     assert not [f for f in scan_app(tmp_path).findings if f.rule_id == "NW512"]
+
+
+def test_trailing_error_handler_is_not_the_route_handler(tmp_path: Path) -> None:
+    """`router.post(path, guard, handler, errorHandler)` (node-red's idiom): the handler is the
+    argument before the `(err, req, res, next)` function, which handles the route's errors."""
+    (tmp_path / "util.js").write_text("exports.errorHandler = function (err, req, res, next) {\n  res.status(400).json({ error: err.message });\n};\n")
+    (tmp_path / "app.js").write_text(
+        "const express = require('express');\n"
+        "const apiUtil = require('./util');\n"
+        "const app = express();\n"
+        "app.use(express.json());\n"
+        "function save(req, res) {\n  res.json({ saved: req.body.name });\n}\n"
+        "app.post('/items', save, apiUtil.errorHandler);\n"
+        "app.post('/inline', (req, res) => res.json({ n: req.body.n }), (err, req, res, next) => res.status(500).end());\n"
+        "app.post('/only', apiUtil.errorHandler);\n"
+    )
+    routes = {r.path: r for r in link(tmp_path).model.routes}
+    items = routes["/items"]
+    assert (items.file, items.line) == ("app.js", 5)  # `save`, not util.js's error handler
+    assert any("error_handler" in m.categories and m.scope == "route" for m in items.middleware)
+    assert routes["/inline"].line == 9 and routes["/inline"].handler_ref is not None
+    assert routes["/only"].file == "util.js"  # a lone argument stays the handler

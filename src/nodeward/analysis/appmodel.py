@@ -379,6 +379,15 @@ class _Builder:
         found = self.located_function(path, ref)
         return found[1] if found is not None else None
 
+    def _error_handler_arg(self, path: str, ref: MwRef) -> bool:
+        """An `(err, req, res, next)` function (by its parameters, or its facts when resolved)."""
+        if ref.nparams == 4:
+            return True
+        if ref.kind not in ("local", "import", "value", "inline"):
+            return False
+        fn = self.function_of(path, ref)
+        return fn is not None and fn.error_handler
+
     def located_function(self, path: str, ref: MwRef) -> tuple[FuncRef, FuncFacts] | None:
         """`function_of` with the (file, key) of the function found."""
         path = ref.file or path
@@ -532,9 +541,15 @@ class _Builder:
                 # NestJS `@Public()`: the global auth guard lets this route through.
                 applicable = [mw for mw in applicable if "authentication" not in mw.categories]
             route_mws: list[Middleware] = []
-            for ref in reg.args[:-1]:
-                route_mws.extend(self.classify(path, ref, "route"))
-            handler_ref = reg.args[-1] if reg.args else None
+            last = len(reg.args) - 1
+            if last >= 1 and self._error_handler_arg(path, reg.args[last]):
+                # `router.post('/x', auth, handler, errorHandler)`: a trailing `(err, req, res,
+                # next)` handles the route's errors; the handler is the argument before it.
+                last -= 1
+            for i, ref in enumerate(reg.args):
+                if i != last:
+                    route_mws.extend(self.classify(path, ref, "route"))
+            handler_ref = reg.args[last] if reg.args else None
             hfn = self.function_of(path, handler_ref) if handler_ref is not None else None
             handler_mws: list[Middleware] = []
             if hfn is not None and hfn.guard is not None:
