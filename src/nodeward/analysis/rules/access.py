@@ -441,7 +441,7 @@ def _rides_on_cookies(r: Route, p: dict[str, Middleware | None], code: HandlerCo
         return True
     for m in r.middleware:
         ref = m.ref or m.factory
-        if m.scope != "global" and ref is not None and not code.token_authenticated(ref):
+        if m.scope != "global" and ref is not None and "error_handler" not in m.categories and not code.token_authenticated(ref):
             mw = code.use(ref, r.framework)
             if mw is None or mw.escapes or mw.cookie_state:
                 return True
