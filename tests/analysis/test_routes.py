@@ -354,6 +354,8 @@ def test_csrf_only_where_the_cookies_matter(tmp_path: Path) -> None:
         "app.post('/cart', (req, res) => { req.session.cart = [String(req.body.sku)]; res.end(); });\n"
         "app.post('/theme', (req, res) => { res.cookie('theme', String(req.body.theme)); res.end(); });\n"
         "app.post('/prefs', (req, res) => res.json({ lang: req.cookies.lang, v: req.body.v }));\n"
+        "function report(err, req, res) { res.status(500).json({ path: req.path }); }\n"
+        "app.post('/code', (req, res) => res.json({ c: String(req.body.code) }), (err, req, res, next) => report(err, req, res));\n"
     )
     assert {f.line for f in scan_app(tmp_path).findings if f.rule_id == "NW512"} == {8, 9, 10}
 
