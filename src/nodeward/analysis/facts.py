@@ -17,6 +17,7 @@ import tree_sitter as ts
 from nodeward.analysis.candidates import IMPORT_CAPTURES, Captures, captures
 from nodeward.analysis.exports import is_type_only
 from nodeward.analysis.ir import FileFacts, FuncFacts, Import
+from nodeward.analysis.serving import file_serving
 from nodeward.analysis.taint.walker import FileWalker
 from nodeward.jsstring import unescape
 from nodeward.sast.parse import Lang
@@ -161,7 +162,7 @@ def extract_facts(path: str, source: bytes, tree: ts.Tree, lang: Lang, *, force:
     if not walk:
         # Nothing request- or route-related: imports only.  The linker walks the file on
         # demand if tainted data reaches one of its functions (`walked=False`).
-        return FileFacts(path=path, imports=tuple(imports), unresolved=tuple(sorted(set(unresolved))), walked=False)
+        return FileFacts(path=path, imports=tuple(imports), unresolved=tuple(sorted(set(unresolved))), walked=False, serving=file_serving(path, source, tree, lang))
     walker = FileWalker(path, source)
     root = tree.root_node
     if force or root.end_byte < WHOLE_FILE_BELOW:
@@ -185,4 +186,5 @@ def extract_facts(path: str, source: bytes, tree: ts.Tree, lang: Lang, *, force:
         instances=dict(walker.instances),
         routes=tuple(walker.routes),
         unresolved=tuple(sorted(set(unresolved) | set(walker.unresolved))),
+        serving=file_serving(path, source, tree, lang),
     )

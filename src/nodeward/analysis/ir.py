@@ -32,7 +32,7 @@ __all__ = [
 ]
 
 
-FACTS_VERSION = 58
+FACTS_VERSION = 59
 """Bumped whenever the walker's output changes meaning; cached facts of another version are
 re-extracted by the linker instead of being trusted."""
 
@@ -316,4 +316,7 @@ class FileFacts(_Compact):
     """Lines of `require(<non-literal>)`."""
     walked: bool = True
     """False when the file held nothing worth a dataflow walk (only its imports are known)."""
+    serving: tuple[int, int, tuple[tuple[str, bool, str], ...]] = (0, 0, ())
+    """(line of a `listen`/`createServer` server start, line of a serverless adapter call,
+    static folders served) of this module: `serving.file_serving`, for the app-tree rules."""
     version: int = FACTS_VERSION

@@ -18,7 +18,7 @@ from nodeward.analysis.appmodel import AppModel, build_app_model
 from nodeward.analysis.facts import extract_facts
 from nodeward.analysis.ir import FACTS_VERSION, FileFacts
 from nodeward.analysis.modules import BUILTINS, Resolver, load_jsonc, package_name
-from nodeward.analysis.serving import scan_modules
+from nodeward.analysis.serving import starts_and_served
 from nodeward.analysis.static_roots import browser_files
 from nodeward.analysis.taint.propagate import UNANALYSED, Flow, FuncRef, TaintLinker
 from nodeward.analysis.taint.stores import StoreIndex
@@ -179,7 +179,8 @@ def link_project(project: Project, facts: Mapping[str, object]) -> LinkedProject
     model = build_app_model(typed, callees.resolve_import, callees, _Callees(typed, resolver, load))
     # Servers started where the walker sees no app (`bin/www`): the app-tree rules' evidence;
     # folders served as static files: browser code.
-    starts, served = scan_modules(project.files, frozenset(p for p, tied in model.listen_sites if tied))
+    # (What each module does to serve came with its facts from the workers: nothing is read again.)
+    starts, served = starts_and_served(((p, ff.serving) for p, ff in sorted(typed.items())), frozenset(p for p, tied in model.listen_sites if tied))
     model.listen_sites.extend((p, False) for p, _line in starts)
     # Built after the route model, which walks the files of mounted middleware on demand.
     stores = StoreIndex(typed, ((*(m.ref for m in r.middleware), r.handler_ref) for r in model.routes))

@@ -31,7 +31,7 @@ from nodeward.analysis.static_roots import STATIC_MARKERS, folders_served
 from nodeward.project import ProjectFile, content_skip_reason
 from nodeward.sast.parse import Lang, get_language, parse
 
-__all__ = ["MAX_FILE", "scan_modules", "starts_server"]
+__all__ = ["MAX_FILE", "NOT_SERVING", "Serving", "file_serving", "scan_modules", "server_lines", "starts_and_served", "starts_server"]
 
 logger = logging.getLogger(__name__)
 
@@ -201,38 +201,81 @@ def starts_server(source: bytes, lang: Lang, adapters_only: bool = False) -> int
     An app handed to a serverless adapter (`serverless(app)`, `functions.https.onRequest(app)`)
     is served too: the cloud platform listens for it.  `adapters_only`: only such calls (for a
     module whose own `listen` the app model has tied to an app already)."""
+    listen, adapter = server_lines(source, lang, None, listens_too=not adapters_only)
+    return min((x for x in (listen, adapter) if x), default=0)
+
+
+def server_lines(source: bytes, lang: Lang, tree: ts.Tree | None, *, listens_too: bool = True) -> tuple[int, int]:
+    """(line of the first `listen`/`createServer` server start, line of the first serverless
+    adapter call), 0 for none; `tree` is the file's parse when the caller has it."""
     adapters = any(m in source for m in _ADAPTER_MARKERS)
-    listens = not adapters_only and (b"listen(" in source or b"createServer(" in source or b"createSecureServer(" in source)
+    listens = listens_too and (b"listen(" in source or b"createServer(" in source or b"createSecureServer(" in source)
     if not listens and not adapters:
-        return 0
-    tree = parse(source, lang)
-    lines: list[int] = []
-    for _i, caps in ts.QueryCursor(_query(lang, _QUERY_TEXT)).matches(tree.root_node) if listens else ():
+        return 0, 0
+    root = (tree if tree is not None else parse(source, lang)).root_node
+    listen_line = adapter_line = 0
+    for _i, caps in ts.QueryCursor(_query(lang, _QUERY_TEXT)).matches(root) if listens else ():
         prop = caps["prop"][0]
         obj = caps["obj"][0]
         args = [a for a in caps["args"][0].named_children if a.type != "comment"]
         if _text(prop) == "listen":
             if args and _port_like(args[0]):
-                lines.append(prop.start_point[0] + 1)
+                listen_line = prop.start_point[0] + 1
                 break
         elif _server_module(obj):
-            lines.append(prop.start_point[0] + 1)
+            listen_line = prop.start_point[0] + 1
             break
     if adapters:
-        bindings = _adapter_bindings(tree.root_node)
-        for _i, caps in ts.QueryCursor(_query(lang, _CALLS)).matches(tree.root_node):
+        bindings = _adapter_bindings(root)
+        for _i, caps in ts.QueryCursor(_query(lang, _CALLS)).matches(root):
             if caps["args"][0].named_child_count and _adapter_call(caps["fn"][0], bindings):
-                lines.append(caps["call"][0].start_point[0] + 1)
+                adapter_line = caps["call"][0].start_point[0] + 1
                 break
-    return min(lines, default=0)
+    return listen_line, adapter_line
+
+
+Serving = tuple[int, int, tuple[tuple[str, bool, str], ...]]
+"""(listen line, serverless adapter line, static folders served) of one module."""
+NOT_SERVING: Serving = (0, 0, ())
+
+
+def file_serving(path: str, source: bytes, tree: ts.Tree, lang: Lang) -> Serving:
+    """What one module of the project does to serve: computed in the workers with the file's
+    facts (`facts.extract_facts`), from the tree they already have, so the linker reads no
+    module again.  Installed packages and files too big to be an entry module serve nothing."""
+    if len(source) > MAX_FILE or path.startswith(_INSTALLED) or "/" + _INSTALLED in path:
+        return NOT_SERVING
+    if not any(m in source for m in _COARSE_MARKER) or not any(m in source for m in _ANY_MARKER):
+        return NOT_SERVING
+    try:
+        listen, adapter = server_lines(source, lang, tree)
+        served = tuple(folders_served(path, source, lang, tree))
+    except ValueError:  # a query that cannot run on this tree proves nothing either way
+        logger.debug("entry-module check of %s failed", path, exc_info=True)
+        return NOT_SERVING
+    return (listen, adapter, served) if listen or adapter or served else NOT_SERVING
+
+
+def starts_and_served(servings: Iterable[tuple[str, Serving]], tied: frozenset[str]) -> tuple[list[tuple[str, int]], list[tuple[str, bool, str]]]:
+    """`scan_modules`'s answer from per-file `file_serving` results: a module in `tied` (its
+    own `listen` already tied to an app) counts only for a serverless adapter call."""
+    starts: list[tuple[str, int]] = []
+    served: list[tuple[str, bool, str]] = []
+    for path, (listen, adapter, folders) in servings:
+        line = adapter if path in tied else min((x for x in (listen, adapter) if x), default=0)
+        if line:
+            starts.append((path, line))
+        served.extend(folders)
+    return starts, served
 
 
 def scan_modules(files: Iterable[ProjectFile], skip: frozenset[str] = frozenset()) -> tuple[list[tuple[str, int]], list[tuple[str, bool, str]]]:
-    """One read of the project's own modules (installed packages and files too big to be an
-    entry module left out): (file, line) of each module that starts a server (files in `skip`
-    are known to already: only a serverless adapter's call is looked for there), and the static-file folders each serves (`static_roots.py`)."""
-    starts: list[tuple[str, int]] = []
-    served: list[tuple[str, bool, str]] = []
+    """`file_serving` of the project's own modules read from disk (installed packages and files
+    too big to be an entry module left out): (file, line) of each module that starts a server
+    (files in `skip` are known to already: only a serverless adapter's call counts there), and
+    the static-file folders each serves (`static_roots.py`).  The scan itself takes these from
+    the workers' facts instead (`FileFacts.serving`); this is for callers without facts."""
+    servings: list[tuple[str, Serving]] = []
     for pf in files:
         if pf.lang is None or pf.size > MAX_FILE or pf.path.startswith(_INSTALLED) or "/" + _INSTALLED in pf.path:
             continue
@@ -241,11 +284,7 @@ def scan_modules(files: Iterable[ProjectFile], skip: frozenset[str] = frozenset(
                 source = fh.read()
             if not any(m in source for m in _COARSE_MARKER) or not any(m in source for m in _ANY_MARKER) or content_skip_reason(pf.path, source) is not None:
                 continue
-            line = starts_server(source, pf.lang, adapters_only=pf.path in skip)
-            served.extend(folders_served(pf.path, source, pf.lang))
+            servings.append((pf.path, file_serving(pf.path, source, parse(source, pf.lang), pf.lang)))
         except (OSError, ValueError):  # unreadable or unparsable: it proves nothing either way
             logger.debug("entry-module check of %s failed", pf.path, exc_info=True)
-            continue
-        if line:
-            starts.append((pf.path, line))
-    return starts, served
+    return starts_and_served(servings, skip)

@@ -227,11 +227,12 @@ def _imports(root: ts.Node) -> dict[str, str]:
     return out
 
 
-def folders_served(path: str, source: bytes, lang: Lang) -> list[tuple[str, bool, str]]:
-    """(folder, known, module) for each static-file folder one module serves."""
+def folders_served(path: str, source: bytes, lang: Lang, tree: ts.Tree | None = None) -> list[tuple[str, bool, str]]:
+    """(folder, known, module) for each static-file folder one module serves (`tree`: the
+    file's parse when the caller has it)."""
     if not any(m in source for m in STATIC_MARKERS):
         return []
-    root = parse(source, lang).root_node
+    root = (tree if tree is not None else parse(source, lang)).root_node
     here = posixpath.dirname(path)
     out: list[tuple[str, bool, str]] = []
     for expr in _static_folder_exprs(root, lang, _imports(root)):
