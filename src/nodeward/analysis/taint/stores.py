@@ -61,13 +61,22 @@ class StoreIndex:
         self.facts = facts
         self._before: dict[FuncRef, set[FuncRef]] = {}
         """Function on some route's chain -> the functions that run before it on some route."""
+        # Routes of one router share their middleware: each distinct middleware sequence is
+        # expanded once (quadratic in its length), each route's last function gets it whole.
+        prefixes: dict[tuple[FuncRef, ...], frozenset[FuncRef]] = {}
         for chain in chains:
-            seen: list[FuncRef] = []
-            for ref in chain:
-                if ref is None:
-                    continue
-                self._before.setdefault(ref, set()).update(seen)
-                seen.append(ref)
+            refs = [ref for ref in chain if ref is not None]
+            if not refs:
+                continue
+            key = tuple(refs[:-1])
+            whole = prefixes.get(key)
+            if whole is None:
+                seen: list[FuncRef] = []
+                for ref in key:
+                    self._before.setdefault(ref, set()).update(seen)
+                    seen.append(ref)
+                whole = prefixes[key] = frozenset(key)
+            self._before.setdefault(refs[-1], set()).update(whole)
         self._writers: dict[str, list[tuple[FuncRef, FuncRef, Taint]]] = {}
         """`res.locals.key` -> (anchor, writer, taint) of every write in the project."""
         for path, ff in facts.items():
