@@ -20,6 +20,7 @@ from nodeward.analysis.appmodel import Route
 from nodeward.analysis.ir import ArgConst, MwRef, RouteReg
 from nodeward.analysis.route_helpers import instantiate, lookup
 from tests.analysis.helpers import annotated_lines, app_findings, link, scan_app
+from tests.conftest import ROOT
 
 DATA = Path(__file__).resolve().parent / "data" / "route_helpers"
 
@@ -509,3 +510,13 @@ def test_helper_registering_by_a_flag_of_its_options(tmp_path: Path) -> None:
     assert rows == [("POST", "/contact", 16, False), ("POST", "/notes", 15, True), ("PUT", "/notes/:id", 17, True)]
     found = app_findings(scan_app(tmp_path))
     assert not {f for f in found if f[0] == "NW511" and f[2] in (15, 17)}
+
+
+def test_no_middleware_twice_in_a_chain() -> None:
+    """A registration reached through several calls of a helper, or an app reached through a
+    helper's parameter as well as directly, is one middleware in each route's chain (unleash's
+    routes had every app-level middleware 23 times)."""
+    for app in (DATA, ROOT / "examples" / "insecure-express", ROOT / "tests" / "apps" / "routes-express"):
+        for r in link(app).model.routes:
+            seen = [(m.name, m.path, m.line, m.scope) for m in r.middleware]
+            assert len(seen) == len(set(seen)), (app.name, r.method, r.path)

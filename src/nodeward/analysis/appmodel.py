@@ -282,7 +282,9 @@ class _Builder:
                     for rfile, (key, rpath, reg) in self.classes.function_call(path, call, self.resolve_callee):
                         node = self.node_for(rfile, reg.recv)
                         if node is not None:
-                            self.entries.setdefault(node, []).append((key, rpath, reg))
+                            known = self.entries.setdefault(node, [])
+                            if (key, rpath, reg) not in known:  # one registration, however many calls lead to it
+                                known.append((key, rpath, reg))
 
     def escapes(self, node: Node) -> bool:
         """Whether an app's value leaves the code that builds it: exported, returned by a
@@ -485,6 +487,9 @@ class _Builder:
         if node in stack or len(stack) > MAX_MOUNT_DEPTH:
             return []
         local: list[tuple[str, Middleware]] = []
+        mounted_here: set[tuple[Node, str]] = set()
+        """(child, prefix) mounts already walked from this node: one registration reached through
+        several calls of a project helper is one mount."""
         scope = "global" if not stack else "router"
         if node[0] == "inst" and stack:
             inst = self.facts[node[1]].instances.get(node[2])
@@ -526,7 +531,9 @@ class _Builder:
                             child = fn_node
                     if child is not None:
                         self.mounted.add(child)
-                        self.walk(child, reg_prefix, chain + local + mws, model, app, framework, (*stack, node), True)
+                        if (child, reg_prefix) not in mounted_here:
+                            mounted_here.add((child, reg_prefix))
+                            self.walk(child, reg_prefix, chain + local + mws, model, app, framework, (*stack, node), True)
                         continue
                     if ref.kind == "value" and ref.name == "prefix":
                         continue
@@ -536,7 +543,8 @@ class _Builder:
             if method not in HTTP_METHODS:
                 continue
             full = _join(prefix, sub)
-            applicable = [mw for p, mw in chain + local if _applies(p, full)]
+            # The same middleware reached twice (an app aliased through a helper's parameter) runs once.
+            applicable = list(dict.fromkeys(mw for p, mw in chain + local if _applies(p, full)))
             if any(a.kind == "value" and a.name == "public" for a in reg.args):
                 # NestJS `@Public()`: the global auth guard lets this route through.
                 applicable = [mw for mw in applicable if "authentication" not in mw.categories]
