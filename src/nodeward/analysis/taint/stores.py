@@ -68,14 +68,14 @@ class StoreIndex:
             refs = [ref for ref in chain if ref is not None]
             if not refs:
                 continue
-            key = tuple(refs[:-1])
-            whole = prefixes.get(key)
+            head = tuple(refs[:-1])
+            whole = prefixes.get(head)
             if whole is None:
                 seen: list[FuncRef] = []
-                for ref in key:
+                for ref in head:
                     self._before.setdefault(ref, set()).update(seen)
                     seen.append(ref)
-                whole = prefixes[key] = frozenset(key)
+                whole = prefixes[head] = frozenset(head)
             self._before.setdefault(refs[-1], set()).update(whole)
         self._writers: dict[str, list[tuple[FuncRef, FuncRef, Taint]]] = {}
         """`res.locals.key` -> (anchor, writer, taint) of every write in the project."""
