@@ -1,0 +1,121 @@
+"""QA review of the lead's late session-3 commits (c67978c .. 7b6172f): reproductions of
+problems found in code other engineers own.
+
+Each test states the correct behaviour and is marked `xfail(strict=True)` while its problem is
+there; when a fix lands the test starts passing and the mark must go.  Every project below is
+written here for the purpose (no public vulnerable app).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nodeward.config import Config
+from nodeward.model import ScanResult
+from nodeward.scanner import scan
+
+
+def _write(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        target = root / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    return root
+
+
+def _scan(root: Path, analyzers: tuple[str, ...] = ("sast", "app")) -> ScanResult:
+    return scan(root, Config(use_cache=False, analyzers=analyzers, jobs=1))
+
+
+def _found(result: ScanResult) -> set[tuple[str, str, int]]:
+    return {(f.rule_id, f.path, f.line) for f in result.findings}
+
+
+# --------------------------------------------------------------------------- NW512 (097d6f2)
+# A cookie-session app with no CSRF protection.  097d6f2 keeps NW512 only where the route's
+# code uses what the cookies carry; these routes do, in ways `cookie_state` does not see.
+
+_HEAD = """\
+const express = require('express');
+const session = require('express-session');
+const helmet = require('helmet');
+const db = require('./db');
+const app = express();
+app.use(helmet());
+app.use(express.urlencoded({ extended: false }));
+app.use(session({ secret: process.env.SESSION_SECRET, resave: false, saveUninitialized: false }));
+"""
+_TAIL = """\
+app.use((err, req, res, next) => res.status(500).send('error'));
+app.listen(3000);
+"""
+_DB = "module.exports = { save: async () => {}, remove: async () => {} };\n"
+
+
+def _csrf_app(tmp_path: Path, routes: str) -> set[tuple[str, str, int]]:
+    root = _write(tmp_path, {"server.js": _HEAD + routes + _TAIL, "db.js": _DB})
+    return _found(_scan(root))
+
+
+def test_nw512_control_session_read_in_handler(tmp_path: Path) -> None:
+    """Control: the handler reads `req.session.uid` itself, NW512 is reported (passes today)."""
+    routes = """\
+app.post('/settings/email', async (req, res) => {
+  await db.save(req.session.uid, String(req.body.email));
+  res.redirect('/settings');
+});
+"""
+    assert ("NW512", "server.js", 9) in _csrf_app(tmp_path, routes)
+
+
+@pytest.mark.xfail(strict=True, reason="access.py _rides_on_cookies skips global middleware; req.userId copied from the session by a project app.use() is not a principal (handler_code _PRINCIPALS)")
+def test_nw512_session_user_copied_onto_request_by_global_middleware(tmp_path: Path) -> None:
+    # A very common idiom: one app-level middleware copies the session's user id onto the
+    # request, every handler uses `req.userId`.  A forged form post changes the victim's email.
+    routes = """\
+app.use(function loadUser(req, res, next) {
+  req.userId = req.session.uid;
+  next();
+});
+app.post('/settings/email', async (req, res) => {
+  await db.save(req.userId, String(req.body.email));
+  res.redirect('/settings');
+});
+"""
+    assert ("NW512", "server.js", 13) in _csrf_app(tmp_path, routes)
+
+
+@pytest.mark.xfail(strict=True, reason="handler_code._analyse: a destructured request parameter `({ session: { uid }, body }, res)` is not counted as a session read (cookie_state)")
+def test_nw512_session_read_through_destructured_parameter(tmp_path: Path) -> None:
+    routes = """\
+app.post('/profile', async ({ session: { uid }, body }, res) => {
+  await db.save(uid, String(body.bio));
+  res.redirect('/profile');
+});
+"""
+    assert ("NW512", "server.js", 9) in _csrf_app(tmp_path, routes)
+
+
+@pytest.mark.xfail(strict=True, reason="handler_code._analyse: passport's req.logout()/req.logOut() ends the cookie's session but is not cookie_state (logout CSRF lost)")
+def test_nw512_passport_logout_is_cookie_state(tmp_path: Path) -> None:
+    # OWASP lists logout CSRF: another site signs the victim out (a step of login-CSRF and
+    # session-fixation chains).  The old rule reported it; 097d6f2 dropped it.
+    routes = """\
+app.post('/logout', (req, res, next) => {
+  req.logout((err) => (err ? next(err) : res.redirect('/')));
+});
+"""
+    assert ("NW512", "server.js", 9) in _csrf_app(tmp_path, routes)
+
+
+@pytest.mark.xfail(strict=True, reason="handler_code._kind: req.sessionID (the session's own key, e.g. an anonymous cart) is not a session read")
+def test_nw512_cart_keyed_by_session_id(tmp_path: Path) -> None:
+    routes = """\
+app.post('/cart/items', async (req, res) => {
+  await db.save(req.sessionID, String(req.body.sku));
+  res.redirect('/cart');
+});
+"""
+    assert ("NW512", "server.js", 9) in _csrf_app(tmp_path, routes)
