@@ -119,3 +119,38 @@ app.post('/cart/items', async (req, res) => {
 });
 """
     assert ("NW512", "server.js", 9) in _csrf_app(tmp_path, routes)
+
+
+# --------------------------------------------------------------------------- receivers (5c247fb)
+
+_ORDERS = """\
+const express = require('express');
+const helmet = require('helmet');
+const notify = require('./notify');
+const app = express();
+app.use(helmet());
+app.use(express.json());
+app.post('/orders', async (req, res) => {
+  await notify(req.app.locals.whatsapp, String(req.body.phone));
+  res.sendStatus(201);
+});
+app.use((err, req, res, next) => res.status(500).send('error'));
+app.listen(3000);
+"""
+
+_NOTIFY = """\
+module.exports = async function notify(whatsapp, to) {
+  await whatsapp.post('/messages', { to, text: 'Your order shipped' });
+  await whatsapp.delete('/messages/pending', { to });
+};
+"""
+
+
+@pytest.mark.xfail(strict=True, reason="candidates.py APP_RECEIVER_SUFFIXES: a lowercase 'app' suffix makes an HTTP-client parameter named `whatsapp` a route receiver (false DELETE route, NW513 high)")
+def test_http_client_parameter_ending_in_app_is_not_a_router(tmp_path: Path) -> None:
+    # An API client handed to a helper (`whatsapp.post('/messages', payload)`) registers no
+    # route; before 5c247fb the file was no candidate and nothing was reported.
+    root = _write(tmp_path, {"server.js": _ORDERS, "notify.js": _NOTIFY})
+    found = _found(_scan(root))
+    assert ("NW513", "notify.js", 3) not in found
+    assert not any(p == "notify.js" and r.startswith("NW5") for r, p, _ in found)
