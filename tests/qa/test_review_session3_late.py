@@ -189,3 +189,17 @@ def test_handler_with_defaulted_fourth_parameter_is_the_handler(tmp_path: Path) 
     assert route.line == 10
     authn = route.protections.get("authentication")
     assert authn is not None and authn.name == "requireUser"
+
+
+@pytest.mark.xfail(strict=True, reason="handler_code._analyse: `const { session } = req` / `const { signedCookies: { cartId } } = req` in the body are not counted as session/cookie reads (cookie_state); same cause as the destructured parameter")
+@pytest.mark.parametrize(
+    "body",
+    [
+        "  const { session } = req;\n  await db.save(session.uid, String(req.body.bio));\n",
+        "  const { signedCookies: { cartId } } = req;\n  await db.save(cartId, String(req.body.bio));\n",
+    ],
+    ids=["session", "signed-cookie"],
+)
+def test_nw512_session_or_cookie_destructured_in_body(tmp_path: Path, body: str) -> None:
+    routes = "app.post('/profile', async (req, res) => {\n" + body + "  res.redirect('/profile');\n});\n"
+    assert ("NW512", "server.js", 9) in _csrf_app(tmp_path, routes)
