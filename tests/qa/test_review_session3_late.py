@@ -203,3 +203,23 @@ def test_handler_with_defaulted_fourth_parameter_is_the_handler(tmp_path: Path) 
 def test_nw512_session_or_cookie_destructured_in_body(tmp_path: Path, body: str) -> None:
     routes = "app.post('/profile', async (req, res) => {\n" + body + "  res.redirect('/profile');\n});\n"
     assert ("NW512", "server.js", 9) in _csrf_app(tmp_path, routes)
+
+
+
+# --------------------------------------------------------------------------- NW703 overrides (47d4132)
+# Written by npm 11.19.1 (`npm install --package-lock-only --ignore-scripts`) for the two
+# package.json files below; `npm ci` accepts it: npm applies the root's `overrides` to a
+# workspace's own dependency (EOVERRIDE concerns only the root's direct dependencies).
+_WS_LOCK = '{\n  "name": "ws-root",\n  "version": "1.0.0",\n  "lockfileVersion": 3,\n  "requires": true,\n  "packages": {\n    "": {\n      "name": "ws-root",\n      "version": "1.0.0",\n      "workspaces": [\n        "pkgs/a"\n      ]\n    },\n    "node_modules/a": {\n      "resolved": "pkgs/a",\n      "link": true\n    },\n    "node_modules/ms": {\n      "version": "2.1.3",\n      "integrity": "sha512-6FlzubTLZG3J2a/NVCAleEhjzq5oxgHyaCU9yYXvcLsvoVaHJq/s5xXI6/XXP6tz7R9xAOtHnSO/tXtF3WRTlA==",\n      "license": "MIT"\n    },\n    "pkgs/a": {\n      "version": "1.0.0",\n      "dependencies": {\n        "ms": "2.0.0"\n      }\n    }\n  }\n}\n'
+
+
+@pytest.mark.xfail(strict=True, reason="deps/overrides.py direct_overrides: npm `overrides` are ignored for every npm lockfile, but npm applies the root's overrides to a workspace package's dependencies (npm ci accepts this lockfile): NW703 false alarm")
+def test_npm_root_override_of_a_workspace_dependency_is_in_sync(tmp_path: Path) -> None:
+    from tests.deps.helpers import audit, by_rule
+
+    _write(tmp_path, {
+        "package.json": '{ "name": "ws-root", "version": "1.0.0", "private": true, "workspaces": ["pkgs/a"], "overrides": { "ms": "2.1.3" } }\n',
+        "pkgs/a/package.json": '{ "name": "a", "version": "1.0.0", "dependencies": { "ms": "2.0.0" } }\n',
+        "package-lock.json": _WS_LOCK,
+    })
+    assert [(f.path, f.line) for f in by_rule(audit(tmp_path), "NW703")] == []
