@@ -38,7 +38,7 @@ process.argv[2]; process.env.X; ctx.body = 1; v1.post('/v1', h); v2x.post('/x', 
 `${req.query.t}`; /req.query/.test(s);
 export { a } from './reexport.js'; export * from "./star.js";
 parentApp.use(x); webapp.get('/w', h); adminRouter.post('/p', h); AppRouter.get; myApp.getter(); "fooApp.get()";
-éApp.get('/e', h); x.parentApp.get(1); parentApp$.get(2); approuter.get(3); App.get(4); Router.get(5); _app.get(6);
+éApp.get('/e', h); x.parentApp.get(1); parentApp$.get(2); approuter.get(3); App.get(4); Router.get(5); _app.get(6); admin_app.get(7); whatsapp.delete(8);
 """.encode()
 TRICKY_TS = b"""\
 import type { T } from './types';
@@ -92,8 +92,9 @@ def test_tricky_snippet_captures_exactly_these() -> None:
     assert lines("obj") == [(5, "request"), (7, "req"), (10, "req"), (10, "ctx"), (15, "process"), (15, "process"), (15, "ctx"), (16, "req")]
     assert lines("app") == [
         (7, "app"), (9, "router"), (9, "router"), (15, "v1"),
-        (18, "parentApp"), (18, "webapp"), (18, "adminRouter"), (19, "\u00e9App"), (19, "approuter"), (19, "_app"),
-    ]  # not: `AppRouter.get` (no call), `myApp.getter()`, strings, `x.parentApp.get`, `parentApp$`, `App`, `Router`
+        (18, "parentApp"), (18, "adminRouter"), (19, "\u00e9App"), (19, "admin_app"),
+    ]  # not: `AppRouter.get` (no call), `myApp.getter()`, strings, `x.parentApp.get`, `parentApp$`, `App`, `Router`,
+    # nor lowercase endings (`webapp`, `approuter`, `whatsapp`: an HTTP client), nor `_app` alone
     assert lines("req") == [(3, "require"), (4, "require"), (9, "require"), (9, "require")]
     assert lines("gql") == [(11, "Query"), (11, "Mutation")]
     assert [s for _, s in lines("spec")] == ["'./reexport.js'", '"./star.js"']

@@ -146,7 +146,6 @@ module.exports = async function notify(whatsapp, to) {
 """
 
 
-@pytest.mark.xfail(strict=True, reason="candidates.py APP_RECEIVER_SUFFIXES: a lowercase 'app' suffix makes an HTTP-client parameter named `whatsapp` a route receiver (false DELETE route, NW513 high)")
 def test_http_client_parameter_ending_in_app_is_not_a_router(tmp_path: Path) -> None:
     # An API client handed to a helper (`whatsapp.post('/messages', payload)`) registers no
     # route; before 5c247fb the file was no candidate and nothing was reported.

@@ -53,9 +53,11 @@ METHOD_NAMES = tuple(
 """Sink methods distinctive enough on any receiver (and `express.Router()`)."""
 NEW_NAMES = ("RegExp", "Function", "Script", "Koa", "Router", "KoaRouter")
 APP_RECEIVERS = ("app", "router", "routes", "server", "fastify", "instance", "api", "admin", "v1", "v2")
-APP_RECEIVER_SUFFIXES = ("App", "Router", "app", "router")
-"""`parentApp.use(...)`, `adminRouter.post(...)`, `webapp.get(...)`: any identifier ending in
-one of these is a receiver too (a fixed list of names missed most real servers' sub-apps)."""
+APP_RECEIVER_SUFFIXES = ("App", "Router", "_app", "_router")
+"""`parentApp.use(...)`, `adminRouter.post(...)`, `admin_app.get(...)`: an identifier ending in
+one of these at a word boundary (camelCase or snake_case) is a receiver too (a fixed list of
+names missed most real servers' sub-apps).  Not a bare lowercase ending: `whatsapp.delete(...)`
+is an HTTP client."""
 ROUTE_METHODS = tuple(sorted(REGISTRATION_METHODS | {"useGlobalGuards", "useGlobalPipes"}))
 GRAPHQL_KEYS = ("Query", "Mutation")
 IMPORT_CAPTURES = ("spec", "arg", "req")
