@@ -176,7 +176,6 @@ app.listen(3000);
 """
 
 
-@pytest.mark.xfail(strict=True, reason="appmodel._error_handler_arg / walker len(names)==4: a handler with a defaulted 4th parameter (Function.length 3, Express runs it as the handler) is taken for an error handler; requireUser becomes the 'handler' and the route loses its authentication")
 def test_handler_with_defaulted_fourth_parameter_is_the_handler(tmp_path: Path) -> None:
     # Dependency injection for tests: `(req, res, next, store = notes)`.  Express decides by
     # `fn.length`, which stops at the first default: 3, an ordinary handler.

@@ -382,13 +382,12 @@ class _Builder:
         return found[1] if found is not None else None
 
     def _error_handler_arg(self, path: str, ref: MwRef) -> bool:
-        """An `(err, req, res, next)` function (by its parameters, or its facts when resolved)."""
-        if ref.nparams == 4:
-            return True
-        if ref.kind not in ("local", "import", "value", "inline"):
-            return False
-        fn = self.function_of(path, ref)
-        return fn is not None and fn.error_handler
+        """An `(err, req, res, next)` function: its facts when resolved (`Function.length` 4,
+        as Express counts: a defaulted fourth parameter makes a handler), else its parameters."""
+        fn = self.function_of(path, ref) if ref.kind in ("local", "import", "inline") else None
+        if fn is not None:
+            return fn.error_handler
+        return ref.nparams == 4
 
     def located_function(self, path: str, ref: MwRef) -> tuple[FuncRef, FuncFacts] | None:
         """`function_of` with the (file, key) of the function found."""

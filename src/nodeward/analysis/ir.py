@@ -32,7 +32,7 @@ __all__ = [
 ]
 
 
-FACTS_VERSION = 59
+FACTS_VERSION = 60
 """Bumped whenever the walker's output changes meaning; cached facts of another version are
 re-extracted by the linker instead of being trusted."""
 

@@ -248,6 +248,16 @@ class Scope:
         self.vars[name] = value
 
 
+def _defaulted(param: ts.Node) -> bool:
+    """A parameter with a default value or a rest parameter (it ends `Function.length`)."""
+    if param.type in ("assignment_pattern", "rest_pattern"):
+        return True
+    if param.type in ("required_parameter", "optional_parameter"):
+        pattern = param.child_by_field_name("pattern")
+        return param.child_by_field_name("value") is not None or (pattern is not None and pattern.type == "rest_pattern")
+    return False
+
+
 class FileWalker:
     """Walks one parsed file and collects its facts."""
 
@@ -1967,6 +1977,9 @@ class FileWalker:
                 left = pat.child_by_field_name("left")
                 pat = left if left is not None else pat
             names.append(self.text(pat) if pat.type == "identifier" else "")
+        # `Function.length`, which Express reads to tell error handlers (4) from the rest: the
+        # parameters before the first one with a default value or a rest parameter.
+        arity = next((i for i, p in enumerate(params) if _defaulted(p)), len(params))
         ctx = _Ctx(key, name, node.start_point[0] + 1, tuple(names), class_name=class_name or scope.ctx.class_name)
         inner = Scope(scope, ctx)
         self.functions[key] = FuncFacts(key, name, ctx.line, ctx.params)  # placeholder: recursion-safe
@@ -2036,7 +2049,7 @@ class FileWalker:
             ctx.returns_function,
             tuple(sorted(ctx.reads)),
             ctx.validates,
-            len(names) == 4,
+            arity == 4,
             scope.ctx.key,
             node.end_point[0] + 1,
             ctx.returns_middleware,
