@@ -70,7 +70,6 @@ app.post('/settings/email', async (req, res) => {
     assert ("NW512", "server.js", 9) in _csrf_app(tmp_path, routes)
 
 
-@pytest.mark.xfail(strict=True, reason="access.py _rides_on_cookies skips global middleware; req.userId copied from the session by a project app.use() is not a principal (handler_code _PRINCIPALS)")
 def test_nw512_session_user_copied_onto_request_by_global_middleware(tmp_path: Path) -> None:
     # A very common idiom: one app-level middleware copies the session's user id onto the
     # request, every handler uses `req.userId`.  A forged form post changes the victim's email.
@@ -87,7 +86,6 @@ app.post('/settings/email', async (req, res) => {
     assert ("NW512", "server.js", 13) in _csrf_app(tmp_path, routes)
 
 
-@pytest.mark.xfail(strict=True, reason="handler_code._analyse: a destructured request parameter `({ session: { uid }, body }, res)` is not counted as a session read (cookie_state)")
 def test_nw512_session_read_through_destructured_parameter(tmp_path: Path) -> None:
     routes = """\
 app.post('/profile', async ({ session: { uid }, body }, res) => {
@@ -98,7 +96,6 @@ app.post('/profile', async ({ session: { uid }, body }, res) => {
     assert ("NW512", "server.js", 9) in _csrf_app(tmp_path, routes)
 
 
-@pytest.mark.xfail(strict=True, reason="handler_code._analyse: passport's req.logout()/req.logOut() ends the cookie's session but is not cookie_state (logout CSRF lost)")
 def test_nw512_passport_logout_is_cookie_state(tmp_path: Path) -> None:
     # OWASP lists logout CSRF: another site signs the victim out (a step of login-CSRF and
     # session-fixation chains).  The old rule reported it; 097d6f2 dropped it.
@@ -110,7 +107,6 @@ app.post('/logout', (req, res, next) => {
     assert ("NW512", "server.js", 9) in _csrf_app(tmp_path, routes)
 
 
-@pytest.mark.xfail(strict=True, reason="handler_code._kind: req.sessionID (the session's own key, e.g. an anonymous cart) is not a session read")
 def test_nw512_cart_keyed_by_session_id(tmp_path: Path) -> None:
     routes = """\
 app.post('/cart/items', async (req, res) => {
@@ -189,7 +185,6 @@ def test_handler_with_defaulted_fourth_parameter_is_the_handler(tmp_path: Path) 
     assert authn is not None and authn.name == "requireUser"
 
 
-@pytest.mark.xfail(strict=True, reason="handler_code._analyse: `const { session } = req` / `const { signedCookies: { cartId } } = req` in the body are not counted as session/cookie reads (cookie_state); same cause as the destructured parameter")
 @pytest.mark.parametrize(
     "body",
     [

@@ -303,7 +303,7 @@ NO_CSRF = Rule(
     guide_section="CSRF",
     family="app",
     docs=make_docs(
-        what="Reports state-changing routes behind `express-session`/`cookie-session` with no CSRF middleware (`csurf`, `csrf-csrf`, `csrf-sync`, `lusca.csrf`, or a custom token check) in their chain, when another site can trigger them: POST routes a plain form can reach (no body read, or a form-decoding body parser), and every method when CORS reflects any origin with credentials. Not routes whose every authentication middleware signs the caller in from a token the request carries and never from the cookie (`passport.authenticate(['bearer'], { session: false })`, also inside a permission factory): there the session (often kept only for an SSO sign-in) authorizes nothing, and a cross-site form cannot attach the token. Nor an unauthenticated route whose code (handler, or a middleware of its own) neither reads the session, the signed-in user or a cookie nor sets one: a forged request carries the victim's cookies, and such a route does not use them (a sign-in that sets a cookie or a session is reported: login CSRF).",
+        what="Reports state-changing routes behind `express-session`/`cookie-session` with no CSRF middleware (`csurf`, `csrf-csrf`, `csrf-sync`, `lusca.csrf`, or a custom token check) in their chain, when another site can trigger them: POST routes a plain form can reach (no body read, or a form-decoding body parser), and every method when CORS reflects any origin with credentials. Not routes whose every authentication middleware signs the caller in from a token the request carries and never from the cookie (`passport.authenticate(['bearer'], { session: false })`, also inside a permission factory): there the session (often kept only for an SSO sign-in) authorizes nothing, and a cross-site form cannot attach the token. Nor an unauthenticated route whose code (handler, or a middleware of its own) neither reads the session (also `req.sessionID`, or destructured: `({ session }, res)`), the signed-in user or a cookie nor sets one (`res.cookie`, a sign-in, `req.logout()`), and that no app-wide middleware of the project copies the session's user onto the request for (`req.userId = req.session.uid`): a forged request carries the victim's cookies, and such a route does not use them (a sign-in that sets a cookie or a session is reported: login CSRF).",
         why="The browser attaches the session cookie to cross-site form posts, so another site can make a logged-in user change their data.",
         example="""
 const express = require('express');
@@ -441,10 +441,16 @@ def _rides_on_cookies(r: Route, p: dict[str, Middleware | None], code: HandlerCo
         return True
     for m in r.middleware:
         ref = m.ref or m.factory
-        if m.scope != "global" and ref is not None and "error_handler" not in m.categories and not code.token_authenticated(ref):
-            mw = code.use(ref, r.framework)
+        if ref is None or "error_handler" in m.categories or code.token_authenticated(ref):
+            continue
+        mw = code.use(ref, r.framework)
+        if m.scope != "global":
             if mw is None or mw.escapes or mw.cookie_state:
                 return True
+        elif mw is not None and mw.cookie_state and mw.sets_request_state:
+            # An app-wide middleware of the project copying the session's user onto the request
+            # (`req.userId = req.session.uid`): the handlers behind it read it under its name.
+            return True
     return False
 
 

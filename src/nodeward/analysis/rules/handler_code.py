@@ -95,9 +95,12 @@ class RequestUse:
     of an `@Body()` parameter), or None when the body or query is used whole."""
     cookie_state: bool = False
     """Uses what the browser's cookies carry or sets one: reads the session or the signed-in
-    principal (`req.session`, `req.user`, `ctx.state.user`) or a cookie, or sets a cookie or a
-    session (`res.cookie(...)`, a sign-in).  What a cross-site request forged with the victim's
-    cookies can change, and all it can."""
+    principal (`req.session`, `req.sessionID`, `req.user`, `ctx.state.user`, also destructured)
+    or a cookie, or sets a cookie or a session (`res.cookie(...)`, a sign-in, `req.logout()`).
+    What a cross-site request forged with the victim's cookies can change, and all it can."""
+    sets_request_state: bool = False
+    """Writes a property of the request or of `res.locals`/`ctx.state` (`req.userId = ...`):
+    what later middleware and handlers read under a name of the app's choosing."""
 
 
 class _Names:
@@ -113,6 +116,8 @@ class _Names:
         self.parts: dict[str, str] = {}
         self.fields: set[str] = set()
         self.reads_url = False
+        self.cookie = False
+        """The session, its id or a cookie bag destructured from the request (`{ session } = req`)."""
         self.whole = False
         """The body or query object itself is handed on (its fields are not all known)."""
 
@@ -489,6 +494,8 @@ def _analyse(fn: ts.Node, root: ts.Node, data: bytes, key: str, framework: str) 
                 _bind_param(names, name, deco, args, data, inputs)
         elif i == 0 and name:
             (names.ctx if framework == "koa" else names.req).add(name)
+        elif i == 0:
+            _request_pattern(pnode, names, data)  # `({ session: { uid }, body }, res) => ...`
         elif i == 1 and name:
             names.res.add(name)
     body = fn.child_by_field_name("body")
@@ -500,7 +507,7 @@ def _analyse(fn: ts.Node, root: ts.Node, data: bytes, key: str, framework: str) 
                 _declare(n, names, data, inputs)
         if (len(names.req), len(names.principal), len(names.principal_field)) == before:
             break
-    escapes = deletes_own = signs_in = verifies = checks_secret = cookie_state = False
+    escapes = deletes_own = signs_in = verifies = checks_secret = cookie_state = sets_state = False
     for n in nodes:
         if n.type == "shorthand_property_identifier" and names.parts.get(_text(n, data)) in ("body", "query"):
             names.whole = True  # `{ body }` handed on
@@ -532,6 +539,7 @@ def _analyse(fn: ts.Node, root: ts.Node, data: bytes, key: str, framework: str) 
                     on = _kind(callee.child_by_field_name("object"), names, data)
                     signs_in = signs_in or (on in ("req", "ctx") and method in _SIGN_IN_CALLS) or (on == "session" and method == "regenerate")
                     cookie_state = cookie_state or (on == "res" and method in ("cookie", "clearCookie")) or (on == "part:cookies" and method == "set")
+                    cookie_state = cookie_state or (on in ("req", "ctx") and method in _SESSION_CALLS)
         elif n.type == "assignment_expression":
             left = n.child_by_field_name("left")
             if left is not None and left.type == "member_expression":
@@ -539,6 +547,7 @@ def _analyse(fn: ts.Node, root: ts.Node, data: bytes, key: str, framework: str) 
                 prop = _text(left.child_by_field_name("property"), data)
                 right = _unwrap(n.child_by_field_name("right"))
                 cleared = right is None or right.type in ("null", "undefined", "false") or _text(right, data) == "undefined"
+                sets_state = sets_state or on in ("req", "ctx", "state")
                 signs_in = signs_in or (on == "session" and not cleared and bool(_SESSION_SIGN_IN.match(prop)))
     # Signing someone in takes what they sent (a password, a code, a link's token) and checks
     # it; a handler refreshing the session copy of a profile it edited (`req.session.user =
@@ -546,8 +555,8 @@ def _analyse(fn: ts.Node, root: ts.Node, data: bytes, key: str, framework: str) 
     fields = None if names.whole or escapes else frozenset(names.fields)
     secret_sent = fields is None or any(_SECRET_FIELD.search(f) for f in fields) or any(i.startswith("headers:") and i != "headers:cookie" for i in inputs)
     signs_in = signs_in and is_credential_input(frozenset(inputs)) and (secret_sent or checks_secret)
-    cookie_state = cookie_state or signs_in
-    return RequestUse(frozenset(inputs), escapes, deletes_own, signs_in, verifies, names.reads_url, fields, cookie_state)
+    cookie_state = cookie_state or signs_in or names.cookie or bool(inputs & _COOKIE_INPUTS)
+    return RequestUse(frozenset(inputs), escapes, deletes_own, signs_in, verifies, names.reads_url, fields, cookie_state, sets_state)
 
 
 def _note_field(n: ts.Node, parent: ts.Node | None, continued: bool, names: _Names, data: bytes) -> None:
@@ -645,7 +654,7 @@ def _kind(node: ts.Node | None, names: _Names, data: bytes) -> str:
                 return "principal"
             if prop in ("request", "req"):
                 return "req"
-            if prop == "session":
+            if prop in _SESSION_KEYS:
                 return "session"
             if prop in ("state", "locals"):
                 return "state"
@@ -655,7 +664,7 @@ def _kind(node: ts.Node | None, names: _Names, data: bytes) -> str:
         if base == "ctx":
             if prop in ("request", "req"):
                 return "req"
-            if prop == "session":
+            if prop in _SESSION_KEYS:
                 return "session"
             if prop == "state":
                 return "state"
@@ -696,6 +705,33 @@ def _kind(node: ts.Node | None, names: _Names, data: bytes) -> str:
         kinds = {_kind(c.named_children[0] if c.named_children else None, names, data) for c in node.named_children if c.type == "template_substitution"}
         return "principal_field" if kinds & {"principal", "principal_field"} else ""
     return ""
+
+
+_SESSION_KEYS = frozenset({"session", "sessionID", "sessionId"})
+_SESSION_CALLS = frozenset({"login", "logIn", "logout", "logOut"})
+"""passport's calls that start or end the cookie's session."""
+_COOKIE_INPUTS = frozenset({"cookies", "signedCookies", "headers:cookie"})
+_COOKIE_KEYS = _SESSION_KEYS | {"cookies", "signedCookies"}
+
+
+def _request_pattern(param: ts.Node, names: _Names, data: bytes) -> None:
+    """A handler's first parameter destructured: `({ session, user, body }, res)`."""
+    pattern = param.child_by_field_name("pattern") if param.type in ("required_parameter", "optional_parameter") else param
+    if pattern is not None and pattern.type == "assignment_pattern":
+        pattern = pattern.child_by_field_name("left")
+    if pattern is None or pattern.type != "object_pattern":
+        return
+    for c in pattern.named_children:
+        if c.type == "shorthand_property_identifier_pattern":
+            key = _text(c, data)
+        elif c.type == "pair_pattern":
+            key = _text(c.child_by_field_name("key"), data)
+        elif c.type == "object_assignment_pattern":
+            key = _text(c.child_by_field_name("left"), data)
+        else:
+            continue
+        if key in _COOKIE_KEYS or key in _PRINCIPALS:
+            names.cookie = True
 
 
 def _declare(decl: ts.Node, names: _Names, data: bytes, inputs: set[str]) -> None:
@@ -739,6 +775,8 @@ def _declare(decl: ts.Node, names: _Names, data: bytes, inputs: set[str]) -> Non
             if c.type == "rest_pattern" and kind in ("part:body", "part:query"):
                 names.whole = True  # `const { a, ...rest } = req.body`
             continue
+        if kind in ("req", "ctx") and key in _COOKIE_KEYS:
+            names.cookie = True  # `const { session } = req`, `const { signedCookies: { cart } } = req`
         if not local:
             continue
         if kind == "req":
