@@ -1,8 +1,8 @@
 """QA review of the lead's late session-3 commits (c67978c .. 7b6172f): reproductions of
 problems found in code other engineers own.
 
-Each test states the correct behaviour and is marked `xfail(strict=True)` while its problem is
-there; when a fix lands the test starts passing and the mark must go.  Every project below is
+Each test states the correct behaviour; all 8 problems are fixed and the xfail marks are gone,
+so these are regression tests.  Every project below is
 written here for the purpose (no public vulnerable app).
 """
 
@@ -206,7 +206,6 @@ def test_nw512_session_or_cookie_destructured_in_body(tmp_path: Path, body: str)
 _WS_LOCK = '{\n  "name": "ws-root",\n  "version": "1.0.0",\n  "lockfileVersion": 3,\n  "requires": true,\n  "packages": {\n    "": {\n      "name": "ws-root",\n      "version": "1.0.0",\n      "workspaces": [\n        "pkgs/a"\n      ]\n    },\n    "node_modules/a": {\n      "resolved": "pkgs/a",\n      "link": true\n    },\n    "node_modules/ms": {\n      "version": "2.1.3",\n      "integrity": "sha512-6FlzubTLZG3J2a/NVCAleEhjzq5oxgHyaCU9yYXvcLsvoVaHJq/s5xXI6/XXP6tz7R9xAOtHnSO/tXtF3WRTlA==",\n      "license": "MIT"\n    },\n    "pkgs/a": {\n      "version": "1.0.0",\n      "dependencies": {\n        "ms": "2.0.0"\n      }\n    }\n  }\n}\n'
 
 
-@pytest.mark.xfail(strict=True, reason="deps/overrides.py direct_overrides: npm `overrides` are ignored for every npm lockfile, but npm applies the root's overrides to a workspace package's dependencies (npm ci accepts this lockfile): NW703 false alarm")
 def test_npm_root_override_of_a_workspace_dependency_is_in_sync(tmp_path: Path) -> None:
     from tests.deps.helpers import audit, by_rule
 

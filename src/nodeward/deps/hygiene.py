@@ -155,8 +155,11 @@ def out_of_sync_findings(lock: Lockfile, root: Path) -> list[Finding]:
     base = PurePosixPath(lock.folder)
     workspace_names = {i.name for i in lock.importers}
     lock_folder = root / lock.folder if lock.folder else root
-    overrides = direct_overrides(lock, read_manifest(lock_folder), lock_folder)
+    root_manifest = read_manifest(lock_folder)
+    root_overrides = direct_overrides(lock, root_manifest, lock_folder)
+    workspace_overrides = direct_overrides(lock, root_manifest, lock_folder, workspace=True)
     for imp in lock.importers:
+        overrides = workspace_overrides if imp.path else root_overrides
         folder = root / lock.folder / imp.path if imp.path else root / lock.folder
         manifest = read_manifest(folder)
         if manifest is None:

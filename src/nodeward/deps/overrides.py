@@ -3,9 +3,9 @@
 A package manager installs an overridden version on purpose: pnpm `overrides`
 (`pnpm.overrides` in package.json, `overrides:` in pnpm-workspace.yaml, both
 recorded in pnpm-lock.yaml's own `overrides:` section), yarn `resolutions`
-(which pnpm and bun read too), and bun `overrides`.  npm's `overrides` never
-apply to a direct dependency with another spec (npm refuses them: EOVERRIDE), so an npm
-lockfile is never excused.  With
+(which pnpm and bun read too), and bun `overrides`.  npm refuses an `overrides`
+entry for one of the root's own direct dependencies with another spec (EOVERRIDE), but
+applies the root's `overrides` to the dependencies workspace packages declare.  With
 `"moment": "2.24.0"` declared and `moment: 2.30.1` overridden, pnpm records the
 importer's specifier as `2.30.1` and locks 2.30.1: the lockfile agrees with the
 project, and calling it out of sync would ask the user to undo a deliberate pin.
@@ -96,28 +96,39 @@ def _workspace_yaml_overrides(folder: Path) -> Any:
     return data.get("overrides") if isinstance(data, dict) else None
 
 
-def direct_overrides(lock: Lockfile, manifest: Manifest | None, folder: Path) -> dict[str, list[Override]]:
+def _npm_style_overrides(manifest: Manifest, found: list[Override]) -> None:
+    """package.json `overrides` (npm, bun); `"$name"` points at the root's own declared spec."""
+    overrides = manifest.data.get("overrides")
+    if isinstance(overrides, dict):
+        declared = {n: s for n, s, _ in manifest.declared()}
+        resolved = {k: (declared.get(v[1:], v) if isinstance(v, str) and v.startswith("$") else v) for k, v in overrides.items()}
+        _flat(resolved, "package.json overrides", found)
+
+
+def direct_overrides(lock: Lockfile, manifest: Manifest | None, folder: Path, *, workspace: bool = False) -> dict[str, list[Override]]:
     """name -> overrides that may apply to a direct dependency of that name, from the
-    lockfile itself and from the project root's package.json and pnpm-workspace.yaml."""
+    lockfile itself and from the project root's package.json and pnpm-workspace.yaml;
+    `workspace`: for the dependencies a workspace package (not the root) declares."""
     found: list[Override] = []
     _flat(lock.overrides, f"{lock.path.rsplit('/', 1)[-1]} overrides", found)
     manager = lock.manager
+    if manifest is not None and manager == "npm" and workspace:
+        # npm applies the root's `overrides` to a workspace package's dependencies; it refuses
+        # them (EOVERRIDE) only for the root's own direct dependencies.
+        _npm_style_overrides(manifest, found)
     if manifest is not None and manager != "npm":
         # npm reads neither `resolutions` nor `pnpm.overrides`, and refuses (EOVERRIDE) an
-        # `overrides` entry for a direct dependency unless it is `$name` or the declared spec
-        # itself: nothing in package.json can explain a direct dependency npm locked otherwise.
+        # `overrides` entry for a direct dependency of the root unless it is `$name` or the
+        # declared spec itself: nothing in package.json can explain a root dependency npm
+        # locked otherwise.
         data = manifest.data
         pnpm = data.get("pnpm")
         if isinstance(pnpm, dict) and manager == "pnpm":
             _flat(pnpm.get("overrides"), "package.json pnpm.overrides", found)
         if manager in ("yarn", "pnpm", "bun"):
             _flat(data.get("resolutions"), "package.json resolutions", found)
-        overrides = data.get("overrides")
-        if isinstance(overrides, dict) and manager == "bun":
-            # npm's `"$name"` points at the root's own declared spec for that name.
-            declared = {n: s for n, s, _ in manifest.declared()}
-            resolved = {k: (declared.get(v[1:], v) if isinstance(v, str) and v.startswith("$") else v) for k, v in overrides.items()}
-            _flat(resolved, "package.json overrides", found)
+        if manager == "bun":
+            _npm_style_overrides(manifest, found)
     if lock.manager == "pnpm":
         _flat(_workspace_yaml_overrides(folder), "pnpm-workspace.yaml overrides", found)
     out: dict[str, list[Override]] = {}

@@ -131,8 +131,8 @@ LOCKFILE_OUT_OF_SYNC = Rule(
             "`resolutions` (read by yarn, pnpm and bun) and bun `overrides` are read first, each only for the package "
             "manager that honours it (a bare name, `name@selector` for an exact declared version, `**/name`, "
             "`{\"name\": {\".\": …}}`); a parent-scoped override (`debug>ms`, `debug/ms`) changes only the transitive "
-            "copy and excuses nothing. npm refuses to override a direct dependency with another spec (EOVERRIDE), so "
-            "nothing excuses a package-lock.json."
+            "copy and excuses nothing. npm refuses to override one of the root's own direct dependencies with another "
+            "spec (EOVERRIDE), but applies the root's `overrides` to workspace packages' dependencies."
         ),
         why=(
             "`npm ci` refuses such a lockfile and `npm install` silently rewrites it, so what was audited and "
