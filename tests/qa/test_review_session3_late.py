@@ -12,25 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from nodeward.config import Config
-from nodeward.model import ScanResult
-from nodeward.scanner import scan
+from tests.qa.review_helpers import found, scan_project, write_project
 
-
-def _write(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        target = root / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-    return root
-
-
-def _scan(root: Path, analyzers: tuple[str, ...] = ("sast", "app")) -> ScanResult:
-    return scan(root, Config(use_cache=False, analyzers=analyzers, jobs=1))
-
-
-def _found(result: ScanResult) -> set[tuple[str, str, int]]:
-    return {(f.rule_id, f.path, f.line) for f in result.findings}
+_write = write_project
+_scan = scan_project
+_found = found
 
 
 # --------------------------------------------------------------------------- NW512 (097d6f2)
